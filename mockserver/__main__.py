@@ -1,0 +1,160 @@
+"""``pm3-mockserver``: serve the mock ProcessMaker 3 server until Ctrl-C.
+
+Every user mistake (a bad flag, a missing or malformed file, a port in use) ends in one clear line
+on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import ssl
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from .profiles import DEFAULT_PROFILE
+from .profiles import PROFILES
+from .seed import DOC_CLIENT_ID
+from .seed import DOC_CLIENT_SECRET
+from .seed import DOC_PASSWORD
+from .seed import DOC_USERNAME
+from .seed import Seed
+from .seed import SeedError
+from .seed import default_seed
+from .seed import load_seed_file
+from .server import MockServer
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"pm3-mockserver: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="pm3-mockserver",
+        description="A mock ProcessMaker 3 server for OAuth 2.0 REST login.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8080, help="port; 0 picks a free one (default 8080)")
+    parser.add_argument("--profile", default=DEFAULT_PROFILE, help=f"version profile (default {DEFAULT_PROFILE})")
+    parser.add_argument("--list-profiles", action="store_true", help="list the profiles and exit")
+    parser.add_argument(
+        "--workspace",
+        action="append",
+        dest="workspaces",
+        metavar="NAME",
+        help="a workspace to serve (repeatable; default workflow)",
+    )
+    parser.add_argument("--db", type=Path, metavar="DIR", help="persist workspace databases in DIR")
+    parser.add_argument("--seed", type=Path, metavar="FILE", help="seed file (JSON or YAML)")
+    parser.add_argument("--callback", metavar="URL", help="callback URL of the documentation's client")
+    parser.add_argument("--tls-cert", type=Path, metavar="FILE")
+    parser.add_argument("--tls-key", type=Path, metavar="FILE")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"pm3-mockserver: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _tls(cert: Path | None, key: Path | None) -> ssl.SSLContext | None:
+    if cert is None and key is None:
+        return None
+    if cert is None or key is None:
+        raise ValueError("--tls-cert and --tls-key go together")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(str(cert), str(key))
+    except (OSError, ssl.SSLError) as exc:
+        raise ValueError(f"cannot load TLS certificate/key: {exc}") from None
+    return context
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.list_profiles:
+        for name, profile in PROFILES.items():
+            marker = " (default)" if name == DEFAULT_PROFILE else ""
+            print(f"{name:<12} {profile.summary}{marker}")
+        return 0
+    if args.profile not in PROFILES:
+        return _fail(f"unknown profile {args.profile!r}; known: {', '.join(PROFILES)}")
+    if not 0 <= args.port <= 65535:
+        return _fail(f"--port must be 0-65535, not {args.port}")
+    workspaces = tuple(args.workspaces or ["workflow"])
+    bad = [w for w in workspaces if not w or "/" in w]
+    if bad:
+        return _fail(f"invalid workspace name {bad[0]!r}")
+    try:
+        seed: Seed = default_seed(args.callback) if args.callback else default_seed()
+        if args.seed is not None:
+            seed = load_seed_file(args.seed).merged_over(seed)
+        tls = _tls(args.tls_cert, args.tls_key)
+    except (SeedError, ValueError) as exc:
+        return _fail(str(exc))
+    if args.db is not None and args.db.exists() and not args.db.is_dir():
+        return _fail(f"--db {args.db}: not a directory")
+    try:
+        server = MockServer(
+            args.profile,
+            workspaces=workspaces,
+            host=args.host,
+            port=args.port,
+            db_dir=args.db,
+            seed=seed,
+            ssl_context=tls,
+        ).start()
+    except OSError as exc:
+        return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+    _announce(server, workspaces, seed)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    print("pm3-mockserver: stopped", file=sys.stderr)
+    return 0
+
+
+def _announce(server: MockServer, workspaces: tuple[str, ...], seed: Seed) -> None:
+    if server.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"pm3-mockserver: WARNING: listening on {server.host}, reachable from other machines; "
+            "the mock holds test credentials only and has no protection",
+            file=sys.stderr,
+        )
+    lines = [
+        f"pm3-mockserver {server.profile.name} profile serving at {server.url}",
+    ]
+    for ws in workspaces:
+        lines.append(f"  workspace {ws}: token URL {server.token_url(ws)}")
+        lines.append(f"                  authorize {server.authorize_url(ws)}")
+        lines.append(f"                  REST API  {server.api_url(ws)}")
+    lines.append("  credentials (test values, seeded):")
+    for client in seed.clients:
+        lines.append(f"    client_id={client.client_id} client_secret={client.client_secret}")
+    for user in seed.users:
+        lines.append(f"    username={user.username} password={user.password}")
+    if any(c.client_id == DOC_CLIENT_ID and c.client_secret == DOC_CLIENT_SECRET for c in seed.clients) and any(
+        u.username == DOC_USERNAME and u.password == DOC_PASSWORD for u in seed.users
+    ):
+        lines.append(
+            "  try: curl -s -d grant_type=password -d scope='*' "
+            f"-d client_id={DOC_CLIENT_ID} -d client_secret={DOC_CLIENT_SECRET} "
+            f"-d username={DOC_USERNAME} -d password={DOC_PASSWORD} {server.token_url(workspaces[0])}"
+        )
+    lines.append("Ctrl-C stops it.")
+    print("\n".join(lines), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,239 @@
+"""The WSGI application: ProcessMaker's front controller, then one endpoint function per route.
+
+Dispatch mirrors ``WebApplication::route`` (pm3-behavior.md §1): a path whose characters 1-3 are
+``api`` with at least four parts is API mode (``/api/{version}/{workspace}/...``; so a workspace
+named ``apitest`` gets "Invalid API version." on its token URL, as in PM); a second segment
+``oauth2`` is OAuth mode; anything else is the classic UI (``/sys{workspace}/{lang}/{skin}/...``).
+Nothing a client sends ends in an unhandled exception: anything unexpected is recorded for
+:meth:`MockApp.check` and answered with a Restler 500.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.routing import Map
+from werkzeug.routing import Rule
+from werkzeug.wrappers import Request
+from werkzeug.wrappers import Response
+
+from . import api
+from . import applications
+from . import authorize
+from . import render
+from .context import RequestContext
+from .errors import InvalidRequestError
+from .errors import OAuthError
+from .errors import RestlerError
+from .grants import GrantContext
+from .grants import TokenRequest
+from .params import read_body
+from .state import MockState
+from .token import basic_credentials
+from .token import grant_access_token
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse
+    from _typeshed.wsgi import WSGIEnvironment
+
+OAUTH_RULES = Map(
+    [
+        Rule("/<ws>/oauth2/token", endpoint="token", methods=["POST"]),
+        Rule("/<ws>/oauth2/authorize", endpoint="authorize", methods=["GET", "POST"]),
+        Rule("/<ws>/oauth2/<token>/expire", endpoint="expire", methods=["POST"]),
+        Rule("/<ws>/oauth2/<token>", endpoint="delete", methods=["DELETE"]),
+    ],
+    strict_slashes=False,
+    merge_slashes=False,
+)
+
+CLASSIC_RULES = Map(
+    [
+        Rule("/sys<ws>/<lang>/<skin>/login/login", endpoint="login", methods=["GET"]),
+        Rule(
+            "/sys<ws>/<lang>/<skin>/login/authentication.php",
+            endpoint="authentication",
+            methods=["POST"],
+        ),
+        Rule("/sys<ws>/<lang>/<skin>/login/logout", endpoint="logout", methods=["GET"]),
+        Rule(
+            "/sys<ws>/<lang>/<skin>/oauth2/applications",
+            endpoint="applications",
+            methods=["GET", "POST"],
+        ),
+        Rule(
+            "/sys<ws>/<lang>/<skin>/oauth2/clientSetupAjax",
+            endpoint="client_setup",
+            methods=["POST"],
+        ),
+    ],
+    strict_slashes=False,
+    merge_slashes=False,
+)
+
+Handler = Callable[[Request], Response]
+
+
+class MockApp:
+    """The mock ProcessMaker 3 server as a WSGI callable.
+
+    :param state: the world it serves (profile, clock, workspaces).
+    """
+
+    def __init__(self, state: MockState) -> None:
+        self.state = state
+        self._errors: list[BaseException] = []
+        self._errors_lock = threading.Lock()
+
+    # --- WSGI ----------------------------------------------------------------------------------
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request = Request(environ)
+        request.max_content_length = self.state.max_body
+        response = self.handle(request)
+        return response(environ, start_response)
+
+    def handle(self, request: Request) -> Response:
+        """Answer one request; never raises."""
+        try:
+            return self.dispatch(request)
+        except RequestEntityTooLarge:
+            return render.restler_error(
+                RestlerError(413, f"The request body is over the mock's limit of {self.state.max_body} bytes."),
+                self.state.profile,
+            )
+        except Exception as exc:  # a defect of the mock, never a client mistake
+            with self._errors_lock:
+                self._errors.append(exc)
+            return render.restler_error(RestlerError(500), self.state.profile)
+
+    def check(self) -> None:
+        """Re-raise the first exception raised while serving (for tests)."""
+        with self._errors_lock:
+            errors, self._errors = self._errors, []
+        if errors:
+            raise errors[0]
+
+    # --- routing -------------------------------------------------------------------------------
+    def dispatch(self, request: Request) -> Response:
+        profile = self.state.profile
+        if request.content_length is not None and request.content_length > self.state.max_body:
+            raise RequestEntityTooLarge()
+        path = request.path
+        parts = path.split("/")
+        if path[1:4] == "api" and len(parts) >= 4 and path != "/api/oauth2/token":
+            return self._api_mode(request, parts)
+        if path == "/api/oauth2/token":
+            parts = ["", "api", "oauth2", "token"]
+        if len(parts) >= 3 and parts[2] == "oauth2":
+            ctx = self._context(request, parts[1])
+            if isinstance(ctx, Response):
+                return ctx
+            if request.method == "OPTIONS":
+                return render.empty(200, list(render.OPTIONS_HEADERS))
+            return self._oauth_mode(ctx)
+        if path.startswith("/sys"):
+            return self._classic(request)
+        return render.restler_error(RestlerError(404), profile, cors=False)
+
+    def _context(self, request: Request, workspace: str) -> RequestContext | Response:
+        store = self.state.store(workspace)
+        if store is None:
+            return render.unknown_workspace(self.state.profile)
+        return RequestContext(request, self.state, workspace, store)
+
+    def _api_mode(self, request: Request, parts: list[str]) -> Response:
+        profile = self.state.profile
+        version = parts[2]
+        if version != "1.0":
+            return render.restler_error(RestlerError(400, RestlerError.BAD_API_VERSION), profile)
+        ctx = self._context(request, parts[3])
+        if isinstance(ctx, Response):
+            return ctx
+        if request.method == "OPTIONS":
+            return render.empty(200, list(render.OPTIONS_HEADERS))
+        resource = "/".join(parts[4:])
+        if resource in ("oauth2/token", "token") and request.method == "POST":
+            # Restler's auth class is also an API class: the token endpoint answers here too (§1.4).
+            return self.token(ctx)
+        return api.dispatch(ctx, resource)
+
+    def _oauth_mode(self, ctx: RequestContext) -> Response:
+        adapter = OAUTH_RULES.bind_to_environ(ctx.request.environ)
+        try:
+            endpoint, args = adapter.match()
+        except HTTPException as exc:
+            code = exc.code if exc.code in (404, 405) else 404
+            return render.restler_error(RestlerError(code), ctx.profile)
+        if endpoint == "token":
+            return self.token(ctx)
+        if endpoint == "authorize":
+            if ctx.request.method == "GET":
+                return authorize.authorize_get(ctx)
+            return authorize.authorize_post(ctx)
+        if endpoint == "expire":
+            return self.expire_token(ctx, args["token"])
+        return self.delete_token(ctx, args["token"])
+
+    def _classic(self, request: Request) -> Response:
+        adapter = CLASSIC_RULES.bind_to_environ(request.environ)
+        try:
+            endpoint, args = adapter.match()
+        except HTTPException as exc:
+            status = exc.code or 404
+            return render.html(f"<h1>{status}</h1>", status=status if status in (404, 405) else 404)
+        ctx = self._context(request, args["ws"])
+        if isinstance(ctx, Response):
+            return ctx
+        lang, skin = args["lang"], args["skin"]
+        if endpoint == "login":
+            return authorize.login_form(ctx, lang, skin)
+        if endpoint == "authentication":
+            return authorize.login_submit(ctx, lang, skin)
+        if endpoint == "logout":
+            return authorize.logout(ctx, lang, skin)
+        if endpoint == "applications":
+            return applications.applications(ctx, lang, skin)
+        return applications.client_setup_ajax(ctx)
+
+    # --- OAuth endpoints -----------------------------------------------------------------------
+    def token(self, ctx: RequestContext) -> Response:
+        """``POST /{ws}/oauth2/token``."""
+        profile = self.state.profile
+        try:
+            body = read_body(ctx.request)
+        except RestlerError as err:
+            return render.restler_error(err, profile)
+        basic = basic_credentials(ctx.request.headers.get("Authorization"))
+        request = TokenRequest(body, dict(ctx.request.args.items()), basic)
+        grant_ctx = GrantContext(
+            ctx.store, profile, self.state.clock, self.state.new_token, client_id=""
+        )
+        try:
+            if body.encoding in ("json", "none") and not profile.accept_json_token_request:
+                if body.encoding == "json" or ctx.request.get_data():
+                    raise InvalidRequestError(InvalidRequestError.FORM_BODY_REQUIRED)
+            issued = grant_access_token(request, grant_ctx)
+        except OAuthError as err:
+            return render.token_error(err, profile, basic_used=basic is not None)
+        return render.token_success(issued.body(scope_when_none=profile.scope_when_none), profile)
+
+    def expire_token(self, ctx: RequestContext, token: str) -> Response:
+        """``POST /{ws}/oauth2/{token}/expire``: EXPIRES = now - 1 min; unauthenticated (§9)."""
+        if not ctx.store.set_access_token_expiry(token, self.state.clock.stamp(-60)):
+            return render.restler_error(
+                RestlerError(400, RestlerError.missing_token_row(token)), ctx.profile
+            )
+        return render.empty(200, [*render.restler_headers(ctx.profile)[1:], render.CORS_ALLOW_ORIGIN])
+
+    def delete_token(self, ctx: RequestContext, token: str) -> Response:
+        """``DELETE /{ws}/oauth2/{token}``: deletes the access-token row; unauthenticated (§9)."""
+        if not ctx.store.delete_access_token(token):
+            return render.restler_error(
+                RestlerError(400, RestlerError.missing_token_row(token)), ctx.profile
+            )
+        return render.empty(200, [*render.restler_headers(ctx.profile)[1:], render.CORS_ALLOW_ORIGIN])

@@ -1,0 +1,222 @@
+"""Protocol errors the mock sends, with every description spelled exactly once.
+
+Two families never mix: :class:`OAuthError` is bshaffer's flat ``{"error", "error_description"}``
+object (token and authorize endpoints), :class:`RestlerError` is Luracast Restler's nested
+``{"error": {"code", "message"}}`` object (routing, body parsing, ``/api/1.0`` resources).
+Rendering (status, headers per profile) lives in :mod:`mockserver.render`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+RFC_3_2 = "http://tools.ietf.org/html/rfc6749#section-3.2"
+RFC_4_1_3 = "http://tools.ietf.org/html/rfc6749#section-4.1.3"
+RFC_3_1_2 = "http://tools.ietf.org/html/rfc6749#section-3.1.2"
+RFC_3_1_2_3 = "http://tools.ietf.org/html/rfc6749#section-3.1.2.3"
+
+_ERRORS_BY_CODE: dict[str, type[OAuthError]] = {}
+
+
+class OAuthError(Exception):
+    """A bshaffer OAuth error: wire code, description, optional ``error_uri`` and bshaffer's status."""
+
+    error: ClassVar[str] = ""
+    status: ClassVar[int] = 400
+
+    def __init__(self, description: str, *, error_uri: str | None = None, status: int | None = None):
+        super().__init__(description)
+        self.description = description
+        self.error_uri = error_uri
+        self.status_override = status
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__()
+        if cls.error:
+            _ERRORS_BY_CODE[cls.error] = cls
+
+    @property
+    def http_status(self) -> int:
+        return self.status_override if self.status_override is not None else self.status
+
+    def body(self) -> dict[str, str]:
+        out = {"error": self.error, "error_description": self.description}
+        if self.error_uri:
+            out["error_uri"] = self.error_uri
+        return out
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.description!r})"
+
+
+class InvalidRequestError(OAuthError):
+    error = "invalid_request"
+    NO_GRANT_TYPE = "The grant type was not specified in the request"
+    MISSING_USER_CREDENTIALS = 'Missing parameters: "username" and "password" required'
+    MISSING_CODE = 'Missing parameter: "code" is required'
+    MISSING_REFRESH_TOKEN = 'Missing parameter: "refresh_token" is required'
+    METHOD_NOT_POST = "The request method must be POST when requesting an access token"
+    BAD_RESPONSE_TYPE = "Invalid or missing response type"
+    FORM_BODY_REQUIRED = "The request body must be application/x-www-form-urlencoded"
+
+
+class InvalidClientError(OAuthError):
+    error = "invalid_client"
+    NOT_FOUND = "Client credentials were not found in the headers or body"
+    INVALID = "The client credentials are invalid"
+    PM_BODY_CREDENTIALS = (
+        "Invalid REST API credentials, please send a valid client_id and client_secret."
+    )
+    NO_CLIENT_ID = "No client id supplied"
+    BAD_CLIENT_ID = "The client id supplied is invalid"
+
+
+class InvalidGrantError(OAuthError):
+    error = "invalid_grant"
+    BAD_USER_CREDENTIALS = "Invalid username and password combination"
+    NO_USER_INFO = "Unable to retrieve user information"
+    BAD_CODE = "Authorization code doesn't exist or is invalid for the client"
+    CODE_EXPIRED = "The authorization code has expired"
+    BAD_REFRESH_TOKEN = "Invalid refresh token"
+    REFRESH_EXPIRED = "Refresh token has expired"
+    CODE_CLIENT_MISMATCH = "authorization_code doesn't exist or is invalid for the client"
+    REFRESH_CLIENT_MISMATCH = "refresh_token doesn't exist or is invalid for the client"
+
+    @staticmethod
+    def client_mismatch(grant_type: str) -> str:
+        return f"{grant_type} doesn't exist or is invalid for the client"
+
+
+class UnauthorizedClientError(OAuthError):
+    error = "unauthorized_client"
+    GRANT_NOT_ALLOWED = "The grant type is unauthorized for this client_id"
+
+
+class UnsupportedGrantTypeError(OAuthError):
+    error = "unsupported_grant_type"
+
+    @staticmethod
+    def describe(grant_type: str) -> str:
+        return f'Grant type "{grant_type}" not supported'
+
+
+class InvalidScopeError(OAuthError):
+    error = "invalid_scope"
+    UNSUPPORTED = "An unsupported scope was requested"
+
+
+class AccessDeniedError(OAuthError):
+    error = "access_denied"
+    USER_DENIED = "The user denied access to your application"
+
+
+class InvalidTokenError(OAuthError):
+    error = "invalid_token"
+    status = 401
+    INVALID = "The access token provided is invalid"
+    MALFORMED = 'Malformed token (missing "expires" or "client_id")'
+    EXPIRED = "The access token provided has expired"
+    # The documentation's table pairs this text with invalid_token; bshaffer sends invalid_client.
+    DOC_CLIENT_INVALID = "The client credentials are invalid"
+
+
+class InsufficientScopeError(OAuthError):
+    error = "insufficient_scope"
+    status = 403
+    HIGHER_PRIVILEGES = "The request requires higher privileges than provided by the access token"
+
+
+class InvalidUriError(OAuthError):
+    error = "invalid_uri"
+    NO_REDIRECT_URI = "No redirect URI was supplied or stored"
+    DOC_NO_REDIRECT_URL = "No redirect URL was supplied or stored"
+    FRAGMENT = "The redirect URI must not contain a fragment"
+    MULTIPLE = "A redirect URI must be supplied when multiple redirect URIs are registered"
+
+
+class RedirectUriMismatchError(OAuthError):
+    error = "redirect_uri_mismatch"
+    TOKEN_MISMATCH = "The redirect URI is missing or do not match"
+    AUTHORIZE_MISMATCH = "The redirect URI provided is missing or does not match"
+
+
+ERRORS_BY_CODE: Mapping[str, type[OAuthError]] = _ERRORS_BY_CODE
+
+
+def error_from_wire(code: str, description: str | None = None) -> OAuthError:
+    """Build the error object for a wire code (``invalid_grant`` ...).
+
+    :raises KeyError: for a code no class knows.
+    """
+    cls = ERRORS_BY_CODE[code]
+    return cls(description if description is not None else _default_description(cls))
+
+
+def _default_description(cls: type[OAuthError]) -> str:
+    for name, value in vars(cls).items():
+        if name.isupper() and isinstance(value, str):
+            return value
+    return ""
+
+
+# Texts the documentation lists in its error table that are PHP exceptions, not OAuth responses.
+DOC_PHP_EXCEPTIONS: tuple[str, ...] = (
+    'Argument "is_authorized" must be a boolean. This method must know if the user has granted '
+    "access to the client.",
+    "First argument to OAuth2\\Storage\\Pdo must be an instance of PDO or a configuration array.",
+    'configuration array must contain "dsn"',
+)
+
+HTTP_REASONS: Mapping[int, str] = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Request Entity Too Large",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+class RestlerError(Exception):
+    """A Restler error: ``{"error": {"code": N, "message": "<Reason>[: <detail>]"}}``."""
+
+    UNKNOWN_WORKSPACE = "You have specified an unavailable workspace."
+    BAD_API_VERSION = "Invalid API version."
+    MALFORMED_JSON = "Error parsing JSON, malformed JSON"
+    MISSING_CLIENT_ID = "Invalid request. The 'client_id' parameter is missing!"
+    MISSING_RESPONSE_TYPE = "Invalid request. The 'response_type' parameter is missing!"
+    NO_SESSION = "Local Authentication Error, user session is not started."
+    FORBIDDEN_ENDPOINT = "You don't have permission to access this endpoint or resource on this server."
+    UNDER_UPGRADE = (
+        "The server is currently unable to handle the request due to temporary overloading or "
+        "server maintenance (an application update has probably been performed on the server)"
+    )
+
+    def __init__(self, code: int, detail: str | None = None, *, debug: bool = False):
+        super().__init__(detail or HTTP_REASONS.get(code, ""))
+        self.code = code
+        self.detail = detail
+        self.debug = debug
+
+    @staticmethod
+    def unknown_client(client_id: str) -> str:
+        return f"Error, unknown client. The client with id '{client_id}' is not registered"
+
+    @staticmethod
+    def missing_token_row(token: str) -> str:
+        return f'The row "{token}" in table OAUTH_ACCESS_TOKENS doesn\'t exist!'
+
+    @staticmethod
+    def unsupported_content_type(content_type: str) -> str:
+        return f"Content type `{content_type}` is not supported."
+
+    @property
+    def message(self) -> str:
+        reason = HTTP_REASONS.get(self.code, "Error")
+        return f"{reason}: {self.detail}" if self.detail else reason
+
+    def body(self) -> dict[str, dict[str, object]]:
+        return {"error": {"code": self.code, "message": self.message}}

@@ -1,0 +1,96 @@
+"""Body parameters as ProcessMaker reads them: Restler's content negotiation, then bshaffer's view.
+
+Source: pm3-behavior.md §2.2. Form-encoded, multipart and JSON bodies are accepted; a POST with
+no Content-Type is decoded as JSON (Restler's default format); malformed JSON is a Restler 400 and
+any other content type a Restler 403, both before PM code runs. Values are coerced the way PHP would
+see them (``true`` → ``"1"``, arrays → ``"Array"``), and a repeated form field keeps its last value,
+as ``$_POST`` does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Request
+
+from .errors import RestlerError
+
+FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
+JSON_TYPE = "application/json"
+
+
+@dataclass(frozen=True, slots=True)
+class BodyParams:
+    """Parameters of a request body, and how they arrived."""
+
+    values: Mapping[str, str]
+    encoding: str  # "form" | "multipart" | "json" | "none"
+
+    def get(self, name: str) -> str | None:
+        return self.values.get(name)
+
+
+def php_string(value: object) -> str | None:
+    """What PHP's string conversion of a decoded JSON value gives; ``None`` for ``null``."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value) if not value.is_integer() else str(int(value))
+    if isinstance(value, str):
+        return value
+    return "Array"
+
+
+def php_empty(value: str | None) -> bool:
+    """PHP's ``empty()`` on a request string: missing, ``""`` and ``"0"`` are empty."""
+    return value is None or value in ("", "0")
+
+
+def media_type(request: Request) -> str:
+    """The Content-Type without parameters, as sent (case kept: PM's sniffing is case-sensitive)."""
+    raw = request.headers.get("Content-Type", "")
+    return raw.split(";", 1)[0].strip()
+
+
+def read_body(request: Request) -> BodyParams:
+    """Parse a POST body the way Restler + bshaffer do.
+
+    :raises RestlerError: 400 for malformed JSON, 403 for an unsupported content type.
+    :raises werkzeug.exceptions.RequestEntityTooLarge: over the app's size limit.
+    """
+    mtype = media_type(request)
+    if mtype == FORM or mtype == MULTIPART:
+        form = request.form  # may raise RequestEntityTooLarge
+        values = {key: form.getlist(key)[-1] for key in form}
+        return BodyParams(values, "form" if mtype == FORM else "multipart")
+    if mtype == "" or mtype.startswith(JSON_TYPE):
+        raw = request.get_data(cache=True)
+        if not raw.strip():
+            return BodyParams({}, "none" if mtype == "" else "json")
+        try:
+            decoded = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise RestlerError(400, RestlerError.MALFORMED_JSON) from None
+        if not isinstance(decoded, dict):
+            return BodyParams({}, "json")
+        coerced = {str(k): php_string(v) for k, v in decoded.items()}
+        return BodyParams({k: v for k, v in coerced.items() if v is not None}, "json")
+    raise RestlerError(403, RestlerError.unsupported_content_type(mtype))
+
+
+__all__ = [
+    "BodyParams",
+    "RequestEntityTooLarge",
+    "media_type",
+    "php_empty",
+    "php_string",
+    "read_body",
+]

@@ -1,0 +1,433 @@
+"""The workspace store: SQLite tables named and shaped like ProcessMaker's ``wf_<workspace>`` database.
+
+One database per workspace, as ProcessMaker has. ``OAUTH_*`` tables follow pm3-behavior.md §10,
+users live in ``RBAC_USERS``, so the documentation's trigger query
+``SELECT ACCESS_TOKEN FROM OAUTH_ACCESS_TOKENS WHERE USER_ID=... ORDER BY EXPIRES DESC`` runs as is.
+Tables prefixed ``PM3MOCK_`` hold what PM keeps elsewhere (PHP sessions, role permissions).
+
+Single use is atomic: claiming a refresh token or a code is one ``DELETE ... RETURNING``, so of
+many concurrent claims exactly one gets the row, across threads and across processes sharing a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS OAUTH_CLIENTS (
+    CLIENT_ID VARCHAR(80) NOT NULL PRIMARY KEY,
+    CLIENT_SECRET VARCHAR(80) NOT NULL,
+    CLIENT_NAME VARCHAR(256) NOT NULL,
+    CLIENT_DESCRIPTION VARCHAR(1024) NOT NULL DEFAULT '',
+    CLIENT_WEBSITE VARCHAR(1024) NOT NULL DEFAULT '',
+    REDIRECT_URI VARCHAR(2000) NOT NULL DEFAULT '',
+    USR_UID VARCHAR(32) NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS OAUTH_ACCESS_TOKENS (
+    ACCESS_TOKEN VARCHAR(40) NOT NULL PRIMARY KEY,
+    CLIENT_ID VARCHAR(80) NOT NULL,
+    USER_ID VARCHAR(32) NULL,
+    EXPIRES DATETIME NOT NULL,
+    SCOPE VARCHAR(2000) NULL
+);
+CREATE TABLE IF NOT EXISTS OAUTH_AUTHORIZATION_CODES (
+    AUTHORIZATION_CODE VARCHAR(40) NOT NULL PRIMARY KEY,
+    CLIENT_ID VARCHAR(80) NOT NULL,
+    USER_ID VARCHAR(32) NULL,
+    REDIRECT_URI VARCHAR(2000) NULL,
+    EXPIRES DATETIME NOT NULL,
+    SCOPE VARCHAR(2000) NULL
+);
+CREATE TABLE IF NOT EXISTS OAUTH_REFRESH_TOKENS (
+    REFRESH_TOKEN VARCHAR(40) NOT NULL PRIMARY KEY,
+    CLIENT_ID VARCHAR(80) NOT NULL,
+    USER_ID VARCHAR(32) NULL,
+    EXPIRES DATETIME NOT NULL,
+    SCOPE VARCHAR(2000) NULL
+);
+CREATE TABLE IF NOT EXISTS OAUTH_SCOPES (
+    TYPE VARCHAR(40) NOT NULL,
+    SCOPE VARCHAR(2000) NULL,
+    CLIENT_ID VARCHAR(80) NULL
+);
+CREATE TABLE IF NOT EXISTS RBAC_USERS (
+    USR_UID VARCHAR(32) NOT NULL PRIMARY KEY,
+    USR_USERNAME VARCHAR(100) NOT NULL,
+    USR_PASSWORD VARCHAR(128) NOT NULL,
+    USR_FIRSTNAME VARCHAR(50) NOT NULL DEFAULT '',
+    USR_LASTNAME VARCHAR(50) NOT NULL DEFAULT '',
+    USR_EMAIL VARCHAR(100) NOT NULL DEFAULT '',
+    USR_DUE_DATE DATE NOT NULL DEFAULT '2030-12-31',
+    USR_STATUS INTEGER NOT NULL DEFAULT 1,
+    USR_AUTH_TYPE VARCHAR(32) NOT NULL DEFAULT 'mysql',
+    USR_ROLE VARCHAR(32) NOT NULL DEFAULT 'PROCESSMAKER_OPERATOR'
+);
+CREATE INDEX IF NOT EXISTS RBAC_USERS_USERNAME ON RBAC_USERS (USR_USERNAME COLLATE NOCASE);
+CREATE TABLE IF NOT EXISTS PM3MOCK_USER_PERMISSIONS (
+    USR_UID VARCHAR(32) NOT NULL,
+    PER_CODE VARCHAR(64) NOT NULL,
+    PRIMARY KEY (USR_UID, PER_CODE)
+);
+CREATE TABLE IF NOT EXISTS PM3MOCK_SESSIONS (
+    SESSION_ID VARCHAR(64) NOT NULL PRIMARY KEY,
+    USR_UID VARCHAR(32) NOT NULL,
+    EXPIRES DATETIME NOT NULL
+);
+"""
+
+TOKEN_TABLES = ("OAUTH_ACCESS_TOKENS", "OAUTH_REFRESH_TOKENS", "OAUTH_AUTHORIZATION_CODES")
+
+
+def hash_password(password: str) -> str:
+    """PM 3's default password hash (md5 hex; ``Bootstrap::hashPassword``)."""
+    return hashlib.md5(password.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRow:
+    client_id: str
+    client_secret: str
+    name: str
+    description: str
+    website: str
+    redirect_uri: str
+    owner: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    uid: str
+    username: str
+    password_hash: str
+    firstname: str
+    lastname: str
+    email: str
+    due_date: str
+    status: int
+    auth_type: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRow:
+    """A row of OAUTH_ACCESS_TOKENS, OAUTH_REFRESH_TOKENS or OAUTH_AUTHORIZATION_CODES."""
+
+    token: str
+    client_id: str
+    user_id: str | None
+    expires: str
+    scope: str | None
+    redirect_uri: str | None = None
+
+
+class WorkspaceStore:
+    """The OAUTH_* and RBAC_USERS tables of one workspace.
+
+    :param path: a database file, or ``None`` for a private in-memory database.
+    :param case_insensitive: look ids and tokens up as MySQL's ``utf8_general_ci`` does.
+    """
+
+    def __init__(self, path: Path | None = None, *, case_insensitive: bool = True) -> None:
+        self.path = path
+        self.case_insensitive = case_insensitive
+        self._lock = threading.RLock()
+        target = str(path) if path is not None else ":memory:"
+        self._db = sqlite3.connect(
+            target, check_same_thread=False, isolation_level=None, timeout=30.0
+        )
+        if path is not None:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """An immediate (write-locking) transaction, across threads and processes."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _one(self, sql: str, params: tuple[object, ...]) -> tuple[object, ...] | None:
+        with self._lock:
+            # fetchall() runs the statement to completion, so DELETE ... RETURNING commits at once.
+            rows = self._db.execute(sql, params).fetchall()
+            return tuple(rows[0]) if rows else None
+
+    def _all(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        with self._lock:
+            return list(self._db.execute(sql, params).fetchall())
+
+    def _exec(self, sql: str, params: tuple[object, ...] = ()) -> int:
+        with self._lock:
+            return self._db.execute(sql, params).rowcount
+
+    def _key(self, value: str) -> str:
+        return value.rstrip(" ").lower() if self.case_insensitive else value
+
+    # --- clients -----------------------------------------------------------------------------
+    def add_client(self, client: ClientRow) -> None:
+        """Insert or replace a client. Used by: seeding, the applications page, the control API."""
+        self._exec(
+            "INSERT OR REPLACE INTO OAUTH_CLIENTS VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                client.client_id,
+                client.client_secret,
+                client.name,
+                client.description,
+                client.website,
+                client.redirect_uri,
+                client.owner,
+            ),
+        )
+
+    def get_client(self, client_id: str) -> ClientRow | None:
+        """Used by: client authentication, the authorize flow."""
+        if self.case_insensitive:
+            sql = "SELECT * FROM OAUTH_CLIENTS WHERE CLIENT_ID = ? COLLATE NOCASE"
+            key = client_id.rstrip(" ")
+        else:
+            sql, key = "SELECT * FROM OAUTH_CLIENTS WHERE CLIENT_ID = ?", client_id
+        row = self._one(sql, (key,))
+        return ClientRow(*row) if row else None  # type: ignore[arg-type]
+
+    def list_clients(self, owner: str | None = None) -> list[ClientRow]:
+        if owner is None:
+            rows = self._all("SELECT * FROM OAUTH_CLIENTS ORDER BY CLIENT_NAME")
+        else:
+            rows = self._all(
+                "SELECT * FROM OAUTH_CLIENTS WHERE USR_UID = ? ORDER BY CLIENT_NAME", (owner,)
+            )
+        return [ClientRow(*r) for r in rows]  # type: ignore[arg-type]
+
+    def delete_client(self, client_id: str) -> bool:
+        return self._exec("DELETE FROM OAUTH_CLIENTS WHERE CLIENT_ID = ?", (client_id,)) > 0
+
+    # --- users -------------------------------------------------------------------------------
+    def add_user(self, user: UserRow, permissions: tuple[str, ...] = ()) -> None:
+        """Insert or replace a user and its permissions. Used by: seeding, the control API."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO RBAC_USERS VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    user.uid,
+                    user.username,
+                    user.password_hash,
+                    user.firstname,
+                    user.lastname,
+                    user.email,
+                    user.due_date,
+                    user.status,
+                    user.auth_type,
+                    user.role,
+                ),
+            )
+            db.execute("DELETE FROM PM3MOCK_USER_PERMISSIONS WHERE USR_UID = ?", (user.uid,))
+            db.executemany(
+                "INSERT INTO PM3MOCK_USER_PERMISSIONS VALUES (?, ?)",
+                [(user.uid, p) for p in permissions],
+            )
+
+    def find_user(self, username: str) -> UserRow | None:
+        """Case-insensitive username lookup (``RbacUsers::verifyLogin``). Used by: PasswordGrant."""
+        row = self._one(
+            "SELECT * FROM RBAC_USERS WHERE USR_USERNAME = ? COLLATE NOCASE", (username,)
+        )
+        return UserRow(*row) if row else None  # type: ignore[arg-type]
+
+    def get_user(self, uid: str) -> UserRow | None:
+        row = self._one("SELECT * FROM RBAC_USERS WHERE USR_UID = ?", (uid,))
+        return UserRow(*row) if row else None  # type: ignore[arg-type]
+
+    def list_users(self) -> list[UserRow]:
+        return [UserRow(*r) for r in self._all("SELECT * FROM RBAC_USERS ORDER BY USR_USERNAME")]  # type: ignore[arg-type]
+
+    def set_user_status(self, uid: str, status: int) -> None:
+        self._exec("UPDATE RBAC_USERS SET USR_STATUS = ? WHERE USR_UID = ?", (status, uid))
+
+    def user_has_permission(self, uid: str, code: str) -> bool:
+        return (
+            self._one(
+                "SELECT 1 FROM PM3MOCK_USER_PERMISSIONS WHERE USR_UID = ? AND PER_CODE = ?",
+                (uid, code),
+            )
+            is not None
+        )
+
+    # --- tokens and codes --------------------------------------------------------------------
+    def insert_access_token(self, row: TokenRow) -> None:
+        self._exec(
+            "INSERT INTO OAUTH_ACCESS_TOKENS VALUES (?, ?, ?, ?, ?)",
+            (row.token, row.client_id, row.user_id, row.expires, row.scope),
+        )
+
+    def insert_refresh_token(self, row: TokenRow) -> None:
+        self._exec(
+            "INSERT INTO OAUTH_REFRESH_TOKENS VALUES (?, ?, ?, ?, ?)",
+            (row.token, row.client_id, row.user_id, row.expires, row.scope),
+        )
+
+    def insert_code(self, row: TokenRow) -> None:
+        self._exec(
+            "INSERT INTO OAUTH_AUTHORIZATION_CODES VALUES (?, ?, ?, ?, ?, ?)",
+            (row.token, row.client_id, row.user_id, row.redirect_uri, row.expires, row.scope),
+        )
+
+    def get_access_token(self, token: str) -> TokenRow | None:
+        """Used by: the ``/api/1.0`` bearer check."""
+        row = self._one(
+            "SELECT ACCESS_TOKEN, CLIENT_ID, USER_ID, EXPIRES, SCOPE FROM OAUTH_ACCESS_TOKENS "
+            "WHERE ACCESS_TOKEN = ?",
+            (self._key(token),),
+        )
+        return TokenRow(*row) if row else None  # type: ignore[arg-type]
+
+    def get_refresh_token(self, token: str) -> TokenRow | None:
+        """Used by: RefreshTokenGrant."""
+        row = self._one(
+            "SELECT REFRESH_TOKEN, CLIENT_ID, USER_ID, EXPIRES, SCOPE FROM OAUTH_REFRESH_TOKENS "
+            "WHERE REFRESH_TOKEN = ?",
+            (self._key(token),),
+        )
+        return TokenRow(*row) if row else None  # type: ignore[arg-type]
+
+    def get_code(self, code: str) -> TokenRow | None:
+        """Used by: AuthorizationCodeGrant."""
+        row = self._one(
+            "SELECT AUTHORIZATION_CODE, CLIENT_ID, USER_ID, EXPIRES, SCOPE, REDIRECT_URI "
+            "FROM OAUTH_AUTHORIZATION_CODES WHERE AUTHORIZATION_CODE = ?",
+            (self._key(code),),
+        )
+        return TokenRow(*row) if row else None  # type: ignore[arg-type]
+
+    def claim_refresh_token(self, token: str) -> bool:
+        """Delete a refresh token; true for exactly one of any number of concurrent callers."""
+        row = self._one(
+            "DELETE FROM OAUTH_REFRESH_TOKENS WHERE REFRESH_TOKEN = ? RETURNING REFRESH_TOKEN",
+            (self._key(token),),
+        )
+        return row is not None
+
+    def claim_code(self, code: str) -> bool:
+        """Delete an authorization code; true for exactly one of any number of concurrent callers."""
+        row = self._one(
+            "DELETE FROM OAUTH_AUTHORIZATION_CODES WHERE AUTHORIZATION_CODE = ? "
+            "RETURNING AUTHORIZATION_CODE",
+            (self._key(code),),
+        )
+        return row is not None
+
+    def set_access_token_expiry(self, token: str, expires: str) -> bool:
+        """``PmPdo::expireToken``: false when the row does not exist."""
+        return (
+            self._exec(
+                "UPDATE OAUTH_ACCESS_TOKENS SET EXPIRES = ? WHERE ACCESS_TOKEN = ?",
+                (expires, self._key(token)),
+            )
+            > 0
+        )
+
+    def delete_access_token(self, token: str) -> bool:
+        return (
+            self._exec(
+                "DELETE FROM OAUTH_ACCESS_TOKENS WHERE ACCESS_TOKEN = ?", (self._key(token),)
+            )
+            > 0
+        )
+
+    def expire_tokens(
+        self, expires: str, *, user_id: str | None = None, client_id: str | None = None
+    ) -> int:
+        """Set EXPIRES on every access and refresh token (of a user or client). Returns rows hit."""
+        where, params = _owner_filter(user_id, client_id)
+        total = 0
+        with self.transaction() as db:
+            for table in ("OAUTH_ACCESS_TOKENS", "OAUTH_REFRESH_TOKENS"):
+                total += db.execute(
+                    f"UPDATE {table} SET EXPIRES = ? {where}", (expires, *params)
+                ).rowcount
+        return total
+
+    def purge_expired(self, now: str) -> None:
+        """``PmPdo::setAccessToken`` deletes expired access and refresh rows before each issuance."""
+        with self._lock:
+            self._db.execute("DELETE FROM OAUTH_ACCESS_TOKENS WHERE EXPIRES < ?", (now,))
+            self._db.execute("DELETE FROM OAUTH_REFRESH_TOKENS WHERE EXPIRES < ?", (now,))
+
+    def count(self, table: str) -> int:
+        if table not in (*TOKEN_TABLES, "OAUTH_CLIENTS", "RBAC_USERS", "PM3MOCK_SESSIONS"):
+            raise ValueError(f"unknown table {table}")
+        row = self._one(f"SELECT COUNT(*) FROM {table}", ())
+        return int(row[0]) if row else 0  # type: ignore[call-overload]
+
+    def query(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        """Run a read-only query, e.g. the documentation's trigger query."""
+        return self._all(sql, params)
+
+    # --- login sessions ----------------------------------------------------------------------
+    def create_session(self, session_id: str, uid: str, expires: str) -> None:
+        self._exec("INSERT OR REPLACE INTO PM3MOCK_SESSIONS VALUES (?, ?, ?)", (session_id, uid, expires))
+
+    def session_user(self, session_id: str, now: str, renew_until: str) -> str | None:
+        """The user of a live session, sliding its expiry (PHP's inactivity timeout)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT USR_UID, EXPIRES FROM PM3MOCK_SESSIONS WHERE SESSION_ID = ?",
+                (session_id,),
+            ).fetchone()
+            if row is None or str(row[1]) < now:
+                return None
+            self._db.execute(
+                "UPDATE PM3MOCK_SESSIONS SET EXPIRES = ? WHERE SESSION_ID = ?",
+                (renew_until, session_id),
+            )
+            return str(row[0])
+
+    def user_has_live_session(self, uid: str, now: str) -> bool:
+        row = self._one(
+            "SELECT 1 FROM PM3MOCK_SESSIONS WHERE USR_UID = ? AND EXPIRES >= ?", (uid, now)
+        )
+        return row is not None
+
+    def delete_session(self, session_id: str) -> None:
+        self._exec("DELETE FROM PM3MOCK_SESSIONS WHERE SESSION_ID = ?", (session_id,))
+
+    # --- whole-store operations --------------------------------------------------------------
+    def clear(self) -> None:
+        """Empty every table (the seed is then applied again by the caller)."""
+        with self.transaction() as db:
+            for table in (
+                *TOKEN_TABLES,
+                "OAUTH_CLIENTS",
+                "OAUTH_SCOPES",
+                "RBAC_USERS",
+                "PM3MOCK_USER_PERMISSIONS",
+                "PM3MOCK_SESSIONS",
+            ):
+                db.execute(f"DELETE FROM {table}")
+
+
+def _owner_filter(user_id: str | None, client_id: str | None) -> tuple[str, tuple[object, ...]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    if user_id is not None:
+        clauses.append("USER_ID = ?")
+        params.append(user_id)
+    if client_id is not None:
+        clauses.append("CLIENT_ID = ?")
+        params.append(client_id)
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
