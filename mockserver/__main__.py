@@ -40,8 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="A mock ProcessMaker 3 server for OAuth 2.0 REST login.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="port; 0 picks a free one (default 8080)")
-    parser.add_argument("--profile", default=DEFAULT_PROFILE, help=f"version profile (default {DEFAULT_PROFILE})")
+    parser.add_argument(
+        "--port", type=int, default=8080, help="port; 0 picks a free one (default 8080)"
+    )
+    parser.add_argument(
+        "--profile", default=DEFAULT_PROFILE, help=f"version profile (default {DEFAULT_PROFILE})"
+    )
     parser.add_argument("--list-profiles", action="store_true", help="list the profiles and exit")
     parser.add_argument(
         "--workspace",
@@ -52,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", type=Path, metavar="DIR", help="persist workspace databases in DIR")
     parser.add_argument("--seed", type=Path, metavar="FILE", help="seed file (JSON or YAML)")
-    parser.add_argument("--callback", metavar="URL", help="callback URL of the documentation's client")
+    parser.add_argument(
+        "--callback", metavar="URL", help="callback URL of the documentation's client"
+    )
     parser.add_argument("--tls-cert", type=Path, metavar="FILE")
     parser.add_argument("--tls-key", type=Path, metavar="FILE")
     return parser
@@ -144,9 +150,9 @@ def _announce(server: MockServer, workspaces: tuple[str, ...], seed: Seed) -> No
         lines.append(f"    client_id={client.client_id} client_secret={client.client_secret}")
     for user in seed.users:
         lines.append(f"    username={user.username} password={user.password}")
-    if any(c.client_id == DOC_CLIENT_ID and c.client_secret == DOC_CLIENT_SECRET for c in seed.clients) and any(
-        u.username == DOC_USERNAME and u.password == DOC_PASSWORD for u in seed.users
-    ):
+    if any(
+        c.client_id == DOC_CLIENT_ID and c.client_secret == DOC_CLIENT_SECRET for c in seed.clients
+    ) and any(u.username == DOC_USERNAME and u.password == DOC_PASSWORD for u in seed.users):
         lines.append(
             "  try: curl -s -d grant_type=password -d scope='*' "
             f"-d client_id={DOC_CLIENT_ID} -d client_secret={DOC_CLIENT_SECRET} "

@@ -103,7 +103,10 @@ class MockApp:
             return self.dispatch(request)
         except RequestEntityTooLarge:
             return render.restler_error(
-                RestlerError(413, f"The request body is over the mock's limit of {self.state.max_body} bytes."),
+                RestlerError(
+                    413,
+                    f"The request body is over the mock's limit of {self.state.max_body} bytes.",
+                ),
                 self.state.profile,
             )
         except Exception as exc:  # a defect of the mock, never a client mistake
@@ -214,9 +217,10 @@ class MockApp:
             ctx.store, profile, self.state.clock, self.state.new_token, client_id=""
         )
         try:
-            if body.encoding in ("json", "none") and not profile.accept_json_token_request:
-                if body.encoding == "json" or ctx.request.get_data():
-                    raise InvalidRequestError(InvalidRequestError.FORM_BODY_REQUIRED)
+            if not profile.accept_json_token_request and (
+                body.encoding == "json" or (body.encoding == "none" and ctx.request.get_data())
+            ):
+                raise InvalidRequestError(InvalidRequestError.FORM_BODY_REQUIRED)
             issued = grant_access_token(request, grant_ctx)
         except OAuthError as err:
             return render.token_error(err, profile, basic_used=basic is not None)
@@ -228,7 +232,9 @@ class MockApp:
             return render.restler_error(
                 RestlerError(400, RestlerError.missing_token_row(token)), ctx.profile
             )
-        return render.empty(200, [*render.restler_headers(ctx.profile)[1:], render.CORS_ALLOW_ORIGIN])
+        return render.empty(
+            200, [*render.restler_headers(ctx.profile)[1:], render.CORS_ALLOW_ORIGIN]
+        )
 
     def delete_token(self, ctx: RequestContext, token: str) -> Response:
         """``DELETE /{ws}/oauth2/{token}``: deletes the access-token row; unauthenticated (§9)."""
@@ -236,4 +242,6 @@ class MockApp:
             return render.restler_error(
                 RestlerError(400, RestlerError.missing_token_row(token)), ctx.profile
             )
-        return render.empty(200, [*render.restler_headers(ctx.profile)[1:], render.CORS_ALLOW_ORIGIN])
+        return render.empty(
+            200, [*render.restler_headers(ctx.profile)[1:], render.CORS_ALLOW_ORIGIN]
+        )

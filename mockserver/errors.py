@@ -25,7 +25,9 @@ class OAuthError(Exception):
     error: ClassVar[str] = ""
     status: ClassVar[int] = 400
 
-    def __init__(self, description: str, *, error_uri: str | None = None, status: int | None = None):
+    def __init__(
+        self, description: str, *, error_uri: str | None = None, status: int | None = None
+    ):
         super().__init__(description)
         self.description = description
         self.error_uri = error_uri
@@ -95,6 +97,7 @@ class UnauthorizedClientError(OAuthError):
 
 class UnsupportedGrantTypeError(OAuthError):
     error = "unsupported_grant_type"
+    DOC_EXAMPLE = 'Grant type "X" not supported'  # the documentation's table, X = the value sent
 
     @staticmethod
     def describe(grant_type: str) -> str:
@@ -189,7 +192,9 @@ class RestlerError(Exception):
     MISSING_CLIENT_ID = "Invalid request. The 'client_id' parameter is missing!"
     MISSING_RESPONSE_TYPE = "Invalid request. The 'response_type' parameter is missing!"
     NO_SESSION = "Local Authentication Error, user session is not started."
-    FORBIDDEN_ENDPOINT = "You don't have permission to access this endpoint or resource on this server."
+    FORBIDDEN_ENDPOINT = (
+        "You don't have permission to access this endpoint or resource on this server."
+    )
     UNDER_UPGRADE = (
         "The server is currently unable to handle the request due to temporary overloading or "
         "server maintenance (an application update has probably been performed on the server)"

@@ -36,7 +36,9 @@ def new_unique_id(now: float | None = None) -> str:
     seconds = int(t) & 0xFFFFFFFF
     micros = int((t - int(t)) * 1_000_000) & 0xFFFFF
     prefix = str(secrets.randbelow(900_000_000) + 100_000_000)
-    return f"{prefix}{seconds:08x}{micros:05x}{secrets.randbelow(10)}0{secrets.randbelow(10**8):08d}"
+    return (
+        f"{prefix}{seconds:08x}{micros:05x}{secrets.randbelow(10)}0{secrets.randbelow(10**8):08d}"
+    )
 
 
 class SequentialTokens:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request
@@ -67,10 +68,15 @@ def read_body(request: Request) -> BodyParams:
     :raises werkzeug.exceptions.RequestEntityTooLarge: over the app's size limit.
     """
     mtype = media_type(request)
-    if mtype == FORM or mtype == MULTIPART:
+    if mtype == FORM:
+        # Parsed here rather than by werkzeug so that invalid UTF-8 is kept (replaced), not dropped;
+        # a later duplicate wins, as in $_POST.
+        text = request.get_data(cache=True).decode("utf-8", errors="replace")
+        pairs = parse_qsl(text, keep_blank_values=True, errors="replace")
+        return BodyParams(dict(pairs), "form")
+    if mtype == MULTIPART:
         form = request.form  # may raise RequestEntityTooLarge
-        values = {key: form.getlist(key)[-1] for key in form}
-        return BodyParams(values, "form" if mtype == FORM else "multipart")
+        return BodyParams({key: form.getlist(key)[-1] for key in form}, "multipart")
     if mtype == "" or mtype.startswith(JSON_TYPE):
         raw = request.get_data(cache=True)
         if not raw.strip():

@@ -152,7 +152,9 @@ _PM_3_4_10 = Profile(
     resource_errors="restler-401",
     login_session_lifetime=1440,
     provenance={
-        "token_error_status": src("§3.2 row 2: send(); exit(0) keeps bshaffer's 400 (RC 963299353)"),
+        "token_error_status": src(
+            "§3.2 row 2: send(); exit(0) keeps bshaffer's 400 (RC 963299353)"
+        ),
         "token_headers": src("§3.2: exit(0) before Restler compose(), bshaffer headers only"),
         "restler_version": src("§0: Restler 3.0.0rc5 from 3.2 on"),
         "access_lifetime": src("§5: access_lifetime 86400 since RC 7b1f95e9a"),
@@ -164,7 +166,9 @@ _PM_3_4_10 = Profile(
         "supported_scopes": src("§7: view_processes, edit_processes, *"),
         "scope_when_none": src("§7: no default scope, JSON null"),
         "password_requires_body_client_credentials": src("§2.3: PMCORE-1181 absent in 3.4.10"),
-        "unknown_client_empty_secret_passes": src("§2.3: null == '' in PmPdo::checkClientCredentials"),
+        "unknown_client_empty_secret_passes": src(
+            "§2.3: null == '' in PmPdo::checkClientCredentials"
+        ),
         "case_insensitive_lookups": src("§2.3: utf8_general_ci collation"),
         "accept_json_token_request": src("§2.2: bshaffer decodes application/json bodies"),
         "verify_user_status": src("§2.5: RBAC::VerifyLogin since PM-2795"),
@@ -244,9 +248,13 @@ _DOCUMENTED = dataclasses.replace(
         "access_lifetime": decision("doc contradicts itself (86400 / 60 minutes): 86400"),
         "refresh_token_lifetime": doc("Get a New Access Token: the refresh_token does not expire"),
         "refresh_token_single_use": doc("Get a New Access Token: it is only used once"),
-        "always_issue_new_refresh_token": doc("Get a New Access Token: replaced by the new refresh_token"),
+        "always_issue_new_refresh_token": doc(
+            "Get a New Access Token: replaced by the new refresh_token"
+        ),
         "auth_code_lifetime": decision("doc silent: latest source, 30 s"),
-        "supported_scopes": decision("doc uses both spellings: accept view_process(es), edit_process(es), *"),
+        "supported_scopes": decision(
+            "doc uses both spellings: accept view_process(es), edit_process(es), *"
+        ),
         "scope_when_none": decision("doc silent: latest source, JSON null"),
         "password_requires_body_client_credentials": doc(
             '"authorization_code" Grant Type: client_id/secret may be the Basic username/password'
@@ -256,7 +264,9 @@ _DOCUMENTED = dataclasses.replace(
         ),
         "case_insensitive_lookups": decision("doc silent: latest source"),
         "refresh_requires_login_session": decision("doc remark is a field, off by default"),
-        "no_redirect_uri_description": doc("Error Response table: 'No redirect URL was supplied or stored'"),
+        "no_redirect_uri_description": doc(
+            "Error Response table: 'No redirect URL was supplied or stored'"
+        ),
         "unknown_workspace": doc("Error Response: error code 503 and no return object"),
         "login_redirect": doc("authorization_code: login?u=http%3A%2F%2F{pm-server}..."),
         "resource_errors": decision("doc silent: latest source REST 401 shape"),

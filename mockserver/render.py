@@ -80,7 +80,11 @@ def oauth_json_error(err: OAuthError) -> Response:
     return Response(
         _json(err.body()),
         status=err.http_status,
-        headers=[("Content-Type", "application/json"), ("Cache-Control", "no-store"), CORS_ALLOW_ORIGIN],
+        headers=[
+            ("Content-Type", "application/json"),
+            ("Cache-Control", "no-store"),
+            CORS_ALLOW_ORIGIN,
+        ],
     )
 
 
@@ -151,7 +155,9 @@ def unknown_workspace(profile: Profile) -> Response:
 
 
 def html(page: str, status: int = 200, headers: list[tuple[str, str]] | None = None) -> Response:
-    return Response(page, status=status, headers=headers or [], content_type="text/html; charset=utf-8")
+    return Response(
+        page, status=status, headers=headers or [], content_type="text/html; charset=utf-8"
+    )
 
 
 def too_large(profile: Profile) -> Response:

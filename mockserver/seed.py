@@ -229,4 +229,12 @@ def load_seed_file(path: Path) -> Seed:
     return seed_from_data(load_data_file(path), str(path))
 
 
-__all__ = ["Seed", "SeedClient", "SeedError", "SeedUser", "default_seed", "load_seed_file", "new_unique_id"]
+__all__ = [
+    "Seed",
+    "SeedClient",
+    "SeedError",
+    "SeedUser",
+    "default_seed",
+    "load_seed_file",
+    "new_unique_id",
+]

@@ -16,6 +16,7 @@ from typing import Self
 from urllib.parse import urlencode
 
 from werkzeug.serving import BaseWSGIServer
+from werkzeug.serving import ThreadedWSGIServer
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.serving import make_server
 
@@ -132,7 +133,9 @@ class MockServer:
         query = f"?{urlencode(params)}" if params else ""
         return f"{self.url}/{workspace}/oauth2/authorize{query}"
 
-    def login_url(self, workspace: str = DEFAULT_WORKSPACE, lang: str = "en", skin: str = "neoclassic") -> str:
+    def login_url(
+        self, workspace: str = DEFAULT_WORKSPACE, lang: str = "en", skin: str = "neoclassic"
+    ) -> str:
         return f"{self.url}/sys{workspace}/{lang}/{skin}/login/login"
 
     def applications_url(self, workspace: str = DEFAULT_WORKSPACE) -> str:
@@ -153,8 +156,9 @@ class MockServer:
             request_handler=_QuietHandler,
             ssl_context=self.ssl_context,
         )
+        assert isinstance(server, ThreadedWSGIServer)
         server.daemon_threads = True
-        server.block_on_close = False  # type: ignore[attr-defined]
+        server.block_on_close = False
         self._server = server
         self.port = server.server_port
         self._wake_r, self._wake_w = os.pipe()
@@ -173,7 +177,7 @@ class MockServer:
                 for key, _ in selector.select():
                     if key.fd == self._wake_r:
                         return
-                    server._handle_request_noblock()
+                    server.handle_request()  # the socket is readable: no wait
 
     def stop(self) -> None:
         if self._server is None:

@@ -380,7 +380,9 @@ class WorkspaceStore:
 
     # --- login sessions ----------------------------------------------------------------------
     def create_session(self, session_id: str, uid: str, expires: str) -> None:
-        self._exec("INSERT OR REPLACE INTO PM3MOCK_SESSIONS VALUES (?, ?, ?)", (session_id, uid, expires))
+        self._exec(
+            "INSERT OR REPLACE INTO PM3MOCK_SESSIONS VALUES (?, ?, ?)", (session_id, uid, expires)
+        )
 
     def session_user(self, session_id: str, now: str, renew_until: str) -> str | None:
         """The user of a live session, sliding its expiry (PHP's inactivity timeout)."""

@@ -61,8 +61,10 @@ def basic_credentials(authorization: str | None) -> tuple[str, str] | None:
     """
     if not authorization or authorization[:5].lower() != "basic":
         return None
+    raw = authorization[6:].strip()
+    raw += "=" * (-len(raw) % 4)  # PHP's base64_decode accepts missing padding (the doc's example)
     try:
-        decoded = base64.b64decode(authorization[6:].strip(), validate=False).decode("utf-8")
+        decoded = base64.b64decode(raw, validate=False).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     if decoded.count(":") != 1:

@@ -15,5 +15,10 @@ from .refresh_token import RefreshTokenGrant as RefreshTokenGrant
 
 GRANTS: Mapping[str, Grant] = {
     g.GRANT_TYPE: g
-    for g in (PasswordGrant(), AuthorizationCodeGrant(), ClientCredentialsGrant(), RefreshTokenGrant())
+    for g in (
+        PasswordGrant(),
+        AuthorizationCodeGrant(),
+        ClientCredentialsGrant(),
+        RefreshTokenGrant(),
+    )
 }

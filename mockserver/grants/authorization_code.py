@@ -14,11 +14,12 @@ from __future__ import annotations
 from typing import ClassVar
 from urllib.parse import unquote_plus
 
-from ..errors import RFC_4_1_3
-from ..errors import InvalidGrantError
-from ..errors import InvalidRequestError
-from ..errors import RedirectUriMismatchError
-from ..params import php_empty
+from mockserver.errors import RFC_4_1_3
+from mockserver.errors import InvalidGrantError
+from mockserver.errors import InvalidRequestError
+from mockserver.errors import RedirectUriMismatchError
+from mockserver.params import php_empty
+
 from .base import GrantContext
 from .base import TokenRequest
 from .base import Validated

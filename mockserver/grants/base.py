@@ -14,11 +14,11 @@ from dataclasses import field
 from typing import ClassVar
 from typing import Protocol
 
-from ..clock import Clock
-from ..formats import TokenFactory
-from ..params import BodyParams
-from ..profiles import Profile
-from ..store import WorkspaceStore
+from mockserver.clock import Clock
+from mockserver.formats import TokenFactory
+from mockserver.params import BodyParams
+from mockserver.profiles import Profile
+from mockserver.store import WorkspaceStore
 
 
 @dataclass(frozen=True, slots=True)

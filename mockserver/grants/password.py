@@ -14,10 +14,11 @@ from __future__ import annotations
 import hmac
 from typing import ClassVar
 
-from ..errors import InvalidGrantError
-from ..errors import InvalidRequestError
-from ..params import php_empty
-from ..store import hash_password
+from mockserver.errors import InvalidGrantError
+from mockserver.errors import InvalidRequestError
+from mockserver.params import php_empty
+from mockserver.store import hash_password
+
 from .base import GrantContext
 from .base import TokenRequest
 from .base import Validated

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ..errors import InvalidGrantError
-from ..errors import InvalidRequestError
-from ..params import php_empty
+from mockserver.errors import InvalidGrantError
+from mockserver.errors import InvalidRequestError
+from mockserver.params import php_empty
+
 from .base import GrantContext
 from .base import TokenRequest
 from .base import Validated

@@ -52,7 +52,9 @@ def test_missing_user_credentials(client: Client, overrides: dict[str, str | Non
     assert error_of(response) == ("invalid_request", InvalidRequestError.MISSING_USER_CREDENTIALS)
 
 
-def test_inactive_and_expired_users_look_like_bad_passwords(mock: MockServer, client: Client) -> None:
+def test_inactive_and_expired_users_look_like_bad_passwords(
+    mock: MockServer, client: Client
+) -> None:
     store = mock.workspace()
     user = store.find_user("johndoe")
     assert user is not None
