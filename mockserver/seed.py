@@ -216,13 +216,26 @@ def load_data_file(path: Path) -> Any:
         import yaml
 
         try:
-            return yaml.safe_load(text)
+            return _dates_as_text(yaml.safe_load(text))
         except yaml.YAMLError as exc:
             raise SeedError(f"{path}: not valid YAML ({exc})") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise SeedError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+
+
+def _dates_as_text(value: Any) -> Any:
+    """YAML reads ``2030-12-31`` as a date; the files' schemas want the text the user wrote."""
+    import datetime
+
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    return value
 
 
 def load_seed_file(path: Path) -> Seed:
