@@ -7,6 +7,7 @@ on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import ssl
 import sys
@@ -16,6 +17,9 @@ from pathlib import Path
 
 from .profiles import DEFAULT_PROFILE
 from .profiles import PROFILES
+from .scenario import ScenarioError
+from .scenario import load_scenario
+from .scenario import scenario_seed
 from .seed import DOC_CLIENT_ID
 from .seed import DOC_CLIENT_SECRET
 from .seed import DOC_PASSWORD
@@ -59,6 +63,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--callback", metavar="URL", help="callback URL of the documentation's client"
     )
+    parser.add_argument(
+        "--scenario",
+        type=Path,
+        metavar="FILE",
+        default=os.environ.get("PM3_MOCKSERVER_SCENARIO") or None,
+        help="scenario file (JSON or YAML): seed, profile, clock, overrides, faults",
+    )
+    parser.add_argument(
+        "--control", action="store_true", help="enable the HTTP control API under /_pm3/"
+    )
+    parser.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        help="also let non-loopback peers use the control API with X-PM3-Control-Token",
+    )
+    parser.add_argument(
+        "--journal-size", type=int, default=5000, metavar="N", help="exchanges kept (default 5000)"
+    )
     parser.add_argument("--tls-cert", type=Path, metavar="FILE")
     parser.add_argument("--tls-key", type=Path, metavar="FILE")
     return parser
@@ -91,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.profile not in PROFILES:
         return _fail(f"unknown profile {args.profile!r}; known: {', '.join(PROFILES)}")
+    if args.journal_size < 1:
+        return _fail("--journal-size must be at least 1")
+    if args.control_token and not args.control:
+        return _fail("--control-token needs --control")
     if not 0 <= args.port <= 65535:
         return _fail(f"--port must be 0-65535, not {args.port}")
     workspaces = tuple(args.workspaces or ["workflow"])
@@ -101,8 +127,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed: Seed = default_seed(args.callback) if args.callback else default_seed()
         if args.seed is not None:
             seed = load_seed_file(args.seed).merged_over(seed)
+        scenario = load_scenario(args.scenario) if args.scenario is not None else None
+        if scenario is not None:
+            seed = scenario_seed(scenario, seed, str(args.scenario))
+            if "profile" in scenario:
+                args.profile = scenario["profile"]
+            workspaces = tuple(dict.fromkeys([*workspaces, *scenario.get("workspaces", [])]))
         tls = _tls(args.tls_cert, args.tls_key)
-    except (SeedError, ValueError) as exc:
+    except (SeedError, ScenarioError, ValueError) as exc:
         return _fail(str(exc))
     if args.db is not None and args.db.exists() and not args.db.is_dir():
         return _fail(f"--db {args.db}: not a directory")
@@ -115,7 +147,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             db_dir=args.db,
             seed=seed,
             ssl_context=tls,
-        ).start()
+            journal_capacity=args.journal_size,
+            control=args.control,
+            control_token=args.control_token,
+        )
+        if scenario is not None:
+            server.apply_scenario({k: v for k, v in scenario.items() if k != "seed"})
+        server.start()
     except OSError as exc:
         return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     _announce(server, workspaces, seed)
@@ -158,6 +196,8 @@ def _announce(server: MockServer, workspaces: tuple[str, ...], seed: Seed) -> No
             f"-d client_id={DOC_CLIENT_ID} -d client_secret={DOC_CLIENT_SECRET} "
             f"-d username={DOC_USERNAME} -d password={DOC_PASSWORD} {server.token_url(workspaces[0])}"
         )
+    if server.app.control is not None:
+        lines.append(f"  control API: {server.url}/_pm3/health (loopback only)")
     lines.append("Ctrl-C stops it.")
     print("\n".join(lines), flush=True)
 

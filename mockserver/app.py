@@ -11,6 +11,7 @@ Nothing a client sends ends in an unhandled exception: anything unexpected is re
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -30,16 +31,26 @@ from .context import RequestContext
 from .errors import InvalidRequestError
 from .errors import OAuthError
 from .errors import RestlerError
+from .faults import answer
+from .faults import deliver_fault
 from .grants import GrantContext
 from .grants import TokenRequest
+from .journal import Exchange
+from .journal import Journal
+from .matching import describe_request
 from .params import read_body
+from .scripting import Scripting
 from .state import MockState
 from .token import basic_credentials
 from .token import grant_access_token
 
+CONTROL_PREFIX = "/_pm3/"
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse
     from _typeshed.wsgi import WSGIEnvironment
+
+    from .control import Control
 
 OAUTH_RULES = Map(
     [
@@ -85,17 +96,56 @@ class MockApp:
     :param state: the world it serves (profile, clock, workspaces).
     """
 
-    def __init__(self, state: MockState) -> None:
+    def __init__(
+        self,
+        state: MockState,
+        *,
+        journal: Journal | None = None,
+        scripting: Scripting | None = None,
+        control: Control | None = None,
+    ) -> None:
         self.state = state
+        self.journal = journal if journal is not None else Journal()
+        self.scripting = scripting if scripting is not None else Scripting()
+        self.control = control
         self._errors: list[BaseException] = []
         self._errors_lock = threading.Lock()
 
     # --- WSGI ----------------------------------------------------------------------------------
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
         request = Request(environ)
         request.max_content_length = self.state.max_body
-        response = self.handle(request)
+        if request.path.startswith(CONTROL_PREFIX) and self.control is not None:
+            return self.control.handle(request)(environ, start_response)
+        try:
+            info = describe_request(request)
+            override = self.scripting.select(info)
+        except Exception as exc:  # a defect of the mock: answer, record, never crash
+            self._record_error(exc)
+            return self.handle(request)(environ, start_response)
+        response, fault = answer(self, request, info, override)
+        self.journal.record(
+            Exchange(
+                seq=self.journal.next_seq(),
+                at=self.state.clock.now(),
+                request=info,
+                status=response.status_code if response is not None else 0,
+                response_headers=tuple(response.headers.items()) if response is not None else (),
+                response_body=response.get_data() if response is not None else b"",
+                duration_ms=(time.perf_counter() - started) * 1000,
+                scripted=override.describe() if override is not None else "",
+                extra={"fault": fault} if fault else {},
+            )
+        )
+        if fault:
+            return deliver_fault(environ, start_response, response, fault)
+        assert response is not None
         return response(environ, start_response)
+
+    def _record_error(self, exc: BaseException) -> None:
+        with self._errors_lock:
+            self._errors.append(exc)
 
     def handle(self, request: Request) -> Response:
         """Answer one request; never raises."""
@@ -110,16 +160,19 @@ class MockApp:
                 self.state.profile,
             )
         except Exception as exc:  # a defect of the mock, never a client mistake
-            with self._errors_lock:
-                self._errors.append(exc)
+            self._record_error(exc)
             return render.restler_error(RestlerError(500), self.state.profile)
 
     def check(self) -> None:
-        """Re-raise the first exception raised while serving (for tests)."""
+        """Re-raise the first exception raised while serving, then any ordered-override miss."""
         with self._errors_lock:
             errors, self._errors = self._errors, []
         if errors:
             raise errors[0]
+        failures = list(self.scripting.failures)
+        if failures:
+            self.scripting.failures.clear()
+            raise AssertionError("\n".join(failures))
 
     # --- routing -------------------------------------------------------------------------------
     def dispatch(self, request: Request) -> Response:

@@ -70,7 +70,8 @@ def applications(ctx: RequestContext, lang: str, skin: str) -> Response:
         return _login_redirect(ctx, lang, skin)
     if not _allowed(ctx, user):
         body = pages.message_page(
-            "Applications", "You do not have permission to access this page (PM_REST_API_APPLICATIONS)."
+            "Applications",
+            "You do not have permission to access this page (PM_REST_API_APPLICATIONS).",
         )
         return render.html(body, status=403)
     action = f"/sys{ctx.workspace}/{lang}/{skin}/oauth2/applications"
@@ -114,14 +115,22 @@ def client_setup_ajax(ctx: RequestContext) -> Response:
             }
             for c in ctx.store.list_clients(user.uid)
         ]
-        return render.rest_json({"status": "OK", "success": True, "resultRoot": rows, "resultTotal": len(rows)}, ctx.profile)
+        return render.rest_json(
+            {"status": "OK", "success": True, "resultRoot": rows, "resultTotal": len(rows)},
+            ctx.profile,
+        )
     if option == "INS":
         problems = validate_application(values)
         if problems:
-            return render.rest_json({"status": "ERROR", "message": " ".join(problems)}, ctx.profile, 400)
+            return render.rest_json(
+                {"status": "ERROR", "message": " ".join(problems)}, ctx.profile, 400
+            )
         client = create_client(ctx, values, user.uid)
         return render.rest_json(
-            {"status": "OK", "data": {"CLIENT_ID": client.client_id, "CLIENT_SECRET": client.client_secret}},
+            {
+                "status": "OK",
+                "data": {"CLIENT_ID": client.client_id, "CLIENT_SECRET": client.client_secret},
+            },
             ctx.profile,
         )
     target = form.get("oauthClientId", "")

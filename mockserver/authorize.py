@@ -66,9 +66,7 @@ def login_redirect(ctx: RequestContext) -> Response:
     target = f"/{ctx.workspace}/oauth2/authorize" + (f"?{query}" if query else "")
     origin = _origin(ctx)
     u = origin + target if ctx.profile.login_redirect == "absolute" else target
-    location = (
-        f"{origin}/sys{ctx.workspace}/{language(ctx)}/{DEFAULT_SKIN}/login/login?u={php_urlencode(u)}"
-    )
+    location = f"{origin}/sys{ctx.workspace}/{language(ctx)}/{DEFAULT_SKIN}/login/login?u={php_urlencode(u)}"
     return Response("", status=302, headers=[("Location", location)])
 
 
@@ -174,7 +172,9 @@ def authorize_post(ctx: RequestContext) -> Response:
     except InvalidScopeError as err:
         return _redirect_error(redirect_uri, err, state)
     if not authorized:
-        return _redirect_error(redirect_uri, AccessDeniedError(AccessDeniedError.USER_DENIED), state)
+        return _redirect_error(
+            redirect_uri, AccessDeniedError(AccessDeniedError.USER_DENIED), state
+        )
     if response_type == "code":
         return _issue_code(ctx, client_id, user, supplied, redirect_uri, scope, state)
     return _issue_implicit(ctx, client_id, user, redirect_uri, scope, state)
@@ -291,7 +291,9 @@ def login_submit(ctx: RequestContext, lang: str, skin: str) -> Response:
         )
         return render.html(body, status=401)
     home = f"/sys{ctx.workspace}/{lang}/{skin}/oauth2/applications"
-    response = Response("", status=302, headers=[("Location", safe_return_target(ctx, return_to, home))])
+    response = Response(
+        "", status=302, headers=[("Location", safe_return_target(ctx, return_to, home))]
+    )
     ctx.start_session(response, user)
     return response
 
@@ -300,6 +302,8 @@ def logout(ctx: RequestContext, lang: str, skin: str) -> Response:
     sid = ctx.request.cookies.get("PHPSESSID")
     if sid:
         ctx.store.delete_session(sid)
-    response = Response("", status=302, headers=[("Location", f"{_login_base(ctx, lang, skin)}/login")])
+    response = Response(
+        "", status=302, headers=[("Location", f"{_login_base(ctx, lang, skin)}/login")]
+    )
     response.delete_cookie("PHPSESSID", path="/")
     return response

@@ -101,7 +101,7 @@ def applications_page(
         for c in clients
     )
     parts.append(
-        "<table id=\"applications\"><tr><th>Name</th><th>Client ID</th><th>Web Site</th>"
+        '<table id="applications"><tr><th>Name</th><th>Client ID</th><th>Web Site</th>'
         f"<th>Callback URL</th></tr>{rows}</table>"
     )
     parts.append(

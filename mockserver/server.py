@@ -10,8 +10,11 @@ import os
 import selectors
 import ssl
 import threading
+from collections.abc import Mapping
 from pathlib import Path
+from types import EllipsisType
 from types import TracebackType
+from typing import Any
 from typing import Self
 from urllib.parse import urlencode
 
@@ -23,9 +26,19 @@ from werkzeug.serving import make_server
 from .app import MockApp
 from .clock import Clock
 from .formats import TokenFactory
+from .journal import DEFAULT_CAPACITY
+from .journal import Journal
+from .matching import RequestMatcher
 from .profiles import DEFAULT_PROFILE
 from .profiles import Profile
 from .profiles import get_profile
+from .scripting import Action
+from .scripting import Alter
+from .scripting import Fault
+from .scripting import Override
+from .scripting import RespondError
+from .scripting import RespondRaw
+from .scripting import Scripting
 from .seed import Seed
 from .seed import default_seed
 from .state import DEFAULT_WORKSPACE
@@ -38,6 +51,68 @@ class _QuietHandler(WSGIRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         return None
+
+
+class OverrideBuilder:
+    """The second half of ``server.override(...)``: what matching requests get."""
+
+    def __init__(
+        self, scripting: Scripting, matcher: RequestMatcher, times: int | None, ordered: bool
+    ) -> None:
+        self._scripting = scripting
+        self._matcher = matcher
+        self._times = times
+        self._ordered = ordered
+
+    def _add(self, action: Action) -> Override:
+        return self._scripting.add(Override(self._matcher, action, self._times, self._ordered))
+
+    def respond_with_error(self, error: str | int, description: str | None = None) -> Override:
+        """A protocol error in the active profile's shape and status.
+
+        :param error: an OAuth code (``invalid_grant``) or a Restler HTTP status (``503``).
+        """
+        return self._add(RespondError(error, description))
+
+    def respond_with(
+        self,
+        status: int = 200,
+        *,
+        body: str | bytes = b"",
+        json: object = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Override:
+        """A fixed answer: status, body (or JSON), headers."""
+        hdrs = tuple((headers or {}).items())
+        if json is not None:
+            import json as _json
+
+            data = _json.dumps(json).encode()
+            if not any(k.lower() == "content-type" for k, _ in hdrs):
+                hdrs += (("Content-Type", "application/json"),)
+        else:
+            data = body.encode() if isinstance(body, str) else body
+        return self._add(RespondRaw(status, data, hdrs))
+
+    def alter(
+        self,
+        *,
+        drop: tuple[str, ...] | list[str] = (),
+        set: Mapping[str, Any] | None = None,
+        status: int | None = None,
+    ) -> Override:
+        """The real answer, with JSON fields dropped or set (e.g. ``expires_in`` as a string)."""
+        return self._add(Alter(tuple(drop), dict(set or {}), status))
+
+    def fault(
+        self,
+        kind: str,
+        *,
+        seconds: float | None = None,
+        max_seconds: float | None = None,
+        body: str | None = None,
+    ) -> Override:
+        return self._add(Fault(kind, seconds, max_seconds, body))
 
 
 class MockServer:
@@ -68,6 +143,9 @@ class MockServer:
         token_factory: TokenFactory | None = None,
         ssl_context: ssl.SSLContext | None = None,
         max_body: int | None = None,
+        journal_capacity: int = DEFAULT_CAPACITY,
+        control: bool = False,
+        control_token: str | None = None,
     ) -> None:
         prof = get_profile(profile) if isinstance(profile, str) else profile
         kwargs = {"max_body": max_body} if max_body is not None else {}
@@ -80,7 +158,9 @@ class MockServer:
             token_factory=token_factory,
             **kwargs,
         )
-        self.app = MockApp(self.state)
+        self.app = MockApp(self.state, journal=Journal(journal_capacity))
+        self._initial_profile = prof
+        self._initial_seed = self.state.seed
         self.host = host
         self.port = port
         self.ssl_context = ssl_context
@@ -89,6 +169,10 @@ class MockServer:
         self._wake_r: int | None = None
         self._wake_w: int | None = None
         self._stopping = threading.Event()
+        if control:
+            from .control import enable_control
+
+            enable_control(self, control_token)
 
     # --- facade ------------------------------------------------------------------------------
     @property
@@ -103,16 +187,165 @@ class MockServer:
         """The store of a workspace, creating the workspace if it does not exist."""
         return self.state.add_workspace(name)
 
+    @property
+    def journal(self) -> Journal:
+        """Every exchange answered, newest last (a bounded ring)."""
+        return self.app.journal
+
+    @property
+    def scripting(self) -> Scripting:
+        return self.app.scripting
+
     def set_profile(self, profile: str | Profile) -> None:
         self.state.set_profile(get_profile(profile) if isinstance(profile, str) else profile)
 
+    def set_seed(self, seed: Seed) -> None:
+        """Use another seed: every workspace is emptied and seeded with it now."""
+        self.state.seed = seed
+        for store in self.state.workspaces.values():
+            store.clear()
+            seed.apply(store)
+
+    def set_lifetimes(
+        self,
+        *,
+        access: int | None = None,
+        code: int | None = None,
+        refresh: int | EllipsisType | None = ...,
+        session: int | None = None,
+    ) -> Profile:
+        """Change lifetimes (seconds) on top of the active profile; ``refresh=None`` = never expire."""
+        changes: dict[str, object] = {}
+        if access is not None:
+            changes["access_lifetime"] = access
+        if code is not None:
+            changes["auth_code_lifetime"] = code
+        if refresh is not ...:
+            changes["refresh_token_lifetime"] = refresh
+        if session is not None:
+            changes["login_session_lifetime"] = session
+        if changes:
+            base = self.profile
+            self.set_profile(base.derive(base.name, **changes))
+        return self.profile
+
     def reset(self) -> None:
-        """Back to the seed: every workspace emptied and seeded again, clock running free."""
-        self.state.reset()
+        """Back to the start: seed, profile, clock; no overrides, empty journal."""
+        self.scripting.clear()
+        self.journal.clear()
+        self.state.seed = self._initial_seed
+        self.state.reset(profile=self._initial_profile)
 
     def check(self) -> None:
-        """Re-raise an exception raised while serving."""
+        """Re-raise an exception raised while serving, or an ordered-override miss."""
         self.app.check()
+
+    # --- scripting ---------------------------------------------------------------------------
+    def override(
+        self,
+        endpoint: str = "*",
+        *,
+        times: int | None = 1,
+        ordered: bool = False,
+        method: str = "*",
+        workspace: str = "*",
+        grant_type: object = None,
+        resource: object = None,
+        params: Mapping[str, object] | None = None,
+        headers: Mapping[str, object] | None = None,
+    ) -> OverrideBuilder:
+        """Start an override; finish it with ``respond_with_error``, ``respond_with``, ``alter`` or ``fault``.
+
+        .. code-block:: python
+
+            pm.override("token", grant_type="refresh_token").respond_with_error("invalid_grant")
+        """
+        matcher = RequestMatcher.build(
+            endpoint,
+            method=method,
+            workspace=workspace,
+            grant_type=grant_type,
+            resource=resource,
+            params=params,
+            headers=headers,
+        )
+        return OverrideBuilder(self.scripting, matcher, times, ordered)
+
+    def fault(
+        self,
+        kind: str,
+        endpoint: str = "*",
+        *,
+        times: int | None = 1,
+        seconds: float | None = None,
+        max_seconds: float | None = None,
+        body: str | None = None,
+        **match: Any,
+    ) -> Override:
+        """Inject a fault (``reset``, ``truncate``, ``slow``, ``php_warning``, ...) on matching requests."""
+        return self.override(endpoint, times=times, **match).fault(
+            kind, seconds=seconds, max_seconds=max_seconds, body=body
+        )
+
+    def assert_request_made(
+        self,
+        endpoint: str = "*",
+        *,
+        count: int | None = None,
+        method: str = "*",
+        workspace: str = "*",
+        grant_type: object = None,
+        params: Mapping[str, object] | None = None,
+        headers: Mapping[str, object] | None = None,
+    ) -> None:
+        """Assert the journal holds matching requests (exactly ``count`` of them if given)."""
+        matcher = RequestMatcher.build(
+            endpoint,
+            method=method,
+            workspace=workspace,
+            grant_type=grant_type,
+            params=params,
+            headers=headers,
+        )
+        self.journal.assert_request_made(matcher, count)
+
+    def apply_scenario(self, scenario: Mapping[str, Any] | Path) -> list[Override]:
+        """Apply a scenario (a mapping, or a JSON/YAML file path)."""
+        from .scenario import apply_scenario
+        from .scenario import load_scenario
+
+        if isinstance(scenario, Path):
+            return apply_scenario(self, load_scenario(scenario), str(scenario))
+        return apply_scenario(self, scenario)
+
+    def expire_token(self, token: str, *, workspace: str = DEFAULT_WORKSPACE) -> bool:
+        """Make one access token expired now (as ``POST /{ws}/oauth2/{token}/expire`` does)."""
+        return self.workspace(workspace).set_access_token_expiry(token, self.clock.stamp(-1))
+
+    def expire_tokens(
+        self,
+        *,
+        user: str | None = None,
+        client: str | None = None,
+        workspace: str = DEFAULT_WORKSPACE,
+    ) -> int:
+        """Expire now every access and refresh token (of a username or a client id). Returns rows.
+
+        :raises KeyError: for an unknown username.
+        """
+        store = self.workspace(workspace)
+        user_id = None
+        if user is not None:
+            row = store.find_user(user)
+            if row is None:
+                raise KeyError(f"no user {user!r}")
+            user_id = row.uid
+        return store.expire_tokens(self.clock.stamp(-1), user_id=user_id, client_id=client)
+
+    def known_secrets(self) -> tuple[str, ...]:
+        """Seeded client secrets and passwords, for redacting free text."""
+        seed = self.state.seed
+        return tuple(c.client_secret for c in seed.clients) + tuple(u.password for u in seed.users)
 
     # --- URLs --------------------------------------------------------------------------------
     @property

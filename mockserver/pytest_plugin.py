@@ -1,0 +1,105 @@
+"""pytest plugin (entry point ``pytest11``): a mock ProcessMaker per session, reset for every test.
+
+Fixtures:
+
+- ``make_pm_mock`` (session): the started :class:`MockServer`. Under pytest-xdist every worker is
+  its own process, so each worker gets its own server on its own port.
+- ``pm_mock`` (function): that server, reset to the seed, profile ``pm_profile``, no overrides,
+  an empty journal, a free-running clock; after the test, errors raised in the server thread and
+  ordered-override misses are raised in the test (``check()``).
+- ``pm_profile``: the profile name (default ``documented``); ``@pytest.mark.pm_profile("a", "b")``
+  runs a test once per named profile.
+- ``pm_client`` and ``pm_user``: the seeded client and user credentials.
+
+Listen address: ``PM3_MOCKSERVER_HOST`` (default 127.0.0.1) and ``PM3_MOCKSERVER_PORT`` (default 0).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from .profiles import DEFAULT_PROFILE
+from .profiles import PROFILES
+from .seed import DOC_CLIENT_ID
+from .seed import DOC_CLIENT_SECRET
+from .seed import DOC_PASSWORD
+from .seed import DOC_USERNAME
+from .server import MockServer
+
+MARKER = "pm_profile"
+
+
+@dataclass(frozen=True, slots=True)
+class ClientCredentials:
+    client_id: str
+    client_secret: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserCredentials:
+    username: str
+    password: str
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{MARKER}(*names): run the test under each named mock ProcessMaker profile"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    marker = metafunc.definition.get_closest_marker(MARKER)
+    if marker is None or "pm_profile" not in metafunc.fixturenames:
+        return
+    names = list(marker.args) or list(PROFILES)
+    unknown = [n for n in names if n not in PROFILES]
+    if unknown:
+        raise pytest.UsageError(
+            f"@pytest.mark.{MARKER}: unknown profile {unknown[0]!r}; known: {', '.join(PROFILES)}"
+        )
+    metafunc.parametrize("pm_profile", names, indirect=True, ids=names)
+
+
+@pytest.fixture(scope="session")
+def make_pm_mock() -> Iterator[MockServer]:
+    """One started mock per test session (per xdist worker)."""
+    host = os.environ.get("PM3_MOCKSERVER_HOST", "127.0.0.1")
+    port = int(os.environ.get("PM3_MOCKSERVER_PORT", "0"))
+    server = MockServer(host=host, port=port).start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def pm_profile(request: pytest.FixtureRequest) -> str:
+    """The profile ``pm_mock`` runs under; parametrize it or use the ``pm_profile`` marker."""
+    return str(getattr(request, "param", DEFAULT_PROFILE))
+
+
+@pytest.fixture
+def pm_mock(make_pm_mock: MockServer, pm_profile: str) -> Iterator[MockServer]:
+    """The session's mock, reset for this test and set to ``pm_profile``."""
+    server = make_pm_mock
+    server.reset()
+    server.set_profile(pm_profile)
+    yield server
+    try:
+        server.check()
+    finally:
+        server.reset()
+
+
+@pytest.fixture
+def pm_client() -> ClientCredentials:
+    """The documentation's example client, which the mock seeds."""
+    return ClientCredentials(DOC_CLIENT_ID, DOC_CLIENT_SECRET)
+
+
+@pytest.fixture
+def pm_user() -> UserCredentials:
+    """The documentation's example user, which the mock seeds."""
+    return UserCredentials(DOC_USERNAME, DOC_PASSWORD)

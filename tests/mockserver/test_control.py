@@ -1,0 +1,155 @@
+"""The control API end to end: the mock in its own process, scripted over HTTP from this one."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+import requests
+from werkzeug.test import Client
+
+from mockserver import MockServer
+from tests.mockserver.helpers import password_params
+
+
+@pytest.fixture(scope="module")
+def remote() -> Iterator[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "--port", "0", "--control"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stdout is not None
+    url = proc.stdout.readline().rsplit(" ", 1)[1].strip()
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+    proc.stdout.close()
+
+
+@pytest.fixture
+def ctl(remote: str) -> Iterator[str]:
+    assert requests.post(f"{remote}/_pm3/reset", timeout=10).json() == {"status": "reset"}
+    yield remote
+
+
+def _token(url: str) -> requests.Response:
+    return requests.post(f"{url}/workflow/oauth2/token", data=password_params(), timeout=10)
+
+
+def test_health(ctl: str) -> None:
+    health = requests.get(f"{ctl}/_pm3/health", timeout=10).json()
+    assert health["status"] == "ok" and health["profile"] == "documented"
+    assert health["workspaces"] == ["workflow"]
+
+
+def test_overrides_faults_journal_and_reset(ctl: str) -> None:
+    added = requests.post(
+        f"{ctl}/_pm3/overrides",
+        json={"match": {"endpoint": "token", "grant_type": "password"}, "error": "invalid_grant"},
+        timeout=10,
+    ).json()
+    assert added["added"] == 1
+    assert _token(ctl).json()["error"] == "invalid_grant"
+    requests.post(
+        f"{ctl}/_pm3/faults",
+        json=[{"match": {"endpoint": "token"}, "fault": "html_500"}],
+        timeout=10,
+    )
+    assert _token(ctl).status_code == 500
+    journal = requests.get(f"{ctl}/_pm3/journal", timeout=10).json()["entries"]
+    assert [e["response"]["status"] for e in journal] == [200, 500]
+    assert "p4ssw0rd" not in str(journal)
+    requests.post(f"{ctl}/_pm3/reset", timeout=10)
+    assert requests.get(f"{ctl}/_pm3/journal", timeout=10).json()["entries"] == []
+    assert "access_token" in _token(ctl).json()
+
+
+def test_clock_advance_expires_tokens(ctl: str) -> None:
+    token = _token(ctl).json()["access_token"]
+    users = f"{ctl}/api/1.0/workflow/users"
+    assert requests.get(users, params={"access_token": token}, timeout=10).status_code == 200
+    now = requests.post(f"{ctl}/_pm3/clock", json={"advance": 86401}, timeout=10).json()
+    assert "now" in now
+    assert requests.get(users, params={"access_token": token}, timeout=10).status_code == 401
+    requests.post(
+        f"{ctl}/_pm3/clock", json={"set": "2030-01-01T00:00:00Z", "freeze": True}, timeout=10
+    )
+    assert requests.get(f"{ctl}/_pm3/health", timeout=10).json()["now"] == "2030-01-01 00:00:00"
+
+
+def test_clients_users_profile_expire(ctl: str) -> None:
+    client = {"client_id": "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ", "client_secret": "s"}
+    assert requests.post(f"{ctl}/_pm3/clients", json=client, timeout=10).status_code == 200
+    user = {"username": "bob", "password": "pw"}
+    assert requests.post(f"{ctl}/_pm3/users", json=user, timeout=10).status_code == 200
+    body = requests.post(
+        f"{ctl}/workflow/oauth2/token",
+        data=password_params(
+            username="bob", password="pw", client_id=client["client_id"], client_secret="s"
+        ),
+        timeout=10,
+    ).json()
+    assert "access_token" in body
+    assert (
+        requests.post(f"{ctl}/_pm3/expire", json={"user": "bob"}, timeout=10).json()["expired"] == 2
+    )
+    assert (
+        requests.post(f"{ctl}/_pm3/profile", json={"name": "pm-3.4.10"}, timeout=10).status_code
+        == 200
+    )
+    bad = requests.post(
+        f"{ctl}/workflow/oauth2/token", data=password_params(password="x"), timeout=10
+    )
+    assert bad.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "needle"),
+    [
+        ("clock", {"advance": "soon"}, "clock.advance"),
+        ("clock", {"tomorrow": 1}, "use one of"),
+        ("overrides", {"match": {"endpoint": "tokens"}, "error": "x"}, "endpoint"),
+        ("faults", {"fault": "explode"}, "fault"),
+        ("users", {"username": "x"}, "password"),
+        ("profile", {"name": "pm-9"}, "profile.name"),
+    ],
+)
+def test_mistakes_get_a_400_naming_the_field(
+    ctl: str, path: str, payload: object, needle: str
+) -> None:
+    response = requests.post(f"{ctl}/_pm3/{path}", json=payload, timeout=10)
+    assert response.status_code == 400
+    assert needle in response.json()["error"]
+
+
+def test_bad_json_and_unknown_endpoints(ctl: str) -> None:
+    response = requests.post(f"{ctl}/_pm3/clock", data="{nope", timeout=10)
+    assert response.status_code == 400 and "not valid JSON" in response.json()["error"]
+    assert requests.get(f"{ctl}/_pm3/nothing", timeout=10).status_code == 404
+    assert requests.get(f"{ctl}/_pm3/reset", timeout=10).status_code == 405
+
+
+def test_non_loopback_peers_are_refused_unless_they_hold_the_token() -> None:
+    pm = MockServer(control=True, control_token="s3cret-token")
+    client = Client(pm.app)
+    remote = {"REMOTE_ADDR": "192.0.2.10"}
+    assert client.get("/_pm3/health", environ_base=remote).status_code == 403
+    ok = client.get(
+        "/_pm3/health", environ_base=remote, headers={"X-PM3-Control-Token": "s3cret-token"}
+    )
+    assert ok.status_code == 200
+    assert client.get("/_pm3/health", environ_base={"REMOTE_ADDR": "::1"}).status_code == 200
+    pm.close()
+
+
+def test_control_api_is_off_by_default() -> None:
+    pm = MockServer()
+    response = Client(pm.app).get("/_pm3/health")
+    assert response.status_code == 404
+    pm.close()

@@ -1,0 +1,74 @@
+"""The journal: recorded exchanges, redaction, bounds, assert_request_made with near misses."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+
+from mockserver import MockServer
+from mockserver.seed import DOC_CLIENT_SECRET
+from mockserver.seed import DOC_PASSWORD
+from tests.mockserver.helpers import basic
+from tests.mockserver.helpers import password_params
+
+
+def test_records_parsed_parameters_and_the_answer(live: MockServer) -> None:
+    requests.post(live.token_url(), json=password_params(), timeout=10)
+    entry = live.journal.last()
+    assert entry is not None
+    assert entry.request.endpoint == "token"
+    assert entry.request.encoding == "json"
+    assert entry.request.params["password"] == DOC_PASSWORD  # kept as sent, for the test's use
+    assert entry.status == 200
+    assert entry.json()["token_type"] == "bearer"
+    assert entry.duration_ms >= 0
+
+
+def test_rendering_redacts_every_secret(live: MockServer) -> None:
+    body = requests.post(
+        live.token_url(),
+        data=password_params(),
+        headers=basic("HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF", DOC_CLIENT_SECRET),
+        timeout=10,
+    ).json()
+    requests.get(live.api_url(), params={"access_token": body["access_token"]}, timeout=10)
+    rendered = json.dumps(live.journal.render(secrets=live.known_secrets()))
+    for secret in (DOC_CLIENT_SECRET, DOC_PASSWORD, body["access_token"], body["refresh_token"]):
+        assert secret not in rendered
+    assert "Basic <redacted: client HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF>" in rendered
+    assert body["access_token"][:6] in rendered  # correlatable, not usable
+
+
+def test_the_ring_is_bounded() -> None:
+    with MockServer(journal_capacity=3) as pm:
+        for _ in range(5):
+            requests.get(f"{pm.url}/", timeout=10)
+        assert len(pm.journal) == 3
+        assert pm.journal.dropped == 2
+        assert [e.seq for e in pm.journal] == [3, 4, 5]
+
+
+def test_assert_request_made_counts(live: MockServer) -> None:
+    for _ in range(2):
+        requests.post(live.token_url(), data=password_params(), timeout=10)
+    live.assert_request_made("token", grant_type="password", count=2)
+    live.assert_request_made("token", params={"username": "re:^john"})
+    with pytest.raises(AssertionError, match="expected 1 request"):
+        live.assert_request_made("token", grant_type="password", count=1)
+
+
+def test_near_miss_message_names_the_closest_requests(live: MockServer) -> None:
+    requests.post(live.token_url(), data=password_params(scope="view_processes"), timeout=10)
+    with pytest.raises(AssertionError) as info:
+        live.assert_request_made("token", grant_type="password", params={"scope": "edit_processes"})
+    message = str(info.value)
+    assert "closest requests:" in message
+    assert "POST /workflow/oauth2/token grant_type=password" in message
+    assert "differs in: scope" in message
+
+
+def test_empty_journal_says_so(live: MockServer) -> None:
+    with pytest.raises(AssertionError, match="no requests were recorded"):
+        live.assert_request_made("token")

@@ -1,0 +1,111 @@
+"""The pytest plugin, end to end with pytester: fixtures, reset between tests, the profile marker."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+
+def _run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
+    pytester.makepyfile(source)
+    return pytester.runpytest_subprocess("-q", "-p", "no:benchmark", *args)
+
+
+def test_fixtures_and_reset_between_tests(pytester: pytest.Pytester) -> None:
+    result = _run(
+        pytester,
+        """
+        import requests
+
+        def test_first(pm_mock, pm_client, pm_user):
+            pm_mock.override("token", times=None).respond_with(500)
+            pm_mock.clock.advance(3600)
+            assert requests.post(pm_mock.token_url(), data={}, timeout=10).status_code == 500
+
+        def test_second_sees_nothing_of_the_first(pm_mock, pm_client, pm_user):
+            assert pm_mock.scripting.pending() == []
+            assert len(pm_mock.journal) == 0
+            body = requests.post(pm_mock.token_url(), data={
+                "grant_type": "password", "client_id": pm_client.client_id,
+                "client_secret": pm_client.client_secret, "username": pm_user.username,
+                "password": pm_user.password}, timeout=10).json()
+            assert "access_token" in body
+            pm_mock.assert_request_made("token", grant_type="password", count=1)
+        """,
+    )
+    result.assert_outcomes(passed=2)
+
+
+def test_profile_marker_runs_once_per_profile(pytester: pytest.Pytester) -> None:
+    result = _run(
+        pytester,
+        """
+        import pytest, requests
+
+        @pytest.mark.pm_profile("documented", "pm-3.4.10")
+        def test_wrong_password(pm_mock, pm_profile):
+            r = requests.post(pm_mock.token_url(), data={"grant_type": "password",
+                "client_id": "HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF",
+                "client_secret": "28060566356f0b9db4f0429090515303",
+                "username": "johndoe", "password": "nope"}, timeout=10)
+            assert pm_mock.profile.name == pm_profile
+            assert r.status_code == {"documented": 200, "pm-3.4.10": 400}[pm_profile]
+        """,
+        "-vv",
+    )
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*test_wrong_password?documented?*PASSED*", "*pm-3.4.10*PASSED*"])
+
+
+def test_unknown_profile_in_marker_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    result = _run(
+        pytester,
+        """
+        import pytest
+
+        @pytest.mark.pm_profile("pm-9")
+        def test_x(pm_mock, pm_profile):
+            pass
+        """,
+    )
+    assert result.ret != 0
+    result.stderr.fnmatch_lines(["*unknown profile 'pm-9'*"]) if result.stderr.lines else (
+        result.stdout.fnmatch_lines(["*unknown profile 'pm-9'*"])
+    )
+
+
+def test_server_thread_errors_fail_the_test(pytester: pytest.Pytester) -> None:
+    result = _run(
+        pytester,
+        """
+        import requests
+
+        def test_ordered_miss_is_reported(pm_mock):
+            pm_mock.override("token", ordered=True, grant_type="password").respond_with(201)
+            pm_mock.override("token", ordered=True, grant_type="refresh_token").respond_with(202)
+            requests.post(pm_mock.token_url(), data={"grant_type": "refresh_token"}, timeout=10)
+        """,
+    )
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*ordered miss*"])
+
+
+def test_each_xdist_worker_has_its_own_server(pytester: pytest.Pytester) -> None:
+    result = _run(
+        pytester,
+        """
+        import os, pytest, requests
+
+        @pytest.mark.parametrize("n", range(6))
+        def test_isolated(pm_mock, n):
+            pm_mock.override("token", times=None).respond_with(200 + n)
+            for _ in range(3):
+                r = requests.post(pm_mock.token_url(), data={}, timeout=10)
+                assert r.status_code == 200 + n
+            assert len(pm_mock.journal) == 3
+        """,
+        "-n",
+        "2",
+    )
+    result.assert_outcomes(passed=6)
