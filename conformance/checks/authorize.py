@@ -1,0 +1,3 @@
+"""Checks: authorize (being written)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Checks: formats (being written)."""
+
+from __future__ import annotations

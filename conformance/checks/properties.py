@@ -1,0 +1,3 @@
+"""Checks: properties (being written)."""
+
+from __future__ import annotations

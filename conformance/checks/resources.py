@@ -1,0 +1,3 @@
+"""Checks: resources (being written)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Checks: token_client_credentials (being written)."""
+
+from __future__ import annotations

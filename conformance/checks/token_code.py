@@ -1,0 +1,3 @@
+"""Checks: token_code (being written)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Checks: token_refresh (being written)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Checks: workspace (being written)."""
+
+from __future__ import annotations

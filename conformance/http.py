@@ -1,0 +1,264 @@
+"""One small HTTP layer for every target: in process (WSGI), over loopback, or to a live install.
+
+Redirects are never followed (authorize checks must see the 302). Every exchange is kept so a
+failure can carry it as evidence, redacted: client secrets, passwords, tokens and Basic
+credentials never reach a report.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import re
+import shlex
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from werkzeug.test import Client
+
+_TOKEN = re.compile(r"\b[0-9a-f]{40}\b")
+SECRET_FIELDS = frozenset(
+    {"client_secret", "password", "refresh_token", "access_token", "code", "form[USR_PASSWORD]"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HttpRequest:
+    method: str
+    path: str
+    """Path and query, relative to the target's base URL."""
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+
+
+@dataclass(frozen=True, slots=True)
+class HttpResponse:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        lower = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lower:
+                return value
+        return None
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """The decoded JSON body, or ``None`` when it is not JSON."""
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    request: HttpRequest
+    response: HttpResponse | None
+    base_url: str
+    error: str = ""
+
+    def to_evidence(self, secrets: tuple[str, ...] = ()) -> dict[str, Any]:
+        """Request and response as a report shows them, secrets hidden."""
+        req = self.request
+        out: dict[str, Any] = {
+            "request": {
+                "method": req.method,
+                "url": redact(self.base_url + req.path, secrets),
+                "headers": {k: redact_header(k, v, secrets) for k, v in req.headers},
+                "body": redact_body(req.body, secrets),
+            }
+        }
+        if self.response is not None:
+            resp = self.response
+            out["response"] = {
+                "status": resp.status,
+                "headers": {k: redact_header(k, v, secrets) for k, v in resp.headers},
+                "body": redact(resp.text[:4000], secrets),
+            }
+        else:
+            out["response"] = {"status": 0, "headers": {}, "body": self.error}
+        return out
+
+    def curl(self, secrets: tuple[str, ...] = ()) -> str:
+        """A curl command that replays the request (secrets replaced by placeholders)."""
+        req = self.request
+        parts = ["curl", "-i", "-X", req.method]
+        for key, value in req.headers:
+            parts += ["-H", f"{key}: {redact_header(key, value, secrets)}"]
+        if req.body:
+            parts += ["--data-binary", redact_body(req.body, secrets)]
+        parts.append(redact(self.base_url + req.path, secrets))
+        return " ".join(shlex.quote(p) for p in parts)
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    out = _TOKEN.sub(lambda m: m.group(0)[:6] + "…", text)
+    for secret in secrets:
+        if secret and len(secret) >= 3:
+            out = out.replace(secret, "<redacted>")
+    for name in SECRET_FIELDS:
+        out = re.sub(
+            rf"((?:^|[?&]){re.escape(name)}=)[^&\s]+", r"\1<redacted>", out
+        ) if "=" in out else out
+    return out
+
+
+def redact_header(name: str, value: str, secrets: tuple[str, ...] = ()) -> str:
+    lower = name.lower()
+    if lower == "authorization":
+        scheme = value.split(" ", 1)[0]
+        if scheme.lower() == "basic":
+            try:
+                user = base64.b64decode(value[6:] + "==").decode("utf-8").split(":", 1)[0]
+            except (ValueError, UnicodeDecodeError):
+                user = "?"
+            return f"Basic <redacted: client {user}>"
+        return f"{scheme} <redacted>"
+    if lower in ("cookie", "set-cookie"):
+        return re.sub(r"=([^;,\s]+)", "=<redacted>", value)
+    return redact(value, secrets)
+
+
+def redact_body(body: bytes, secrets: tuple[str, ...] = ()) -> str:
+    text = body.decode("utf-8", errors="replace")
+    try:
+        decoded = json.loads(text)
+    except ValueError:
+        return redact(text, secrets)
+    if isinstance(decoded, dict):
+        for key in list(decoded):
+            if key in SECRET_FIELDS:
+                decoded[key] = "<redacted>"
+        return redact(json.dumps(decoded), secrets)
+    return redact(text, secrets)
+
+
+class Transport(Protocol):
+    base_url: str
+
+    def send(self, request: HttpRequest) -> HttpResponse: ...
+
+
+class WsgiTransport:
+    """Requests to a WSGI app in process: no sockets, redirects not followed."""
+
+    def __init__(self, app: Any, base_url: str = "http://localhost") -> None:
+        self.base_url = base_url
+        self._client = Client(app, use_cookies=False)
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        headers = list(request.headers)
+        content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
+        headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
+        response = self._client.open(
+            request.path,
+            method=request.method,
+            data=request.body,
+            headers=headers,
+            content_type=content_type,
+            base_url=self.base_url,
+        )
+        return HttpResponse(response.status_code, tuple(response.headers.items()), response.get_data())
+
+
+class HttpTransport:
+    """Requests over the network with the standard library; optional rate and count limits."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 30.0,
+        verify_tls: bool = True,
+        min_interval: float = 0.0,
+        max_requests: int | None = None,
+    ) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) URL: {base_url!r}")
+        self.base_url = base_url.rstrip("/")
+        self._parts = parts
+        self.timeout = timeout
+        self._context = ssl.create_default_context()
+        if not verify_tls:
+            self._context.check_hostname = False
+            self._context.verify_mode = ssl.CERT_NONE
+        self.min_interval = min_interval
+        self.max_requests = max_requests
+        self.sent = 0
+        self._lock = threading.Lock()
+        self._last = 0.0
+
+    def _pace(self) -> None:
+        with self._lock:
+            if self.max_requests is not None and self.sent >= self.max_requests:
+                raise ConnectionAbortedError(
+                    f"request budget of {self.max_requests} for this target is spent"
+                )
+            wait = self._last + self.min_interval - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            self._last = time.monotonic()
+            self.sent += 1
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        self._pace()
+        parts = self._parts
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        conn: http.client.HTTPConnection
+        if parts.scheme == "https":
+            conn = http.client.HTTPSConnection(
+                parts.hostname or "", port, timeout=self.timeout, context=self._context
+            )
+        else:
+            conn = http.client.HTTPConnection(parts.hostname or "", port, timeout=self.timeout)
+        prefix = parts.path.rstrip("/")
+        try:
+            conn.request(request.method, prefix + request.path, request.body, dict(request.headers))
+            response = conn.getresponse()
+            body = response.read()
+            return HttpResponse(response.status, tuple(response.getheaders()), body)
+        finally:
+            conn.close()
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    return isinstance(exc, OSError | http.client.HTTPException | socket.timeout)
+
+
+@dataclass(slots=True)
+class CookieJar:
+    """Just enough cookies for PHP sessions (``PHPSESSID``)."""
+
+    values: dict[str, str] = field(default_factory=dict)
+
+    def absorb(self, response: HttpResponse) -> None:
+        for key, value in response.headers:
+            if key.lower() == "set-cookie":
+                pair = value.split(";", 1)[0]
+                if "=" in pair:
+                    name, val = pair.split("=", 1)
+                    if val and "expires=Thu, 01 Jan 1970" not in value:
+                        self.values[name.strip()] = val.strip()
+                    else:
+                        self.values.pop(name.strip(), None)
+
+    def header(self) -> Mapping[str, str]:
+        if not self.values:
+            return {}
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.values.items())}

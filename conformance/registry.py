@@ -1,0 +1,156 @@
+"""The check registry: every check has a stable id, a title, a severity, references and tags.
+
+Checks register at import (``conformance/checks/__init__.py`` imports every module explicitly).
+Ids are never reused; reports, diffs and expected-deviation files key on them. ``requires`` names
+what a target must offer (``control``: the clock and token store can be driven, as on the mock;
+``login``: the HTML login form can be used; ``lockout-risk``: sends wrong passwords, which a live
+install may count against the account).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .context import CheckContext
+
+CHECK_ID = re.compile(r"^PM3-[A-Z0-9]+(-[A-Z0-9]+)*-\d{3}$")
+REQUIREMENTS = frozenset({"control", "login", "lockout-risk", "write"})
+
+
+class Severity(str, Enum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+
+CheckFunction = Callable[["CheckContext"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSpec:
+    id: str
+    title: str
+    severity: Severity
+    function: CheckFunction
+    doc: str = ""
+    """Section of the ProcessMaker documentation."""
+    source: str = ""
+    """Fact of pm3-behavior.md."""
+    rfc: str = ""
+    tags: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        refs = []
+        if self.doc:
+            refs.append(f"doc: {self.doc}")
+        if self.source:
+            refs.append(f"pm3-behavior.md {self.source}")
+        if self.rfc:
+            refs.append(self.rfc)
+        return tuple(refs)
+
+
+class Registry:
+    """Checks by id, in registration order, with snapshot/restore for tests."""
+
+    def __init__(self) -> None:
+        self._checks: dict[str, CheckSpec] = {}
+
+    def register(self, spec: CheckSpec) -> CheckSpec:
+        if not CHECK_ID.match(spec.id):
+            raise ValueError(f"check id {spec.id!r} does not look like PM3-AREA-TOPIC-001")
+        if spec.id in self._checks:
+            raise ValueError(f"check id {spec.id} is registered twice")
+        unknown = set(spec.requires) - REQUIREMENTS
+        if unknown:
+            raise ValueError(f"{spec.id}: unknown requirement(s) {sorted(unknown)}")
+        if not (spec.doc or spec.source or spec.rfc):
+            raise ValueError(f"{spec.id}: a check must cite the doc, pm3-behavior.md or an RFC")
+        if not spec.title:
+            raise ValueError(f"{spec.id}: the docstring's first line is the title; it is empty")
+        self._checks[spec.id] = spec
+        return spec
+
+    def get(self, check_id: str) -> CheckSpec:
+        return self._checks[check_id]
+
+    def all(self) -> list[CheckSpec]:
+        return list(self._checks.values())
+
+    def __len__(self) -> int:
+        return len(self._checks)
+
+    def __iter__(self) -> Iterator[CheckSpec]:
+        return iter(self.all())
+
+    def select(self, selectors: list[str] | None) -> list[CheckSpec]:
+        """Checks whose id or a tag matches any selector (``PM3-TOKEN-*`` globs allowed).
+
+        :raises KeyError: a selector that matches nothing.
+        """
+        if not selectors:
+            return self.all()
+        chosen: dict[str, CheckSpec] = {}
+        for selector in selectors:
+            pattern = re.compile("^" + re.escape(selector).replace(r"\*", ".*") + "$", re.IGNORECASE)
+            hits = [c for c in self._checks.values() if pattern.match(c.id) or selector in c.tags]
+            if not hits:
+                raise KeyError(f"--select {selector!r} matches no check id or tag")
+            chosen.update((c.id, c) for c in hits)
+        return [c for c in self._checks.values() if c.id in chosen]
+
+    @contextmanager
+    def scoped(self) -> Iterator[Registry]:
+        """Changes inside the block are undone on exit (for tests that register throwaway checks)."""
+        saved = dict(self._checks)
+        try:
+            yield self
+        finally:
+            self._checks = saved
+
+
+CHECKS = Registry()
+
+
+def check(
+    check_id: str,
+    *,
+    severity: Severity = Severity.MEDIUM,
+    doc: str = "",
+    source: str = "",
+    rfc: str = "",
+    tags: tuple[str, ...] = (),
+    requires: tuple[str, ...] = (),
+    registry: Registry | None = None,
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check; its docstring's first line is its title."""
+
+    def decorate(function: CheckFunction) -> CheckFunction:
+        title = (function.__doc__ or "").strip().splitlines()[0] if function.__doc__ else ""
+        (registry or CHECKS).register(
+            CheckSpec(
+                id=check_id,
+                title=title,
+                severity=severity,
+                function=function,
+                doc=doc,
+                source=source,
+                rfc=rfc,
+                tags=tags,
+                requires=requires,
+            )
+        )
+        return function
+
+    return decorate

@@ -1,0 +1,203 @@
+"""Targets: the embedded mock in process, the mock over loopback HTTP, or a live install.
+
+Mock targets give every check a fresh server (isolation, so checks can run in parallel and
+advance the clock freely) and offer *control* (clock, token expiry). A live target is shared,
+read-only by default, paced, and given no control.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import warnings
+from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+from typing import Any
+
+from mockserver import MockServer
+from mockserver import Profile
+from mockserver import get_profile
+
+from .failures import HarnessError
+from .http import HttpTransport
+from .http import Transport
+from .http import WsgiTransport
+
+DOC_CREDENTIALS = {
+    "client_id": "HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF",
+    "client_secret": "28060566356f0b9db4f0429090515303",
+    "username": "johndoe",
+    "password": "p4ssw0rd",
+}
+ENV_NAMES = {
+    "client_id": "PM3_CLIENT_ID",
+    "client_secret": "PM3_CLIENT_SECRET",
+    "username": "PM3_USERNAME",
+    "password": "PM3_PASSWORD",
+}
+
+
+class CredentialsWarning(UserWarning):
+    """A credentials file other users can read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    client_id: str
+    client_secret: str
+    username: str
+    password: str
+    origin: str = "documentation example"
+
+    def secrets(self) -> tuple[str, ...]:
+        return (self.client_secret, self.password)
+
+
+def load_credentials(path: Path | None = None, env: dict[str, str] | None = None) -> Credentials:
+    """Credentials from ``--credentials FILE`` (the doc's ``oauthCredentials.json``), else the
+    ``PM3_*`` environment variables, else the documentation's example (which the mock seeds).
+
+    :raises HarnessError: unreadable or malformed file, or partial environment.
+    """
+    environ = os.environ if env is None else env
+    if path is not None:
+        try:
+            mode = path.stat().st_mode
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise HarnessError(f"--credentials {path}: cannot read ({exc.strerror or exc})") from None
+        if mode & (stat.S_IRGRP | stat.S_IROTH):
+            warnings.warn(
+                f"{path} can be read by other users; the documentation gives it 400 permissions "
+                f"(chmod 400 {path})",
+                CredentialsWarning,
+                stacklevel=2,
+            )
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise HarnessError(f"--credentials {path}: not valid JSON ({exc})") from None
+        if not isinstance(data, dict):
+            raise HarnessError(f"--credentials {path}: expected a JSON object")
+        missing = [k for k in DOC_CREDENTIALS if not isinstance(data.get(k), str) or not data[k]]
+        if missing:
+            raise HarnessError(f"--credentials {path}: missing or empty {', '.join(missing)}")
+        return Credentials(*(data[k] for k in DOC_CREDENTIALS), origin=str(path))  # type: ignore[arg-type]
+    present = {k: environ[v] for k, v in ENV_NAMES.items() if environ.get(v)}
+    if present:
+        missing = [ENV_NAMES[k] for k in DOC_CREDENTIALS if k not in present]
+        if missing:
+            raise HarnessError(f"set all four PM3_* credentials variables; missing {', '.join(missing)}")
+        return Credentials(**present, origin="environment")
+    return Credentials(**DOC_CREDENTIALS)
+
+
+@dataclass(slots=True)
+class Session:
+    """What one check gets: a transport, the workspace, and the mock when there is one."""
+
+    transport: Transport
+    workspace: str
+    mock: MockServer | None = None
+
+
+Prepare = Callable[[MockServer], None]
+
+
+@dataclass(slots=True)
+class Target:
+    """Where checks run. Build with :meth:`mock`, :meth:`mock_http` or :meth:`url`."""
+
+    kind: str
+    workspace: str = "workflow"
+    base_url: str = ""
+    server_profile: Profile | None = None
+    """The profile the mock runs (may differ from the expected one, to see checks fail)."""
+    prepare: Prepare | None = None
+    verify_tls: bool = True
+    min_interval: float = 0.0
+    max_requests: int | None = None
+    allow_lockout_risk: bool = False
+    read_only: bool = True
+    _shared: HttpTransport | None = field(default=None, repr=False)
+
+    @classmethod
+    def mock(cls, profile: str | Profile = "documented", prepare: Prepare | None = None) -> Target:
+        prof = get_profile(profile) if isinstance(profile, str) else profile
+        return cls("mock", server_profile=prof, prepare=prepare, allow_lockout_risk=True, read_only=False)
+
+    @classmethod
+    def mock_http(cls, profile: str | Profile = "documented", prepare: Prepare | None = None) -> Target:
+        prof = get_profile(profile) if isinstance(profile, str) else profile
+        return cls(
+            "mock-http", server_profile=prof, prepare=prepare, allow_lockout_risk=True, read_only=False
+        )
+
+    @classmethod
+    def url(
+        cls,
+        base_url: str,
+        workspace: str,
+        *,
+        verify_tls: bool = True,
+        rate: float = 5.0,
+        max_requests: int = 500,
+        allow_lockout_risk: bool = False,
+    ) -> Target:
+        try:
+            transport = HttpTransport(
+                base_url,
+                verify_tls=verify_tls,
+                min_interval=1.0 / rate if rate > 0 else 0.0,
+                max_requests=max_requests,
+            )
+        except ValueError as exc:
+            raise HarnessError(str(exc)) from None
+        return cls(
+            "url",
+            workspace=workspace,
+            base_url=transport.base_url,
+            verify_tls=verify_tls,
+            min_interval=transport.min_interval,
+            max_requests=max_requests,
+            allow_lockout_risk=allow_lockout_risk,
+            _shared=transport,
+        )
+
+    @property
+    def controllable(self) -> bool:
+        return self.kind in ("mock", "mock-http")
+
+    def describe(self) -> dict[str, Any]:
+        """For reports: never any credential."""
+        out: dict[str, Any] = {"kind": self.kind, "workspace": self.workspace}
+        if self.base_url:
+            out["url"] = self.base_url
+        if self.server_profile is not None:
+            out["server_profile"] = self.server_profile.name
+        return out
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session for one check: a fresh mock for mock targets, the shared transport otherwise."""
+        if self.kind == "url":
+            assert self._shared is not None
+            yield Session(self._shared, self.workspace)
+            return
+        assert self.server_profile is not None
+        server = MockServer(self.server_profile, workspaces=(self.workspace,))
+        if self.prepare is not None:
+            self.prepare(server)
+        try:
+            if self.kind == "mock":
+                yield Session(WsgiTransport(server.app), self.workspace, server)
+            else:
+                server.start()
+                yield Session(HttpTransport(server.url), self.workspace, server)
+        finally:
+            server.close()

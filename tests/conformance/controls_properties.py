@@ -1,0 +1,7 @@
+"""Negative controls for the checks in conformance/checks/ properties."""
+
+from __future__ import annotations
+
+from tests.conformance.control_kit import Control
+
+CONTROLS: dict[str, Control] = {}
