@@ -210,7 +210,7 @@ class CheckContext:
 
     def tokens(self, **overrides: str | None) -> dict[str, Any]:
         """A successful password grant's body. :raises HarnessError: when the login itself fails."""
-        response = self.password_grant(**overrides)
+        response = self.token(self.password_params(**overrides))
         body = response.json()
         if not isinstance(body, dict) or "access_token" not in body:
             raise HarnessError(

@@ -87,7 +87,13 @@ def load_credentials(path: Path | None = None, env: dict[str, str] | None = None
         missing = [k for k in DOC_CREDENTIALS if not isinstance(data.get(k), str) or not data[k]]
         if missing:
             raise HarnessError(f"--credentials {path}: missing or empty {', '.join(missing)}")
-        return Credentials(*(data[k] for k in DOC_CREDENTIALS), origin=str(path))  # type: ignore[arg-type]
+        return Credentials(
+            client_id=data["client_id"],
+            client_secret=data["client_secret"],
+            username=data["username"],
+            password=data["password"],
+            origin=str(path),
+        )
     present = {k: environ[v] for k, v in ENV_NAMES.items() if environ.get(v)}
     if present:
         missing = [ENV_NAMES[k] for k in DOC_CREDENTIALS if k not in present]

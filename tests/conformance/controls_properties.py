@@ -1,7 +1,16 @@
-"""Negative controls for the checks in conformance/checks/ properties."""
+"""Negative controls for the checks in conformance/checks/properties.py."""
 
 from __future__ import annotations
 
+from mockserver import MockServer
 from tests.conformance.control_kit import Control
 
-CONTROLS: dict[str, Control] = {}
+
+def _html_500_on_json(pm: MockServer) -> None:
+    pm.fault("html_500", "token", times=None, headers={"content-type": "re:^application/json"})
+
+
+CONTROLS: dict[str, Control] = {
+    "PM3-PROP-001": Control(prepare=_html_500_on_json, note="5xx for JSON bodies"),
+    "PM3-PROP-002": Control(expected="documented", server="pm-3.0-rc", note="refresh tokens reusable"),
+}

@@ -1,0 +1,247 @@
+"""``pm3-conformance``: list the checks, run them, fingerprint a server, render and diff reports.
+
+Exit status: 0 all passed, 1 conformance failures (or a regression in ``report diff``), 2 usage
+or harness error. A user mistake is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from mockserver import PROFILES
+from mockserver import get_profile
+
+from . import reporting
+from .failures import HarnessError
+from .fingerprint import probe
+from .registry import CHECKS
+from .runner import CheckResult
+from .runner import RunResult
+from .runner import run
+from .target import CredentialsWarning
+from .target import Target
+from .target import load_credentials
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+MARKS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "skipped": "SKIP"}
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _add_target_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--target",
+        default="mock",
+        help="mock (in process, default), mock-http (loopback), or a base URL like https://pm.example.com",
+    )
+    p.add_argument("--workspace", default="workflow", help="workspace of a live target (default workflow)")
+    p.add_argument("--credentials", type=Path, metavar="FILE", help="oauthCredentials.json")
+    p.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
+    p.add_argument("--rate", type=float, default=5.0, help="live targets: requests per second (default 5)")
+    p.add_argument(
+        "--max-requests", type=int, default=500, help="live targets: request budget (default 500)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pm3-conformance", description=__doc__.splitlines()[0] if __doc__ else "")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    ls = sub.add_parser("list", help="the check catalogue")
+    ls.add_argument("--select", nargs="*", metavar="ID_OR_TAG")
+    ls.add_argument("--json", action="store_true", help="machine-readable output")
+
+    rn = sub.add_parser("run", help="run the checks against a target")
+    _add_target_options(rn)
+    rn.add_argument("--profile", default="documented", help="expected profile, or 'all' (default documented)")
+    rn.add_argument(
+        "--mock-profile", help="profile the embedded mock runs (default: the expected one)"
+    )
+    rn.add_argument("--select", nargs="*", metavar="ID_OR_TAG", help="check ids (globs) or tags")
+    rn.add_argument("--report-dir", type=Path, default=Path("pm3-reports"), help="where reports go")
+    rn.add_argument("--workers", type=int, default=1, help="parallel workers (default 1)")
+    rn.add_argument("--deviations", type=Path, metavar="FILE", help="expected-deviations file")
+    rn.add_argument("--allow-lockout-risk", action="store_true", help="live: allow wrong-password checks")
+    rn.add_argument("--quiet", action="store_true", help="only the summary")
+
+    fp = sub.add_parser("fingerprint", help="which profile does a server match?")
+    _add_target_options(fp)
+
+    rp = sub.add_parser("report", help="render or diff reports")
+    rsub = rp.add_subparsers(dest="report_command", required=True, parser_class=_Parser)
+    render = rsub.add_parser("render", help="render a JSON report")
+    render.add_argument("report", type=Path)
+    render.add_argument("--format", choices=["html", "junit", "md"], default="html")
+    render.add_argument("-o", "--output", type=Path, help="file (default: stdout)")
+    diff = rsub.add_parser("diff", help="compare two JSON reports; exit 1 on regressions")
+    diff.add_argument("old", type=Path)
+    diff.add_argument("new", type=Path)
+    diff.add_argument("--format", choices=["md", "html"], default="md")
+    diff.add_argument("-o", "--output", type=Path)
+
+    reporting.add_clients_parser(sub, _add_target_options)
+    return parser
+
+
+def _target(args: argparse.Namespace, profile_name: str) -> Target:
+    kind = args.target
+    mock_profile = getattr(args, "mock_profile", None) or profile_name
+    if kind == "mock":
+        return Target.mock(mock_profile)
+    if kind == "mock-http":
+        return Target.mock_http(mock_profile)
+    if not kind.startswith(("http://", "https://")):
+        raise UsageError(f"--target must be mock, mock-http or an http(s) URL, not {kind!r}")
+    if kind.startswith("http://") and not kind.startswith(("http://127.", "http://localhost", "http://[::1]")):
+        print(
+            f"pm3-conformance: warning: {kind} is plain http; credentials and tokens cross the "
+            "network readable (the documentation's REST Security section recommends https)",
+            file=sys.stderr,
+        )
+    if args.rate <= 0 or args.max_requests < 1:
+        raise UsageError("--rate must be > 0 and --max-requests >= 1")
+    return Target.url(
+        kind,
+        args.workspace,
+        verify_tls=not args.insecure,
+        rate=args.rate,
+        max_requests=args.max_requests,
+        allow_lockout_risk=getattr(args, "allow_lockout_risk", False),
+    )
+
+
+class Progress:
+    """A progress bar on a terminal, one plain line per check elsewhere (CI)."""
+
+    def __init__(self, total: int, label: str, stream: TextIO, *, quiet: bool = False) -> None:
+        self.total, self.done, self.label, self.stream, self.quiet = total, 0, label, stream, quiet
+        self.tty = stream.isatty() and not os.environ.get("CI")
+
+    def __call__(self, result: CheckResult) -> None:
+        self.done += 1
+        if self.quiet:
+            return
+        if self.tty:
+            width = 30
+            filled = int(width * self.done / max(self.total, 1))
+            bar = "#" * filled + "." * (width - filled)
+            self.stream.write(f"\r[{bar}] {self.done}/{self.total} {self.label} {result.id:<28}")
+            if result.outcome in ("failed", "error"):
+                self.stream.write(f"\r{MARKS[result.outcome]:<5} {result.id} {result.title}\n")
+            self.stream.flush()
+        else:
+            line = f"{MARKS[result.outcome]:<5} {self.label:<11} {result.id:<26} {result.title}"
+            if result.outcome in ("failed", "error") and result.failures:
+                line += f"\n      {result.failures[0].message}"
+            elif result.outcome == "skipped":
+                line += f" ({result.skip_reason})"
+            self.stream.write(line + "\n")
+            self.stream.flush()
+
+    def finish(self) -> None:
+        if self.tty and not self.quiet:
+            self.stream.write("\r" + " " * 90 + "\r")
+            self.stream.flush()
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    specs = CHECKS.select(args.select)
+    if args.json:
+        rows = [
+            {
+                "id": s.id,
+                "title": s.title,
+                "severity": s.severity.value,
+                "references": list(s.references),
+                "tags": list(s.tags),
+                "requires": list(s.requires),
+            }
+            for s in specs
+        ]
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    for s in specs:
+        print(f"{s.id:<26} {s.severity.value:<8} {s.title}")
+        print(f"{'':<26} {'; '.join(s.references)}")
+    print(f"{len(specs)} checks")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    names = list(PROFILES) if args.profile == "all" else [args.profile]
+    for name in names:
+        get_profile(name)
+    if args.mock_profile:
+        get_profile(args.mock_profile)
+    specs = CHECKS.select(args.select)
+    credentials = load_credentials(args.credentials)
+    deviations = reporting.load_deviations(args.deviations) if args.deviations else None
+    runs: list[RunResult] = []
+    for name in names:
+        target = _target(args, name)
+        progress = Progress(len(specs), name, sys.stderr, quiet=args.quiet)
+        result = run(specs, target, get_profile(name), credentials, workers=args.workers, on_result=progress)
+        progress.finish()
+        runs.append(result)
+        counts = result.counts()
+        print(
+            f"{name}: {counts['passed']} passed, {counts['failed']} failed, {counts['error']} errors, "
+            f"{counts['skipped']} skipped in {result.duration_s:.2f}s"
+        )
+    report = reporting.build_report(runs, deviations)
+    written = reporting.write_all(report, args.report_dir)
+    print("reports: " + ", ".join(str(p) for p in written))
+    return EXIT_OK if reporting.report_ok(report) else EXIT_FAILED
+
+
+def cmd_fingerprint(args: argparse.Namespace) -> int:
+    target = _target(args, "documented")
+    credentials = load_credentials(args.credentials)
+    with target.session() as session:
+        result = probe(session.transport, session.workspace, credentials)
+    print(result.render())
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", CredentialsWarning)
+            warnings.showwarning = _show_warning
+            if args.command == "list":
+                return cmd_list(args)
+            if args.command == "run":
+                return cmd_run(args)
+            if args.command == "fingerprint":
+                return cmd_fingerprint(args)
+            if args.command == "report":
+                return reporting.cmd_report(args)
+            return reporting.cmd_clients(args)
+    except (UsageError, HarnessError, KeyError, reporting.ReportError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        print(f"pm3-conformance: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("pm3-conformance: interrupted", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *args: object, **kwargs: object) -> None:
+    print(f"pm3-conformance: warning: {message}", file=sys.stderr)

@@ -1,0 +1,160 @@
+"""From runner results to the canonical report, and the ``report`` sub-commands.
+
+The conformance package builds :class:`reports.Report` values; rendering is the reports
+package's job (it knows nothing of checks or pytest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import UTC
+from datetime import datetime
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import reports
+from reports import ReportError as ReportError
+from reports import deviations as deviations_mod
+from reports import diff as diff_mod
+from reports import html as html_mod
+from reports import junit as junit_mod
+from reports import markdown as markdown_mod
+
+from .runner import CheckResult
+from .runner import RunResult
+
+
+def tool_version() -> str:
+    try:
+        return version("pm3-oauth-conformance")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def to_outcome(result: CheckResult) -> reports.Outcome:
+    return reports.Outcome(
+        id=result.id,
+        title=result.title,
+        severity=result.severity,
+        outcome=result.outcome,
+        duration_s=result.duration_s,
+        references=result.references,
+        tags=result.tags,
+        failures=tuple(
+            reports.Failure(
+                message=f.message,
+                kind=f.kind,
+                evidence=tuple(
+                    reports.Evidence(request=e["request"], response=e["response"]) for e in f.evidence
+                ),
+                curl=f.curl,
+            )
+            for f in result.failures
+        ),
+        skip_reason=result.skip_reason,
+    )
+
+
+def to_run(result: RunResult, *, name: str | None = None, kind: str = "server") -> reports.Run:
+    return reports.Run(
+        name=name or result.profile.name,
+        kind=kind,
+        target=result.target.describe(),
+        profile=result.profile.name,
+        profile_values=result.profile.values(),
+        outcomes=tuple(to_outcome(r) for r in result.results),
+        started_at=_iso(result.started_at),
+        duration_s=round(result.duration_s, 3),
+    )
+
+
+def build_report(
+    runs: list[RunResult], deviations: Any = None, *, kind: str = "server", names: list[str] | None = None
+) -> reports.Report:
+    report = reports.Report(
+        version=tool_version(),
+        generated_at=_iso(datetime.now(UTC).timestamp()),
+        runs=tuple(
+            to_run(r, name=(names[i] if names else None), kind=kind) for i, r in enumerate(runs)
+        ),
+    )
+    if deviations is not None:
+        report = deviations_mod.apply(report, deviations)
+    return report
+
+
+def load_deviations(path: Path) -> Any:
+    return deviations_mod.load_deviations(path)
+
+
+def report_ok(report: reports.Report) -> bool:
+    return bool(report.ok)
+
+
+def write_all(report: reports.Report, directory: Path) -> list[Path]:
+    """report.json (canonical, schema-validated), junit.xml, report.html, summary.md."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"--report-dir {directory}: {exc.strerror or exc}") from None
+    paths = {
+        "report.json": None,
+        "junit.xml": junit_mod.render,
+        "report.html": html_mod.render,
+        "summary.md": markdown_mod.render,
+    }
+    written = []
+    for filename, render in paths.items():
+        path = directory / filename
+        if render is None:
+            reports.write_json(report, path)
+        else:
+            path.write_text(render(report), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    if args.report_command == "render":
+        report = reports.read_json(args.report)
+        render = {"html": html_mod.render, "junit": junit_mod.render, "md": markdown_mod.render}[args.format]
+        _emit(render(report), args.output)
+        return 0
+    old, new = reports.read_json(args.old), reports.read_json(args.new)
+    result = diff_mod.compare(old, new)
+    text = diff_mod.render_markdown(result) if args.format == "md" else diff_mod.render_html(result)
+    _emit(text, args.output)
+    return 1 if result.regressed else 0
+
+
+AddTargetOptions = Callable[[argparse.ArgumentParser], None]
+
+
+def add_clients_parser(sub: Any, add_target_options: AddTargetOptions) -> None:
+    """The ``clients`` sub-command is added by the client harness when it is present."""
+    try:
+        from .clients.cli import add_parser
+    except ImportError:
+        return
+    add_parser(sub)
+
+
+def cmd_clients(args: argparse.Namespace) -> int:
+    from .clients.cli import run_clients
+
+    return run_clients(args)
