@@ -146,15 +146,13 @@ AddTargetOptions = Callable[[argparse.ArgumentParser], None]
 
 
 def add_clients_parser(sub: Any, add_target_options: AddTargetOptions) -> None:
-    """The ``clients`` sub-command is added by the client harness when it is present."""
-    try:
-        from .clients.cli import add_parser
-    except ImportError:
-        return
+    """The ``clients`` sub-command (the client harness)."""
+    from .clients.cli import add_parser
+
     add_parser(sub)
 
 
 def cmd_clients(args: argparse.Namespace) -> int:
-    from .clients.cli import run_clients
+    from .clients.cli import run_clients_command
 
-    return run_clients(args)
+    return run_clients_command(args)

@@ -1,0 +1,165 @@
+"""The Python adapter API: a driver for a Python client library in a few lines.
+
+.. code-block:: python
+
+    from conformance.clients.adapter import ClientAdapter, ClientReportedError, Request, serve
+
+    class MyClient(ClientAdapter):
+        name = "my-client 1.0"
+        actions = ("login", "refresh", "call")
+
+        def login(self, request: Request) -> dict:
+            try:
+                self.token = my_lib.login(request.token_url, **request.credentials)
+            except my_lib.OAuthError as exc:
+                raise ClientReportedError("oauth", error=exc.code, error_description=exc.text)
+            return self.token
+
+    if __name__ == "__main__":
+        serve(MyClient())
+
+:func:`serve` speaks the JSON-lines protocol on stdin/stdout. An exception other than
+:class:`ClientReportedError` is reported as ``ok: false`` with kind ``other`` and the driver goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from typing import Any
+from typing import ClassVar
+from typing import TextIO
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    id: int
+    action: str
+    server: str
+    workspace: str
+    credentials: dict[str, str]
+    options: dict[str, Any]
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.server}/{self.workspace}/oauth2/token"
+
+    def api_url(self, resource: str | None = None) -> str:
+        return f"{self.server}/api/1.0/{self.workspace}/{resource or self.options.get('resource', 'users')}"
+
+    @property
+    def timeout(self) -> float:
+        return float(self.options.get("timeout") or 30)
+
+
+class ClientReportedError(Exception):
+    """The client reported a failure; its fields are what the client saw."""
+
+    def __init__(
+        self,
+        kind: str,
+        *,
+        error: str | int | None = None,
+        error_description: str | None = None,
+        status: int | None = None,
+        message: str = "",
+    ) -> None:
+        super().__init__(message or f"{kind}: {error} {error_description}")
+        self.fields: dict[str, Any] = {"kind": kind, "message": message or str(self)}
+        if error is not None:
+            self.fields["error"] = error
+        if error_description is not None:
+            self.fields["error_description"] = error_description
+        if status is not None:
+            self.fields["status"] = status
+
+
+class ClientAdapter:
+    """Subclass and implement the actions your client supports."""
+
+    name: ClassVar[str] = "python client"
+    actions: ClassVar[tuple[str, ...]] = ("login",)
+    auto_refresh: ClassVar[bool] = False
+    encodings: ClassVar[tuple[str, ...]] = ("form",)
+    client_auth: ClassVar[tuple[str, ...]] = ("body",)
+    honours_timeout: ClassVar[bool] = True
+
+    def hello(self) -> dict[str, Any]:
+        return {
+            "type": "hello",
+            "name": self.name,
+            "capabilities": {
+                "actions": list(self.actions),
+                "auto_refresh": self.auto_refresh,
+                "encodings": list(self.encodings),
+                "client_auth": list(self.client_auth),
+                "timeout": self.honours_timeout,
+            },
+        }
+
+    def login(self, request: Request) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def authorize_code(self, request: Request) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def client_credentials(self, request: Request) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def refresh(self, request: Request) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def call(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Returns (state, result) where result is ``{"status": int, "body": ...}``."""
+        raise NotImplementedError
+
+
+def _state(token: dict[str, Any]) -> dict[str, Any]:
+    state = {k: token.get(k) for k in ("access_token", "refresh_token", "expires_in", "scope") if k in token}
+    if isinstance(state.get("scope"), list | tuple):  # some libraries hold scopes as a list
+        state["scope"] = " ".join(str(s) for s in state["scope"])
+    if isinstance(state.get("expires_in"), float):
+        state["expires_in"] = int(state["expires_in"])
+    return state
+
+
+def handle(adapter: ClientAdapter, data: dict[str, Any]) -> dict[str, Any]:
+    """One request line → one outcome line."""
+    request = Request(
+        id=int(data["id"]),
+        action=str(data["action"]),
+        server=str(data["server"]).rstrip("/"),
+        workspace=str(data["workspace"]),
+        credentials=dict(data.get("credentials") or {}),
+        options=dict(data.get("options") or {}),
+    )
+    out: dict[str, Any] = {"type": "outcome", "id": request.id}
+    try:
+        if request.action == "call":
+            state, result = adapter.call(request)
+            out.update(ok=True, state=_state(state), result=result)
+        else:
+            state = getattr(adapter, request.action)(request)
+            out.update(ok=True, state=_state(state))
+    except ClientReportedError as exc:
+        out.update(ok=False, error=exc.fields)
+    except NotImplementedError:
+        out.update(ok=False, error={"kind": "other", "message": f"{request.action} is not implemented"})
+    except Exception as exc:  # the client blew up: a failure of the client, reported as such
+        out.update(ok=False, error={"kind": "other", "message": f"{type(exc).__name__}: {exc}"[:500]})
+    return out
+
+
+def serve(adapter: ClientAdapter, stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
+    """Run the protocol until stdin closes."""
+    inp = stdin or sys.stdin
+    out = stdout or sys.stdout
+    out.write(json.dumps(adapter.hello()) + "\n")
+    out.flush()
+    for line in inp:
+        if not line.strip():
+            continue
+        outcome = handle(adapter, json.loads(line))
+        out.write(json.dumps(outcome, default=str) + "\n")
+        out.flush()

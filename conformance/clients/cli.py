@@ -1,0 +1,71 @@
+"""``pm3-conformance clients --driver "CMD" [--driver "CMD2" ...]``: the client battery.
+
+Same exit codes and reports as ``run``: 0 every scenario passed (or was skipped for a missing
+capability), 1 a scenario failed, 2 a usage or harness error (the driver broke the protocol).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from mockserver import get_profile
+
+from .. import reporting
+from ..runner import CheckResult
+from ..runner import RunResult
+from ..target import Target
+from .harness import run_clients
+from .harness import select
+
+MARKS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "skipped": "SKIP"}
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("clients", help="drive a client library through ProcessMaker's quirks")
+    p.add_argument(
+        "--driver",
+        action="append",
+        required=True,
+        metavar="CMD",
+        help="the client's driver command (JSON lines on stdin/stdout); repeat for a matrix",
+    )
+    p.add_argument("--profile", default="documented", help="profile of the mock (default documented)")
+    p.add_argument("--select", nargs="*", metavar="ID_OR_TAG")
+    p.add_argument("--report-dir", type=Path, default=Path("pm3-reports"))
+    p.add_argument("--quiet", action="store_true")
+
+
+def run_clients_command(args: argparse.Namespace) -> int:
+    profile = get_profile(args.profile)
+    scenarios = select(args.select)
+    runs: list[RunResult] = []
+    names: list[str] = []
+    for command in args.driver:
+
+        def show(result: CheckResult, command: str = command) -> None:
+            if args.quiet:
+                return
+            line = f"{MARKS[result.outcome]:<5} {result.id:<24} {result.title}"
+            if result.outcome == "failed":
+                line += f"\n      {result.failures[0].message}"
+            elif result.outcome == "skipped":
+                line += f" ({result.skip_reason})"
+            print(line, file=sys.stderr)
+
+        run = run_clients(command, profile, scenarios, on_result=show)
+        result = RunResult(Target("driver", base_url=command), profile, run.results, run.started_at, run.duration_s)
+        runs.append(result)
+        names.append(run.name)
+        counts = result.counts()
+        print(
+            f"{run.name}: {counts['passed']} passed, {counts['failed']} failed, "
+            f"{counts['skipped']} skipped in {run.duration_s:.1f}s"
+        )
+    report = reporting.build_report(runs, kind="client", names=names)
+    written = reporting.write_all(report, args.report_dir)
+    print("reports: " + ", ".join(str(p) for p in written))
+    return 0 if reporting.report_ok(report) else 1
+

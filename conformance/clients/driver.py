@@ -1,0 +1,251 @@
+"""Talking to a client's driver: a command that speaks JSON lines on stdin/stdout.
+
+The driver's first line is a ``hello`` with its capabilities; then each request line gets exactly
+one outcome line with the same ``id``. Every step has a timeout. A driver that crashes, hangs,
+prints garbage or speaks the protocol wrong raises :class:`DriverError` naming the line — a
+harness error (exit 2), never a hang and never a verdict on the client.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shlex
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+import schemas
+
+from ..failures import HarnessError
+
+HELLO_TIMEOUT = 20.0
+STEP_TIMEOUT = 30.0
+STDERR_KEEP = 4000
+
+
+class DriverError(HarnessError):
+    """The driver broke the protocol (or died, or hung)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    actions: frozenset[str]
+    auto_refresh: bool = False
+    encodings: frozenset[str] = frozenset({"form"})
+    client_auth: frozenset[str] = frozenset({"body"})
+    timeout: bool = False
+
+    @classmethod
+    def from_hello(cls, data: dict[str, Any]) -> Capabilities:
+        caps = data.get("capabilities", {})
+        return cls(
+            actions=frozenset(caps.get("actions", ())),
+            auto_refresh=bool(caps.get("auto_refresh", False)),
+            encodings=frozenset(caps.get("encodings", ("form",))),
+            client_auth=frozenset(caps.get("client_auth", ("body",))),
+            timeout=bool(caps.get("timeout", False)),
+        )
+
+    def missing(self, needs: tuple[str, ...]) -> list[str]:
+        """Needs are action names or ``auto_refresh``, ``encoding:json``, ``client_auth:basic``, ``timeout``."""
+        out = []
+        for need in needs:
+            if need == "auto_refresh":
+                ok = self.auto_refresh
+            elif need == "timeout":
+                ok = self.timeout
+            elif need.startswith("encoding:"):
+                ok = need.split(":", 1)[1] in self.encodings
+            elif need.startswith("client_auth:"):
+                ok = need.split(":", 1)[1] in self.client_auth
+            else:
+                ok = need in self.actions
+            if not ok:
+                out.append(need)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    ok: bool
+    state: dict[str, Any] = field(default_factory=dict)
+    result: dict[str, Any] = field(default_factory=dict)
+    error: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def describe(self) -> str:
+        if self.ok:
+            return "ok"
+        e = self.error
+        parts = [f"kind={e.get('kind')}"]
+        for key in ("error", "error_description", "status"):
+            if e.get(key) is not None:
+                parts.append(f"{key}={e[key]!r}")
+        return "failure (" + ", ".join(parts) + ")"
+
+
+class Driver:
+    """One running driver process.
+
+    :param command: the command line (split like a shell would, without a shell).
+    """
+
+    def __init__(self, command: str, *, step_timeout: float = STEP_TIMEOUT) -> None:
+        self.command = command
+        self.step_timeout = step_timeout
+        self._proc: subprocess.Popen[str] | None = None
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._stderr: list[str] = []
+        self._next_id = 1
+        self.line_no = 0
+        self.name = ""
+        self.capabilities = Capabilities(frozenset())
+        self._pumps: list[threading.Thread] = []
+
+    def start(self) -> Driver:
+        try:
+            argv = shlex.split(self.command)
+        except ValueError as exc:
+            raise DriverError(f"--driver {self.command!r}: {exc}") from None
+        if not argv:
+            raise DriverError("--driver is empty")
+        try:
+            self._proc = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                bufsize=1,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+        except OSError as exc:
+            raise DriverError(f"cannot start driver {argv[0]!r}: {exc.strerror or exc}") from None
+        self._pumps = [
+            threading.Thread(target=self._pump_stdout, daemon=True),
+            threading.Thread(target=self._pump_stderr, daemon=True),
+        ]
+        for pump in self._pumps:
+            pump.start()
+        hello = self._read(HELLO_TIMEOUT, "the hello line")
+        problems = schemas.errors("driver-message", hello)
+        if hello.get("type") != "hello" or problems:
+            detail = problems[0] if problems else f"type is {hello.get('type')!r}"
+            raise DriverError(f"driver line {self.line_no}: expected a hello, {detail}")
+        self.name = str(hello["name"])
+        self.capabilities = Capabilities.from_hello(hello)
+        return self
+
+    def _pump_stdout(self) -> None:
+        assert self._proc is not None and self._proc.stdout is not None
+        for line in self._proc.stdout:
+            self._lines.put(line)
+        self._lines.put(None)
+
+    def _pump_stderr(self) -> None:
+        assert self._proc is not None and self._proc.stderr is not None
+        for line in self._proc.stderr:
+            if sum(len(s) for s in self._stderr) < STDERR_KEEP:
+                self._stderr.append(line)
+
+    def stderr_tail(self) -> str:
+        return "".join(self._stderr)[-800:].strip()
+
+    def _read(self, timeout: float, what: str) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise DriverError(
+                    f"driver sent nothing for {timeout:g}s while the harness waited for {what} "
+                    f"(after line {self.line_no}); it was stopped"
+                )
+            try:
+                line = self._lines.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if line is None:
+                code = self._proc.wait(timeout=5) if self._proc else None
+                tail = self.stderr_tail()
+                raise DriverError(
+                    f"driver exited (status {code}) while the harness waited for {what} "
+                    f"(after line {self.line_no})" + (f"; its stderr ends: {tail}" if tail else "")
+                )
+            self.line_no += 1
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except ValueError:
+                raise DriverError(
+                    f"driver line {self.line_no} is not JSON: {line.strip()[:120]!r} "
+                    "(drivers write logs to stderr, protocol lines to stdout)"
+                ) from None
+            if not isinstance(data, dict):
+                raise DriverError(f"driver line {self.line_no} is not a JSON object")
+            return data
+
+    def request(self, action: str, server: str, workspace: str, credentials: dict[str, str], **options: Any) -> Outcome:
+        """Send one request and wait for its outcome (``step_timeout``, or the option's timeout + 10 s)."""
+        assert self._proc is not None and self._proc.stdin is not None
+        rid = self._next_id
+        self._next_id += 1
+        message = {
+            "type": "request",
+            "id": rid,
+            "action": action,
+            "server": server,
+            "workspace": workspace,
+            "credentials": credentials,
+            "options": {k: v for k, v in options.items() if v is not None},
+        }
+        started = time.monotonic()
+        try:
+            self._proc.stdin.write(json.dumps(message) + "\n")
+            self._proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise DriverError(f"driver closed its input before request {rid} ({action})") from None
+        timeout = max(self.step_timeout, float(options.get("timeout") or 0) + 10)
+        data = self._read(timeout, f"the outcome of request {rid} ({action})")
+        problems = schemas.errors("driver-message", data)
+        if data.get("type") != "outcome" or problems:
+            detail = problems[0] if problems else f"type is {data.get('type')!r}"
+            raise DriverError(f"driver line {self.line_no}: expected the outcome of request {rid}, {detail}")
+        if data["id"] != rid:
+            raise DriverError(f"driver line {self.line_no}: outcome for id {data['id']}, expected {rid}")
+        return Outcome(
+            ok=bool(data["ok"]),
+            state=dict(data.get("state") or {}),
+            result=dict(data.get("result") or {}),
+            error=dict(data.get("error") or {}),
+            seconds=time.monotonic() - started,
+        )
+
+    def stop(self) -> None:
+        proc = self._proc
+        if proc is None:
+            return
+        try:
+            if proc.stdin:
+                proc.stdin.close()
+            proc.wait(timeout=3)
+        except (subprocess.TimeoutExpired, OSError):
+            proc.kill()
+            proc.wait(timeout=5)
+        for pump in self._pumps:
+            pump.join(timeout=2)  # both see EOF once the process is gone
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+        self._proc = None
+
+    def __enter__(self) -> Driver:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,102 @@
+"""Driver for authlib's ``OAuth2Session`` (requests integration)."""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import ClassVar
+
+import authlib
+import requests
+from authlib.integrations.base_client.errors import OAuthError
+from authlib.integrations.requests_client import OAuth2Session
+
+from conformance.clients.adapter import ClientAdapter
+from conformance.clients.adapter import ClientReportedError
+from conformance.clients.adapter import Request
+from conformance.clients.adapter import serve
+
+
+def _failure(exc: Exception) -> ClientReportedError:
+    if isinstance(exc, OAuthError):
+        return ClientReportedError("oauth", error=exc.error, error_description=exc.description)
+    if isinstance(exc, requests.Timeout):
+        return ClientReportedError("timeout", message=str(exc))
+    if isinstance(exc, requests.RequestException):
+        return ClientReportedError("transport", message=str(exc))
+    if isinstance(exc, ValueError):
+        return ClientReportedError("parse", message=str(exc))
+    return ClientReportedError("other", message=f"{type(exc).__name__}: {exc}")
+
+
+class AuthlibClient(ClientAdapter):
+    name: ClassVar[str] = f"authlib {authlib.__version__} OAuth2Session"
+    actions: ClassVar[tuple[str, ...]] = ("login", "refresh", "call", "client_credentials")
+    client_auth: ClassVar[tuple[str, ...]] = ("body", "basic")
+
+    def __init__(self) -> None:
+        self.session: OAuth2Session | None = None
+
+    def _session(self, request: Request) -> OAuth2Session:
+        if self.session is None:
+            c = request.credentials
+            method = "client_secret_basic" if request.options.get("client_auth") == "basic" else "client_secret_post"
+            self.session = OAuth2Session(
+                c["client_id"],
+                c["client_secret"],
+                scope=request.options.get("scope"),
+                token_endpoint_auth_method=method,
+            )
+        return self.session
+
+    def login(self, request: Request) -> dict[str, Any]:
+        session = self._session(request)
+        try:
+            token = session.fetch_token(
+                request.token_url,
+                grant_type="password",
+                username=request.credentials.get("username"),
+                password=request.credentials.get("password"),
+                timeout=request.timeout,
+            )
+        except Exception as exc:
+            raise _failure(exc) from None
+        return dict(token)
+
+    def client_credentials(self, request: Request) -> dict[str, Any]:
+        session = self._session(request)
+        try:
+            return dict(session.fetch_token(request.token_url, grant_type="client_credentials", timeout=request.timeout))
+        except Exception as exc:
+            raise _failure(exc) from None
+
+    def refresh(self, request: Request) -> dict[str, Any]:
+        session = self._session(request)
+        try:
+            return dict(session.refresh_token(request.token_url, timeout=request.timeout))
+        except Exception as exc:
+            raise _failure(exc) from None
+
+    def call(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+        session = self._session(request)
+        try:
+            response = session.get(request.api_url(), timeout=request.timeout)
+        except Exception as exc:
+            raise _failure(exc) from None
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code != 200:
+            error = body.get("error") if isinstance(body, dict) else None
+            detail = error if isinstance(error, dict) else {}
+            raise ClientReportedError(
+                "http",
+                error=detail.get("code"),
+                error_description=detail.get("message"),
+                status=response.status_code,
+            )
+        return dict(session.token or {}), {"status": response.status_code, "body": body}
+
+
+if __name__ == "__main__":
+    serve(AuthlibClient())

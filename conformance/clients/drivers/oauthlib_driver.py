@@ -1,0 +1,112 @@
+"""Driver for requests-oauthlib's ``OAuth2Session`` with oauthlib's ``LegacyApplicationClient``."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from typing import ClassVar
+
+import oauthlib
+import requests
+import requests_oauthlib
+from oauthlib.oauth2 import LegacyApplicationClient
+from oauthlib.oauth2 import OAuth2Error
+from requests_oauthlib import OAuth2Session
+
+from conformance.clients.adapter import ClientAdapter
+from conformance.clients.adapter import ClientReportedError
+from conformance.clients.adapter import Request
+from conformance.clients.adapter import serve
+
+os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")  # the mock serves plain http on loopback
+
+
+def _failure(exc: Exception) -> ClientReportedError:
+    if isinstance(exc, OAuth2Error):
+        return ClientReportedError(
+            "oauth", error=exc.error, error_description=exc.description, status=exc.status_code
+        )
+    if isinstance(exc, requests.Timeout):
+        return ClientReportedError("timeout", message=str(exc))
+    if isinstance(exc, requests.RequestException):
+        return ClientReportedError("transport", message=str(exc))
+    if isinstance(exc, ValueError):
+        return ClientReportedError("parse", message=str(exc))
+    return ClientReportedError("other", message=f"{type(exc).__name__}: {exc}")
+
+
+class OauthlibClient(ClientAdapter):
+    name: ClassVar[str] = (
+        f"requests-oauthlib {requests_oauthlib.__version__} / oauthlib {oauthlib.__version__}"
+    )
+    actions: ClassVar[tuple[str, ...]] = ("login", "refresh", "call")
+
+    def __init__(self) -> None:
+        self.session: OAuth2Session | None = None
+
+    def _session(self, request: Request) -> OAuth2Session:
+        if self.session is None:
+            client_id = request.credentials["client_id"]
+            scope = request.options.get("scope")
+            self.session = OAuth2Session(
+                client=LegacyApplicationClient(client_id=client_id),
+                scope=scope.split(" ") if scope else None,
+            )
+        return self.session
+
+    def login(self, request: Request) -> dict[str, Any]:
+        session = self._session(request)
+        c = request.credentials
+        try:
+            token = session.fetch_token(
+                request.token_url,
+                username=c.get("username"),
+                password=c.get("password"),
+                client_id=c["client_id"],
+                client_secret=c["client_secret"],
+                include_client_id=True,
+                scope=session.scope,
+                timeout=request.timeout,
+            )
+        except Exception as exc:
+            raise _failure(exc) from None
+        return dict(token)
+
+    def refresh(self, request: Request) -> dict[str, Any]:
+        session = self._session(request)
+        c = request.credentials
+        try:
+            token = session.refresh_token(
+                request.token_url,
+                client_id=c["client_id"],
+                client_secret=c["client_secret"],
+                timeout=request.timeout,
+            )
+        except Exception as exc:
+            raise _failure(exc) from None
+        return dict(token)
+
+    def call(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+        session = self._session(request)
+        try:
+            response = session.get(request.api_url(), timeout=request.timeout)
+        except Exception as exc:
+            raise _failure(exc) from None
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code != 200:
+            error = body.get("error") if isinstance(body, dict) else None
+            detail = error if isinstance(error, dict) else {}
+            raise ClientReportedError(
+                "http",
+                error=detail.get("code"),
+                error_description=detail.get("message"),
+                status=response.status_code,
+            )
+        return dict(session.token or {}), {"status": response.status_code, "body": body}
+
+
+if __name__ == "__main__":
+    serve(OauthlibClient())

@@ -1,0 +1,111 @@
+"""Run the client battery against one driver command, scenario by scenario.
+
+Every scenario gets a fresh mock (its own port) and a fresh driver process, so no state leaks
+between scenarios. A protocol violation by the driver stops the run as a harness error.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mockserver import MockServer
+from mockserver import Profile
+from mockserver import get_profile
+
+from ..failures import Failure
+from ..runner import CheckResult
+from ..runner import FailureRecord
+from ..target import DOC_CREDENTIALS
+from .driver import Driver
+from .driver import DriverError
+from .scenarios import SCENARIOS
+from .scenarios import Scenario
+from .scenarios import ScenarioEnv
+from .scenarios import ScenarioFailure
+
+
+@dataclass(slots=True)
+class ClientRun:
+    driver: str
+    name: str
+    profile: Profile
+    results: list[CheckResult]
+    started_at: float
+    duration_s: float
+
+
+def select(selectors: list[str] | None) -> list[Scenario]:
+    if not selectors:
+        return list(SCENARIOS.values())
+    import re
+
+    chosen = []
+    for scenario in SCENARIOS.values():
+        for selector in selectors:
+            pattern = re.compile("^" + re.escape(selector).replace(r"\*", ".*") + "$", re.IGNORECASE)
+            if pattern.match(scenario.id) or selector in scenario.tags:
+                chosen.append(scenario)
+                break
+    if not chosen:
+        raise KeyError(f"--select {' '.join(selectors)} matches no scenario")
+    return chosen
+
+
+def run_scenario(scenario: Scenario, command: str, profile: Profile) -> tuple[CheckResult, str]:
+    """Run one scenario; returns the result and the driver's name. :raises DriverError."""
+    started = time.perf_counter()
+    prof = get_profile(scenario.profile) if scenario.profile else profile
+
+    def result(outcome: str, failures: tuple[FailureRecord, ...] = (), reason: str = "") -> CheckResult:
+        return CheckResult(
+            id=scenario.id,
+            title=scenario.title,
+            severity=scenario.severity.value,
+            outcome=outcome,
+            duration_s=round(time.perf_counter() - started, 4),
+            references=scenario.references,
+            tags=scenario.tags,
+            failures=failures,
+            skip_reason=reason,
+        )
+
+    with MockServer(prof) as mock, Driver(command) as driver:
+        missing = driver.capabilities.missing(scenario.needs)
+        if missing:
+            return result("skipped", reason=f"the driver lacks: {', '.join(missing)}"), driver.name
+        env = ScenarioEnv(mock, driver, dict(DOC_CREDENTIALS))
+        try:
+            scenario.function(env)
+        except ScenarioFailure as exc:
+            return result(
+                "failed", (FailureRecord(exc.message, exc.kind, exc.rendered_evidence),)
+            ), driver.name
+        except DriverError:
+            raise
+        except Failure as exc:
+            return result("failed", (FailureRecord(exc.message, exc.kind),)), driver.name
+        mock.check()
+        return result("passed"), driver.name
+
+
+def run_clients(
+    command: str,
+    profile: Profile,
+    scenarios: list[Scenario],
+    *,
+    on_result: Callable[[CheckResult], None] | None = None,
+) -> ClientRun:
+    started_at, started = time.time(), time.perf_counter()
+    results: list[CheckResult] = []
+    name = command
+    for scenario in scenarios:
+        res, name = run_scenario(scenario, command, profile)
+        results.append(res)
+        if on_result:
+            on_result(res)
+    return ClientRun(command, name, profile, results, started_at, time.perf_counter() - started)
+
+
+__all__ = ["ClientRun", "DriverError", "run_clients", "run_scenario", "select"]

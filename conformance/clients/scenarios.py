@@ -1,0 +1,437 @@
+"""The client battery: each scenario scripts the mock, drives the client, and judges both the
+outcome the client reports and the traffic the mock recorded.
+
+A scenario needs capabilities (actions, ``auto_refresh``, ``encoding:json``, ``client_auth:basic``,
+``timeout``); a driver that lacks one gets *skipped*, never *passed*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from mockserver import MockServer
+
+from ..failures import Failure
+from ..registry import Severity
+from .driver import Driver
+from .driver import Outcome
+
+SECRET_PARAMS = ("client_secret", "password", "refresh_token", "access_token", "code")
+
+
+class ScenarioFailure(Failure):
+    kind = "client_misbehaved"
+
+    def __init__(self, message: str, evidence: tuple[dict[str, Any], ...] = ()) -> None:
+        super().__init__(message)
+        self.rendered_evidence = evidence
+
+
+@dataclass
+class ScenarioEnv:
+    """What a scenario gets: a started mock (fresh), a started driver (fresh), credentials."""
+
+    mock: MockServer
+    driver: Driver
+    credentials: dict[str, str]
+    workspace: str = "workflow"
+
+    def do(self, action: str, *, workspace: str | None = None, credentials: dict[str, str] | None = None, **options: Any) -> Outcome:
+        return self.driver.request(
+            action,
+            self.mock.url,
+            workspace or self.workspace,
+            credentials or self.credentials,
+            **options,
+        )
+
+    def token_requests(self, grant_type: str | None = None) -> list[Any]:
+        return [
+            e
+            for e in self.mock.journal
+            if e.request.endpoint == "token"
+            and (grant_type is None or e.request.params.get("grant_type") == grant_type)
+        ]
+
+    def api_requests(self) -> list[Any]:
+        return [e for e in self.mock.journal if e.request.endpoint == "api"]
+
+    def evidence(self, last: int = 3) -> tuple[dict[str, Any], ...]:
+        out = []
+        for entry in self.mock.journal.entries()[-last:]:
+            rendered = entry.to_dict(secrets=self.mock.known_secrets())
+            req, resp = rendered["request"], rendered["response"]
+            query = "&".join(f"{k}={v}" for k, v in req["query"].items())
+            out.append(
+                {
+                    "request": {
+                        "method": req["method"],
+                        "url": self.mock.url + req["path"] + (f"?{query}" if query else ""),
+                        "headers": req["headers"],
+                        "body": req["params"],
+                    },
+                    "response": resp,
+                }
+            )
+        return tuple(out)
+
+    def expect(self, condition: bool, message: str) -> None:
+        if not condition:
+            raise ScenarioFailure(message, self.evidence())
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    id: str
+    title: str
+    severity: Severity
+    function: Callable[[ScenarioEnv], None]
+    doc: str = ""
+    source: str = ""
+    rfc: str = ""
+    needs: tuple[str, ...] = ()
+    profile: str | None = None
+    """A fixed profile for the mock (else the run's profile)."""
+    tags: tuple[str, ...] = ()
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        refs = []
+        if self.doc:
+            refs.append(f"doc: {self.doc}")
+        if self.source:
+            refs.append(f"pm3-behavior.md {self.source}")
+        if self.rfc:
+            refs.append(self.rfc)
+        return tuple(refs)
+
+
+SCENARIOS: dict[str, Scenario] = {}
+
+
+def scenario(
+    scenario_id: str,
+    *,
+    severity: Severity = Severity.HIGH,
+    doc: str = "",
+    source: str = "",
+    rfc: str = "",
+    needs: tuple[str, ...] = ("login",),
+    profile: str | None = None,
+    tags: tuple[str, ...] = (),
+) -> Callable[[Callable[[ScenarioEnv], None]], Callable[[ScenarioEnv], None]]:
+    def decorate(function: Callable[[ScenarioEnv], None]) -> Callable[[ScenarioEnv], None]:
+        if scenario_id in SCENARIOS:
+            raise ValueError(f"scenario {scenario_id} registered twice")
+        title = (function.__doc__ or "").strip().splitlines()[0]
+        SCENARIOS[scenario_id] = Scenario(
+            scenario_id, title, severity, function, doc, source, rfc, needs, profile, tags
+        )
+        return function
+
+    return decorate
+
+
+def _issued(env: ScenarioEnv, key: str) -> list[str]:
+    values = []
+    for entry in env.token_requests():
+        body = entry.json()
+        if isinstance(body, dict) and isinstance(body.get(key), str):
+            values.append(body[key])
+    return values
+
+
+def _wrong_password(env: ScenarioEnv) -> dict[str, str]:
+    return {**env.credentials, "password": env.credentials["password"] + "-wrong"}
+
+
+def _reports_oauth_error(env: ScenarioEnv, outcome: Outcome, error: str, description: str) -> None:
+    env.expect(not outcome.ok, f"the client reported success for an error answer: {outcome.state}")
+    env.expect(
+        not outcome.state.get("access_token"),
+        "the client holds a token after an error answer",
+    )
+    got = (outcome.error.get("error"), outcome.error.get("error_description"))
+    env.expect(
+        got == (error, description),
+        f"the client reported {outcome.describe()}; expected error {error!r} with description {description!r}",
+    )
+
+
+# --- login -----------------------------------------------------------------------------------
+@scenario("PM3-CLIENT-LOGIN-001", severity=Severity.CRITICAL, doc='"Password" Grant Type', tags=("login",))
+def login_works(env: ScenarioEnv) -> None:
+    """Logs in with the password grant and holds the token it was given."""
+    outcome = env.do("login", scope="*")
+    env.expect(outcome.ok, f"login failed: {outcome.describe()}")
+    issued = _issued(env, "access_token")
+    env.expect(bool(issued), "the mock issued no token")
+    env.expect(outcome.state.get("access_token") == issued[-1], "the client holds another token than the one issued")
+
+
+@scenario(
+    "PM3-CLIENT-LOGIN-002",
+    doc="jQuery/JavaScript examples (JSON bodies)",
+    source="§2.2",
+    needs=("login", "encoding:json"),
+    tags=("login", "encoding"),
+)
+def login_with_json_body(env: ScenarioEnv) -> None:
+    """Logs in with a JSON body when asked to."""
+    outcome = env.do("login", scope="*", encoding="json")
+    env.expect(outcome.ok, f"login failed: {outcome.describe()}")
+    env.expect(env.token_requests()[-1].request.encoding == "json", "the token request was not JSON")
+
+
+@scenario(
+    "PM3-CLIENT-LOGIN-003",
+    doc='"authorization_code" Grant Type (Basic header)',
+    source="§2.3",
+    rfc="RFC 6749 §2.3.1",
+    needs=("login", "client_auth:basic"),
+    tags=("login", "client-auth"),
+)
+def login_with_basic_client_credentials(env: ScenarioEnv) -> None:
+    """Sends client credentials in an HTTP Basic header when asked to."""
+    outcome = env.do("login", scope="*", client_auth="basic")
+    env.expect(outcome.ok, f"login failed: {outcome.describe()}")
+    headers = {k.lower(): v for k, v in env.token_requests()[-1].request.headers.items()}
+    env.expect(headers.get("authorization", "").lower().startswith("basic "), "no Basic header was sent")
+
+
+# --- errors ----------------------------------------------------------------------------------
+@scenario(
+    "PM3-CLIENT-ERR-001",
+    severity=Severity.CRITICAL,
+    doc="Error Response: HTTP status code of 200 (OK) and an error object",
+    source="§3.2",
+    profile="documented",
+    tags=("errors", "quirk"),
+)
+def error_with_http_200_is_a_failure(env: ScenarioEnv) -> None:
+    """A wrong password answered with HTTP 200 + error object is reported as a failure."""
+    outcome = env.do("login", credentials=_wrong_password(env), scope="*")
+    _reports_oauth_error(env, outcome, "invalid_grant", "Invalid username and password combination")
+
+
+@scenario(
+    "PM3-CLIENT-ERR-002",
+    severity=Severity.CRITICAL,
+    source="§3.2 (3.0 GA – 3.4.10: HTTP 400)",
+    rfc="RFC 6749 §5.2",
+    profile="pm-3.4.10",
+    tags=("errors",),
+)
+def error_with_http_400_is_a_failure(env: ScenarioEnv) -> None:
+    """A wrong password answered with HTTP 400 + error object is reported with its error."""
+    outcome = env.do("login", credentials=_wrong_password(env), scope="*")
+    _reports_oauth_error(env, outcome, "invalid_grant", "Invalid username and password combination")
+
+
+@scenario(
+    "PM3-CLIENT-ERR-003",
+    doc="Error Response: unknown workspace, error code 503 and no return object",
+    source="§1.5",
+    profile="documented",
+    tags=("errors", "workspace"),
+)
+def unknown_workspace_is_a_clear_failure(env: ScenarioEnv) -> None:
+    """An unknown workspace (HTTP 503, empty body) is a clear failure, not a crash."""
+    outcome = env.do("login", workspace="nosuchworkspace", scope="*")
+    env.expect(not outcome.ok, "the client reported success for a 503 with no body")
+    env.expect(outcome.error.get("kind") != "other" or bool(outcome.error.get("message")), "no explanation given")
+    again = env.do("login", scope="*")
+    env.expect(again.ok, f"the client could not log in afterwards: {again.describe()}")
+
+
+@scenario(
+    "PM3-CLIENT-ERR-004",
+    source="§9 (Restler 401 {\"error\":{\"code\",\"message\"}})",
+    rfc="RFC 6750 §3.1",
+    needs=("login", "call"),
+    tags=("errors", "rest"),
+)
+def rest_error_shape_is_understood(env: ScenarioEnv) -> None:
+    """A REST 401 with the nested error object is reported with its status."""
+    login = env.do("login", scope="*")
+    env.expect(login.ok, f"login failed: {login.describe()}")
+    env.mock.expire_tokens()
+    outcome = env.do("call", resource="users")
+    if outcome.ok and len(env.token_requests("refresh_token")) == 1:
+        return  # the client refreshed by itself and retried: also right
+    env.expect(not outcome.ok, "the client reported success for a 401")
+    env.expect(outcome.error.get("status") == 401, f"the client did not report the 401: {outcome.describe()}")
+
+
+@scenario(
+    "PM3-CLIENT-ERR-005",
+    source="§2.3 (PMCORE-1181: body credentials required for password, 3.4.11+)",
+    profile="pm-3.4.11",
+    needs=("login", "client_auth:basic"),
+    tags=("errors", "client-auth", "quirk"),
+)
+def basic_only_refused_by_3_4_11_is_reported(env: ScenarioEnv) -> None:
+    """Basic-only client credentials refused by 3.4.11+ (HTTP 200) are reported as invalid_client."""
+    outcome = env.do("login", scope="*", client_auth="basic")
+    if outcome.ok:
+        params = env.token_requests()[-1].request.params
+        env.expect(
+            bool(params.get("client_id")) and bool(params.get("client_secret")),
+            "the client reported success for a refused login",
+        )
+        return
+    _reports_oauth_error(
+        env,
+        outcome,
+        "invalid_client",
+        "Invalid REST API credentials, please send a valid client_id and client_secret.",
+    )
+
+
+# --- refresh ---------------------------------------------------------------------------------
+@scenario(
+    "PM3-CLIENT-REFRESH-001",
+    severity=Severity.CRITICAL,
+    doc="Get a New Access Token: the refresh_token is only used once",
+    source="§4",
+    rfc="RFC 6749 §6, §10.4",
+    needs=("login", "refresh"),
+    profile="documented",
+    tags=("refresh",),
+)
+def refresh_uses_the_newest_token(env: ScenarioEnv) -> None:
+    """Refreshes with the newest refresh token and never reuses a spent one."""
+    login = env.do("login", scope="*")
+    env.expect(login.ok, f"login failed: {login.describe()}")
+    for _ in range(2):
+        outcome = env.do("refresh")
+        env.expect(outcome.ok, f"refresh failed: {outcome.describe()}")
+    issued = _issued(env, "refresh_token")
+    sent = [e.request.params.get("refresh_token") for e in env.token_requests("refresh_token")]
+    env.expect(sent == issued[:2], "a refresh used a spent refresh token instead of the newest one")
+    env.expect(login.state.get("refresh_token") != outcome.state.get("refresh_token"), "the client kept the old refresh token")
+
+
+@scenario(
+    "PM3-CLIENT-REFRESH-002",
+    doc="Get a New Access Token: call pmRestRefresh() when a REST endpoint returns 401",
+    source="§9",
+    needs=("login", "refresh", "call", "auto_refresh"),
+    tags=("refresh", "rest"),
+)
+def expired_token_leads_to_one_refresh_and_retry(env: ScenarioEnv) -> None:
+    """An expired access token (401) leads to one refresh and one retry."""
+    login = env.do("login", scope="*")
+    env.expect(login.ok, f"login failed: {login.describe()}")
+    env.mock.clock.advance(env.mock.profile.access_lifetime + 1)
+    outcome = env.do("call", resource="users")
+    env.expect(outcome.ok, f"the call failed: {outcome.describe()}")
+    env.expect(len(env.token_requests("refresh_token")) == 1, "expected exactly one refresh")
+    env.expect(len(env.api_requests()) == 2, f"expected two API calls, saw {len(env.api_requests())}")
+
+
+@scenario(
+    "PM3-CLIENT-REFRESH-003",
+    source="§4 (single use) with a lost answer",
+    rfc="RFC 6749 §6",
+    needs=("login", "refresh"),
+    profile="documented",
+    tags=("refresh", "faults"),
+)
+def lost_refresh_answer_is_a_failure(env: ScenarioEnv) -> None:
+    """A refresh whose answer was lost (the token already rotated) is reported, never faked."""
+    login = env.do("login", scope="*")
+    env.expect(login.ok, f"login failed: {login.describe()}")
+    env.mock.fault("rotate_then_drop", "token", grant_type="refresh_token")
+    lost = env.do("refresh", timeout=5)
+    env.expect(not lost.ok, "the client reported success although the answer never arrived")
+    again = env.do("refresh", timeout=5)
+    env.expect(
+        not again.ok or again.state.get("access_token") in _issued(env, "access_token"),
+        "the client reported a refresh success with a token the server never issued",
+    )
+    relogin = env.do("login", scope="*")
+    env.expect(relogin.ok, f"the client could not log in again: {relogin.describe()}")
+
+
+# --- faults ----------------------------------------------------------------------------------
+@scenario("PM3-CLIENT-FAULT-001", source="fault: non-JSON body", tags=("faults",))
+def non_json_answer_is_a_failure(env: ScenarioEnv) -> None:
+    """A non-JSON token answer is a failure, not a token."""
+    env.mock.fault("non_json", "token")
+    outcome = env.do("login", scope="*")
+    env.expect(not outcome.ok, "the client reported success for a non-JSON answer")
+
+
+@scenario("PM3-CLIENT-FAULT-002", source="fault: truncated body", tags=("faults",))
+def truncated_answer_is_a_failure(env: ScenarioEnv) -> None:
+    """A truncated token answer is a failure, not a token."""
+    env.mock.fault("truncate", "token")
+    outcome = env.do("login", scope="*", timeout=5)
+    env.expect(not outcome.ok, "the client reported success for a truncated answer")
+
+
+@scenario(
+    "PM3-CLIENT-FAULT-003",
+    doc='PHP example: CURLOPT_TIMEOUT 30',
+    source="fault: slow token endpoint",
+    needs=("login", "timeout"),
+    tags=("faults", "timeout"),
+)
+def slow_token_endpoint_hits_the_clients_timeout(env: ScenarioEnv) -> None:
+    """A slow token endpoint ends in the client's own timeout, reported as a failure."""
+    env.mock.fault("slow", "token", seconds=4)
+    outcome = env.do("login", scope="*", timeout=1)
+    env.expect(not outcome.ok, "the client waited out a slow answer past its own timeout")
+    env.expect(outcome.seconds < 3.5, f"the client took {outcome.seconds:.1f}s for a 1 s timeout")
+
+
+# --- security and scope ----------------------------------------------------------------------
+@scenario(
+    "PM3-CLIENT-SEC-001",
+    severity=Severity.CRITICAL,
+    doc="REST Security",
+    rfc="RFC 6749 §2.3.1, RFC 6750 §2.3 and §5.3",
+    tags=("security",),
+)
+def secrets_never_in_urls(env: ScenarioEnv) -> None:
+    """Client secrets, passwords and tokens never travel in URLs."""
+    env.do("login", scope="*")
+    caps = env.driver.capabilities
+    if "refresh" in caps.actions:
+        env.do("refresh")
+    if "call" in caps.actions:
+        env.do("call", resource="users")
+    for entry in env.mock.journal:
+        leaked = [k for k in SECRET_PARAMS if k in entry.request.query]
+        env.expect(not leaked, f"{entry.request.method} {entry.request.path} carried {', '.join(leaked)} in its URL")
+
+
+@scenario(
+    "PM3-CLIENT-SCOPE-001",
+    doc='"authorization_code": scopes separated by a single space',
+    source="§7",
+    tags=("scope",),
+)
+def scopes_as_the_server_accepts_them(env: ScenarioEnv) -> None:
+    """Sends a two-scope request as the server accepts it (one space between scopes)."""
+    outcome = env.do("login", scope="view_processes edit_processes")
+    env.expect(outcome.ok, f"login failed: {outcome.describe()}")
+    sent = env.token_requests()[-1].request.params.get("scope")
+    env.expect(sent == "view_processes edit_processes", f"the scope was sent as {sent!r}")
+
+
+@scenario(
+    "PM3-CLIENT-CC-001",
+    doc="Client Credentials",
+    source="§2.5 client_credentials",
+    needs=("client_credentials",),
+    tags=("client-credentials",),
+)
+def client_credentials_without_refresh_token(env: ScenarioEnv) -> None:
+    """client_credentials: holds the token and expects no refresh token."""
+    outcome = env.do("client_credentials")
+    env.expect(outcome.ok, f"client_credentials failed: {outcome.describe()}")
+    env.expect(not outcome.state.get("refresh_token"), "the client claims a refresh token it was never given")
