@@ -132,6 +132,14 @@ class Driver:
         ]
         for pump in self._pumps:
             pump.start()
+        try:
+            self._handshake()
+        except DriverError:
+            self.stop()
+            raise
+        return self
+
+    def _handshake(self) -> None:
         hello = self._read(HELLO_TIMEOUT, "the hello line")
         problems = schemas.errors("driver-message", hello)
         if hello.get("type") != "hello" or problems:
@@ -139,7 +147,6 @@ class Driver:
             raise DriverError(f"driver line {self.line_no}: expected a hello, {detail}")
         self.name = str(hello["name"])
         self.capabilities = Capabilities.from_hello(hello)
-        return self
 
     def _pump_stdout(self) -> None:
         assert self._proc is not None and self._proc.stdout is not None
@@ -210,7 +217,9 @@ class Driver:
             self._proc.stdin.flush()
         except (BrokenPipeError, OSError):
             raise DriverError(f"driver closed its input before request {rid} ({action})") from None
-        timeout = max(self.step_timeout, float(options.get("timeout") or 0) + 10)
+        timeout = self.step_timeout
+        if options.get("timeout"):
+            timeout = max(timeout, float(options["timeout"]) + 10)
         data = self._read(timeout, f"the outcome of request {rid} ({action})")
         problems = schemas.errors("driver-message", data)
         if data.get("type") != "outcome" or problems:

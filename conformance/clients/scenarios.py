@@ -257,7 +257,8 @@ def rest_error_shape_is_understood(env: ScenarioEnv) -> None:
     """A REST 401 with the nested error object is reported with its status."""
     login = env.do("login", scope="*")
     env.expect(login.ok, f"login failed: {login.describe()}")
-    env.mock.expire_tokens()
+    for token in _issued(env, "access_token"):
+        env.mock.expire_token(token)
     outcome = env.do("call", resource="users")
     if outcome.ok and len(env.token_requests("refresh_token")) == 1:
         return  # the client refreshed by itself and retried: also right
