@@ -48,10 +48,14 @@ def _add_target_options(p: argparse.ArgumentParser) -> None:
         default="mock",
         help="mock (in process, default), mock-http (loopback), or a base URL like https://pm.example.com",
     )
-    p.add_argument("--workspace", default="workflow", help="workspace of a live target (default workflow)")
+    p.add_argument(
+        "--workspace", default="workflow", help="workspace of a live target (default workflow)"
+    )
     p.add_argument("--credentials", type=Path, metavar="FILE", help="oauthCredentials.json")
     p.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
-    p.add_argument("--rate", type=float, default=5.0, help="live targets: requests per second (default 5)")
+    p.add_argument(
+        "--rate", type=float, default=5.0, help="live targets: requests per second (default 5)"
+    )
     p.add_argument(
         "--max-requests", type=int, default=500, help="live targets: request budget (default 500)"
     )
@@ -67,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     rn = sub.add_parser("run", help="run the checks against a target")
     _add_target_options(rn)
-    rn.add_argument("--profile", default="documented", help="expected profile, or 'all' (default documented)")
+    rn.add_argument(
+        "--profile", default="documented", help="expected profile, or 'all' (default documented)"
+    )
     rn.add_argument(
         "--mock-profile", help="profile the embedded mock runs (default: the expected one)"
     )
@@ -75,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     rn.add_argument("--report-dir", type=Path, default=Path("pm3-reports"), help="where reports go")
     rn.add_argument("--workers", type=int, default=1, help="parallel workers (default 1)")
     rn.add_argument("--deviations", type=Path, metavar="FILE", help="expected-deviations file")
-    rn.add_argument("--allow-lockout-risk", action="store_true", help="live: allow wrong-password checks")
+    rn.add_argument(
+        "--allow-lockout-risk", action="store_true", help="live: allow wrong-password checks"
+    )
     rn.add_argument("--quiet", action="store_true", help="only the summary")
 
     fp = sub.add_parser("fingerprint", help="which profile does a server match?")
@@ -106,7 +114,9 @@ def _target(args: argparse.Namespace, profile_name: str) -> Target:
         return Target.mock_http(mock_profile)
     if not kind.startswith(("http://", "https://")):
         raise UsageError(f"--target must be mock, mock-http or an http(s) URL, not {kind!r}")
-    if kind.startswith("http://") and not kind.startswith(("http://127.", "http://localhost", "http://[::1]")):
+    if kind.startswith("http://") and not kind.startswith(
+        ("http://127.", "http://localhost", "http://[::1]")
+    ):
         print(
             f"pm3-conformance: warning: {kind} is plain http; credentials and tokens cross the "
             "network readable (the documentation's REST Security section recommends https)",
@@ -196,7 +206,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     for name in names:
         target = _target(args, name)
         progress = Progress(len(specs), name, sys.stderr, quiet=args.quiet)
-        result = run(specs, target, get_profile(name), credentials, workers=args.workers, on_result=progress)
+        result = run(
+            specs, target, get_profile(name), credentials, workers=args.workers, on_result=progress
+        )
         progress.finish()
         runs.append(result)
         counts = result.counts()
@@ -243,5 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
-def _show_warning(message: Warning | str, category: type[Warning], *args: object, **kwargs: object) -> None:
+def _show_warning(
+    message: Warning | str, category: type[Warning], *args: object, **kwargs: object
+) -> None:
     print(f"pm3-conformance: warning: {message}", file=sys.stderr)

@@ -52,7 +52,14 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            self.forms.append({"action": a.get("action", ""), "method": a.get("method", "get"), "inputs": {}, "buttons": []})
+            self.forms.append(
+                {
+                    "action": a.get("action", ""),
+                    "method": a.get("method", "get"),
+                    "inputs": {},
+                    "buttons": [],
+                }
+            )
         elif self.forms and tag in ("input", "textarea") and a.get("name"):
             self.forms[-1]["inputs"][a["name"]] = a.get("value", "")
         elif self.forms and tag == "button":
@@ -103,7 +110,9 @@ class CheckContext:
             response = self.session.transport.send(request)
         except Exception as exc:
             if is_connection_error(exc):
-                self.exchanges.append(Exchange(request, None, self.session.transport.base_url, str(exc)))
+                self.exchanges.append(
+                    Exchange(request, None, self.session.transport.base_url, str(exc))
+                )
                 raise HarnessError(f"{request.method} {request.path}: {exc}") from None
             raise
         self.exchanges.append(Exchange(request, response, self.session.transport.base_url))
@@ -163,7 +172,9 @@ class CheckContext:
             headers["Authorization"] = f"Basic {raw}"
         path = f"/{workspace or self.workspace}/oauth2/token"
         if encoding == "json":
-            response = self.request("POST", path, json_body=values, headers=headers, query=query, cookies=False)
+            response = self.request(
+                "POST", path, json_body=values, headers=headers, query=query, cookies=False
+            )
         elif encoding == "multipart":
             boundary = uuid.uuid4().hex
             parts = [
@@ -181,7 +192,9 @@ class CheckContext:
                 cookies=False,
             )
         else:
-            response = self.request("POST", path, form=values, headers=headers, query=query, cookies=False)
+            response = self.request(
+                "POST", path, form=values, headers=headers, query=query, cookies=False
+            )
         body_json = response.json()
         if isinstance(body_json, dict) and isinstance(body_json.get("access_token"), str):
             self.issued_access_tokens.append(body_json["access_token"])
@@ -200,12 +213,18 @@ class CheckContext:
         params.update(overrides)
         return params
 
-    def password_grant(self, *, encoding: str = "form", basic: bool = False, **overrides: str | None) -> HttpResponse:
+    def password_grant(
+        self, *, encoding: str = "form", basic: bool = False, **overrides: str | None
+    ) -> HttpResponse:
         params = self.password_params(**overrides)
         creds = None
         if basic:
             creds = (self.credentials.client_id, self.credentials.client_secret)
-            params = {**params, "client_id": overrides.get("client_id"), "client_secret": overrides.get("client_secret")}
+            params = {
+                **params,
+                "client_id": overrides.get("client_id"),
+                "client_secret": overrides.get("client_secret"),
+            }
         return self.token(params, encoding=encoding, basic=creds)
 
     def tokens(self, **overrides: str | None) -> dict[str, Any]:
@@ -258,7 +277,9 @@ class CheckContext:
     def login(self) -> None:
         """Log in through the HTML login form, as a browser would. :raises HarnessError."""
         target = f"/{self.workspace}/oauth2/authorize?response_type=code&client_id={self.credentials.client_id}"
-        page = self.request("GET", f"/sys{self.workspace}/en/neoclassic/login/login", query={"u": target})
+        page = self.request(
+            "GET", f"/sys{self.workspace}/en/neoclassic/login/login", query={"u": target}
+        )
         forms = [f for f in parse_forms(page.text) if any("USR_USERNAME" in n for n in f["inputs"])]
         if page.status != 200 or not forms:
             raise HarnessError("the login page has no login form this suite can fill in")
@@ -293,10 +314,16 @@ class CheckContext:
             values.append(deny)
         action = form["action"]
         split = urlsplit(action)
-        return self.request("POST", split.path + (f"?{split.query}" if split.query else ""), form=values)
+        return self.request(
+            "POST", split.path + (f"?{split.query}" if split.query else ""), form=values
+        )
 
     def authorize_params(self, response_type: str = "code", **extra: str) -> dict[str, str]:
-        params = {"response_type": response_type, "client_id": self.credentials.client_id, "scope": "*"}
+        params = {
+            "response_type": response_type,
+            "client_id": self.credentials.client_id,
+            "scope": "*",
+        }
         params.update(extra)
         return params
 
@@ -306,8 +333,10 @@ class CheckContext:
         location = response.header("Location") or ""
         split = urlsplit(location)
         base = f"{split.scheme}://{split.netloc}{split.path}" if split.scheme else split.path
-        return base, dict(parse_qsl(split.query, keep_blank_values=True)), dict(
-            parse_qsl(split.fragment, keep_blank_values=True)
+        return (
+            base,
+            dict(parse_qsl(split.query, keep_blank_values=True)),
+            dict(parse_qsl(split.fragment, keep_blank_values=True)),
         )
 
     def code(self, **extra: str) -> str:
@@ -326,7 +355,11 @@ class CheckContext:
 
     # --- profile-derived expectations ----------------------------------------------------------
     def token_error_status(self, bshaffer_status: int = 400) -> int:
-        return self.profile.token_error_status if self.profile.token_error_status is not None else bshaffer_status
+        return (
+            self.profile.token_error_status
+            if self.profile.token_error_status is not None
+            else bshaffer_status
+        )
 
     # --- expectations --------------------------------------------------------------------------
     def fail(self, message: str, cls: type[Failure] = Failure) -> None:
@@ -365,7 +398,9 @@ class CheckContext:
         self.expect_status(response, 200, "token response")
         body = self.expect_json(response)
         if isinstance(body, dict) and "error" in body:
-            self.fail(f"expected a token, got error {body.get('error')!r}: {body.get('error_description')!r}")
+            self.fail(
+                f"expected a token, got error {body.get('error')!r}: {body.get('error_description')!r}"
+            )
         self.expect_schema(body, "token-response")
         self.expect(
             body.get("expires_in") == self.profile.access_lifetime,
@@ -377,7 +412,9 @@ class CheckContext:
         )
         if scope is not UNSET:
             if scope is None and self.profile.scope_when_none == "omit":
-                self.expect("scope" not in body, f"scope: expected absent, got {body.get('scope')!r}")
+                self.expect(
+                    "scope" not in body, f"scope: expected absent, got {body.get('scope')!r}"
+                )
             else:
                 self.expect(
                     "scope" in body and body["scope"] == scope,
@@ -398,13 +435,21 @@ class CheckContext:
         expected_status = status if status is not None else self.token_error_status()
         body = self.expect_json(response)
         if not isinstance(body, dict) or not isinstance(body.get("error"), str):
-            self.fail(f"expected the flat OAuth error object, got {response.text[:160]!r}", SchemaViolation)
+            self.fail(
+                f"expected the flat OAuth error object, got {response.text[:160]!r}",
+                SchemaViolation,
+            )
         self.expect_schema(body, "oauth-error")
         got = (body.get("error"), body.get("error_description"))
         if got[0] != error or (description is not None and got[1] != description):
-            self.fail(f"expected {error!r} / {description!r}, got {got[0]!r} / {got[1]!r}", ErrorMismatch)
+            self.fail(
+                f"expected {error!r} / {description!r}, got {got[0]!r} / {got[1]!r}", ErrorMismatch
+            )
         if error_uri is not None:
-            self.expect(body.get("error_uri") == error_uri, f"error_uri: expected {error_uri!r}, got {body.get('error_uri')!r}")
+            self.expect(
+                body.get("error_uri") == error_uri,
+                f"error_uri: expected {error_uri!r}, got {body.get('error_uri')!r}",
+            )
         self.expect_status(response, expected_status, f"{error} error")
 
     def expect_restler_error(self, response: HttpResponse, status: int, message: str) -> None:

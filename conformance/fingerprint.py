@@ -10,6 +10,7 @@ agreements wins. The tokens it obtains are expired afterwards where the server a
 from __future__ import annotations
 
 import base64
+import contextlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,16 +45,23 @@ class Fingerprint:
     def render(self) -> str:
         names = list(self.scores)
         width = max(len(o.name) for o in self.observations)
-        lines = [f"{'observation':<{width}}  {'observed':<14}  " + "  ".join(f"{n:<11}" for n in names)]
+        lines = [
+            f"{'observation':<{width}}  {'observed':<14}  " + "  ".join(f"{n:<11}" for n in names)
+        ]
         for o in self.observations:
             cells = "  ".join(
-                f"{('= ' if o.predictions[n] == o.observed else '  ') + o.predictions[n]:<11}"[:11] for n in names
+                f"{('= ' if o.predictions[n] == o.observed else '  ') + o.predictions[n]:<11}"[:11]
+                for n in names
             )
             lines.append(f"{o.name:<{width}}  {o.observed:<14}  {cells}")
         total = len(self.observations)
         lines.append("")
         lines.append(
-            "agreement: " + ", ".join(f"{n} {self.scores[n]}/{total}" for n in sorted(names, key=lambda n: -self.scores[n]))
+            "agreement: "
+            + ", ".join(
+                f"{n} {self.scores[n]}/{total}"
+                for n in sorted(names, key=lambda n: -self.scores[n])
+            )
         )
         lines.append(f"best match: {self.best}")
         return "\n".join(lines)
@@ -69,9 +77,12 @@ def _status_class(response: HttpResponse) -> str:
 
 
 def _unknown_workspace_prediction(p: Profile) -> str:
-    return {"empty-503": "503-empty", "html-503": "503-html", "restler-400": "400", "plain-404": "404"}[
-        p.unknown_workspace
-    ]
+    return {
+        "empty-503": "503-empty",
+        "html-503": "503-html",
+        "restler-400": "400",
+        "plain-404": "404",
+    }[p.unknown_workspace]
 
 
 def probe(transport: Transport, workspace: str, credentials: Credentials) -> Fingerprint:
@@ -79,10 +90,14 @@ def probe(transport: Transport, workspace: str, credentials: Credentials) -> Fin
     c = credentials
     issued: list[str] = []
 
-    def post(path: str, form: dict[str, str], headers: dict[str, str] | None = None) -> HttpResponse:
+    def post(
+        path: str, form: dict[str, str], headers: dict[str, str] | None = None
+    ) -> HttpResponse:
         hdrs = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
         try:
-            response = transport.send(HttpRequest("POST", path, tuple(hdrs.items()), urlencode(form).encode()))
+            response = transport.send(
+                HttpRequest("POST", path, tuple(hdrs.items()), urlencode(form).encode())
+            )
         except OSError as exc:
             raise HarnessError(f"cannot reach {transport.base_url}: {exc}") from None
         body = response.json()
@@ -102,7 +117,9 @@ def probe(transport: Transport, workspace: str, credentials: Credentials) -> Fin
     observations: list[Observation] = []
 
     def observe(name: str, observed: str, predict: Callable[[Profile], str]) -> None:
-        observations.append(Observation(name, observed, {n: predict(p) for n, p in PROFILES.items()}))
+        observations.append(
+            Observation(name, observed, {n: predict(p) for n, p in PROFILES.items()})
+        )
 
     unknown = post(f"/pm3probe{secrets.token_hex(4)}/oauth2/token", login)
     observe("unknown workspace", _status_class(unknown), _unknown_workspace_prediction)
@@ -115,7 +132,9 @@ def probe(transport: Transport, workspace: str, credentials: Credentials) -> Fin
     first = post(token_path, login)
     body = first.json() or {}
     if "access_token" not in body:
-        raise HarnessError(f"the credentials do not log in (HTTP {first.status}): {first.text[:160]!r}")
+        raise HarnessError(
+            f"the credentials do not log in (HTTP {first.status}): {first.text[:160]!r}"
+        )
     observe("expires_in", str(body.get("expires_in")), lambda p: str(p.access_lifetime))
     basic = base64.b64encode(f"{c.client_id}:{c.client_secret}".encode()).decode()
     basic_only = post(
@@ -162,10 +181,8 @@ def probe(transport: Transport, workspace: str, credentials: Credentials) -> Fin
         lambda p: "refused" if p.refresh_token_single_use else "accepted",
     )
     for token in issued:
-        try:
+        with contextlib.suppress(OSError):
             transport.send(HttpRequest("POST", f"/{workspace}/oauth2/{token}/expire"))
-        except OSError:
-            pass
     scores = {
         name: sum(o.predictions[name] == o.observed for o in observations) for name in PROFILES
     }

@@ -112,9 +112,11 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
         if secret and len(secret) >= 3:
             out = out.replace(secret, "<redacted>")
     for name in SECRET_FIELDS:
-        out = re.sub(
-            rf"((?:^|[?&]){re.escape(name)}=)[^&\s]+", r"\1<redacted>", out
-        ) if "=" in out else out
+        out = (
+            re.sub(rf"((?:^|[?&]){re.escape(name)}=)[^&\s]+", r"\1<redacted>", out)
+            if "=" in out
+            else out
+        )
     return out
 
 
@@ -173,7 +175,9 @@ class WsgiTransport:
             content_type=content_type,
             base_url=self.base_url,
         )
-        return HttpResponse(response.status_code, tuple(response.headers.items()), response.get_data())
+        return HttpResponse(
+            response.status_code, tuple(response.headers.items()), response.get_data()
+        )
 
 
 class HttpTransport:

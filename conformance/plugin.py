@@ -46,7 +46,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture(scope="session")
 def pm3_target(pytestconfig: pytest.Config) -> Target:
     kind = pytestconfig.getoption("--pm3-target")
-    profile = pytestconfig.getoption("--pm3-mock-profile") or pytestconfig.getoption("--pm3-profile")
+    profile = pytestconfig.getoption("--pm3-mock-profile") or pytestconfig.getoption(
+        "--pm3-profile"
+    )
     if kind == "mock":
         return Target.mock(profile)
     if kind == "mock-http":

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ CHECK_ID = re.compile(r"^PM3-[A-Z0-9]+(-[A-Z0-9]+)*-\d{3}$")
 REQUIREMENTS = frozenset({"control", "login", "lockout-risk", "write"})
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     CRITICAL = "critical"
     HIGH = "high"
     MEDIUM = "medium"
@@ -103,7 +103,9 @@ class Registry:
             return self.all()
         chosen: dict[str, CheckSpec] = {}
         for selector in selectors:
-            pattern = re.compile("^" + re.escape(selector).replace(r"\*", ".*") + "$", re.IGNORECASE)
+            pattern = re.compile(
+                "^" + re.escape(selector).replace(r"\*", ".*") + "$", re.IGNORECASE
+            )
             hits = [c for c in self._checks.values() if pattern.match(c.id) or selector in c.tags]
             if not hits:
                 raise KeyError(f"--select {selector!r} matches no check id or tag")

@@ -53,7 +53,8 @@ def to_outcome(result: CheckResult) -> reports.Outcome:
                 message=f.message,
                 kind=f.kind,
                 evidence=tuple(
-                    reports.Evidence(request=e["request"], response=e["response"]) for e in f.evidence
+                    reports.Evidence(request=e["request"], response=e["response"])
+                    for e in f.evidence
                 ),
                 curl=f.curl,
             )
@@ -77,7 +78,11 @@ def to_run(result: RunResult, *, name: str | None = None, kind: str = "server") 
 
 
 def build_report(
-    runs: list[RunResult], deviations: Any = None, *, kind: str = "server", names: list[str] | None = None
+    runs: list[RunResult],
+    deviations: Any = None,
+    *,
+    kind: str = "server",
+    names: list[str] | None = None,
 ) -> reports.Report:
     report = reports.Report(
         version=tool_version(),
@@ -132,7 +137,9 @@ def _emit(text: str, output: Path | None) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     if args.report_command == "render":
         report = reports.read_json(args.report)
-        render = {"html": html_mod.render, "junit": junit_mod.render, "md": markdown_mod.render}[args.format]
+        render = {"html": html_mod.render, "junit": junit_mod.render, "md": markdown_mod.render}[
+            args.format
+        ]
         _emit(render(report), args.output)
         return 0
     old, new = reports.read_json(args.old), reports.read_json(args.new)

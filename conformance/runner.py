@@ -8,6 +8,7 @@ check does crashes the run.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import time
 import traceback
@@ -68,12 +69,10 @@ def _cleanup(ctx: CheckContext) -> None:
     if ctx.target.controllable:
         return
     for token in ctx.issued_access_tokens:
-        try:
+        with contextlib.suppress(Exception):  # best effort; the server may refuse or be gone
             ctx.session.transport.send(
                 HttpRequest("POST", f"/{ctx.workspace}/oauth2/{token}/expire")
             )
-        except Exception:  # best effort; the server may refuse or be gone
-            pass
 
 
 def run_check(
@@ -83,7 +82,9 @@ def run_check(
     started = time.perf_counter()
     secrets = credentials.secrets()
 
-    def result(outcome: str, failures: tuple[FailureRecord, ...] = (), reason: str = "") -> CheckResult:
+    def result(
+        outcome: str, failures: tuple[FailureRecord, ...] = (), reason: str = ""
+    ) -> CheckResult:
         return CheckResult(
             id=spec.id,
             title=spec.title,
@@ -117,7 +118,9 @@ def run_check(
         return result("failed", (FailureRecord(exc.message, exc.kind, evidence, curl),))
     except AssertionError as exc:
         evidence = tuple(e.to_evidence(secrets) for e in (ctx.exchanges[-3:] if ctx else []))
-        return result("failed", (FailureRecord(str(exc) or "assertion failed", "custom", evidence),))
+        return result(
+            "failed", (FailureRecord(str(exc) or "assertion failed", "custom", evidence),)
+        )
     except HarnessError as exc:
         evidence = tuple(e.to_evidence(secrets) for e in (ctx.exchanges[-3:] if ctx else []))
         return result("error", (FailureRecord(str(exc), "harness_error", evidence),))
@@ -181,7 +184,10 @@ def run(
         # Each check gets its own mock, so checks spread over processes (fork keeps the registry).
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(
-            workers, mp_context=ctx, initializer=_init_worker, initargs=(target, profile, credentials)
+            workers,
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(target, profile, credentials),
         ) as pool:
             for res in pool.map(_run_in_worker, [s.id for s in specs]):
                 results[res.id] = res

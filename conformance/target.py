@@ -70,7 +70,9 @@ def load_credentials(path: Path | None = None, env: dict[str, str] | None = None
             mode = path.stat().st_mode
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise HarnessError(f"--credentials {path}: cannot read ({exc.strerror or exc})") from None
+            raise HarnessError(
+                f"--credentials {path}: cannot read ({exc.strerror or exc})"
+            ) from None
         if mode & (stat.S_IRGRP | stat.S_IROTH):
             warnings.warn(
                 f"{path} can be read by other users; the documentation gives it 400 permissions "
@@ -98,7 +100,9 @@ def load_credentials(path: Path | None = None, env: dict[str, str] | None = None
     if present:
         missing = [ENV_NAMES[k] for k in DOC_CREDENTIALS if k not in present]
         if missing:
-            raise HarnessError(f"set all four PM3_* credentials variables; missing {', '.join(missing)}")
+            raise HarnessError(
+                f"set all four PM3_* credentials variables; missing {', '.join(missing)}"
+            )
         return Credentials(**present, origin="environment")
     return Credentials(**DOC_CREDENTIALS)
 
@@ -135,13 +139,21 @@ class Target:
     @classmethod
     def mock(cls, profile: str | Profile = "documented", prepare: Prepare | None = None) -> Target:
         prof = get_profile(profile) if isinstance(profile, str) else profile
-        return cls("mock", server_profile=prof, prepare=prepare, allow_lockout_risk=True, read_only=False)
+        return cls(
+            "mock", server_profile=prof, prepare=prepare, allow_lockout_risk=True, read_only=False
+        )
 
     @classmethod
-    def mock_http(cls, profile: str | Profile = "documented", prepare: Prepare | None = None) -> Target:
+    def mock_http(
+        cls, profile: str | Profile = "documented", prepare: Prepare | None = None
+    ) -> Target:
         prof = get_profile(profile) if isinstance(profile, str) else profile
         return cls(
-            "mock-http", server_profile=prof, prepare=prepare, allow_lockout_risk=True, read_only=False
+            "mock-http",
+            server_profile=prof,
+            prepare=prepare,
+            allow_lockout_risk=True,
+            read_only=False,
         )
 
     @classmethod

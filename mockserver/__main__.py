@@ -29,6 +29,9 @@ from .seed import SeedError
 from .seed import default_seed
 from .seed import load_seed_file
 from .server import MockServer
+from .workers import bind
+from .workers import default_db_dir
+from .workers import serve_workers
 
 EXIT_USAGE = 2
 
@@ -81,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--journal-size", type=int, default=5000, metavar="N", help="exchanges kept (default 5000)"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="serve from N processes sharing one --db (default 1)",
+    )
     parser.add_argument("--tls-cert", type=Path, metavar="FILE")
     parser.add_argument("--tls-key", type=Path, metavar="FILE")
     return parser
@@ -115,6 +125,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"unknown profile {args.profile!r}; known: {', '.join(PROFILES)}")
     if args.journal_size < 1:
         return _fail("--journal-size must be at least 1")
+    if args.workers < 1:
+        return _fail("--workers must be at least 1")
+    if args.workers > 1 and args.control:
+        return _fail(
+            "--control needs a single process: overrides, faults and the clock live in one"
+        )
     if args.control_token and not args.control:
         return _fail("--control-token needs --control")
     if not 0 <= args.port <= 65535:
@@ -138,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     if args.db is not None and args.db.exists() and not args.db.is_dir():
         return _fail(f"--db {args.db}: not a directory")
+    if args.workers > 1:
+        return _serve_many(args, workspaces, seed, tls, scenario)
     try:
         server = MockServer(
             args.profile,
@@ -169,20 +187,76 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _announce(server: MockServer, workspaces: tuple[str, ...], seed: Seed) -> None:
+def _serve_many(
+    args: argparse.Namespace,
+    workspaces: tuple[str, ...],
+    seed: Seed,
+    tls: ssl.SSLContext | None,
+    scenario: dict[str, object] | None,
+) -> int:
+    """``--workers N``: a shared socket and database, N forked processes."""
+    db_dir = args.db or default_db_dir()
+
+    def make() -> MockServer:
+        server = MockServer(
+            args.profile,
+            workspaces=workspaces,
+            host=args.host,
+            port=args.port,
+            db_dir=db_dir,
+            seed=seed,
+            ssl_context=tls,
+            journal_capacity=args.journal_size,
+        )
+        if scenario is not None:
+            server.apply_scenario({k: v for k, v in scenario.items() if k != "seed"})
+        return server
+
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as exc:
+        return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+    seeding = make()  # creates and seeds the databases once, before the workers open them
+    seeding.port = sock.getsockname()[1]
+    seeding.state.close()
+    announcer = make()
+    announcer._server = None
+    announcer.port = seeding.port
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    _announce(announcer, workspaces, seed, port=seeding.port, workers=args.workers, db_dir=db_dir)
+    code = serve_workers(make, sock, args.workers, stop=stop)
+    announcer.state.close()
+    sock.close()
+    print("pm3-mockserver: stopped", file=sys.stderr)
+    return code
+
+
+def _announce(
+    server: MockServer,
+    workspaces: tuple[str, ...],
+    seed: Seed,
+    *,
+    port: int | None = None,
+    workers: int = 1,
+    db_dir: Path | None = None,
+) -> None:
     if server.host not in ("127.0.0.1", "localhost", "::1"):
         print(
             f"pm3-mockserver: WARNING: listening on {server.host}, reachable from other machines; "
             "the mock holds test credentials only and has no protection",
             file=sys.stderr,
         )
-    lines = [
-        f"pm3-mockserver {server.profile.name} profile serving at {server.url}",
-    ]
+    scheme = "https" if server.ssl_context is not None else "http"
+    host = f"[{server.host}]" if ":" in server.host else server.host
+    url = server.url if port is None else f"{scheme}://{host}:{port}"
+    lines = [f"pm3-mockserver {server.profile.name} profile serving at {url}"]
+    if workers > 1:
+        lines.append(f"  {workers} worker processes sharing {db_dir}")
     for ws in workspaces:
-        lines.append(f"  workspace {ws}: token URL {server.token_url(ws)}")
-        lines.append(f"                  authorize {server.authorize_url(ws)}")
-        lines.append(f"                  REST API  {server.api_url(ws)}")
+        lines.append(f"  workspace {ws}: token URL {url}/{ws}/oauth2/token")
+        lines.append(f"                  authorize {url}/{ws}/oauth2/authorize")
+        lines.append(f"                  REST API  {url}/api/1.0/{ws}/users")
     lines.append("  credentials (test values, seeded):")
     for client in seed.clients:
         lines.append(f"    client_id={client.client_id} client_secret={client.client_secret}")
@@ -194,10 +268,10 @@ def _announce(server: MockServer, workspaces: tuple[str, ...], seed: Seed) -> No
         lines.append(
             "  try: curl -s -d grant_type=password -d scope='*' "
             f"-d client_id={DOC_CLIENT_ID} -d client_secret={DOC_CLIENT_SECRET} "
-            f"-d username={DOC_USERNAME} -d password={DOC_PASSWORD} {server.token_url(workspaces[0])}"
+            f"-d username={DOC_USERNAME} -d password={DOC_PASSWORD} {url}/{workspaces[0]}/oauth2/token"
         )
     if server.app.control is not None:
-        lines.append(f"  control API: {server.url}/_pm3/health (loopback only)")
+        lines.append(f"  control API: {url}/_pm3/health (loopback only)")
     lines.append("Ctrl-C stops it.")
     print("\n".join(lines), flush=True)
 

@@ -128,7 +128,7 @@ RESOURCES: list[tuple[re.Pattern[str], Handler]] = [
 
 def dispatch(ctx: RequestContext, resource: str) -> Response:
     """Route first (unknown path → 404 before any authentication), then authenticate, then answer."""
-    for pattern, handler in RESOURCES:
+    for pattern, handler in RESOURCES:  # noqa: B007 - the matching handler is used after the loop
         match = pattern.match(resource)
         if match:
             break

@@ -260,9 +260,11 @@ def verify_login(ctx: RequestContext, username: str, password: str) -> UserRow |
     user = ctx.store.find_user(username)
     if user is None or not hmac.compare_digest(user.password_hash, hash_password(password)):
         return None
-    if ctx.profile.verify_user_status:
-        if user.status != 1 or (user.due_date and user.due_date < ctx.state.clock.stamp()[:10]):
-            return None
+    today = ctx.state.clock.stamp()[:10]
+    if ctx.profile.verify_user_status and (
+        user.status != 1 or (user.due_date and user.due_date < today)
+    ):
+        return None
     return user
 
 

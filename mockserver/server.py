@@ -354,7 +354,7 @@ class MockServer:
             raise RuntimeError("the server is not running; use start() or a with block")
         scheme = "https" if self.ssl_context is not None else "http"
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{scheme}://{host}:{self._server.server_port}"
+        return f"{scheme}://{host}:{self.port}"
 
     def url_for(self, workspace: str = DEFAULT_WORKSPACE) -> str:
         return f"{self.url}/{workspace}"
@@ -378,7 +378,8 @@ class MockServer:
         return f"{self.url}/api/1.0/{workspace}/{resource}"
 
     # --- lifecycle ---------------------------------------------------------------------------
-    def start(self) -> Self:
+    def start(self, *, fd: int | None = None) -> Self:
+        """Serve in a background thread; ``fd`` is an already-listening socket (multi-process mode)."""
         if self._server is not None:
             return self
         server = make_server(
@@ -388,12 +389,13 @@ class MockServer:
             threaded=True,
             request_handler=_QuietHandler,
             ssl_context=self.ssl_context,
+            fd=fd,
         )
         assert isinstance(server, ThreadedWSGIServer)
         server.daemon_threads = True
         server.block_on_close = False
         self._server = server
-        self.port = server.server_port
+        self.port = server.socket.getsockname()[1]
         self._wake_r, self._wake_w = os.pipe()
         self._stopping.clear()
         self._thread = threading.Thread(target=self._serve, name="pm3-mockserver", daemon=True)

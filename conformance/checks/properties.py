@@ -48,13 +48,17 @@ def _shape(response: HttpResponse) -> str:
     if ctype.startswith("text/html"):
         return "html"
     body = response.json()
-    assert isinstance(body, dict), f"HTTP {response.status} body is not a JSON object: {response.text[:80]!r}"
+    assert isinstance(body, dict), (
+        f"HTTP {response.status} body is not a JSON object: {response.text[:80]!r}"
+    )
     if "access_token" in body:
         assert body.get("token_type") == "bearer", "token without token_type bearer"
         return "token"
     error = body.get("error")
     if isinstance(error, str):
-        assert isinstance(body.get("error_description"), str), "flat error without error_description"
+        assert isinstance(body.get("error_description"), str), (
+            "flat error without error_description"
+        )
         return "oauth-error"
     assert isinstance(error, dict) and isinstance(error.get("code"), int), "unknown JSON shape"
     return "restler-error"
@@ -67,10 +71,15 @@ def _token_requests(draw: st.DrawFn, ctx: CheckContext) -> dict[str, Any]:
     if ctx.target.allow_lockout_risk:
         passwords += ["wrong", c.password.upper(), "0"]
     params: dict[str, str | None] = {
-        "grant_type": draw(st.sampled_from([*GRANT_TYPES, "", "implicit", "PASSWORD"]) | st.text(max_size=10)),
+        "grant_type": draw(
+            st.sampled_from([*GRANT_TYPES, "", "implicit", "PASSWORD"]) | st.text(max_size=10)
+        ),
         "scope": draw(
             st.none()
-            | st.lists(st.sampled_from(["*", "view_process", "view_processes", "edit_processes", "", "x"]), max_size=3).map(" ".join)
+            | st.lists(
+                st.sampled_from(["*", "view_process", "view_processes", "edit_processes", "", "x"]),
+                max_size=3,
+            ).map(" ".join)
         ),
         "client_id": draw(st.sampled_from([c.client_id, c.client_id.lower(), None, ""])),
         "client_secret": draw(st.sampled_from([c.client_secret, None, ""])),
@@ -173,7 +182,9 @@ def token_lifecycle_agrees_with_the_model(ctx: CheckContext) -> None:
         def reuse(self, data: st.DataObject) -> None:
             token = data.draw(st.sampled_from(self.spent_refresh))
             body = ctx.refresh(token).json() or {}
-            assert body.get("error") == "invalid_grant", f"a spent refresh token was accepted: {body}"
+            assert body.get("error") == "invalid_grant", (
+                f"a spent refresh token was accepted: {body}"
+            )
 
         @precondition(lambda self: bool(self.live_access))
         @rule(data=st.data())
@@ -190,7 +201,10 @@ def token_lifecycle_agrees_with_the_model(ctx: CheckContext) -> None:
                 status = ctx.api("users", token).status
                 assert status == 401, f"an expired access token got HTTP {status}"
             self.live_access.clear()
-            if profile.refresh_token_lifetime is not None and profile.refresh_token_lifetime <= profile.access_lifetime:
+            if (
+                profile.refresh_token_lifetime is not None
+                and profile.refresh_token_lifetime <= profile.access_lifetime
+            ):
                 self.spent_refresh += self.live_refresh
                 self.live_refresh.clear()
 

@@ -21,7 +21,9 @@ INVALID_CLIENT = "The client credentials are invalid"
 def password_grant_issues_a_bearer_token(ctx: CheckContext) -> None:
     """A valid password grant (form body) returns access and refresh tokens of type bearer."""
     body = ctx.expect_token_response(ctx.password_grant(), refresh=True, scope="*")
-    ctx.expect(body["token_type"] == "bearer", f"token_type: expected 'bearer', got {body['token_type']!r}")
+    ctx.expect(
+        body["token_type"] == "bearer", f"token_type: expected 'bearer', got {body['token_type']!r}"
+    )
 
 
 @check(

@@ -116,11 +116,14 @@ class ClientAdapter:
 
 
 def _state(token: dict[str, Any]) -> dict[str, Any]:
-    state = {k: token.get(k) for k in ("access_token", "refresh_token", "expires_in", "scope") if k in token}
-    if isinstance(state.get("scope"), list | tuple):  # some libraries hold scopes as a list
-        state["scope"] = " ".join(str(s) for s in state["scope"])
-    if isinstance(state.get("expires_in"), float):
-        state["expires_in"] = int(state["expires_in"])
+    keys = ("access_token", "refresh_token", "expires_in", "scope")
+    state: dict[str, Any] = {k: token.get(k) for k in keys if k in token}
+    scope = state.get("scope")
+    if isinstance(scope, list | tuple):  # some libraries hold scopes as a list
+        state["scope"] = " ".join(str(s) for s in scope)
+    expires = state.get("expires_in")
+    if isinstance(expires, float):
+        state["expires_in"] = int(expires)
     return state
 
 
@@ -145,13 +148,19 @@ def handle(adapter: ClientAdapter, data: dict[str, Any]) -> dict[str, Any]:
     except ClientReportedError as exc:
         out.update(ok=False, error=exc.fields)
     except NotImplementedError:
-        out.update(ok=False, error={"kind": "other", "message": f"{request.action} is not implemented"})
+        out.update(
+            ok=False, error={"kind": "other", "message": f"{request.action} is not implemented"}
+        )
     except Exception as exc:  # the client blew up: a failure of the client, reported as such
-        out.update(ok=False, error={"kind": "other", "message": f"{type(exc).__name__}: {exc}"[:500]})
+        out.update(
+            ok=False, error={"kind": "other", "message": f"{type(exc).__name__}: {exc}"[:500]}
+        )
     return out
 
 
-def serve(adapter: ClientAdapter, stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
+def serve(
+    adapter: ClientAdapter, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> None:
     """Run the protocol until stdin closes."""
     inp = stdin or sys.stdin
     out = stdout or sys.stdout

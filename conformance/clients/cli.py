@@ -11,12 +11,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from conformance import reporting
+from conformance.runner import CheckResult
+from conformance.runner import RunResult
+from conformance.target import Target
 from mockserver import get_profile
 
-from .. import reporting
-from ..runner import CheckResult
-from ..runner import RunResult
-from ..target import Target
 from .harness import run_clients
 from .harness import select
 
@@ -32,7 +32,9 @@ def add_parser(sub: Any) -> None:
         metavar="CMD",
         help="the client's driver command (JSON lines on stdin/stdout); repeat for a matrix",
     )
-    p.add_argument("--profile", default="documented", help="profile of the mock (default documented)")
+    p.add_argument(
+        "--profile", default="documented", help="profile of the mock (default documented)"
+    )
     p.add_argument("--select", nargs="*", metavar="ID_OR_TAG")
     p.add_argument("--report-dir", type=Path, default=Path("pm3-reports"))
     p.add_argument("--quiet", action="store_true")
@@ -56,7 +58,9 @@ def run_clients_command(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
 
         run = run_clients(command, profile, scenarios, on_result=show)
-        result = RunResult(Target("driver", base_url=command), profile, run.results, run.started_at, run.duration_s)
+        result = RunResult(
+            Target("driver", base_url=command), profile, run.results, run.started_at, run.duration_s
+        )
         runs.append(result)
         names.append(run.name)
         counts = result.counts()
@@ -68,4 +72,3 @@ def run_clients_command(args: argparse.Namespace) -> int:
     written = reporting.write_all(report, args.report_dir)
     print("reports: " + ", ".join(str(p) for p in written))
     return 0 if reporting.report_ok(report) else 1
-

@@ -20,8 +20,7 @@ from dataclasses import field
 from typing import Any
 
 import schemas
-
-from ..failures import HarnessError
+from conformance.failures import HarnessError
 
 HELLO_TIMEOUT = 20.0
 STEP_TIMEOUT = 30.0
@@ -197,7 +196,9 @@ class Driver:
                 raise DriverError(f"driver line {self.line_no} is not a JSON object")
             return data
 
-    def request(self, action: str, server: str, workspace: str, credentials: dict[str, str], **options: Any) -> Outcome:
+    def request(
+        self, action: str, server: str, workspace: str, credentials: dict[str, str], **options: Any
+    ) -> Outcome:
         """Send one request and wait for its outcome (``step_timeout``, or the option's timeout + 10 s)."""
         assert self._proc is not None and self._proc.stdin is not None
         rid = self._next_id
@@ -224,9 +225,13 @@ class Driver:
         problems = schemas.errors("driver-message", data)
         if data.get("type") != "outcome" or problems:
             detail = problems[0] if problems else f"type is {data.get('type')!r}"
-            raise DriverError(f"driver line {self.line_no}: expected the outcome of request {rid}, {detail}")
+            raise DriverError(
+                f"driver line {self.line_no}: expected the outcome of request {rid}, {detail}"
+            )
         if data["id"] != rid:
-            raise DriverError(f"driver line {self.line_no}: outcome for id {data['id']}, expected {rid}")
+            raise DriverError(
+                f"driver line {self.line_no}: outcome for id {data['id']}, expected {rid}"
+            )
         return Outcome(
             ok=bool(data["ok"]),
             state=dict(data.get("state") or {}),

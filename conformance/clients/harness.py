@@ -10,14 +10,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from conformance.failures import Failure
+from conformance.runner import CheckResult
+from conformance.runner import FailureRecord
+from conformance.target import DOC_CREDENTIALS
 from mockserver import MockServer
 from mockserver import Profile
 from mockserver import get_profile
 
-from ..failures import Failure
-from ..runner import CheckResult
-from ..runner import FailureRecord
-from ..target import DOC_CREDENTIALS
 from .driver import Driver
 from .driver import DriverError
 from .scenarios import SCENARIOS
@@ -44,7 +44,9 @@ def select(selectors: list[str] | None) -> list[Scenario]:
     chosen = []
     for scenario in SCENARIOS.values():
         for selector in selectors:
-            pattern = re.compile("^" + re.escape(selector).replace(r"\*", ".*") + "$", re.IGNORECASE)
+            pattern = re.compile(
+                "^" + re.escape(selector).replace(r"\*", ".*") + "$", re.IGNORECASE
+            )
             if pattern.match(scenario.id) or selector in scenario.tags:
                 chosen.append(scenario)
                 break
@@ -58,7 +60,9 @@ def run_scenario(scenario: Scenario, command: str, profile: Profile) -> tuple[Ch
     started = time.perf_counter()
     prof = get_profile(scenario.profile) if scenario.profile else profile
 
-    def result(outcome: str, failures: tuple[FailureRecord, ...] = (), reason: str = "") -> CheckResult:
+    def result(
+        outcome: str, failures: tuple[FailureRecord, ...] = (), reason: str = ""
+    ) -> CheckResult:
         return CheckResult(
             id=scenario.id,
             title=scenario.title,

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from conformance.failures import Failure
+from conformance.registry import Severity
 from mockserver import MockServer
 
-from ..failures import Failure
-from ..registry import Severity
 from .driver import Driver
 from .driver import Outcome
 
@@ -38,7 +38,14 @@ class ScenarioEnv:
     credentials: dict[str, str]
     workspace: str = "workflow"
 
-    def do(self, action: str, *, workspace: str | None = None, credentials: dict[str, str] | None = None, **options: Any) -> Outcome:
+    def do(
+        self,
+        action: str,
+        *,
+        workspace: str | None = None,
+        credentials: dict[str, str] | None = None,
+        **options: Any,
+    ) -> Outcome:
         return self.driver.request(
             action,
             self.mock.url,
@@ -161,14 +168,19 @@ def _reports_oauth_error(env: ScenarioEnv, outcome: Outcome, error: str, descrip
 
 
 # --- login -----------------------------------------------------------------------------------
-@scenario("PM3-CLIENT-LOGIN-001", severity=Severity.CRITICAL, doc='"Password" Grant Type', tags=("login",))
+@scenario(
+    "PM3-CLIENT-LOGIN-001", severity=Severity.CRITICAL, doc='"Password" Grant Type', tags=("login",)
+)
 def login_works(env: ScenarioEnv) -> None:
     """Logs in with the password grant and holds the token it was given."""
     outcome = env.do("login", scope="*")
     env.expect(outcome.ok, f"login failed: {outcome.describe()}")
     issued = _issued(env, "access_token")
     env.expect(bool(issued), "the mock issued no token")
-    env.expect(outcome.state.get("access_token") == issued[-1], "the client holds another token than the one issued")
+    env.expect(
+        outcome.state.get("access_token") == issued[-1],
+        "the client holds another token than the one issued",
+    )
 
 
 @scenario(
@@ -182,7 +194,9 @@ def login_with_json_body(env: ScenarioEnv) -> None:
     """Logs in with a JSON body when asked to."""
     outcome = env.do("login", scope="*", encoding="json")
     env.expect(outcome.ok, f"login failed: {outcome.describe()}")
-    env.expect(env.token_requests()[-1].request.encoding == "json", "the token request was not JSON")
+    env.expect(
+        env.token_requests()[-1].request.encoding == "json", "the token request was not JSON"
+    )
 
 
 @scenario(
@@ -198,7 +212,9 @@ def login_with_basic_client_credentials(env: ScenarioEnv) -> None:
     outcome = env.do("login", scope="*", client_auth="basic")
     env.expect(outcome.ok, f"login failed: {outcome.describe()}")
     headers = {k.lower(): v for k, v in env.token_requests()[-1].request.headers.items()}
-    env.expect(headers.get("authorization", "").lower().startswith("basic "), "no Basic header was sent")
+    env.expect(
+        headers.get("authorization", "").lower().startswith("basic "), "no Basic header was sent"
+    )
 
 
 # --- errors ----------------------------------------------------------------------------------
@@ -219,7 +235,7 @@ def error_with_http_200_is_a_failure(env: ScenarioEnv) -> None:
 @scenario(
     "PM3-CLIENT-ERR-002",
     severity=Severity.CRITICAL,
-    source="§3.2 (3.0 GA – 3.4.10: HTTP 400)",
+    source="§3.2 (3.0 GA - 3.4.10: HTTP 400)",
     rfc="RFC 6749 §5.2",
     profile="pm-3.4.10",
     tags=("errors",),
@@ -241,14 +257,17 @@ def unknown_workspace_is_a_clear_failure(env: ScenarioEnv) -> None:
     """An unknown workspace (HTTP 503, empty body) is a clear failure, not a crash."""
     outcome = env.do("login", workspace="nosuchworkspace", scope="*")
     env.expect(not outcome.ok, "the client reported success for a 503 with no body")
-    env.expect(outcome.error.get("kind") != "other" or bool(outcome.error.get("message")), "no explanation given")
+    env.expect(
+        outcome.error.get("kind") != "other" or bool(outcome.error.get("message")),
+        "no explanation given",
+    )
     again = env.do("login", scope="*")
     env.expect(again.ok, f"the client could not log in afterwards: {again.describe()}")
 
 
 @scenario(
     "PM3-CLIENT-ERR-004",
-    source="§9 (Restler 401 {\"error\":{\"code\",\"message\"}})",
+    source='§9 (Restler 401 {"error":{"code","message"}})',
     rfc="RFC 6750 §3.1",
     needs=("login", "call"),
     tags=("errors", "rest"),
@@ -263,7 +282,10 @@ def rest_error_shape_is_understood(env: ScenarioEnv) -> None:
     if outcome.ok and len(env.token_requests("refresh_token")) == 1:
         return  # the client refreshed by itself and retried: also right
     env.expect(not outcome.ok, "the client reported success for a 401")
-    env.expect(outcome.error.get("status") == 401, f"the client did not report the 401: {outcome.describe()}")
+    env.expect(
+        outcome.error.get("status") == 401,
+        f"the client did not report the 401: {outcome.describe()}",
+    )
 
 
 @scenario(
@@ -312,7 +334,10 @@ def refresh_uses_the_newest_token(env: ScenarioEnv) -> None:
     issued = _issued(env, "refresh_token")
     sent = [e.request.params.get("refresh_token") for e in env.token_requests("refresh_token")]
     env.expect(sent == issued[:2], "a refresh used a spent refresh token instead of the newest one")
-    env.expect(login.state.get("refresh_token") != outcome.state.get("refresh_token"), "the client kept the old refresh token")
+    env.expect(
+        login.state.get("refresh_token") != outcome.state.get("refresh_token"),
+        "the client kept the old refresh token",
+    )
 
 
 @scenario(
@@ -330,7 +355,9 @@ def expired_token_leads_to_one_refresh_and_retry(env: ScenarioEnv) -> None:
     outcome = env.do("call", resource="users")
     env.expect(outcome.ok, f"the call failed: {outcome.describe()}")
     env.expect(len(env.token_requests("refresh_token")) == 1, "expected exactly one refresh")
-    env.expect(len(env.api_requests()) == 2, f"expected two API calls, saw {len(env.api_requests())}")
+    env.expect(
+        len(env.api_requests()) == 2, f"expected two API calls, saw {len(env.api_requests())}"
+    )
 
 
 @scenario(
@@ -376,7 +403,7 @@ def truncated_answer_is_a_failure(env: ScenarioEnv) -> None:
 
 @scenario(
     "PM3-CLIENT-FAULT-003",
-    doc='PHP example: CURLOPT_TIMEOUT 30',
+    doc="PHP example: CURLOPT_TIMEOUT 30",
     source="fault: slow token endpoint",
     needs=("login", "timeout"),
     tags=("faults", "timeout"),
@@ -407,7 +434,10 @@ def secrets_never_in_urls(env: ScenarioEnv) -> None:
         env.do("call", resource="users")
     for entry in env.mock.journal:
         leaked = [k for k in SECRET_PARAMS if k in entry.request.query]
-        env.expect(not leaked, f"{entry.request.method} {entry.request.path} carried {', '.join(leaked)} in its URL")
+        env.expect(
+            not leaked,
+            f"{entry.request.method} {entry.request.path} carried {', '.join(leaked)} in its URL",
+        )
 
 
 @scenario(
@@ -435,4 +465,7 @@ def client_credentials_without_refresh_token(env: ScenarioEnv) -> None:
     """client_credentials: holds the token and expects no refresh token."""
     outcome = env.do("client_credentials")
     env.expect(outcome.ok, f"client_credentials failed: {outcome.describe()}")
-    env.expect(not outcome.state.get("refresh_token"), "the client claims a refresh token it was never given")
+    env.expect(
+        not outcome.state.get("refresh_token"),
+        "the client claims a refresh token it was never given",
+    )

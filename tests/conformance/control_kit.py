@@ -36,7 +36,9 @@ def override_token(**alter: object) -> Prepare:
     return prepare
 
 
-def error_instead(endpoint: str, error: str | int, description: str | None = None, **match: object) -> Prepare:
+def error_instead(
+    endpoint: str, error: str | int, description: str | None = None, **match: object
+) -> Prepare:
     def prepare(pm: MockServer) -> None:
         pm.override(endpoint, times=None, **match).respond_with_error(error, description)  # type: ignore[arg-type]
 

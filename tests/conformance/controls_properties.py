@@ -12,5 +12,7 @@ def _html_500_on_json(pm: MockServer) -> None:
 
 CONTROLS: dict[str, Control] = {
     "PM3-PROP-001": Control(prepare=_html_500_on_json, note="5xx for JSON bodies"),
-    "PM3-PROP-002": Control(expected="documented", server="pm-3.0-rc", note="refresh tokens reusable"),
+    "PM3-PROP-002": Control(
+        expected="documented", server="pm-3.0-rc", note="refresh tokens reusable"
+    ),
 }

@@ -19,7 +19,9 @@ def test_fingerprint_recognises_every_profile(profile: str) -> None:
         assert result.scores[profile] == len(result.observations)
         # harmless: the tokens it obtained were expired afterwards
         store = pm.workspace()
-        live = store.query("SELECT COUNT(*) FROM OAUTH_ACCESS_TOKENS WHERE EXPIRES > ?", (pm.clock.stamp(),))
+        live = store.query(
+            "SELECT COUNT(*) FROM OAUTH_ACCESS_TOKENS WHERE EXPIRES > ?", (pm.clock.stamp(),)
+        )
         assert live == [(0,)]
         # no wrong password was sent
         assert all(e.request.params.get("password") in (None, "p4ssw0rd") for e in pm.journal)

@@ -53,7 +53,11 @@ def test_credentials_file_and_permission_warning(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "needle"),
-    [("{nope", "not valid JSON"), ("[]", "JSON object"), (json.dumps({"client_id": "x"}), "missing")],
+    [
+        ("{nope", "not valid JSON"),
+        ("[]", "JSON object"),
+        (json.dumps({"client_id": "x"}), "missing"),
+    ],
 )
 def test_bad_credentials_files(tmp_path: Path, content: str, needle: str) -> None:
     path = tmp_path / "c.json"
@@ -72,7 +76,11 @@ def test_bad_url_is_a_harness_error() -> None:
 
 def test_target_description_has_no_credentials() -> None:
     target = Target.url("https://pm.example.com", "workflow")
-    assert target.describe() == {"kind": "url", "workspace": "workflow", "url": "https://pm.example.com"}
+    assert target.describe() == {
+        "kind": "url",
+        "workspace": "workflow",
+        "url": "https://pm.example.com",
+    }
 
 
 def test_evidence_and_curl_are_redacted() -> None:
@@ -81,11 +89,17 @@ def test_evidence_and_curl_are_redacted() -> None:
         "POST",
         "/workflow/oauth2/token?access_token=" + token,
         (("Authorization", "Basic SFdBWTpzZWNyZXQ="), ("Content-Type", "application/json")),
-        json.dumps({"client_secret": "s3cret-value", "password": "pa55word", "username": "svc"}).encode(),
+        json.dumps(
+            {"client_secret": "s3cret-value", "password": "pa55word", "username": "svc"}
+        ).encode(),
     )
-    response = HttpResponse(200, (("Content-Type", "application/json"),), json.dumps({"access_token": token}).encode())
+    response = HttpResponse(
+        200, (("Content-Type", "application/json"),), json.dumps({"access_token": token}).encode()
+    )
     exchange = Exchange(request, response, "http://localhost")
-    text = json.dumps(exchange.to_evidence(("s3cret-value", "pa55word"))) + exchange.curl(("pa55word",))
+    text = json.dumps(exchange.to_evidence(("s3cret-value", "pa55word"))) + exchange.curl(
+        ("pa55word",)
+    )
     for secret in (token, "s3cret-value", "pa55word", "SFdBWTpzZWNyZXQ="):
         assert secret not in text
     assert "fefeef" in text and "svc" in text

@@ -172,6 +172,7 @@ def test_token_endpoint_never_5xx_and_always_a_documented_shape(req: dict[str, A
 )
 def test_any_path_and_method_gets_an_answer(method: str, segments: list[str], body: bytes) -> None:
     server = SERVERS["documented"]
-    response = Client(server.app).open("/" + "/".join(segments), method=method, data=body)
+    path = "/" + "/".join(segments).lstrip("/")  # "//x" would be a host name to the test client
+    response = Client(server.app).open(path, method=method, data=body)
     server.check()
     assert response.status_code < 500 or response.status_code == 503

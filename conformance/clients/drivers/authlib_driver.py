@@ -39,7 +39,11 @@ class AuthlibClient(ClientAdapter):
     def _session(self, request: Request) -> OAuth2Session:
         if self.session is None:
             c = request.credentials
-            method = "client_secret_basic" if request.options.get("client_auth") == "basic" else "client_secret_post"
+            method = (
+                "client_secret_basic"
+                if request.options.get("client_auth") == "basic"
+                else "client_secret_post"
+            )
             self.session = OAuth2Session(
                 c["client_id"],
                 c["client_secret"],
@@ -65,7 +69,11 @@ class AuthlibClient(ClientAdapter):
     def client_credentials(self, request: Request) -> dict[str, Any]:
         session = self._session(request)
         try:
-            return dict(session.fetch_token(request.token_url, grant_type="client_credentials", timeout=request.timeout))
+            return dict(
+                session.fetch_token(
+                    request.token_url, grant_type="client_credentials", timeout=request.timeout
+                )
+            )
         except Exception as exc:
             raise _failure(exc) from None
 

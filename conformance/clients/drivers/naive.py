@@ -63,7 +63,11 @@ class NaiveClient(ClientAdapter):
         c = request.credentials
         return self._post(
             request,
-            {"grant_type": "client_credentials", "client_id": c["client_id"], "client_secret": c["client_secret"]},
+            {
+                "grant_type": "client_credentials",
+                "client_id": c["client_id"],
+                "client_secret": c["client_secret"],
+            },
         )
 
     def refresh(self, request: Request) -> dict[str, Any]:

@@ -9,7 +9,6 @@ import base64
 import http.client
 import json
 import os
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -37,7 +36,9 @@ class FlawedClient(ClientAdapter):
         self.last_request: Request | None = None
 
     # --- HTTP --------------------------------------------------------------------------------
-    def _http(self, request: Request, url: str, data: bytes | None, headers: dict[str, str]) -> tuple[int, bytes]:
+    def _http(
+        self, request: Request, url: str, data: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, bytes]:
         timeout = 10.0 if FLAW == "ignore-timeout" else request.timeout
         req = urllib.request.Request(url, data=data, headers=headers)
         try:
@@ -45,7 +46,7 @@ class FlawedClient(ClientAdapter):
                 return resp.status, resp.read()
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read()
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise ClientReportedError("timeout", message=str(exc)) from None
         except http.client.IncompleteRead as exc:
             if FLAW == "lenient-parse":
@@ -75,12 +76,18 @@ class FlawedClient(ClientAdapter):
         except ValueError:
             if FLAW in ("lenient-parse", "503-ok"):
                 return self.token
-            raise ClientReportedError("parse" if body else "http", status=status, message=f"HTTP {status}, unreadable body") from None
+            raise ClientReportedError(
+                "parse" if body else "http",
+                status=status,
+                message=f"HTTP {status}, unreadable body",
+            ) from None
         if not isinstance(parsed, dict):
             raise ClientReportedError("parse", status=status, message="not a JSON object")
         if "error" in parsed and FLAW != "any-200":
             description = None if FLAW == "drop-description" else parsed.get("error_description")
-            raise ClientReportedError("oauth", error=parsed["error"], error_description=description, status=status)
+            raise ClientReportedError(
+                "oauth", error=parsed["error"], error_description=description, status=status
+            )
         if status != 200 and FLAW != "any-200":
             raise ClientReportedError("http", status=status, message=f"HTTP {status}")
         self.token = parsed
@@ -109,9 +116,13 @@ class FlawedClient(ClientAdapter):
         return token
 
     def refresh(self, request: Request) -> dict[str, Any]:
-        current = self.first_refresh if FLAW == "reuse-first-refresh" else self.token.get("refresh_token")
+        current = (
+            self.first_refresh if FLAW == "reuse-first-refresh" else self.token.get("refresh_token")
+        )
         try:
-            return self._token_request(request, {"grant_type": "refresh_token", "refresh_token": current or ""})
+            return self._token_request(
+                request, {"grant_type": "refresh_token", "refresh_token": current or ""}
+            )
         except ClientReportedError as exc:
             if FLAW == "fake-refresh" and exc.fields["kind"] in ("transport", "parse", "oauth"):
                 return {**self.token, "access_token": "f" * 40}

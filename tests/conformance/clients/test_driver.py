@@ -28,7 +28,7 @@ def _request(driver: Driver) -> None:
     [
         ("print('hello there')", "line 1 is not JSON"),
         ("print('[1]')", "not a JSON object"),
-        ("print('{\"type\": \"outcome\", \"id\": 1, \"ok\": true}')", "expected a hello"),
+        ('print(\'{"type": "outcome", "id": 1, "ok": true}\')', "expected a hello"),
         ("import sys; sys.exit(3)", "exited (status 3)"),
         ("import sys; sys.stderr.write('boom: no module x\\n'); sys.exit(1)", "boom: no module x"),
     ],
@@ -42,7 +42,7 @@ def test_hang_before_hello_times_out(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("conformance.clients.driver.HELLO_TIMEOUT", 0.5)
     started = time.monotonic()
     driver = Driver(_py("import time; time.sleep(30)"))
-    with pytest.raises(DriverError, match="sent nothing for 0.5s"):
+    with pytest.raises(DriverError, match=r"sent nothing for 0\.5s"):
         driver.start()
     driver.stop()
     assert time.monotonic() - started < 10
@@ -52,8 +52,11 @@ def test_hang_before_hello_times_out(monkeypatch: pytest.MonkeyPatch) -> None:
     ("body", "needle"),
     [
         ("print('garbage', flush=True)", "line 2 is not JSON"),
-        ("print('{\"type\":\"outcome\",\"id\":7,\"ok\":true}', flush=True)", "outcome for id 7, expected 1"),
-        ("print('{\"type\":\"outcome\",\"id\":1}', flush=True)", "'ok' is a required property"),
+        (
+            'print(\'{"type":"outcome","id":7,"ok":true}\', flush=True)',
+            "outcome for id 7, expected 1",
+        ),
+        ('print(\'{"type":"outcome","id":1}\', flush=True)', "'ok' is a required property"),
         ("import sys; sys.exit(0)", "exited (status 0)"),
         ("import time; time.sleep(30)", "sent nothing for 1s"),
     ],
@@ -88,6 +91,9 @@ def test_blank_lines_are_ignored_and_capabilities_read() -> None:
     )
     with Driver(_py(code), step_timeout=5) as driver:
         assert driver.capabilities.missing(("login", "call", "auto_refresh", "encoding:json")) == []
-        assert driver.capabilities.missing(("refresh", "client_auth:basic")) == ["refresh", "client_auth:basic"]
+        assert driver.capabilities.missing(("refresh", "client_auth:basic")) == [
+            "refresh",
+            "client_auth:basic",
+        ]
         outcome = driver.request("login", "http://x", "workflow", CREDS)
         assert not outcome.ok and outcome.error["error"] == "invalid_grant"

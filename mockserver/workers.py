@@ -1,0 +1,74 @@
+"""Multi-process serving: one listening socket, N forked worker processes, one shared database.
+
+State that must be shared (clients, users, tokens, codes, sessions) lives in the SQLite files of
+``--db``; single use stays atomic across processes (``DELETE … RETURNING``). Per-process things
+(overrides, faults, the journal, the clock) cannot be shared, so the control API is refused in
+this mode.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from .server import MockServer
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve_workers(
+    make_server: Callable[[], MockServer],
+    sock: socket.socket,
+    workers: int,
+    *,
+    stop: threading.Event,
+) -> int:
+    """Fork ``workers`` children serving ``sock`` until ``stop`` is set; returns their worst status."""
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # child
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            done = threading.Event()
+            signal.signal(signal.SIGTERM, lambda *_, done=done: done.set())
+            server = make_server()
+            server.start(fd=sock.fileno())
+            done.wait()
+            server.close()
+            os._exit(0)
+        children.append(pid)
+    with contextlib.suppress(KeyboardInterrupt):
+        stop.wait()
+    worst = 0
+    for pid in children:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            continue
+    for pid in children:
+        _, status = os.waitpid(pid, 0)
+        worst = max(worst, os.waitstatus_to_exitcode(status))
+    return worst
+
+
+def default_db_dir() -> Path:
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="pm3-mockserver-"))
+
+
+__all__ = ["bind", "default_db_dir", "serve_workers", "sys"]
