@@ -146,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     base_rates, mock_rates = [], []
     for _ in range(args.rounds):
         base_rates.append(http_rate(baseline.server_port, "/token", args.seconds, args.threads))
-        mock_rates.append(http_rate(mock.port, "/workflow/oauth2/token", args.seconds, args.threads))
+        mock_rates.append(
+            http_rate(mock.port, "/workflow/oauth2/token", args.seconds, args.threads)
+        )
     baseline.shutdown()
     tokens = mock.workspace().count("OAUTH_ACCESS_TOKENS")
     mock.close()
@@ -165,8 +167,10 @@ def main(argv: list[str] | None = None) -> int:
         ("tokens issued during the HTTP rounds", f"{tokens:,}"),
     ]
     width = max(len(r[0]) for r in rows)
-    print(f"pm3-mockserver benchmark: {args.rounds} interleaved rounds x {args.seconds:g}s, "
-          f"{args.threads} keep-alive client threads")
+    print(
+        f"pm3-mockserver benchmark: {args.rounds} interleaved rounds x {args.seconds:g}s, "
+        f"{args.threads} keep-alive client threads"
+    )
     for label, value in rows:
         print(f"  {label:<{width}}  {value:>10}")
     return 0

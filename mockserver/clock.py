@@ -6,6 +6,7 @@ so the store's rows read as ProcessMaker's do and compare lexically.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from datetime import UTC
@@ -74,8 +75,13 @@ class Clock:
         return to_stamp(self.now() + offset)
 
 
+@functools.lru_cache(maxsize=256)
+def _stamp_of_second(second: int) -> str:
+    return datetime.fromtimestamp(second, UTC).strftime(STAMP_FORMAT)
+
+
 def to_stamp(epoch: float) -> str:
-    return datetime.fromtimestamp(int(epoch), UTC).strftime(STAMP_FORMAT)
+    return _stamp_of_second(int(epoch))
 
 
 def from_stamp(stamp: str) -> float:

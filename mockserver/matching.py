@@ -106,13 +106,20 @@ def describe_request(request: Request) -> RequestInfo:
         path=request.path,
         endpoint=endpoint,
         workspace=workspace,
-        query=dict(request.args.items()),
+        query=query_dict(request),
         params=dict(params),
         encoding=encoding,
         headers=dict(request.headers.items()),
         body=body,
         resource=resource,
     )
+
+
+def query_dict(request: Request) -> dict[str, str]:
+    """The query parameters (last value wins), skipping the parser when there is no query."""
+    if not request.environ.get("QUERY_STRING"):
+        return {}
+    return dict(request.args.items())
 
 
 def compile_value(value: object) -> MatchValue:

@@ -61,12 +61,30 @@ def media_type(request: Request) -> str:
     return raw.split(";", 1)[0].strip()
 
 
+_CACHE_KEY = "pm3.body"
+
+
 def read_body(request: Request) -> BodyParams:
-    """Parse a POST body the way Restler + bshaffer do.
+    """Parse a POST body the way Restler + bshaffer do (once per request; the result is cached).
 
     :raises RestlerError: 400 for malformed JSON, 403 for an unsupported content type.
     :raises werkzeug.exceptions.RequestEntityTooLarge: over the app's size limit.
     """
+    cached = request.environ.get(_CACHE_KEY)
+    if isinstance(cached, BodyParams):
+        return cached
+    if isinstance(cached, Exception):
+        raise cached
+    try:
+        parsed = _parse_body(request)
+    except (RestlerError, RequestEntityTooLarge) as exc:
+        request.environ[_CACHE_KEY] = exc
+        raise
+    request.environ[_CACHE_KEY] = parsed
+    return parsed
+
+
+def _parse_body(request: Request) -> BodyParams:
     mtype = media_type(request)
     if mtype == FORM:
         # Parsed here rather than by werkzeug so that invalid UTF-8 is kept (replaced), not dropped;

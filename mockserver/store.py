@@ -139,6 +139,7 @@ class WorkspaceStore:
         self.path = path
         self.case_insensitive = case_insensitive
         self._lock = threading.RLock()
+        self._purged_at: str | None = None
         target = str(path) if path is not None else ":memory:"
         self._db = sqlite3.connect(
             target, check_same_thread=False, isolation_level=None, timeout=30.0
@@ -335,6 +336,7 @@ class WorkspaceStore:
 
     def set_access_token_expiry(self, token: str, expires: str) -> bool:
         """``PmPdo::expireToken``: false when the row does not exist."""
+        self._purged_at = None
         return (
             self._exec(
                 "UPDATE OAUTH_ACCESS_TOKENS SET EXPIRES = ? WHERE ACCESS_TOKEN = ?",
@@ -356,6 +358,7 @@ class WorkspaceStore:
     ) -> int:
         """Set EXPIRES on every access and refresh token (of a user or client). Returns rows hit."""
         where, params = _owner_filter(user_id, client_id)
+        self._purged_at = None
         total = 0
         with self.transaction() as db:
             for table in ("OAUTH_ACCESS_TOKENS", "OAUTH_REFRESH_TOKENS"):
@@ -365,10 +368,17 @@ class WorkspaceStore:
         return total
 
     def purge_expired(self, now: str) -> None:
-        """``PmPdo::setAccessToken`` deletes expired access and refresh rows before each issuance."""
+        """``PmPdo::setAccessToken`` deletes expired access and refresh rows before each issuance.
+
+        Expiry has one-second resolution, so a second purge within the same second finds nothing
+        new, unless this store wrote an expiry in the past since (which resets the memo).
+        """
         with self._lock:
+            if now == self._purged_at:
+                return
             self._db.execute("DELETE FROM OAUTH_ACCESS_TOKENS WHERE EXPIRES < ?", (now,))
             self._db.execute("DELETE FROM OAUTH_REFRESH_TOKENS WHERE EXPIRES < ?", (now,))
+            self._purged_at = now
 
     def count(self, table: str) -> int:
         if table not in (*TOKEN_TABLES, "OAUTH_CLIENTS", "RBAC_USERS", "PM3MOCK_SESSIONS"):
@@ -413,6 +423,7 @@ class WorkspaceStore:
     # --- whole-store operations --------------------------------------------------------------
     def clear(self) -> None:
         """Empty every table (the seed is then applied again by the caller)."""
+        self._purged_at = None
         with self.transaction() as db:
             for table in (
                 *TOKEN_TABLES,
