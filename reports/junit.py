@@ -1,0 +1,69 @@
+"""JUnit XML: one ``<testsuite>`` per run, one ``<testcase>`` per check or scenario."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from .model import Outcome
+from .model import Report
+
+
+def _case(suite: ET.Element, run_name: str, outcome: Outcome) -> None:
+    case = ET.SubElement(
+        suite,
+        "testcase",
+        classname=run_name,
+        name=outcome.id,
+        time=f"{outcome.duration_s:.3f}",
+    )
+    props = ET.SubElement(case, "properties")
+    ET.SubElement(props, "property", name="title", value=outcome.title)
+    ET.SubElement(props, "property", name="severity", value=outcome.severity)
+    ET.SubElement(props, "property", name="outcome", value=outcome.outcome)
+    for ref in outcome.references:
+        ET.SubElement(props, "property", name="reference", value=ref)
+    if outcome.tags:
+        ET.SubElement(props, "property", name="tags", value=" ".join(outcome.tags))
+    if outcome.outcome in ("failed", "unexpected_pass"):
+        message = outcome.first_message or "unexpected pass: remove the expected-deviation entry"
+        failure = ET.SubElement(case, "failure", message=message, type=outcome.outcome)
+        failure.text = _details(outcome)
+    elif outcome.outcome == "error":
+        error = ET.SubElement(case, "error", message=outcome.first_message, type="harness_error")
+        error.text = _details(outcome)
+    elif outcome.outcome == "skipped":
+        ET.SubElement(case, "skipped", message=outcome.skip_reason)
+    elif outcome.outcome == "expected_deviation":
+        ET.SubElement(props, "property", name="expected_deviation", value=outcome.deviation_reason)
+
+
+def _details(outcome: Outcome) -> str:
+    lines = [outcome.title]
+    for failure in outcome.failures:
+        lines.append(f"[{failure.kind}] {failure.message}")
+        if failure.curl:
+            lines.append(f"replay: {failure.curl}")
+    if outcome.deviation_reason:
+        lines.append(f"deviation entry: {outcome.deviation_reason}")
+    return "\n".join(lines)
+
+
+def render(report: Report) -> str:
+    root = ET.Element("testsuites", name=report.tool)
+    for run in sorted(report.runs, key=lambda r: r.name):
+        counts = run.counts()
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=run.name,
+            tests=str(len(run.outcomes)),
+            failures=str(counts["failed"] + counts["unexpected_pass"]),
+            errors=str(counts["error"]),
+            skipped=str(counts["skipped"]),
+            time=f"{run.duration_s:.3f}",
+            timestamp=run.started_at,
+        )
+        for outcome in sorted(run.outcomes, key=lambda o: o.id):
+            _case(suite, run.name, outcome)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,64 @@
+"""Markdown for a CI job summary or a pull-request comment."""
+
+from __future__ import annotations
+
+from .model import OUTCOMES
+from .model import Report
+
+SYMBOLS = {
+    "passed": "✅",
+    "failed": "❌",
+    "error": "⚠️",
+    "skipped": "⏭️",
+    "expected_deviation": "🔷",
+    "unexpected_pass": "🟣",
+}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(report: Report) -> str:
+    lines = [f"## {report.tool} {report.version}", ""]
+    verdict = "all passed" if report.ok else "FAILED"
+    lines.append(f"**{verdict}** — generated {report.generated_at}")
+    lines.append("")
+    lines.append("| run | target | " + " | ".join(OUTCOMES) + " | seconds |")
+    lines.append("|---|---|" + "---|" * len(OUTCOMES) + "---|")
+    for run in sorted(report.runs, key=lambda r: r.name):
+        counts = run.counts()
+        target = run.target.get("url") or run.target.get("kind", "")
+        row = " | ".join(str(counts[o]) for o in OUTCOMES)
+        lines.append(f"| {_cell(run.name)} | {_cell(str(target))} | {row} | {run.duration_s:.2f} |")
+    lines.append("")
+    bad = [
+        (run.name, o)
+        for run in sorted(report.runs, key=lambda r: r.name)
+        for o in sorted(run.outcomes, key=lambda o: o.id)
+        if o.outcome in ("failed", "error", "unexpected_pass")
+    ]
+    if bad:
+        lines.append("### Failures")
+        lines.append("")
+        for run_name, o in bad:
+            message = o.first_message or "unexpected pass: remove the expected-deviation entry"
+            lines.append(f"- {SYMBOLS[o.outcome]} **{o.id}** ({run_name}, {o.severity}) {_cell(o.title)}")
+            lines.append(f"  - {_cell(message)}")
+        lines.append("")
+    if len(report.runs) > 1:
+        lines += _matrix(report)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _matrix(report: Report) -> list[str]:
+    runs = sorted(report.runs, key=lambda r: r.name)
+    lines = ["### Matrix", "", "| check | " + " | ".join(_cell(r.name) for r in runs) + " |"]
+    lines.append("|---|" + "---|" * len(runs))
+    by_run = [{o.id: o.outcome for o in r.outcomes} for r in runs]
+    for check_id in report.outcome_ids():
+        cells = [SYMBOLS.get(m.get(check_id, ""), "·") for m in by_run]
+        lines.append(f"| {check_id} | " + " | ".join(cells) + " |")
+    legend = ", ".join(f"{SYMBOLS[o]} {o.replace('_', ' ')}" for o in OUTCOMES)
+    lines += ["", f"Legend: {legend}, · not run", ""]
+    return lines

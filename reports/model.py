@@ -1,0 +1,240 @@
+"""The canonical report: runs of checks (or client scenarios) with outcomes and evidence.
+
+Every other format is a pure function of a :class:`Report`. JSON is canonical: validated against
+``schemas/report.schema.json`` when written and when read, sorted, deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import schemas
+
+OUTCOMES = ("passed", "failed", "error", "skipped", "expected_deviation", "unexpected_pass")
+BAD_OUTCOMES = frozenset({"failed", "error", "unexpected_pass"})
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+
+
+class ReportError(ValueError):
+    """A report or deviations file that cannot be used; the message names the file and the field."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evidence:
+    request: dict[str, Any]
+    response: dict[str, Any]
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"request": self.request, "response": self.response}
+        if self.note:
+            out["note"] = self.note
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Evidence:
+        return cls(request=data["request"], response=data["response"], note=data.get("note", ""))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Failure:
+    message: str
+    kind: str
+    evidence: tuple[Evidence, ...] = ()
+    curl: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "message": self.message,
+            "kind": self.kind,
+            "evidence": [e.to_json() for e in self.evidence],
+        }
+        if self.curl:
+            out["curl"] = self.curl
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Failure:
+        return cls(
+            message=data["message"],
+            kind=data["kind"],
+            evidence=tuple(Evidence.from_json(e) for e in data.get("evidence", [])),
+            curl=data.get("curl"),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outcome:
+    id: str
+    title: str
+    severity: str
+    outcome: str
+    duration_s: float
+    references: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    failures: tuple[Failure, ...] = ()
+    skip_reason: str = ""
+    deviation_reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "severity": self.severity,
+            "outcome": self.outcome,
+            "duration_s": self.duration_s,
+            "references": list(self.references),
+            "tags": list(self.tags),
+            "failures": [f.to_json() for f in self.failures],
+        }
+        if self.skip_reason:
+            out["skip_reason"] = self.skip_reason
+        if self.deviation_reason:
+            out["deviation_reason"] = self.deviation_reason
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Outcome:
+        return cls(
+            id=data["id"],
+            title=data["title"],
+            severity=data["severity"],
+            outcome=data["outcome"],
+            duration_s=float(data["duration_s"]),
+            references=tuple(data.get("references", [])),
+            tags=tuple(data.get("tags", [])),
+            failures=tuple(Failure.from_json(f) for f in data.get("failures", [])),
+            skip_reason=data.get("skip_reason", ""),
+            deviation_reason=data.get("deviation_reason", ""),
+        )
+
+    @property
+    def first_message(self) -> str:
+        if self.failures:
+            return self.failures[0].message
+        return self.deviation_reason or self.skip_reason
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Run:
+    name: str
+    kind: str
+    target: dict[str, Any]
+    profile: str
+    profile_values: dict[str, Any]
+    outcomes: tuple[Outcome, ...]
+    started_at: str
+    duration_s: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "target": self.target,
+            "profile": self.profile,
+            "profile_values": self.profile_values,
+            "started_at": self.started_at,
+            "duration_s": self.duration_s,
+            "outcomes": [o.to_json() for o in sorted(self.outcomes, key=lambda o: o.id)],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Run:
+        return cls(
+            name=data["name"],
+            kind=data["kind"],
+            target=data["target"],
+            profile=data["profile"],
+            profile_values=data["profile_values"],
+            outcomes=tuple(Outcome.from_json(o) for o in data["outcomes"]),
+            started_at=data["started_at"],
+            duration_s=float(data["duration_s"]),
+        )
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(OUTCOMES, 0)
+        for o in self.outcomes:
+            out[o.outcome] += 1
+        return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Report:
+    tool: str = "pm3-oauth-conformance"
+    version: str
+    generated_at: str
+    runs: tuple[Run, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tool": self.tool,
+            "version": self.version,
+            "generated_at": self.generated_at,
+            "summary": self.summary(),
+            "runs": [r.to_json() for r in sorted(self.runs, key=lambda r: r.name)],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Report:
+        return cls(
+            tool=data["tool"],
+            version=data["version"],
+            generated_at=data["generated_at"],
+            runs=tuple(Run.from_json(r) for r in data["runs"]),
+        )
+
+    def summary(self) -> dict[str, int]:
+        out = dict.fromkeys(OUTCOMES, 0)
+        for run in self.runs:
+            for key, value in run.counts().items():
+                out[key] += value
+        return out
+
+    @property
+    def ok(self) -> bool:
+        return not any(o.outcome in BAD_OUTCOMES for r in self.runs for o in r.outcomes)
+
+    def outcome_ids(self) -> list[str]:
+        return sorted({o.id for r in self.runs for o in r.outcomes})
+
+    def with_runs(self, runs: tuple[Run, ...]) -> Report:
+        return replace(self, runs=runs)
+
+
+def dumps(report: Report) -> str:
+    """Canonical JSON: validated, sorted by run name then check id, indent 2, trailing newline."""
+    data = report.to_json()
+    problems = schemas.errors("report", data)
+    if problems:
+        raise ReportError(f"the report does not match its schema: {problems[0]}")
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def loads(text: str, origin: str = "report") -> Report:
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ReportError(f"{origin}: not valid JSON ({exc})") from None
+    problems = schemas.errors("report", data)
+    if problems:
+        raise ReportError(f"{origin}: not a pm3 report: {problems[0]}")
+    return Report.from_json(data)
+
+
+def write_json(report: Report, path: Path) -> None:
+    path.write_text(dumps(report), encoding="utf-8")
+
+
+def read_json(path: Path) -> Report:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ReportError(f"{path}: not UTF-8 text") from None
+    return loads(text, str(path))
