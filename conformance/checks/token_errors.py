@@ -67,7 +67,7 @@ def token_errors_are_flat_objects(ctx: CheckContext) -> None:
     tags=("token", "errors", "status"),
 )
 def token_error_status_follows_the_profile(ctx: CheckContext) -> None:
-    """A token error comes with the HTTP status the profile says (200 per the doc, 400 in 3.0–3.4.10)."""
+    """A token error comes with the HTTP status the profile says (200 per the doc, 400 in 3.0-3.4.10)."""
     response = ctx.token({"grant_type": "password"})
     ctx.expect_status(response, ctx.token_error_status(), "token error")
 
