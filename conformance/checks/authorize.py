@@ -1,3 +1,307 @@
-"""Checks: authorize (being written)."""
+"""The authorize endpoint: login redirect, consent page, code and implicit redirects, errors."""
 
 from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl
+from urllib.parse import urlsplit
+
+from conformance.context import CheckContext
+from conformance.context import parse_forms
+from conformance.failures import RedirectMismatch
+from conformance.http import HttpResponse
+from conformance.registry import Severity
+from conformance.registry import check
+
+DOC = '"authorization_code" Grant Type'
+CALLBACK = "http://localhost/callback"
+TOKEN_RE = r"^[0-9a-f]{40}$"
+
+
+def _expect_redirect(ctx: CheckContext, response: HttpResponse, what: str) -> str:
+    ctx.expect(
+        response.status in (301, 302, 303),
+        f"{what}: expected a redirect, got HTTP {response.status}",
+        RedirectMismatch,
+    )
+    return response.header("Location") or ""
+
+
+@check(
+    "PM3-AUTHZ-001",
+    severity=Severity.HIGH,
+    doc=f"{DOC}: redirected to a ProcessMaker login screen",
+    source="§8.1",
+    tags=("authorize", "login"),
+)
+def unauthenticated_authorize_redirects_to_login(ctx: CheckContext) -> None:
+    """Without a session, authorize redirects to /sys{ws}/en/neoclassic/login/login?u=<the request>."""
+    params = ctx.authorize_params("code")
+    location = _expect_redirect(ctx, ctx.authorize_get(params), "authorize without a session")
+    split = urlsplit(location)
+    ctx.expect(
+        split.path == f"/sys{ctx.workspace}/en/neoclassic/login/login",
+        f"login redirect path: {split.path!r}",
+        RedirectMismatch,
+    )
+    u = dict(parse_qsl(split.query)).get("u", "")
+    target = f"/{ctx.workspace}/oauth2/authorize?"
+    if ctx.profile.login_redirect == "absolute":
+        ctx.expect(
+            u.startswith(("http://", "https://")) and target in u,
+            f"u should be absolute: {u!r}",
+            RedirectMismatch,
+        )
+    else:
+        ctx.expect(u.startswith(target), f"u should be relative: {u!r}", RedirectMismatch)
+    inner = dict(parse_qsl(urlsplit(u).query))
+    ctx.expect(
+        inner.get("client_id") == ctx.credentials.client_id,
+        f"u lost the client_id: {u!r}",
+        RedirectMismatch,
+    )
+    ctx.expect(inner.get("scope") == "*", f"u lost the scope: {u!r}", RedirectMismatch)
+
+
+@check(
+    "PM3-AUTHZ-002",
+    severity=Severity.HIGH,
+    doc=f"{DOC}: the user may authorize the external application",
+    source="§8.2 (templates/oauth2/authorize.html)",
+    tags=("authorize", "consent"),
+    requires=("login",),
+)
+def consent_page_names_the_client_and_offers_accept_and_deny(ctx: CheckContext) -> None:
+    """After login the consent page names the application and offers Accept and Deny."""
+    params = ctx.authorize_params("code")
+    ctx.login()
+    page = ctx.authorize_get(params)
+    ctx.expect_status(page, 200, "consent page")
+    forms = parse_forms(page.text)
+    ctx.expect(bool(forms), "the consent page has no form")
+    buttons = [label for label, _ in forms[0]["buttons"]]
+    ctx.expect("cancel" in buttons, "no Deny button (name=cancel)")
+    ctx.expect(len(forms[0]["buttons"]) >= 2, "Accept and Deny buttons expected")
+    ctx.expect(
+        "is requesting access" in page.text, "the page does not say the application requests access"
+    )
+
+
+@check(
+    "PM3-AUTHZ-003",
+    severity=Severity.CRITICAL,
+    doc=f"{DOC}: Accept → GET {{callback-url}}?code={{authorization-code}}",
+    source="§8.6",
+    rfc="RFC 6749 §4.1.2",
+    tags=("authorize", "code"),
+    requires=("login",),
+)
+def accept_redirects_with_a_code_and_the_state(ctx: CheckContext) -> None:
+    """Accept redirects to the callback with a 40-hex code and the state echoed."""
+    answer = ctx.consent(ctx.authorize_params("code", state="xyz-123"))
+    _expect_redirect(ctx, answer, "Accept")
+    base, query, _ = ctx.location_parts(answer)
+    ctx.expect(
+        base == CALLBACK, f"redirected to {base!r}, not the registered callback", RedirectMismatch
+    )
+    ctx.expect(
+        bool(re.match(TOKEN_RE, query.get("code", ""))), f"code {query.get('code')!r} is not 40 hex"
+    )
+    ctx.expect(query.get("state") == "xyz-123", f"state not echoed: {query.get('state')!r}")
+
+
+@check(
+    "PM3-AUTHZ-004",
+    severity=Severity.HIGH,
+    doc=f"{DOC}: Deny → ?error=access_denied&error_description=The+user+denied+access+to+your+application",
+    source="§8.5",
+    rfc="RFC 6749 §4.1.2.1",
+    tags=("authorize", "consent", "errors"),
+    requires=("login",),
+)
+def deny_redirects_with_access_denied(ctx: CheckContext) -> None:
+    """Deny redirects with access_denied and the exact, '+'-encoded description, then the state."""
+    answer = ctx.consent(ctx.authorize_params("code", state="s1"), accept=False)
+    location = _expect_redirect(ctx, answer, "Deny")
+    expected = f"{CALLBACK}?error=access_denied&error_description=The+user+denied+access+to+your+application&state=s1"
+    ctx.expect(location == expected, f"Location: {location!r}", RedirectMismatch)
+
+
+@check(
+    "PM3-AUTHZ-005",
+    severity=Severity.CRITICAL,
+    doc="Implicit Grant",
+    source="§8.7",
+    rfc="RFC 6749 §4.2.2",
+    tags=("authorize", "implicit"),
+    requires=("login",),
+)
+def implicit_grant_returns_a_fragment_token(ctx: CheckContext) -> None:
+    """response_type=token redirects with #access_token, expires_in, token_type=bearer, scope; no refresh token."""
+    answer = ctx.consent(ctx.authorize_params("token", state="st"))
+    location = _expect_redirect(ctx, answer, "implicit Accept")
+    _, query, fragment = ctx.location_parts(answer)
+    ctx.expect(
+        not query, "the implicit answer must be in the fragment, not the query", RedirectMismatch
+    )
+    ctx.expect(
+        set(fragment) == {"access_token", "expires_in", "token_type", "scope", "state"},
+        f"fragment keys {sorted(fragment)}",
+    )
+    ctx.expect(
+        fragment.get("expires_in") == str(ctx.profile.access_lifetime),
+        f"expires_in {fragment.get('expires_in')!r}",
+    )
+    ctx.expect(fragment.get("token_type") == "bearer", "token_type is not bearer")
+    ctx.expect("scope=%2A" in location, "scope '*' should be written %2A", RedirectMismatch)
+    ctx.expect_status(
+        ctx.api("users", fragment.get("access_token", "")), 200, "the implicit token on /api/1.0"
+    )
+
+
+@check(
+    "PM3-AUTHZ-006",
+    severity=Severity.MEDIUM,
+    source="§8.3 (response_type validated on the consent POST)",
+    rfc="RFC 6749 §4.1.2.1",
+    tags=("authorize", "errors"),
+    requires=("login",),
+)
+def unsupported_response_type_redirects_invalid_request(ctx: CheckContext) -> None:
+    """An unsupported response_type redirects with invalid_request "Invalid or missing response type"."""
+    answer = ctx.consent(ctx.authorize_params("id_token"))
+    location = _expect_redirect(ctx, answer, "unsupported response_type")
+    expected = (
+        f"{CALLBACK}?error=invalid_request&error_description=Invalid+or+missing+response+type"
+    )
+    ctx.expect(location == expected, f"Location: {location!r}", RedirectMismatch)
+
+
+@check(
+    "PM3-AUTHZ-007",
+    severity=Severity.MEDIUM,
+    source="§7 (scope validated on the consent POST)",
+    rfc="RFC 6749 §4.1.2.1",
+    tags=("authorize", "scope", "errors"),
+    requires=("login",),
+)
+def unsupported_scope_redirects_invalid_scope(ctx: CheckContext) -> None:
+    """An unsupported scope on authorize redirects with invalid_scope."""
+    answer = ctx.consent(ctx.authorize_params("code", scope="delete_everything"))
+    _expect_redirect(ctx, answer, "unsupported scope")
+    _, query, _ = ctx.location_parts(answer)
+    ctx.expect(
+        (query.get("error"), query.get("error_description"))
+        == ("invalid_scope", "An unsupported scope was requested"),
+        f"redirect carries {query}",
+    )
+
+
+@check(
+    "PM3-AUTHZ-008",
+    severity=Severity.MEDIUM,
+    source="§3.3 (Restler errors of GET authorize)",
+    tags=("authorize", "errors"),
+    requires=("login",),
+)
+def authorize_parameter_errors_are_restler_400s(ctx: CheckContext) -> None:
+    """Logged in, a missing client_id / response_type or an unknown client gets Restler's exact 400."""
+    ctx.login()
+    ctx.expect_restler_error(
+        ctx.authorize_get({"response_type": "code"}),
+        400,
+        "Bad Request: Invalid request. The 'client_id' parameter is missing!",
+    )
+    ctx.expect_restler_error(
+        ctx.authorize_get({"client_id": ctx.credentials.client_id}),
+        400,
+        "Bad Request: Invalid request. The 'response_type' parameter is missing!",
+    )
+    ctx.expect_restler_error(
+        ctx.authorize_get({"client_id": "NOSUCHCLIENT", "response_type": "code"}),
+        400,
+        "Bad Request: Error, unknown client. The client with id 'NOSUCHCLIENT' is not registered",
+    )
+
+
+@check(
+    "PM3-AUTHZ-009",
+    severity=Severity.MEDIUM,
+    source="§3.3 (POST authorize without a session)",
+    tags=("authorize", "errors"),
+)
+def consent_post_without_session_is_refused(ctx: CheckContext) -> None:
+    """POST authorize without a login session: 400 "Local Authentication Error, user session is not started."."""
+    response = ctx.request(
+        "POST",
+        f"/{ctx.workspace}/oauth2/authorize",
+        query=ctx.authorize_params("code"),
+        form={"transaction_id": ""},
+    )
+    ctx.expect_restler_error(
+        response, 400, "Bad Request: Local Authentication Error, user session is not started."
+    )
+
+
+@check(
+    "PM3-AUTHZ-010",
+    severity=Severity.HIGH,
+    source="§8.4 (exact match against the registered callback)",
+    rfc="RFC 6749 §3.1.2.2, §10.6",
+    tags=("authorize", "redirect", "security"),
+    requires=("login",),
+)
+def unregistered_redirect_uri_is_refused(ctx: CheckContext) -> None:
+    """A redirect_uri other than the registered callback: 400 redirect_uri_mismatch, no redirect."""
+    answer = ctx.consent(ctx.authorize_params("code", redirect_uri="http://evil.example/steal"))
+    ctx.expect_oauth_error(
+        answer,
+        "redirect_uri_mismatch",
+        "The redirect URI provided is missing or does not match",
+        status=400,
+        error_uri="http://tools.ietf.org/html/rfc6749#section-3.1.2",
+    )
+
+
+@check(
+    "PM3-AUTHZ-011",
+    severity=Severity.MEDIUM,
+    doc="Error Response: 'No redirect URL was supplied or stored'",
+    source="§8.4",
+    tags=("authorize", "redirect", "errors"),
+    requires=("login", "control"),
+)
+def client_without_callback_and_no_redirect_uri(ctx: CheckContext) -> None:
+    """A client with no callback and no redirect_uri: 400 invalid_uri with the profile's wording."""
+    ctx.mock.apply_scenario({"seed": {"clients": [{**_doc_client(ctx), "redirect_uri": ""}]}})
+    answer = ctx.consent(ctx.authorize_params("code"))
+    ctx.expect_oauth_error(
+        answer, "invalid_uri", ctx.profile.no_redirect_uri_description, status=400
+    )
+
+
+@check(
+    "PM3-AUTHZ-012",
+    severity=Severity.LOW,
+    doc=f"{DOC}: this button will need to be clicked every time",
+    source="§8 (no remembered consent)",
+    tags=("authorize", "consent"),
+    requires=("login",),
+)
+def consent_is_asked_every_time(ctx: CheckContext) -> None:
+    """After an Accept, the next authorize shows the consent page again."""
+    params = ctx.authorize_params("code")
+    first = ctx.consent(params)
+    _expect_redirect(ctx, first, "first Accept")
+    again = ctx.authorize_get(params)
+    ctx.expect_status(again, 200, "second authorize (consent page again)")
+    ctx.expect(bool(parse_forms(again.text)), "no consent form the second time")
+
+
+def _doc_client(ctx: CheckContext) -> dict[str, str]:
+    c = ctx.credentials
+    return {
+        "client_id": c.client_id,
+        "client_secret": c.client_secret,
+        "name": "Example REST application",
+    }

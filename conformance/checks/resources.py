@@ -1,3 +1,162 @@
-"""Checks: resources (being written)."""
+"""The REST resources under /api/1.0/{workspace}: bearer tokens, the 401 shape, token maintenance."""
 
 from __future__ import annotations
+
+from conformance.context import CheckContext
+from conformance.failures import HeaderMismatch
+from conformance.http import HttpResponse
+from conformance.registry import Severity
+from conformance.registry import check
+
+UNAUTHORIZED = {"error": {"code": 401, "message": "Unauthorized"}}
+
+
+def _expect_unauthorized(ctx: CheckContext, response: HttpResponse, what: str) -> None:
+    ctx.expect_status(response, 401, what)
+    challenge = response.header("WWW-Authenticate")
+    if ctx.profile.resource_errors == "restler-401":
+        ctx.expect(response.json() == UNAUTHORIZED, f"{what}: body {response.text[:100]!r}")
+        ctx.expect(
+            challenge is None, f"{what}: unexpected WWW-Authenticate {challenge!r}", HeaderMismatch
+        )
+    else:
+        ctx.expect(
+            (challenge or "").startswith("Bearer"), f"{what}: no Bearer challenge", HeaderMismatch
+        )
+
+
+@check(
+    "PM3-REST-001",
+    severity=Severity.CRITICAL,
+    doc="Calling pmRestLogin(): GET /api/1.0/workflow/users",
+    source="§9",
+    rfc="RFC 6750 §2.1",
+    tags=("rest",),
+)
+def bearer_header_opens_the_api(ctx: CheckContext) -> None:
+    """A fresh access token in Authorization: Bearer gets a JSON list from /api/1.0/{ws}/users."""
+    response = ctx.api("users", ctx.tokens()["access_token"])
+    ctx.expect_status(response, 200)
+    ctx.expect(isinstance(response.json(), list), "users is not a JSON list")
+
+
+@check(
+    "PM3-REST-002",
+    severity=Severity.MEDIUM,
+    source="§9 (token_param_name access_token)",
+    rfc="RFC 6750 §2.3",
+    tags=("rest",),
+)
+def access_token_query_parameter_works(ctx: CheckContext) -> None:
+    """The token in ?access_token= is accepted too."""
+    ctx.expect_status(ctx.api("users", ctx.tokens()["access_token"], via="query"), 200)
+
+
+@check(
+    "PM3-REST-003",
+    severity=Severity.HIGH,
+    source="§9 (Restler 401, no WWW-Authenticate)",
+    rfc="RFC 6750 §3",
+    tags=("rest", "errors"),
+)
+def missing_or_invalid_token_gets_the_401_shape(ctx: CheckContext) -> None:
+    """No token or an unknown one: 401 {"error":{"code":401,"message":"Unauthorized"}} (per profile)."""
+    _expect_unauthorized(ctx, ctx.api("users"), "no token")
+    _expect_unauthorized(
+        ctx, ctx.api("users", "0123456789abcdef0123456789abcdef01234567"), "unknown token"
+    )
+
+
+@check(
+    "PM3-REST-004",
+    severity=Severity.MEDIUM,
+    source="§9 (regex /Bearer\\s(\\S+)/ is case-sensitive)",
+    tags=("rest", "quirk"),
+)
+def lowercase_bearer_is_refused(ctx: CheckContext) -> None:
+    """The scheme must be spelled "Bearer": a lowercase "bearer" is refused."""
+    token = ctx.tokens()["access_token"]
+    _expect_unauthorized(ctx, ctx.api("users", token, scheme="bearer"), "lowercase bearer")
+
+
+@check(
+    "PM3-REST-005",
+    severity=Severity.HIGH,
+    source="§9 (routing before authentication)",
+    tags=("rest", "errors"),
+)
+def unknown_resource_is_404_before_authentication(ctx: CheckContext) -> None:
+    """An unknown resource is Restler's 404, even without a token."""
+    ctx.expect_restler_error(ctx.api("no-such-resource"), 404, "Not Found")
+
+
+@check(
+    "PM3-REST-006",
+    severity=Severity.LOW,
+    source="§1.3 (PM-1872)",
+    tags=("rest", "errors", "routing"),
+)
+def unknown_api_version_is_a_400(ctx: CheckContext) -> None:
+    """/api/2.0/... gets 400 "Bad Request: Invalid API version."."""
+    ctx.expect_restler_error(
+        ctx.api("users", version="2.0"), 400, "Bad Request: Invalid API version."
+    )
+
+
+@check(
+    "PM3-REST-007",
+    severity=Severity.HIGH,
+    source="§9 (POST /{ws}/oauth2/{token}/expire, unauthenticated)",
+    tags=("rest", "maintenance"),
+)
+def expire_endpoint_expires_a_token(ctx: CheckContext) -> None:
+    """POST /{ws}/oauth2/{token}/expire answers 200 with no body and the token stops working."""
+    token = ctx.tokens()["access_token"]
+    response = ctx.request("POST", f"/{ctx.workspace}/oauth2/{token}/expire", cookies=False)
+    ctx.expect_status(response, 200)
+    ctx.expect(response.body == b"", f"expected an empty body, got {response.text[:80]!r}")
+    _expect_unauthorized(ctx, ctx.api("users", token), "expired token")
+
+
+@check(
+    "PM3-REST-008",
+    severity=Severity.MEDIUM,
+    source="§9 (DELETE /{ws}/oauth2/{token})",
+    tags=("rest", "maintenance"),
+)
+def delete_endpoint_removes_a_token(ctx: CheckContext) -> None:
+    """DELETE /{ws}/oauth2/{token} answers 200 and the token stops working."""
+    token = ctx.tokens()["access_token"]
+    ctx.expect_status(ctx.request("DELETE", f"/{ctx.workspace}/oauth2/{token}", cookies=False), 200)
+    _expect_unauthorized(ctx, ctx.api("users", token), "deleted token")
+
+
+@check(
+    "PM3-REST-009",
+    severity=Severity.LOW,
+    source="§9 (OauthAccessTokens::load)",
+    tags=("rest", "maintenance", "errors"),
+)
+def maintenance_of_an_unknown_token_is_a_400(ctx: CheckContext) -> None:
+    """Expiring an unknown token: 400 naming the missing OAUTH_ACCESS_TOKENS row."""
+    token = "0123456789abcdef0123456789abcdef01234567"
+    response = ctx.request("POST", f"/{ctx.workspace}/oauth2/{token}/expire", cookies=False)
+    ctx.expect_restler_error(
+        response,
+        400,
+        f'Bad Request: The row "{token}" in table OAUTH_ACCESS_TOKENS doesn\'t exist!',
+    )
+
+
+@check(
+    "PM3-REST-010",
+    severity=Severity.MEDIUM,
+    source="§7 (no scope enforcement on /api/1.0)",
+    rfc="RFC 6750 §3.1 (insufficient_scope never sent)",
+    tags=("rest", "scope", "quirk"),
+)
+def scope_is_not_enforced_on_resources(ctx: CheckContext) -> None:
+    """A token with scope view_processes (or none) can call any resource: PM checks RBAC, not scope."""
+    for scope in ("view_processes", None):
+        token = ctx.tokens(scope=scope)["access_token"]
+        ctx.expect_status(ctx.api("users", token), 200, f"token with scope {scope!r}")

@@ -1,3 +1,156 @@
-"""Checks: workspace (being written)."""
+"""Workspaces, routing and transport: unknown workspace, CORS, OPTIONS, API-mode quirks."""
 
 from __future__ import annotations
+
+from conformance.context import CheckContext
+from conformance.failures import HeaderMismatch
+from conformance.registry import Severity
+from conformance.registry import check
+
+CORS = {
+    "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, OPTIONS, HEADERS",
+    "Access-Control-Allow-Headers": "authorization, content-type",
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Max-Age": "60",
+}
+
+
+@check(
+    "PM3-WS-001",
+    severity=Severity.HIGH,
+    doc="Error Response: if the name of the workspace isn't valid, error code 503 and no return object",
+    source="§1.5",
+    tags=("workspace", "errors"),
+)
+def unknown_workspace_answer(ctx: CheckContext) -> None:
+    """An unknown workspace gets the profile's answer (documented: 503 with an empty body)."""
+    response = ctx.token(ctx.password_params(), workspace="pm3nosuchworkspace")
+    style = ctx.profile.unknown_workspace
+    if style == "empty-503":
+        ctx.expect_status(response, 503)
+        ctx.expect(response.body == b"", f"expected no body, got {response.text[:80]!r}")
+    elif style == "html-503":
+        ctx.expect_status(response, 503)
+        ctx.expect(
+            (response.header("Content-Type") or "").startswith("text/html"), "expected an HTML page"
+        )
+    elif style == "restler-400":
+        ctx.expect_restler_error(
+            response, 400, "Bad Request: You have specified an unavailable workspace."
+        )
+    else:
+        ctx.expect_status(response, 404)
+
+
+@check(
+    "PM3-WS-002",
+    severity=Severity.LOW,
+    source="§1.5 (site folders are case-sensitive)",
+    tags=("workspace",),
+)
+def workspace_names_are_case_sensitive(ctx: CheckContext) -> None:
+    """The workspace name is case-sensitive: an upper-cased name is an unknown workspace."""
+    response = ctx.token(ctx.password_params(), workspace=ctx.workspace.upper())
+    ctx.expect(
+        "access_token" not in (response.json() or {}), "an upper-cased workspace name was accepted"
+    )
+    ctx.expect(
+        response.status != 200, f"expected the unknown-workspace answer, got HTTP {response.status}"
+    )
+
+
+@check(
+    "PM3-WS-003",
+    severity=Severity.MEDIUM,
+    source="§1.4 (OPTIONS short-circuit)",
+    tags=("cors",),
+)
+def options_answers_cors_preflight(ctx: CheckContext) -> None:
+    """OPTIONS on the token URL: 200, empty body, and the four CORS headers."""
+    response = ctx.request("OPTIONS", ctx.token_path, cookies=False)
+    ctx.expect_status(response, 200)
+    ctx.expect(response.body == b"", "OPTIONS should have an empty body")
+    for name, value in CORS.items():
+        ctx.expect_header(response, name, value)
+
+
+@check(
+    "PM3-WS-004",
+    severity=Severity.MEDIUM,
+    source="§1.4 (Access-Control-Allow-Origin on dispatched requests)",
+    tags=("cors",),
+)
+def dispatched_answers_allow_any_origin(ctx: CheckContext) -> None:
+    """Token and API answers carry Access-Control-Allow-Origin: *."""
+    tokens = ctx.password_grant()
+    ctx.expect_header(tokens, "Access-Control-Allow-Origin", "*")
+    body = tokens.json() or {}
+    ctx.expect_header(
+        ctx.api("users", body.get("access_token")), "Access-Control-Allow-Origin", "*"
+    )
+
+
+@check(
+    "PM3-WS-005",
+    severity=Severity.LOW,
+    source="§1.4 (the auth class is also an API class)",
+    tags=("routing", "quirk"),
+)
+def token_endpoint_reachable_in_api_mode(ctx: CheckContext) -> None:
+    """POST /api/1.0/{ws}/oauth2/token works like the token endpoint."""
+    response = ctx.request(
+        "POST",
+        f"/api/1.0/{ctx.workspace}/oauth2/token",
+        form={k: v for k, v in ctx.password_params().items() if v},
+        cookies=False,
+    )
+    ctx.expect_token_response(response, refresh=True, scope="*")
+
+
+@check(
+    "PM3-WS-006",
+    severity=Severity.LOW,
+    source="§1.1 (HOR-4697 side effect: workspaces starting with 'api')",
+    tags=("routing", "quirk"),
+    requires=("control",),
+)
+def workspace_starting_with_api_is_routed_to_api_mode(ctx: CheckContext) -> None:
+    """A workspace named apitest cannot reach its token URL: "Invalid API version."."""
+    ctx.mock.workspace("apitest")
+    response = ctx.token(ctx.password_params(), workspace="apitest")
+    ctx.expect_restler_error(response, 400, "Bad Request: Invalid API version.")
+
+
+@check(
+    "PM3-WS-007",
+    severity=Severity.LOW,
+    source="§2.4 step 1 (only POST is routed to postToken)",
+    rfc="RFC 6749 §3.2",
+    tags=("routing", "errors"),
+)
+def get_on_the_token_endpoint_is_not_a_token(ctx: CheckContext) -> None:
+    """GET on the token endpoint is a Restler error, never a token."""
+    response = ctx.request(
+        "GET", ctx.token_path, query={"grant_type": "client_credentials"}, cookies=False
+    )
+    ctx.expect(response.status >= 400, f"GET got HTTP {response.status}")
+    body = response.json() or {}
+    ctx.expect("access_token" not in body, "GET issued a token")
+    ctx.expect_schema(body, "restler-error")
+
+
+@check(
+    "PM3-WS-008",
+    severity=Severity.INFO,
+    source="§9 (Restler headers)",
+    tags=("headers", "rest"),
+)
+def restler_answers_name_restler(ctx: CheckContext) -> None:
+    """Restler answers carry X-Powered-By: Luracast Restler v<version> (fingerprinting aid)."""
+    response = ctx.api("no-such-resource")
+    ctx.expect_header(response, "X-Powered-By", f"Luracast Restler v{ctx.profile.restler_version}")
+    ctx.expect(
+        response.header("Content-Type") == "application/json; charset=utf-8",
+        "Restler's Content-Type",
+        HeaderMismatch,
+    )
