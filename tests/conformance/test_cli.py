@@ -1,0 +1,262 @@
+"""``pm3-conformance``: exit codes, one-line errors, reports written and valid."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conformance.cli import main
+from mockserver import MockServer
+from reports import read_json
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's own errors
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["list"], capsys)
+    assert code == 0
+    assert "PM3-TOKEN-PASSWORD-001" in out and out.strip().endswith("checks")
+    code, out, _ = _run(["list", "--json", "--select", "refresh"], capsys)
+    rows = json.loads(out)
+    assert rows and all("refresh" in r["tags"] for r in rows)
+
+
+def test_run_all_pass_writes_valid_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(["run", "--report-dir", str(tmp_path), "--quiet"], capsys)
+    assert code == 0, out
+    assert "documented:" in out and " 0 failed" in out
+    report = read_json(tmp_path / "report.json")
+    assert report.ok and report.runs[0].profile_values["token_error_status"] == 200
+    assert (tmp_path / "junit.xml").read_text().startswith("<?xml")
+    assert "<!DOCTYPE html>" in (tmp_path / "report.html").read_text()
+    assert (tmp_path / "summary.md").exists()
+
+
+def test_profile_mismatch_fails_naming_the_differences(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(
+        [
+            "run",
+            "--profile",
+            "documented",
+            "--mock-profile",
+            "pm-3.4.10",
+            "--report-dir",
+            str(tmp_path),
+        ],
+        capsys,
+    )
+    assert code == 1
+    assert "FAIL" in err and "PM3-WS-001" in err
+    report = read_json(tmp_path / "report.json")
+    failed = {o.id for o in report.runs[0].outcomes if o.outcome == "failed"}
+    assert {"PM3-WS-001", "PM3-TOKEN-ERRORS-004", "PM3-TOKEN-REFRESH-007"} <= failed
+
+
+def test_deviations_file_turns_known_failures_into_expected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deviations = tmp_path / "deviations.json"
+    deviations.write_text(
+        json.dumps(
+            {
+                "deviations": [
+                    {"id": "PM3-WS-001", "reason": "3.4.10 answers 400 JSON", "reference": "§1.5"}
+                ]
+            }
+        )
+    )
+    code, _, _ = _run(
+        [
+            "run",
+            "--mock-profile",
+            "pm-3.4.10",
+            "--select",
+            "PM3-WS-001",
+            "--deviations",
+            str(deviations),
+            "--report-dir",
+            str(tmp_path / "r"),
+            "--quiet",
+        ],
+        capsys,
+    )
+    assert code == 0
+    assert (
+        read_json(tmp_path / "r" / "report.json").runs[0].outcomes[0].outcome
+        == "expected_deviation"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["run", "--profile", "pm-9"], "unknown profile 'pm-9'"),
+        (["run", "--select", "NOPE-*"], "matches no check"),
+        (["run", "--target", "ftp://x"], "--target must be"),
+        (["run", "--workers", "0"], "--workers must be at least 1"),
+        (["run", "--credentials", "/no/such/file.json"], "cannot read"),
+        (["fingerprint", "--target", "http://127.0.0.1:9"], "cannot reach"),
+        (["report", "render", "/no/such/report.json"], "cannot read"),
+        (["clients", "--driver", "/no/such/driver"], "cannot start driver"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_user_mistakes_are_one_line_and_exit_2(
+    argv: list[str], needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(
+        [*argv, *(["--report-dir", str(tmp_path)] if argv[0] in ("run", "clients") else [])], capsys
+    )
+    assert code == 2
+    assert needle in err
+    assert "Traceback" not in err
+
+
+def test_fingerprint_a_live_mock(capsys: pytest.CaptureFixture[str]) -> None:
+    with MockServer("pm-3.4.11") as pm:
+        code, out, _ = _run(["fingerprint", "--target", pm.url], capsys)
+    assert code == 0
+    assert "best match: pm-3.4.11" in out
+
+
+def test_live_http_target_runs_read_only_and_paced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with MockServer() as pm:
+        code, out, err = _run(
+            [
+                "run",
+                "--target",
+                pm.url,
+                "--rate",
+                "200",
+                "--select",
+                "PM3-TOKEN-*",
+                "--report-dir",
+                str(tmp_path),
+            ],
+            capsys,
+        )
+        # no wrong password was sent: lockout-risk checks are skipped on live targets
+        assert all(e.request.params.get("password") in (None, "p4ssw0rd", "0") for e in pm.journal)
+        # the tokens it obtained were expired afterwards
+        live = pm.workspace().query(
+            "SELECT COUNT(*) FROM OAUTH_ACCESS_TOKENS WHERE EXPIRES > ?", (pm.clock.stamp(),)
+        )
+    assert code == 0, err
+    assert live == [(0,)]
+    report = read_json(tmp_path / "report.json")
+    skipped = {o.id: o.skip_reason for o in report.runs[0].outcomes if o.outcome == "skipped"}
+    assert "PM3-TOKEN-PASSWORD-005" in skipped and "lockout" in skipped["PM3-TOKEN-PASSWORD-005"]
+    assert "PM3-TOKEN-REFRESH-007" in skipped  # needs the clock
+    assert "p4ssw0rd" not in (tmp_path / "report.json").read_text()
+
+
+def test_report_render_and_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _run(["run", "--report-dir", str(tmp_path / "old"), "--quiet", "--select", "PM3-WS-*"], capsys)
+    _run(
+        [
+            "run",
+            "--mock-profile",
+            "pm-3.4.10",
+            "--report-dir",
+            str(tmp_path / "new"),
+            "--quiet",
+            "--select",
+            "PM3-WS-*",
+        ],
+        capsys,
+    )
+    code, out, _ = _run(
+        ["report", "render", str(tmp_path / "old" / "report.json"), "--format", "md"], capsys
+    )
+    assert code == 0 and "all passed" in out
+    code, out, _ = _run(
+        [
+            "report",
+            "diff",
+            str(tmp_path / "old" / "report.json"),
+            str(tmp_path / "new" / "report.json"),
+        ],
+        capsys,
+    )
+    assert code == 1 and "PM3-WS-001" in out.split("### Regressions")[1]
+    code, _, _ = _run(
+        [
+            "report",
+            "diff",
+            str(tmp_path / "old" / "report.json"),
+            str(tmp_path / "old" / "report.json"),
+        ],
+        capsys,
+    )
+    assert code == 0
+
+
+def test_clients_command_with_a_driver(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "conformance",
+            "clients",
+            "--driver",
+            f"{sys.executable} -m conformance.clients.drivers.naive",
+            "--select",
+            "PM3-CLIENT-ERR-001",
+            "PM3-CLIENT-LOGIN-001",
+            "--report-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "CI": "1"},
+    )
+    assert result.returncode == 1, result.stderr
+    assert "FAIL  PM3-CLIENT-ERR-001" in result.stderr
+    report = read_json(tmp_path / "report.json")
+    assert report.runs[0].kind == "client" and report.runs[0].name.startswith("naive")
+
+
+def test_pytest_plugin_runs_the_suite(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--pyargs",
+            "conformance.suite",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--pm3-profile",
+            "pm-3.4.10",
+            "--pm3-select",
+            "PM3-WS-*",
+            "-p",
+            "no:benchmark",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "8 passed" in result.stdout
