@@ -27,11 +27,11 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from werkzeug.serving import make_server  # noqa: E402
-from werkzeug.test import EnvironBuilder  # noqa: E402
+from werkzeug.serving import make_server
+from werkzeug.test import EnvironBuilder
 
-from mockserver import MockServer  # noqa: E402
-from mockserver.server import _QuietHandler  # noqa: E402
+from mockserver import MockServer
+from mockserver.server import _QuietHandler
 
 BODY = urlencode(
     {

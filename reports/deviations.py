@@ -80,7 +80,9 @@ def apply(report: Report, deviations: Deviations) -> Report:
                 continue
             why = f"{entry.reason} ({entry.reference})"
             if outcome.outcome == "failed":
-                outcomes.append(replace(outcome, outcome="expected_deviation", deviation_reason=why))
+                outcomes.append(
+                    replace(outcome, outcome="expected_deviation", deviation_reason=why)
+                )
             elif outcome.outcome == "passed":
                 outcomes.append(replace(outcome, outcome="unexpected_pass", deviation_reason=why))
             else:

@@ -59,12 +59,24 @@ def compare(old: Report, new: Report) -> ReportDiff:
             elif o.outcome == n.outcome and n.outcome in BAD:
                 if [f.message for f in o.failures] != [f.message for f in n.failures]:
                     evidence.append(
-                        Change(key[0], key[1], n.title, o.first_message, n.first_message, n.first_message)
+                        Change(
+                            key[0],
+                            key[1],
+                            n.title,
+                            o.first_message,
+                            n.first_message,
+                            n.first_message,
+                        )
                     )
             elif o.outcome != n.outcome:
                 other.append(change)
     return ReportDiff(
-        tuple(regressions), tuple(fixes), tuple(new_checks), tuple(removed), tuple(evidence), tuple(other)
+        tuple(regressions),
+        tuple(fixes),
+        tuple(new_checks),
+        tuple(removed),
+        tuple(evidence),
+        tuple(other),
     )
 
 
@@ -80,13 +92,20 @@ SECTIONS = (
 
 def render_markdown(diff: ReportDiff) -> str:
     verdict = "**Regressed**" if diff.regressed else "**No regression**"
-    counts = ", ".join(f"{len(getattr(diff, attr))} {label.lower()}" for attr, label in SECTIONS[:4])
+    counts = ", ".join(
+        f"{len(getattr(diff, attr))} {label.lower()}" for attr, label in SECTIONS[:4]
+    )
     lines = [f"## pm3 report diff: {verdict}", "", counts, ""]
     for attr, label in SECTIONS:
         changes: tuple[Change, ...] = getattr(diff, attr)
         if not changes:
             continue
-        lines += [f"### {label}", "", "| run | check | before | after | detail |", "|---|---|---|---|---|"]
+        lines += [
+            f"### {label}",
+            "",
+            "| run | check | before | after | detail |",
+            "|---|---|---|---|---|",
+        ]
         for c in changes:
             detail = (c.message or c.title).replace("|", "\\|").replace("\n", " ")
             lines.append(f"| {c.run} | {c.id} | {c.before or '—'} | {c.after or '—'} | {detail} |")
@@ -97,7 +116,7 @@ def render_markdown(diff: ReportDiff) -> str:
 def render_html(diff: ReportDiff) -> str:
     esc = html.escape
     parts = [
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>pm3 report diff</title>",
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>pm3 report diff</title>',
         "<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}"
         "td,th{border:1px solid #ccc;padding:.3rem .6rem}.regressions h2{color:#b00020}"
         ".fixes h2{color:#1b7f3b}</style></head><body>",
@@ -107,7 +126,9 @@ def render_html(diff: ReportDiff) -> str:
         changes: tuple[Change, ...] = getattr(diff, attr)
         parts.append(f'<section class="{attr}"><h2>{esc(label)} ({len(changes)})</h2>')
         if changes:
-            parts.append("<table><tr><th>run</th><th>check</th><th>before</th><th>after</th><th>detail</th></tr>")
+            parts.append(
+                "<table><tr><th>run</th><th>check</th><th>before</th><th>after</th><th>detail</th></tr>"
+            )
             for c in changes:
                 parts.append(
                     f"<tr><td>{esc(c.run)}</td><td>{esc(c.id)}</td><td>{esc(c.before)}</td>"

@@ -79,7 +79,9 @@ def _evidence(outcome: Outcome) -> str:
         for ev in failure.evidence:
             req = json.dumps(ev.request, indent=2, ensure_ascii=False)
             resp = json.dumps(ev.response, indent=2, ensure_ascii=False)
-            parts.append(f"<p>Request</p><pre>{escape(req)}</pre><p>Response</p><pre>{escape(resp)}</pre>")
+            parts.append(
+                f"<p>Request</p><pre>{escape(req)}</pre><p>Response</p><pre>{escape(resp)}</pre>"
+            )
     if outcome.skip_reason:
         parts.append(f"<p>Skipped: {escape(outcome.skip_reason)}</p>")
     if outcome.deviation_reason:
@@ -120,7 +122,10 @@ def _matrix(report: Report) -> str:
                 f'<td class="cell" style="background:{COLOURS[o.outcome]}" '
                 f'title="{escape(o.first_message)}">{escape(LABELS[o.outcome])}</td>'
             )
-        worst = next((x for x in ("failed", "error", "unexpected_pass") if x in outcomes), outcomes[0] if outcomes else "passed")
+        worst = next(
+            (x for x in ("failed", "error", "unexpected_pass") if x in outcomes),
+            outcomes[0] if outcomes else "passed",
+        )
         rows.append(
             f'<tr class="check" data-outcome="{escape(worst)}" data-tags="{escape(tags[check_id])}">'
             f"<td><code>{escape(check_id)}</code></td><td>{escape(titles[check_id])}</td>{''.join(cells)}</tr>"
@@ -143,7 +148,8 @@ def render(report: Report) -> str:
         for o in OUTCOMES
     )
     buttons = '<button type="button" data-filter="all">all</button>' + "".join(
-        f'<button type="button" data-filter="{o}">{escape(LABELS[o])} ({summary[o]})</button>' for o in OUTCOMES
+        f'<button type="button" data-filter="{o}">{escape(LABELS[o])} ({summary[o]})</button>'
+        for o in OUTCOMES
     )
     all_tags = sorted({t for r in report.runs for o in r.outcomes for t in o.tags})
     options = '<option value="all">all tags</option>' + "".join(
@@ -163,7 +169,11 @@ def render(report: Report) -> str:
         for o in sorted(run.outcomes, key=lambda o: o.id)
     )
     matrix = _matrix(report) if len(report.runs) > 1 else ""
-    verdict = '<span class="verdict ok">passed</span>' if report.ok else '<span class="verdict bad">failed</span>'
+    verdict = (
+        '<span class="verdict ok">passed</span>'
+        if report.ok
+        else '<span class="verdict bad">failed</span>'
+    )
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -16,7 +16,13 @@ SYMBOLS = {
 
 
 def _cell(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|").replace("\n", " ")
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("|", "\\|")
+        .replace("\n", " ")
+    )
 
 
 def render(report: Report) -> str:
@@ -43,7 +49,9 @@ def render(report: Report) -> str:
         lines.append("")
         for run_name, o in bad:
             message = o.first_message or "unexpected pass: remove the expected-deviation entry"
-            lines.append(f"- {SYMBOLS[o.outcome]} **{o.id}** ({run_name}, {o.severity}) {_cell(o.title)}")
+            lines.append(
+                f"- {SYMBOLS[o.outcome]} **{o.id}** ({run_name}, {o.severity}) {_cell(o.title)}"
+            )
             lines.append(f"  - {_cell(message)}")
         lines.append("")
     if len(report.runs) > 1:

@@ -49,7 +49,7 @@ def test_run_all_pass_writes_valid_reports(
 def test_profile_mismatch_fails_naming_the_differences(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = _run(
+    code, _out, err = _run(
         [
             "run",
             "--profile",
@@ -139,7 +139,7 @@ def test_live_http_target_runs_read_only_and_paced(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with MockServer() as pm:
-        code, out, err = _run(
+        code, _out, err = _run(
             [
                 "run",
                 "--target",

@@ -17,7 +17,11 @@ EVIDENCE = Evidence(
         "headers": {"Content-Type": "application/x-www-form-urlencoded"},
         "body": "grant_type=password&client_secret=<redacted>&password=<redacted>",
     },
-    response={"status": 400, "headers": {"Content-Type": "application/json"}, "body": '{"error":"invalid_grant"}'},
+    response={
+        "status": 400,
+        "headers": {"Content-Type": "application/json"},
+        "body": '{"error":"invalid_grant"}',
+    },
 )
 
 
@@ -52,7 +56,11 @@ def sample() -> Report:
         outcomes=(
             outcome("PM3-TOKEN-PASSWORD-001", "passed"),
             outcome("PM3-TOKEN-PASSWORD-005", "failed", failures=(FAILURE,)),
-            outcome("PM3-REST-001", "error", failures=(Failure(message="could not log in", kind="harness_error"),)),
+            outcome(
+                "PM3-REST-001",
+                "error",
+                failures=(Failure(message="could not log in", kind="harness_error"),),
+            ),
             outcome("PM3-PROP-002", "skipped", skip_reason="needs a controllable target"),
             outcome("PM3-WS-001", "expected_deviation", deviation_reason="known (PM-1752)"),
             outcome("PM3-WS-002", "unexpected_pass", deviation_reason="stale entry"),
@@ -64,6 +72,9 @@ def sample() -> Report:
         first,
         name="pm-3.4.10",
         profile="pm-3.4.10",
-        outcomes=tuple(replace(o, outcome="passed", failures=(), skip_reason="", deviation_reason="") for o in first.outcomes),
+        outcomes=tuple(
+            replace(o, outcome="passed", failures=(), skip_reason="", deviation_reason="")
+            for o in first.outcomes
+        ),
     )
     return Report(version="0.1.0", generated_at="2026-11-28T18:00:05Z", runs=(first, second))

@@ -26,7 +26,14 @@ FLAGS = [
 def _dump(url: str, profile_dir: Path) -> str:
     assert CHROMIUM is not None
     result = subprocess.run(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={profile_dir}", "--virtual-time-budget=2000", "--dump-dom", url],
+        [
+            CHROMIUM,
+            *FLAGS,
+            f"--user-data-dir={profile_dir}",
+            "--virtual-time-budget=2000",
+            "--dump-dom",
+            url,
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -35,14 +42,18 @@ def _dump(url: str, profile_dir: Path) -> str:
     return result.stdout
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"
+)
 def test_report_renders_and_the_outcome_filter_hides_the_rest(tmp_path: Path) -> None:
     page = tmp_path / "report.html"
     page.write_text(html.render(sample()), encoding="utf-8")
     everything = _dump(page.as_uri(), tmp_path / "p1")
     assert 'id="matrix"' in everything
     assert everything.count('class="check"') >= 12
-    assert "hidden" not in everything.split('id="checks"')[1].split("</div>")[0].split("<details")[1]
+    assert (
+        "hidden" not in everything.split('id="checks"')[1].split("</div>")[0].split("<details")[1]
+    )
 
     failed_only = _dump(page.as_uri() + "#outcome=failed", tmp_path / "p2")
     checks = failed_only.split('id="checks"')[1]

@@ -72,7 +72,9 @@ def test_deviations_turn_failures_into_expected_and_passes_into_unexpected(tmp_p
         "  - {id: PM3-A-001, reason: our 3.4.10 answers 400, reference: 'pm3-behavior.md §3.2'}\n"
         "  - {id: PM3-B-001, reason: stale, reference: PMCORE-1181, run: documented}\n"
     )
-    report = _one_run(outcome("PM3-A-001", "failed", failures=(FAILURE,)), outcome("PM3-B-001", "passed"))
+    report = _one_run(
+        outcome("PM3-A-001", "failed", failures=(FAILURE,)), outcome("PM3-B-001", "passed")
+    )
     applied = apply(report, load_deviations(path))
     by_id = {o.id: o for o in applied.runs[0].outcomes}
     assert by_id["PM3-A-001"].outcome == "expected_deviation"
@@ -83,7 +85,11 @@ def test_deviations_turn_failures_into_expected_and_passes_into_unexpected(tmp_p
 
 @pytest.mark.parametrize(
     ("content", "needle"),
-    [("deviations: [{id: PM3-A-001}]", "reason"), ("{nope", "not valid"), ("deviations: 3", "deviations")],
+    [
+        ("deviations: [{id: PM3-A-001}]", "reason"),
+        ("{nope", "not valid"),
+        ("deviations: 3", "deviations"),
+    ],
 )
 def test_bad_deviation_files(tmp_path: Path, content: str, needle: str) -> None:
     path = tmp_path / "d.yaml"

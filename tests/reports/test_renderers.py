@@ -39,7 +39,9 @@ def test_golden(name: str, render: object) -> None:
         path.write_text(text, encoding="utf-8")
         if not UPDATE:
             pytest.fail(f"golden {name} was missing and has been written; review and commit it")
-    assert text == path.read_text(encoding="utf-8"), f"{name} drifted; PM3_UPDATE_GOLDEN=1 rewrites it"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{name} drifted; PM3_UPDATE_GOLDEN=1 rewrites it"
+    )
 
 
 def test_json_round_trip_is_exact(tmp_path: Path) -> None:
@@ -49,7 +51,12 @@ def test_json_round_trip_is_exact(tmp_path: Path) -> None:
     again = read_json(path)
     assert dumps(again) == dumps(report)
     assert again.summary() == {
-        "passed": 7, "failed": 1, "error": 1, "skipped": 1, "expected_deviation": 1, "unexpected_pass": 1
+        "passed": 7,
+        "failed": 1,
+        "error": 1,
+        "skipped": 1,
+        "expected_deviation": 1,
+        "unexpected_pass": 1,
     }
     assert not again.ok
 
@@ -72,7 +79,12 @@ def test_junit_counts_and_structure() -> None:
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == ["documented", "pm-3.4.10"]
     doc = suites[0]
-    assert (doc.get("tests"), doc.get("failures"), doc.get("errors"), doc.get("skipped")) == ("6", "2", "1", "1")
+    assert (doc.get("tests"), doc.get("failures"), doc.get("errors"), doc.get("skipped")) == (
+        "6",
+        "2",
+        "1",
+        "1",
+    )
     cases = {c.get("name"): c for c in doc.findall("testcase")}
     assert cases["PM3-TOKEN-PASSWORD-005"].find("failure") is not None
     assert cases["PM3-WS-002"].find("failure") is not None  # an unexpected pass fails
