@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--profile", default="documented", help="expected profile, or 'all' (default documented)"
     )
     rn.add_argument(
-        "--mock-profile", help="profile the embedded mock runs (default: the expected one)"
+        "--mock-profile",
+        help="profile the embedded mock runs (default: the expected one); 'all' = one run per profile",
     )
     rn.add_argument("--select", nargs="*", metavar="ID_OR_TAG", help="check ids (globs) or tags")
     rn.add_argument("--report-dir", type=Path, default=Path("pm3-reports"), help="where reports go")
@@ -194,29 +195,45 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
-    names = list(PROFILES) if args.profile == "all" else [args.profile]
-    for name in names:
-        get_profile(name)
-    if args.mock_profile:
+    expected_names = list(PROFILES) if args.profile == "all" else [args.profile]
+    mock_names: list[str | None] = [None]
+    if args.mock_profile == "all":
+        if args.target not in ("mock", "mock-http"):
+            raise UsageError("--mock-profile all needs --target mock or mock-http")
+        mock_names = list(PROFILES)
+    elif args.mock_profile:
         get_profile(args.mock_profile)
+    for name in expected_names:
+        get_profile(name)
     specs = CHECKS.select(args.select)
     credentials = load_credentials(args.credentials)
     deviations = reporting.load_deviations(args.deviations) if args.deviations else None
     runs: list[RunResult] = []
-    for name in names:
-        target = _target(args, name)
-        progress = Progress(len(specs), name, sys.stderr, quiet=args.quiet)
-        result = run(
-            specs, target, get_profile(name), credentials, workers=args.workers, on_result=progress
-        )
-        progress.finish()
-        runs.append(result)
-        counts = result.counts()
-        print(
-            f"{name}: {counts['passed']} passed, {counts['failed']} failed, {counts['error']} errors, "
-            f"{counts['skipped']} skipped in {result.duration_s:.2f}s"
-        )
-    report = reporting.build_report(runs, deviations)
+    labels: list[str] = []
+    for name in expected_names:
+        for mock_name in mock_names:
+            if mock_name is not None:
+                args.mock_profile = mock_name
+            label = f"{name} vs mock {mock_name}" if mock_name is not None else name
+            target = _target(args, name)
+            progress = Progress(len(specs), label, sys.stderr, quiet=args.quiet)
+            result = run(
+                specs,
+                target,
+                get_profile(name),
+                credentials,
+                workers=args.workers,
+                on_result=progress,
+            )
+            progress.finish()
+            runs.append(result)
+            labels.append(label)
+            counts = result.counts()
+            print(
+                f"{label}: {counts['passed']} passed, {counts['failed']} failed, "
+                f"{counts['error']} errors, {counts['skipped']} skipped in {result.duration_s:.2f}s"
+            )
+    report = reporting.build_report(runs, deviations, names=labels)
     written = reporting.write_all(report, args.report_dir)
     print("reports: " + ", ".join(str(p) for p in written))
     return EXIT_OK if reporting.report_ok(report) else EXIT_FAILED

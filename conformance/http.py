@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from werkzeug.test import Client
 
 _TOKEN = re.compile(r"\b[0-9a-f]{40}\b")
+_PM_SECRET = re.compile(r"\b[1-9][0-9]{8}[0-9a-f]{13}[0-9]0[0-9]{8}\b")  # G::generateUniqueID()
 SECRET_FIELDS = frozenset(
     {"client_secret", "password", "refresh_token", "access_token", "code", "form[USR_PASSWORD]"}
 )
@@ -108,6 +109,7 @@ class Exchange:
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     out = _TOKEN.sub(lambda m: m.group(0)[:6] + "…", text)
+    out = _PM_SECRET.sub("<redacted secret>", out)
     for secret in secrets:
         if secret and len(secret) >= 3:
             out = out.replace(secret, "<redacted>")

@@ -20,6 +20,7 @@ from .model import Run as Run
 from .model import dumps as dumps
 from .model import loads as loads
 from .model import read_json as read_json
+from .model import stable as stable
 from .model import write_json as write_json
 
 __all__ = [
@@ -37,5 +38,6 @@ __all__ = [
     "loads",
     "markdown",
     "read_json",
+    "stable",
     "write_json",
 ]

@@ -7,6 +7,7 @@ Every other format is a pure function of a :class:`Report`. JSON is canonical: v
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
@@ -204,6 +205,33 @@ class Report:
 
     def with_runs(self, runs: tuple[Run, ...]) -> Report:
         return replace(self, runs=runs)
+
+
+_VOLATILE = re.compile(r"\b[0-9a-f]{6}…|\b[0-9a-f]{40}\b|\b[A-Z]{32}\b")
+
+
+def _stable_failure(failure: Failure) -> Failure:
+    return replace(failure, message=_VOLATILE.sub("<id>", failure.message), evidence=(), curl=None)
+
+
+def stable(report: Report) -> Report:
+    """The report without what changes from run to run, for baselines: times, durations, the
+    version, evidence, and generated identifiers (tokens, client ids) inside messages."""
+    runs = tuple(
+        replace(
+            run,
+            started_at="-",
+            duration_s=0.0,
+            target={k: v for k, v in run.target.items() if k != "url"}
+            | {"kind": run.target["kind"]},
+            outcomes=tuple(
+                replace(o, duration_s=0.0, failures=tuple(_stable_failure(f) for f in o.failures))
+                for o in run.outcomes
+            ),
+        )
+        for run in report.runs
+    )
+    return replace(report, version="-", generated_at="-", runs=runs)
 
 
 def dumps(report: Report) -> str:

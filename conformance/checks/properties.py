@@ -216,7 +216,7 @@ def token_lifecycle_agrees_with_the_model(ctx: CheckContext) -> None:
             )
 
     try:
-        run_state_machine_as_test(  # type: ignore[no-untyped-call]
+        run_state_machine_as_test(  # type: ignore[no-untyped-call,unused-ignore]
             Lifecycle,
             settings=settings(
                 max_examples=25,
