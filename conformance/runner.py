@@ -27,7 +27,6 @@ from .failures import Failure
 from .failures import HarnessError
 from .failures import SkipCheck
 from .http import HttpRequest
-from .http import redact
 from .registry import CHECKS
 from .registry import CheckSpec
 from .target import Credentials
