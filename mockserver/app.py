@@ -39,6 +39,7 @@ from .journal import Exchange
 from .journal import Journal
 from .matching import describe_request
 from .matching import query_dict
+from .params import ClientGone
 from .params import read_body
 from .scripting import Scripting
 from .state import MockState
@@ -152,6 +153,9 @@ class MockApp:
         """Answer one request; never raises."""
         try:
             return self.dispatch(request)
+        except ClientGone:
+            # Nothing was processed; the answer goes nowhere, but it must not be a 500.
+            return render.restler_error(RestlerError(400, "The request body is incomplete."), self.state.profile)
         except RequestEntityTooLarge:
             return render.restler_error(
                 RestlerError(

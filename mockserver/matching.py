@@ -15,6 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request
 
 from .errors import RestlerError
+from .params import ClientGone
 from .params import read_body
 
 ENDPOINTS = (
@@ -97,7 +98,7 @@ def describe_request(request: Request) -> RequestInfo:
         try:
             parsed = read_body(request)
             params, encoding = parsed.values, parsed.encoding
-        except (RestlerError, RequestEntityTooLarge):
+        except (RestlerError, RequestEntityTooLarge, ClientGone):
             encoding = "unparsed"
         if encoding != "unparsed":
             body = request.get_data(cache=True)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+from werkzeug.exceptions import ClientDisconnected
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request
 
@@ -77,11 +78,25 @@ def read_body(request: Request) -> BodyParams:
         raise cached
     try:
         parsed = _parse_body(request)
-    except (RestlerError, RequestEntityTooLarge) as exc:
+    except (RestlerError, RequestEntityTooLarge, ClientGone) as exc:
         request.environ[_CACHE_KEY] = exc
         raise
     request.environ[_CACHE_KEY] = parsed
     return parsed
+
+
+class ClientGone(Exception):
+    """The client sent less than its Content-Length and went away: nothing is processed."""
+
+
+def _raw(request: Request) -> bytes:
+    try:
+        raw = request.get_data(cache=True)
+    except ClientDisconnected:
+        raise ClientGone() from None
+    if request.content_length is not None and len(raw) < request.content_length:
+        raise ClientGone()
+    return raw
 
 
 def _parse_body(request: Request) -> BodyParams:
@@ -89,14 +104,17 @@ def _parse_body(request: Request) -> BodyParams:
     if mtype == FORM:
         # Parsed here rather than by werkzeug so that invalid UTF-8 is kept (replaced), not dropped;
         # a later duplicate wins, as in $_POST.
-        text = request.get_data(cache=True).decode("utf-8", errors="replace")
+        text = _raw(request).decode("utf-8", errors="replace")
         pairs = parse_qsl(text, keep_blank_values=True, errors="replace")
         return BodyParams(dict(pairs), "form")
     if mtype == MULTIPART:
-        form = request.form  # may raise RequestEntityTooLarge
+        try:
+            form = request.form  # may raise RequestEntityTooLarge
+        except ClientDisconnected:
+            raise ClientGone() from None
         return BodyParams({key: form.getlist(key)[-1] for key in form}, "multipart")
     if mtype == "" or mtype.startswith(JSON_TYPE):
-        raw = request.get_data(cache=True)
+        raw = _raw(request)
         if not raw.strip():
             return BodyParams({}, "none" if mtype == "" else "json")
         try:
@@ -112,6 +130,7 @@ def _parse_body(request: Request) -> BodyParams:
 
 __all__ = [
     "BodyParams",
+    "ClientGone",
     "RequestEntityTooLarge",
     "media_type",
     "php_empty",

@@ -200,3 +200,20 @@ def test_a_defect_is_recorded_and_answered_with_500(mock: MockServer, client: Cl
     assert response.status_code == 500
     with pytest.raises(RuntimeError, match="boom"):
         mock.check()
+
+
+def test_incomplete_body_is_not_processed(mock: MockServer) -> None:
+    import io
+
+    from werkzeug.test import EnvironBuilder
+
+    body = "&".join(f"{k}={v}" for k, v in password_params().items()).replace("*", "%2A").encode()
+    environ = EnvironBuilder(
+        path=TOKEN, method="POST", data=body, content_type="application/x-www-form-urlencoded"
+    ).get_environ()
+    environ["wsgi.input"] = io.BytesIO(body[:-10])  # the client went away early
+    statuses: list[str] = []
+    answer = b"".join(mock.app(environ, lambda status, headers, exc=None: statuses.append(status)))
+    assert statuses == ["400 BAD REQUEST"]
+    assert b"incomplete" in answer
+    assert mock.workspace().count("OAUTH_ACCESS_TOKENS") == 0
