@@ -32,14 +32,23 @@ CLIENT = {
     "client_id": "HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF",
     "client_secret": "28060566356f0b9db4f0429090515303",
 }
-LOGIN = {**CLIENT, "grant_type": "password", "scope": "*", "username": "johndoe", "password": "p4ssw0rd"}
+LOGIN = {
+    **CLIENT,
+    "grant_type": "password",
+    "scope": "*",
+    "username": "johndoe",
+    "password": "p4ssw0rd",
+}
 
 
 def _post(port: int, form: dict[str, str]) -> tuple[int, dict[str, Any], float]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     started = time.perf_counter()
     conn.request(
-        "POST", "/workflow/oauth2/token", urlencode(form), {"Content-Type": "application/x-www-form-urlencoded"}
+        "POST",
+        "/workflow/oauth2/token",
+        urlencode(form),
+        {"Content-Type": "application/x-www-form-urlencoded"},
     )
     response = conn.getresponse()
     body = response.read()
@@ -108,7 +117,15 @@ def client_loop(port: int, seconds: float, max_requests: int, out: Any) -> None:
                 issued.append(again["access_token"])
         status, elapsed = _get(port, "/api/1.0/workflow/users?access_token=" + issued[-1])
         count(status, elapsed)
-    out.put({"latencies": latencies, "statuses": statuses, "issued": issued, "races": races, "winners": winners})
+    out.put(
+        {
+            "latencies": latencies,
+            "statuses": statuses,
+            "issued": issued,
+            "races": races,
+            "winners": winners,
+        }
+    )
 
 
 def rss_kib(pid: int) -> int:
@@ -142,7 +159,17 @@ def main(argv: list[str] | None = None) -> int:
 
     db = tempfile.mkdtemp(prefix="pm3-load-")
     server = subprocess.Popen(
-        [sys.executable, "-m", "mockserver", "--port", "0", "--workers", str(args.workers), "--db", db],
+        [
+            sys.executable,
+            "-m",
+            "mockserver",
+            "--port",
+            "0",
+            "--workers",
+            str(args.workers),
+            "--db",
+            db,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -176,7 +203,9 @@ def main(argv: list[str] | None = None) -> int:
         for k, v in r["statuses"].items():
             statuses[int(k)] = statuses.get(int(k), 0) + v
     issued = [t for r in results for t in r["issued"]]
-    valid = sum(1 for t in issued if _get(port, "/api/1.0/workflow/users?access_token=" + t)[0] == 200)
+    valid = sum(
+        1 for t in issued if _get(port, "/api/1.0/workflow/users?access_token=" + t)[0] == 200
+    )
     races = sum(r["races"] for r in results)
     winners = sum(r["winners"] for r in results)
 
@@ -187,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         server.stderr.close()
 
     def pct(q: float) -> float:
-        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else 0.0
+        return (
+            latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else 0.0
+        )
 
     rows = [
         ("server worker processes", f"{args.workers}"),

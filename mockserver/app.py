@@ -155,7 +155,9 @@ class MockApp:
             return self.dispatch(request)
         except ClientGone:
             # Nothing was processed; the answer goes nowhere, but it must not be a 500.
-            return render.restler_error(RestlerError(400, "The request body is incomplete."), self.state.profile)
+            return render.restler_error(
+                RestlerError(400, "The request body is incomplete."), self.state.profile
+            )
         except RequestEntityTooLarge:
             return render.restler_error(
                 RestlerError(

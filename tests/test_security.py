@@ -74,7 +74,7 @@ def test_the_journal_rendering_hides_secrets_and_tokens() -> None:
 def test_html_pages_escape_script_payloads() -> None:
     with MockServer("pm-3.4.10") as pm:
         s = requests.Session()
-        page = s.get(pm.login_url(), params={"u": f'"><script>alert(1)</script>'}, timeout=10)
+        page = s.get(pm.login_url(), params={"u": '"><script>alert(1)</script>'}, timeout=10)
         assert "<script>alert(1)</script>" not in page.text
         s.post(
             f"{pm.url}/sysworkflow/en/neoclassic/login/authentication.php",
