@@ -95,7 +95,11 @@ def client_loop(port: int, seconds: float, max_requests: int, out: Any) -> None:
             results: list[dict[str, Any]] = []
             barrier = threading.Barrier(4)
 
-            def race() -> None:
+            def race(
+                barrier: threading.Barrier = barrier,
+                refresh: dict[str, str] = refresh,
+                results: list[dict[str, Any]] = results,
+            ) -> None:
                 barrier.wait()
                 s, b, e = _post(port, refresh)
                 count(s, e)
