@@ -1,0 +1,238 @@
+"""Fuzz targets for every surface a client or a test suite can reach.
+
+Each ``fuzz_*`` function runs hypothesis for ``n`` examples against a fresh in-process mock and
+returns how many inputs it tried; the property is always: no 5xx (except scripted faults), no
+exception escaping, an answer every time. ``tests/test_fuzz.py`` runs them small;
+``benchmarks/fuzz.py`` runs them large and prints the counts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+from werkzeug.test import Client
+
+from mockserver import MockServer
+from mockserver.scenario import ScenarioError
+from mockserver.scenario import validate_scenario
+
+TEXT = st.text(max_size=40) | st.sampled_from(
+    ["*", "code", "token", "", "0", "<script>", "%00", "../.."]
+)
+PARAMS = st.dictionaries(
+    st.sampled_from(
+        [
+            "response_type",
+            "client_id",
+            "scope",
+            "redirect_uri",
+            "state",
+            "cancel",
+            "u",
+            "name",
+            "webSite",
+            "redirectUri",
+            "description",
+            "form[USR_USERNAME]",
+            "form[USR_PASSWORD]",
+            "form[URL]",
+            "option",
+            "oauthClientId",
+        ]
+    ),
+    TEXT
+    | st.sampled_from(
+        ["HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF", "http://localhost/callback", "johndoe", "admin"]
+    ),
+    max_size=8,
+)
+
+
+def _settings(n: int) -> settings:
+    return settings(
+        max_examples=n, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+
+
+def _check(response: Any, pm: MockServer) -> None:
+    pm.check()
+    assert response.status_code < 500, f"HTTP {response.status_code}"
+
+
+def _logged_in(pm: MockServer, user: str = "admin", password: str = "admin") -> Client:
+    client = Client(pm.app)
+    client.post(
+        "/sysworkflow/en/neoclassic/login/authentication.php",
+        data={"form[USR_USERNAME]": user, "form[USR_PASSWORD]": password, "form[URL]": "/"},
+    )
+    return client
+
+
+def fuzz_authorize(n: int) -> int:
+    pm, count = MockServer(), [0]
+    client = _logged_in(pm, "johndoe", "p4ssw0rd")
+
+    @_settings(n)
+    @given(st.sampled_from(["GET", "POST"]), PARAMS, PARAMS)
+    def prop(method: str, query: dict[str, str], form: dict[str, str]) -> None:
+        count[0] += 1
+        _check(
+            client.open("/workflow/oauth2/authorize", method=method, query_string=query, data=form),
+            pm,
+        )
+
+    prop()
+    pm.close()
+    return count[0]
+
+
+def fuzz_login(n: int) -> int:
+    pm, count = MockServer(), [0]
+    client = Client(pm.app)
+
+    @_settings(n)
+    @given(PARAMS, st.sampled_from(["login/login", "login/authentication.php", "login/logout"]))
+    def prop(form: dict[str, str], page: str) -> None:
+        count[0] += 1
+        method = "POST" if page.endswith(".php") else "GET"
+        _check(
+            client.open(
+                f"/sysworkflow/en/neoclassic/{page}", method=method, data=form, query_string=form
+            ),
+            pm,
+        )
+
+    prop()
+    pm.close()
+    return count[0]
+
+
+def fuzz_registration(n: int) -> int:
+    pm, count = MockServer(), [0]
+    client = _logged_in(pm)
+
+    @_settings(n)
+    @given(
+        PARAMS,
+        st.sampled_from(["applications", "clientSetupAjax"]),
+        st.sampled_from(["GET", "POST"]),
+    )
+    def prop(form: dict[str, str], page: str, method: str) -> None:
+        count[0] += 1
+        _check(
+            client.open(f"/sysworkflow/en/neoclassic/oauth2/{page}", method=method, data=form), pm
+        )
+
+    prop()
+    pm.close()
+    return count[0]
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+CONTROL_KEYS = [
+    "advance",
+    "set",
+    "freeze",
+    "match",
+    "endpoint",
+    "error",
+    "status",
+    "fault",
+    "times",
+    "username",
+    "password",
+    "client_id",
+    "client_secret",
+    "name",
+    "token",
+    "user",
+    "profile",
+]
+
+
+def fuzz_control_api(n: int) -> int:
+    pm, count = MockServer(control=True), [0]
+    client = Client(pm.app)
+
+    @_settings(n)
+    @given(
+        st.sampled_from(
+            [
+                "health",
+                "reset",
+                "clock",
+                "overrides",
+                "faults",
+                "journal",
+                "clients",
+                "users",
+                "profile",
+                "expire",
+                "scenario",
+                "check",
+                "nope",
+            ]
+        ),
+        st.sampled_from(["GET", "POST", "DELETE"]),
+        st.dictionaries(st.sampled_from(CONTROL_KEYS), JSONISH, max_size=4) | JSONISH,
+        st.booleans(),
+    )
+    def prop(path: str, method: str, body: Any, raw: bool) -> None:
+        count[0] += 1
+        data = json.dumps(body) if not raw else str(body)
+        response = client.open(
+            f"/_pm3/{path}", method=method, data=data, environ_base={"REMOTE_ADDR": "127.0.0.1"}
+        )
+        pm.scripting.clear()  # overrides the fuzzer added must not break the next inputs
+        pm.clock.reset()
+        _check(response, pm)
+        assert response.is_json
+
+    prop()
+    pm.close()
+    return count[0]
+
+
+def fuzz_scenario_parser(n: int, tmp: Path | None = None) -> int:
+    count = [0]
+
+    @_settings(n)
+    @given(
+        st.dictionaries(
+            st.sampled_from(
+                ["profile", "seed", "clock", "lifetimes", "overrides", "faults", "workspaces", "x"]
+            ),
+            JSONISH,
+            max_size=4,
+        )
+        | JSONISH
+    )
+    def prop(data: Any) -> None:
+        count[0] += 1
+        try:
+            validate_scenario(data, "fuzz")
+        except ScenarioError:
+            pass  # a clear, named error is the right answer
+
+    prop()
+    return count[0]
+
+
+SURFACES: dict[str, Callable[[int], int]] = {
+    "authorize": fuzz_authorize,
+    "login": fuzz_login,
+    "registration": fuzz_registration,
+    "control API": fuzz_control_api,
+    "scenario parser": fuzz_scenario_parser,
+}
