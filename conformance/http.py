@@ -7,7 +7,6 @@ credentials never reach a report.
 
 from __future__ import annotations
 
-import base64
 import http.client
 import json
 import re
@@ -24,6 +23,8 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from werkzeug.test import Client
+
+from mockserver import redact_header as mock_redact_header
 
 _TOKEN = re.compile(r"\b[0-9a-f]{40}\b")
 _PM_SECRET = re.compile(r"\b[1-9][0-9]{8}[0-9a-f]{13}[0-9]0[0-9]{8}\b")  # G::generateUniqueID()
@@ -125,14 +126,7 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
 def redact_header(name: str, value: str, secrets: tuple[str, ...] = ()) -> str:
     lower = name.lower()
     if lower == "authorization":
-        scheme = value.split(" ", 1)[0]
-        if scheme.lower() == "basic":
-            try:
-                user = base64.b64decode(value[6:] + "==").decode("utf-8").split(":", 1)[0]
-            except (ValueError, UnicodeDecodeError):
-                user = "?"
-            return f"Basic <redacted: client {user}>"
-        return f"{scheme} <redacted>"
+        return mock_redact_header(name, value)  # keeps the Basic client id, hides the rest
     if lower in ("cookie", "set-cookie"):
         return re.sub(r"=([^;,\s]+)", "=<redacted>", value)
     return redact(value, secrets)

@@ -51,14 +51,19 @@ class CheckSpec:
 
     @property
     def references(self) -> tuple[str, ...]:
-        refs = []
-        if self.doc:
-            refs.append(f"doc: {self.doc}")
-        if self.source:
-            refs.append(f"pm3-behavior.md {self.source}")
-        if self.rfc:
-            refs.append(self.rfc)
-        return tuple(refs)
+        return references(self.doc, self.source, self.rfc)
+
+
+def references(doc: str, source: str, rfc: str) -> tuple[str, ...]:
+    """How reports cite a check or scenario: the doc section, the pm3-behavior.md fact, the RFC."""
+    refs = []
+    if doc:
+        refs.append(f"doc: {doc}")
+    if source:
+        refs.append(f"pm3-behavior.md {source}")
+    if rfc:
+        refs.append(rfc)
+    return tuple(refs)
 
 
 class Registry:

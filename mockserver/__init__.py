@@ -12,6 +12,7 @@ from .errors import ERRORS_BY_CODE as ERRORS_BY_CODE
 from .errors import OAuthError as OAuthError
 from .errors import RestlerError as RestlerError
 from .formats import SequentialTokens as SequentialTokens
+from .journal import redact_header as redact_header
 from .profiles import DEFAULT_PROFILE as DEFAULT_PROFILE
 from .profiles import PROFILES as PROFILES
 from .profiles import Profile as Profile
@@ -42,4 +43,5 @@ __all__ = [
     "Source",
     "default_seed",
     "get_profile",
+    "redact_header",
 ]

@@ -115,6 +115,21 @@ class ClientAdapter:
         raise NotImplementedError
 
 
+def api_result(status: int, body_text: str) -> dict[str, Any]:
+    """The ``call`` result for an /api/1.0 answer; a non-200 raises with Restler's code and message."""
+    try:
+        body = json.loads(body_text)
+    except ValueError:
+        body = None
+    if status != 200:
+        error = body.get("error") if isinstance(body, dict) else None
+        detail = error if isinstance(error, dict) else {}
+        raise ClientReportedError(
+            "http", error=detail.get("code"), error_description=detail.get("message"), status=status
+        )
+    return {"status": status, "body": body}
+
+
 def _state(token: dict[str, Any]) -> dict[str, Any]:
     keys = ("access_token", "refresh_token", "expires_in", "scope")
     state: dict[str, Any] = {k: token.get(k) for k in keys if k in token}

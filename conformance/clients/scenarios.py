@@ -13,6 +13,7 @@ from typing import Any
 
 from conformance.failures import Failure
 from conformance.registry import Severity
+from conformance.registry import references
 from mockserver import MockServer
 
 from .driver import Driver
@@ -105,14 +106,7 @@ class Scenario:
 
     @property
     def references(self) -> tuple[str, ...]:
-        refs = []
-        if self.doc:
-            refs.append(f"doc: {self.doc}")
-        if self.source:
-            refs.append(f"pm3-behavior.md {self.source}")
-        if self.rfc:
-            refs.append(self.rfc)
-        return tuple(refs)
+        return references(self.doc, self.source, self.rfc)
 
 
 SCENARIOS: dict[str, Scenario] = {}

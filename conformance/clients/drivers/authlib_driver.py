@@ -13,6 +13,7 @@ from authlib.integrations.requests_client import OAuth2Session
 from conformance.clients.adapter import ClientAdapter
 from conformance.clients.adapter import ClientReportedError
 from conformance.clients.adapter import Request
+from conformance.clients.adapter import api_result
 from conformance.clients.adapter import serve
 
 
@@ -90,20 +91,7 @@ class AuthlibClient(ClientAdapter):
             response = session.get(request.api_url(), timeout=request.timeout)
         except Exception as exc:
             raise _failure(exc) from None
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if response.status_code != 200:
-            error = body.get("error") if isinstance(body, dict) else None
-            detail = error if isinstance(error, dict) else {}
-            raise ClientReportedError(
-                "http",
-                error=detail.get("code"),
-                error_description=detail.get("message"),
-                status=response.status_code,
-            )
-        return dict(session.token or {}), {"status": response.status_code, "body": body}
+        return dict(session.token or {}), api_result(response.status_code, response.text)
 
 
 if __name__ == "__main__":

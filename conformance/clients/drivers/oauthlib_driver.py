@@ -16,6 +16,7 @@ from requests_oauthlib import OAuth2Session
 from conformance.clients.adapter import ClientAdapter
 from conformance.clients.adapter import ClientReportedError
 from conformance.clients.adapter import Request
+from conformance.clients.adapter import api_result
 from conformance.clients.adapter import serve
 
 os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")  # the mock serves plain http on loopback
@@ -92,20 +93,7 @@ class OauthlibClient(ClientAdapter):
             response = session.get(request.api_url(), timeout=request.timeout)
         except Exception as exc:
             raise _failure(exc) from None
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if response.status_code != 200:
-            error = body.get("error") if isinstance(body, dict) else None
-            detail = error if isinstance(error, dict) else {}
-            raise ClientReportedError(
-                "http",
-                error=detail.get("code"),
-                error_description=detail.get("message"),
-                status=response.status_code,
-            )
-        return dict(session.token or {}), {"status": response.status_code, "body": body}
+        return dict(session.token or {}), api_result(response.status_code, response.text)
 
 
 if __name__ == "__main__":
