@@ -27,6 +27,7 @@ from .runner import RunResult
 from .runner import run
 from .target import CredentialsWarning
 from .target import Target
+from .target import https_redirect_status
 from .target import load_credentials
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -233,6 +234,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 f"{label}: {counts['passed']} passed, {counts['failed']} failed, "
                 f"{counts['error']} errors, {counts['skipped']} skipped in {result.duration_s:.2f}s"
             )
+    if args.target.startswith(("http://", "https://")):
+        print(f"transport: {https_redirect_status(args.target, args.workspace)}")
     report = reporting.build_report(runs, deviations, names=labels)
     written = reporting.write_all(report, args.report_dir)
     print("reports: " + ", ".join(str(p) for p in written))

@@ -219,3 +219,24 @@ class Target:
                 yield Session(HttpTransport(server.url), self.workspace, server)
         finally:
             server.close()
+
+
+def https_redirect_status(base_url: str, workspace: str) -> str:
+    """For an https target: does the plain-http URL redirect to https, as the doc's REST Security
+    section recommends? Returns a one-line verdict (never raises)."""
+    from urllib.parse import urlsplit
+
+    from .http import HttpRequest
+
+    parts = urlsplit(base_url)
+    if parts.scheme != "https":
+        return "plain http target: credentials and tokens cross the network readable"
+    plain = f"http://{parts.hostname}{parts.path}"
+    try:
+        response = HttpTransport(plain, timeout=10).send(HttpRequest("GET", f"/{workspace}/oauth2/token"))
+    except OSError:
+        return f"{plain}: nothing listens on plain http (good)"
+    location = response.header("Location") or ""
+    if response.status in (301, 302, 307, 308) and location.startswith("https://"):
+        return f"{plain}: redirects to https ({response.status}) as REST Security recommends"
+    return f"{plain}: answers HTTP {response.status} without redirecting to https (REST Security)"

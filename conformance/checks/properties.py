@@ -143,10 +143,10 @@ def token_endpoint_answers_have_documented_shapes(ctx: CheckContext) -> None:
     source="§4, §5",
     rfc="RFC 6749 §6",
     tags=("token", "refresh", "property", "lifecycle"),
-    requires=("control",),
+    requires=("control", "login"),
 )
 def token_lifecycle_agrees_with_the_model(ctx: CheckContext) -> None:
-    """A stateful model of issue, refresh, reuse, use and expiry agrees with the target."""
+    """A stateful model of issue, refresh, reuse, code exchange, use and expiry agrees with the target."""
     profile = ctx.profile
 
     class Lifecycle(RuleBasedStateMachine):
@@ -192,6 +192,16 @@ def token_lifecycle_agrees_with_the_model(ctx: CheckContext) -> None:
             token = data.draw(st.sampled_from(self.live_access))
             status = ctx.api("users", token).status
             assert status == 200, f"a live access token got HTTP {status} on /api/1.0/users"
+
+        @rule()
+        def code_exchange_and_reuse(self) -> None:
+            code = ctx.code()
+            first = ctx.exchange_code(code).json() or {}
+            assert "access_token" in first, f"a fresh code was refused: {first}"
+            self.live_access.append(first["access_token"])
+            self.live_refresh.append(first["refresh_token"])
+            again = ctx.exchange_code(code).json() or {}
+            assert again.get("error") == "invalid_grant", f"a spent code was accepted: {again}"
 
         @precondition(lambda self: bool(self.live_access))
         @rule()

@@ -103,3 +103,15 @@ def test_evidence_and_curl_are_redacted() -> None:
     for secret in (token, "s3cret-value", "pa55word", "SFdBWTpzZWNyZXQ="):
         assert secret not in text
     assert "fefeef" in text and "svc" in text
+
+
+def test_https_redirect_probe() -> None:
+    from conformance.target import https_redirect_status
+    from mockserver import MockServer
+
+    assert "readable" in https_redirect_status("http://127.0.0.1:1", "workflow")
+    with MockServer() as pm:
+        port = pm.port
+        # an https URL whose plain-http twin is the mock, which does not redirect
+        verdict = https_redirect_status(f"https://127.0.0.1:{port}", "workflow")
+    assert "without redirecting" in verdict or "nothing listens" in verdict
