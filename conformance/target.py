@@ -233,7 +233,9 @@ def https_redirect_status(base_url: str, workspace: str) -> str:
         return "plain http target: credentials and tokens cross the network readable"
     plain = f"http://{parts.hostname}{parts.path}"
     try:
-        response = HttpTransport(plain, timeout=10).send(HttpRequest("GET", f"/{workspace}/oauth2/token"))
+        response = HttpTransport(plain, timeout=10).send(
+            HttpRequest("GET", f"/{workspace}/oauth2/token")
+        )
     except OSError:
         return f"{plain}: nothing listens on plain http (good)"
     location = response.header("Location") or ""
