@@ -207,6 +207,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     for name in expected_names:
         get_profile(name)
     specs = CHECKS.select(args.select)
+    if args.target.startswith(("http://", "https://")):
+        _preflight(_target(args, expected_names[0]))
     credentials = load_credentials(args.credentials)
     deviations = reporting.load_deviations(args.deviations) if args.deviations else None
     runs: list[RunResult] = []
@@ -239,7 +241,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     report = reporting.build_report(runs, deviations, names=labels)
     written = reporting.write_all(report, args.report_dir)
     print("reports: " + ", ".join(str(p) for p in written))
-    return EXIT_OK if reporting.report_ok(report) else EXIT_FAILED
+    return reporting.exit_code(report)
+
+
+def _preflight(target: Target) -> None:
+    """Fail fast (exit 2) when a live target cannot be reached at all."""
+    from .http import HttpRequest
+
+    with target.session() as session:
+        try:
+            session.transport.send(HttpRequest("OPTIONS", f"/{session.workspace}/oauth2/token"))
+        except OSError as exc:
+            raise HarnessError(f"cannot reach {target.base_url}: {exc}") from None
 
 
 def cmd_fingerprint(args: argparse.Namespace) -> int:

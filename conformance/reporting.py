@@ -104,6 +104,16 @@ def report_ok(report: reports.Report) -> bool:
     return bool(report.ok)
 
 
+def exit_code(report: reports.Report) -> int:
+    """0 all passed; 1 a conformance failure (or an unexpected pass); 2 only harness errors."""
+    outcomes = [o.outcome for run in report.runs for o in run.outcomes]
+    if any(o in ("failed", "unexpected_pass") for o in outcomes):
+        return 1
+    if "error" in outcomes:
+        return 2
+    return 0
+
+
 def write_all(report: reports.Report, directory: Path) -> list[Path]:
     """report.json (canonical, schema-validated), junit.xml, report.html, summary.md."""
     try:

@@ -71,4 +71,4 @@ def run_clients_command(args: argparse.Namespace) -> int:
     report = reporting.build_report(runs, kind="client", names=names)
     written = reporting.write_all(report, args.report_dir)
     print("reports: " + ", ".join(str(p) for p in written))
-    return 0 if reporting.report_ok(report) else 1
+    return reporting.exit_code(report)

@@ -112,6 +112,7 @@ def test_deviations_file_turns_known_failures_into_expected(
         (["run", "--workers", "0"], "--workers must be at least 1"),
         (["run", "--credentials", "/no/such/file.json"], "cannot read"),
         (["fingerprint", "--target", "http://127.0.0.1:9"], "cannot reach"),
+        (["run", "--target", "http://127.0.0.1:9"], "cannot reach"),
         (["report", "render", "/no/such/report.json"], "cannot read"),
         (["clients", "--driver", "/no/such/driver"], "cannot start driver"),
         (["frobnicate"], "invalid choice"),
