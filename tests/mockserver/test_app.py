@@ -217,3 +217,19 @@ def test_incomplete_body_is_not_processed(mock: MockServer) -> None:
     assert statuses == ["400 BAD REQUEST"]
     assert b"incomplete" in answer
     assert mock.workspace().count("OAUTH_ACCESS_TOKENS") == 0
+
+
+def test_form_parser_agrees_with_parse_qsl() -> None:
+    from urllib.parse import parse_qsl
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from mockserver.params import parse_form
+
+    @given(st.binary(max_size=60) | st.text(alphabet="ab=&%+;2AFz é", max_size=40).map(str.encode))
+    def agree(raw: bytes) -> None:
+        text = raw.decode("utf-8", errors="replace")
+        assert parse_form(raw) == dict(parse_qsl(text, keep_blank_values=True, errors="replace"))
+
+    agree()
