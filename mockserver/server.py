@@ -382,6 +382,13 @@ class MockServer:
         """Serve in a background thread; ``fd`` is an already-listening socket (multi-process mode)."""
         if self._server is not None:
             return self
+        own_socket = None
+        if fd is None:
+            # Bind here, so an address in use raises OSError (werkzeug would print and exit).
+            from .workers import bind
+
+            own_socket = bind(self.host, self.port)
+            fd = own_socket.fileno()
         server = make_server(
             self.host,
             self.port,
@@ -391,6 +398,8 @@ class MockServer:
             ssl_context=self.ssl_context,
             fd=fd,
         )
+        if own_socket is not None:
+            own_socket.close()  # werkzeug holds its own duplicate of the descriptor
         assert isinstance(server, ThreadedWSGIServer)
         server.daemon_threads = True
         server.block_on_close = False

@@ -123,3 +123,13 @@ def test_serves_until_sigterm_with_a_yaml_seed(tmp_path: Path) -> None:
     assert proc.returncode == 0
     assert "client_id=HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF" in first + out
     assert "Traceback" not in err
+
+
+def test_port_in_use_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    from mockserver import MockServer
+
+    with MockServer() as busy:
+        assert main(["--port", str(busy.port)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{busy.port}" in err
+    assert len(err.strip().splitlines()) == 1
