@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import ssl
 import sys
@@ -29,6 +30,8 @@ from .seed import SeedError
 from .seed import default_seed
 from .seed import load_seed_file
 from .server import MockServer
+from .state import WorkspaceNameError
+from .state import check_workspace_name
 from .workers import bind
 from .workers import default_db_dir
 from .workers import serve_workers
@@ -136,9 +139,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not 0 <= args.port <= 65535:
         return _fail(f"--port must be 0-65535, not {args.port}")
     workspaces = tuple(args.workspaces or ["workflow"])
-    bad = [w for w in workspaces if not w or "/" in w]
-    if bad:
-        return _fail(f"invalid workspace name {bad[0]!r}")
+    try:
+        for name in workspaces:
+            check_workspace_name(name)
+    except WorkspaceNameError as exc:
+        return _fail(str(exc))
     try:
         seed: Seed = default_seed(args.callback) if args.callback else default_seed()
         if args.seed is not None:
@@ -195,7 +200,23 @@ def _serve_many(
     scenario: dict[str, object] | None,
 ) -> int:
     """``--workers N``: a shared socket and database, N forked processes."""
+    temporary = args.db is None
     db_dir = args.db or default_db_dir()
+    try:
+        return _serve_many_in(args, workspaces, seed, tls, scenario, db_dir)
+    finally:
+        if temporary:
+            shutil.rmtree(db_dir, ignore_errors=True)
+
+
+def _serve_many_in(
+    args: argparse.Namespace,
+    workspaces: tuple[str, ...],
+    seed: Seed,
+    tls: ssl.SSLContext | None,
+    scenario: dict[str, object] | None,
+    db_dir: Path,
+) -> int:
 
     def make() -> MockServer:
         server = MockServer(

@@ -47,6 +47,9 @@ from .token import basic_credentials
 from .token import grant_access_token
 
 CONTROL_PREFIX = "/_pm3/"
+CLOSE_CONNECTION = "pm3.close_connection"
+"""Set in the WSGI environ when the server must close the connection without reading the rest of
+the body (after a 413: draining megabytes to be polite would be the attack)."""
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse
@@ -118,6 +121,7 @@ class MockApp:
         started = time.perf_counter()
         request = Request(environ)
         request.max_content_length = self.state.max_body
+        request.max_form_memory_size = self.state.max_body  # one limit, the one the 413 names
         if request.path.startswith(CONTROL_PREFIX) and self.control is not None:
             return self.control.handle(request)(environ, start_response)
         try:
@@ -159,6 +163,7 @@ class MockApp:
                 RestlerError(400, "The request body is incomplete."), self.state.profile
             )
         except RequestEntityTooLarge:
+            request.environ[CLOSE_CONNECTION] = True
             return render.restler_error(
                 RestlerError(
                     413,

@@ -269,13 +269,28 @@ def verify_login(ctx: RequestContext, username: str, password: str) -> UserRow |
 
 
 def safe_return_target(ctx: RequestContext, target: str, fallback: str) -> str:
-    """Follow ``u`` only to this server (a relative path or our own origin): no open redirect."""
+    """Follow ``target`` only to this server (a path or our own origin): no open redirect.
+
+    The target is first read as a browser reads a URL (WHATWG URL parsing): leading and trailing
+    control characters and spaces dropped, tab, CR and LF removed anywhere, ``\\`` taken as ``/``.
+    Otherwise ``/\t/evil.example`` passes a naive "starts with one slash" test and a browser
+    follows it to ``//evil.example``. The normalised form is what is sent."""
+    target = browser_normalised(target)
     if target.startswith("/") and not target.startswith("//"):
         return target
     parts = urlsplit(target)
     if parts.scheme in ("http", "https") and parts.netloc == urlsplit(_origin(ctx)).netloc:
         return target
     return fallback
+
+
+_URL_STRIP = "".join(chr(c) for c in range(0x21))
+_URL_DROP = str.maketrans({"\t": None, "\r": None, "\n": None, "\\": "/"})
+
+
+def browser_normalised(target: str) -> str:
+    """``target`` as a browser's URL parser sees it, for the same-origin test."""
+    return target.strip(_URL_STRIP).translate(_URL_DROP)
 
 
 def login_submit(ctx: RequestContext, lang: str, skin: str) -> Response:

@@ -7,6 +7,7 @@ so the store's rows read as ProcessMaker's do and compare lexically.
 from __future__ import annotations
 
 import functools
+import math
 import threading
 import time
 from datetime import UTC
@@ -14,6 +15,18 @@ from datetime import datetime
 
 STAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 NEVER = "9999-12-31 23:59:59"
+EARLIEST = 0.0
+"""The mock's clock stays between 1970 and the start of 9000, so that now plus any lifetime still
+renders as a ``Y-m-d H:i:s`` stamp."""
+LATEST = datetime(9000, 1, 1, tzinfo=UTC).timestamp()
+_LAST_STAMPABLE = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()
+
+
+def checked_instant(epoch: float) -> float:
+    """``epoch`` if the clock may show it; :class:`ValueError` naming the range otherwise."""
+    if not math.isfinite(epoch) or not EARLIEST <= epoch < LATEST:
+        raise ValueError("the mock's clock must stay between 1970-01-01 and 9000-01-01 (UTC)")
+    return epoch
 
 
 class Clock:
@@ -33,7 +46,7 @@ class Clock:
 
     def freeze(self, at: float | None = None) -> None:
         """Stop time at ``at`` (default: now)."""
-        current = self.now() if at is None else at
+        current = self.now() if at is None else checked_instant(at)
         with self._lock:
             self._frozen = current
 
@@ -45,16 +58,20 @@ class Clock:
                 self._frozen = None
 
     def advance(self, seconds: float) -> None:
-        """Move time forward (or back, with a negative value)."""
+        """Move time forward (or back, with a negative value).
+
+        :raises ValueError: if the result would leave the clock's range; nothing changes then.
+        """
         with self._lock:
             if self._frozen is not None:
-                self._frozen += seconds
+                self._frozen = checked_instant(self._frozen + seconds)
             else:
+                checked_instant(time.time() + self._offset + seconds)
                 self._offset += seconds
 
     def set(self, when: datetime | float) -> None:
         """Jump to an instant; keeps running unless frozen."""
-        target = when.timestamp() if isinstance(when, datetime) else float(when)
+        target = checked_instant(when.timestamp() if isinstance(when, datetime) else float(when))
         with self._lock:
             if self._frozen is not None:
                 self._frozen = target
@@ -81,7 +98,10 @@ def _stamp_of_second(second: int) -> str:
 
 
 def to_stamp(epoch: float) -> str:
-    return _stamp_of_second(int(epoch))
+    """The ``Y-m-d H:i:s`` stamp of ``epoch``; anything past year 9999 is :data:`NEVER`."""
+    if not epoch < _LAST_STAMPABLE:  # also NaN
+        return NEVER
+    return _stamp_of_second(int(max(epoch, 0.0)))
 
 
 def from_stamp(stamp: str) -> float:

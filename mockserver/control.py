@@ -24,6 +24,8 @@ from .scenario import parse_instant
 from .scripting import override_from_data
 from .seed import SeedError
 from .seed import seed_from_data
+from .state import DEFAULT_WORKSPACE
+from .store import WorkspaceStore
 
 if TYPE_CHECKING:
     from .server import MockServer
@@ -44,12 +46,31 @@ def _json_response(data: object, status: int = 200) -> Response:
 
 
 def is_loopback(address: str | None) -> bool:
+    """A loopback peer: ``127.0.0.0/8``, ``::1``, or IPv4-mapped loopback (``::ffff:127.0.0.1``)."""
     if not address:
         return False
     try:
-        return ipaddress.ip_address(address.split("%")[0]).is_loopback
+        ip = ipaddress.ip_address(address.split("%")[0])
     except ValueError:
         return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped.is_loopback
+    return ip.is_loopback
+
+
+def host_name(authority: str) -> str:
+    """The host of a ``Host`` value or an origin's authority, without port or brackets."""
+    authority = authority.strip().lower()
+    if authority.startswith("["):
+        return authority[1 : authority.find("]")] if "]" in authority else authority
+    return authority.rsplit(":", 1)[0] if authority.count(":") == 1 else authority
+
+
+def is_local_name(host: str, configured: str = "") -> bool:
+    """``localhost``, a loopback address, or the host the server was told to bind (if specific)."""
+    if host in ("localhost", "localhost.") or is_loopback(host):
+        return True
+    return bool(configured) and host == configured.lower() and configured not in ("0.0.0.0", "::")
 
 
 class Control:
@@ -75,15 +96,42 @@ class Control:
             ("GET", "check"): self.check,
         }
 
-    def allowed(self, request: Request) -> bool:
-        if is_loopback(request.remote_addr):
-            return True
+    def has_token(self, request: Request) -> bool:
         given = request.headers.get(TOKEN_HEADER, "")
         return bool(self.token) and hmac.compare_digest(given.encode(), (self.token or "").encode())
 
+    def refusal(self, request: Request) -> tuple[str, int] | None:
+        """Why this request may not use the control API (and the status), or ``None``.
+
+        A web page can make a browser send simple requests to loopback, and DNS rebinding gives it
+        a foreign ``Host`` that resolves to 127.0.0.1. So, unless the request carries the control
+        token (a custom header no page can add without a CORS preflight, which is never granted):
+        the peer must be loopback, the ``Host`` a loopback name (or the configured host), any
+        ``Origin`` local too, and every write must be ``application/json``."""
+        if self.has_token(request):
+            return None
+        if not is_loopback(request.remote_addr):
+            return "the control API only answers loopback peers (or the control token)", 403
+        configured = self.server.host
+        host = host_name(request.headers.get("Host", ""))
+        if not is_local_name(host, configured):
+            return f"the control API refuses Host {host!r}: use localhost or 127.0.0.1", 403
+        origin = request.headers.get("Origin")
+        if origin is not None:
+            authority = origin.split("://", 1)[1] if "://" in origin else ""
+            if not is_local_name(host_name(authority), configured):
+                return f"the control API refuses requests from Origin {origin!r}", 403
+        is_write = request.method in ("POST", "PUT", "PATCH") or (
+            request.method == "DELETE" and bool(request.get_data(cache=True))
+        )
+        if is_write and request.mimetype != "application/json":
+            return "control API writes must be sent as Content-Type: application/json", 415
+        return None
+
     def handle(self, request: Request) -> Response:
-        if not self.allowed(request):
-            return _json_response({"error": "the control API only answers loopback peers"}, 403)
+        refused = self.refusal(request)
+        if refused is not None:
+            return _json_response({"error": refused[0]}, refused[1])
         name = request.path[len("/_pm3/") :].strip("/")
         route = self._routes.get((request.method, name))
         if route is None:
@@ -99,6 +147,8 @@ class Control:
             return _json_response(route(request))
         except ControlError as exc:
             return _json_response({"error": str(exc)}, exc.status)
+        except (ValueError, OverflowError) as exc:  # a value the mock cannot hold; nothing changed
+            return _json_response({"error": f"{name}: {exc}"}, 400)
 
     # --- helpers -------------------------------------------------------------------------------
     @staticmethod
@@ -107,9 +157,21 @@ class Control:
         if not raw.strip():
             return {}
         try:
-            return json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
+            data = json.loads(raw)
+            json.dumps(data, ensure_ascii=False).encode("utf-8")  # no lone surrogate inside
+        except (ValueError, UnicodeError) as exc:
             raise ControlError(f"body is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise ControlError("body is not valid JSON: nested too deeply") from None
+        return data
+
+    def _store(self, name: object, endpoint: str) -> tuple[str, WorkspaceStore]:
+        """An existing workspace and its store; the control API never creates one."""
+        store = self.server.state.store(name) if isinstance(name, str) else None
+        if store is None or not isinstance(name, str):
+            known = ", ".join(sorted(self.server.state.workspaces))
+            raise ControlError(f"{endpoint}.workspace: no workspace {name!r} (served: {known})")
+        return name, store
 
     @classmethod
     def _object(cls, request: Request) -> dict[str, Any]:
@@ -143,15 +205,24 @@ class Control:
             raise ControlError(
                 f"clock: use one of {sorted(known)}; got {sorted(data) or 'nothing'}"
             )
+        if "advance" in data and (
+            not isinstance(data["advance"], int | float) or isinstance(data["advance"], bool)
+        ):
+            raise ControlError("clock.advance: a number of seconds")
         if "set" in data:
             try:
-                clock.set(parse_instant(str(data["set"])))
-            except ValueError:
+                instant = parse_instant(str(data["set"]))
+            except (ValueError, OverflowError):
                 raise ControlError(f"clock.set: not an ISO 8601 instant: {data['set']!r}") from None
+            try:
+                clock.set(instant)
+            except ValueError as exc:
+                raise ControlError(f"clock.set: {exc}") from None
         if "advance" in data:
-            if not isinstance(data["advance"], int | float) or isinstance(data["advance"], bool):
-                raise ControlError("clock.advance: a number of seconds")
-            clock.advance(float(data["advance"]))
+            try:
+                clock.advance(float(data["advance"]))
+            except (ValueError, OverflowError) as exc:
+                raise ControlError(f"clock.advance: {exc}") from None
         if data.get("freeze"):
             clock.freeze()
         if data.get("unfreeze"):
@@ -183,7 +254,7 @@ class Control:
         limit_raw = request.args.get("limit")
         entries = self.server.journal.render(secrets=self.server.known_secrets())
         if limit_raw is not None:
-            if not limit_raw.isdigit():
+            if not (limit_raw.isascii() and limit_raw.isdigit()):
                 raise ControlError("limit: a whole number")
             entries = entries[-int(limit_raw) :] if int(limit_raw) else []
         return {"entries": entries, "dropped": self.server.journal.dropped}
@@ -194,23 +265,23 @@ class Control:
 
     def clients(self, request: Request) -> object:
         data = self._object(request)
-        workspace = str(data.pop("workspace", "workflow"))
+        workspace, store = self._store(data.pop("workspace", DEFAULT_WORKSPACE), "clients")
         try:
             seed = seed_from_data({"clients": [data]}, "POST /_pm3/clients")
         except SeedError as exc:
             raise ControlError(str(exc)) from None
-        seed.apply(self.server.workspace(workspace))
+        seed.apply(store)
         client = seed.clients[0]
         return {"client_id": client.client_id, "workspace": workspace}
 
     def users(self, request: Request) -> object:
         data = self._object(request)
-        workspace = str(data.pop("workspace", "workflow"))
+        workspace, store = self._store(data.pop("workspace", DEFAULT_WORKSPACE), "users")
         try:
             seed = seed_from_data({"users": [data]}, "POST /_pm3/users")
         except SeedError as exc:
             raise ControlError(str(exc)) from None
-        seed.apply(self.server.workspace(workspace))
+        seed.apply(store)
         return {"username": seed.users[0].username, "workspace": workspace}
 
     def profile(self, request: Request) -> object:
@@ -223,7 +294,7 @@ class Control:
 
     def expire(self, request: Request) -> object:
         data = self._object(request)
-        workspace = str(data.get("workspace", "workflow"))
+        workspace, _ = self._store(data.get("workspace", DEFAULT_WORKSPACE), "expire")
         if "token" in data:
             if not self.server.expire_token(str(data["token"]), workspace=workspace):
                 raise ControlError("expire.token: no such access token", 404)

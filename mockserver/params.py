@@ -136,11 +136,22 @@ def _parse_body(request: Request) -> BodyParams:
             decoded = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise RestlerError(400, RestlerError.MALFORMED_JSON) from None
+        if b"\\u" in raw and _has_lone_surrogate(decoded):
+            # PHP 7's json_decode refuses an unpaired UTF-16 surrogate (JSON_ERROR_UTF16).
+            raise RestlerError(400, RestlerError.MALFORMED_JSON)
         if not isinstance(decoded, dict):
             return BodyParams({}, "json")
         coerced = {str(k): php_string(v) for k, v in decoded.items()}
         return BodyParams({k: v for k, v in coerced.items() if v is not None}, "json")
     raise RestlerError(403, RestlerError.unsupported_content_type(mtype))
+
+
+def _has_lone_surrogate(value: object) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 __all__ = [

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
 
+from .clock import checked_instant
 from .profiles import PROFILES
 from .scripting import Override
 from .scripting import override_from_data
@@ -40,6 +41,16 @@ def validate_scenario(data: Any, origin: str = "scenario") -> None:
         raise ScenarioError(
             f"{origin}: profile: unknown profile {profile!r}; known: {', '.join(PROFILES)}"
         )
+    clock = data.get("clock", {})
+    try:
+        if "set" in clock:
+            checked_instant(parse_instant(str(clock["set"])).timestamp())
+        if "advance" in clock:
+            checked_instant(
+                abs(float(clock["advance"]))
+            )  # a bound on the step; the sum is checked when applied
+    except (ValueError, OverflowError) as exc:
+        raise ScenarioError(f"{origin}: clock: {exc}") from None
     for key in ("overrides", "faults"):
         for i, item in enumerate(data.get(key, [])):
             try:
@@ -76,7 +87,7 @@ def apply_scenario(
     if "profile" in data:
         server.set_profile(str(data["profile"]))
     for ws in data.get("workspaces", []):
-        server.workspace(str(ws))
+        server.add_workspace(str(ws))
     if "seed" in data:
         server.set_seed(scenario_seed(data, server.state.seed, origin))
     lifetimes = data.get("lifetimes")

@@ -18,11 +18,10 @@ from typing import Any
 from typing import Self
 from urllib.parse import urlencode
 
-from werkzeug.serving import BaseWSGIServer
 from werkzeug.serving import ThreadedWSGIServer
 from werkzeug.serving import WSGIRequestHandler
-from werkzeug.serving import make_server
 
+from .app import CLOSE_CONNECTION
 from .app import MockApp
 from .clock import Clock
 from .formats import TokenFactory
@@ -45,12 +44,104 @@ from .state import DEFAULT_WORKSPACE
 from .state import MockState
 from .store import WorkspaceStore
 
+HANDSHAKE_TIMEOUT = 10.0
+"""Seconds a TLS client has to finish its handshake; it runs in the connection's own thread."""
+IDLE_TIMEOUT = 60.0
+"""Seconds a connection may sit silent before the server drops it."""
+
+_BAD_FRAMING = (
+    b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Connection: close\r\nContent-Length: %d\r\n\r\n%s"
+)
+
+
+class _InputGate:
+    """The handler's read side; reads nothing once the app asked to close the connection.
+
+    werkzeug drains an unread body (up to gigabytes) after the answer, so a client sees its 413;
+    for a body over the limit the mock closes instead, as PHP behind Apache does."""
+
+    def __init__(self, handler: _QuietHandler, raw: Any) -> None:
+        self._handler = handler
+        self._raw = raw
+
+    def _closed(self) -> bool:
+        environ = getattr(self._handler, "environ", None)
+        return bool(environ and environ.get(CLOSE_CONNECTION))
+
+    def read(self, size: int = -1) -> bytes:
+        return b"" if self._closed() else bytes(self._raw.read(size))
+
+    def readline(self, size: int = -1) -> bytes:
+        return b"" if self._closed() else bytes(self._raw.readline(size))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
 
 class _QuietHandler(WSGIRequestHandler):
-    """No per-request access log on stderr (the journal records exchanges)."""
+    """werkzeug's handler with the framing rules of RFC 9112 §6.3 and no access log on stderr."""
+
+    timeout = IDLE_TIMEOUT
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile = _InputGate(self, self.rfile)  # type: ignore[assignment]
+
+    def run_wsgi(self) -> None:
+        problem = framing_problem(
+            self.headers.get_all("Content-Length") or [],
+            self.headers.get_all("Transfer-Encoding") or [],
+        )
+        if problem is not None:
+            body = problem.encode()
+            self.wfile.write(_BAD_FRAMING % (len(body), body))
+            self.close_connection = True
+            return
+        super().run_wsgi()
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         return None
+
+
+def framing_problem(content_lengths: list[str], transfer_encodings: list[str]) -> str | None:
+    """Why a request's message framing is ambiguous (RFC 9112 §6.3), or ``None``.
+
+    Two ``Content-Length`` fields (even equal ones), a list value, a value that is not digits, or a
+    ``Content-Length`` together with ``Transfer-Encoding`` would let two parsers disagree on where
+    the body ends (request smuggling); the mock answers 400 and closes."""
+    if len(content_lengths) > 1:
+        return "Bad Request: more than one Content-Length field.\n"
+    if content_lengths and not content_lengths[0].strip().isdigit():
+        return "Bad Request: Content-Length is not a number.\n"
+    if content_lengths and transfer_encodings:
+        return "Bad Request: both Content-Length and Transfer-Encoding.\n"
+    return None
+
+
+class _TLSPerConnectionServer(ThreadedWSGIServer):
+    """A threaded server whose TLS handshake runs in each connection's thread, with a deadline.
+
+    werkzeug wraps the listening socket, so the handshake happens inside ``accept()`` on the one
+    serving thread: a single idle TCP connection would stall every client. Here the listening
+    socket stays plain, and each accepted connection is wrapped in its own thread."""
+
+    tls: ssl.SSLContext | None = None
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        if self.tls is not None:
+            request.settimeout(HANDSHAKE_TIMEOUT)
+            try:
+                request = self.tls.wrap_socket(request, server_side=True)
+            except (OSError, ValueError):  # a failed or abandoned handshake: drop the connection
+                return
+            request.settimeout(IDLE_TIMEOUT)
+            try:
+                super().finish_request(request, client_address)
+            finally:
+                request.close()  # the wrapper owns the descriptor now; socketserver closes the husk
+            return
+        super().finish_request(request, client_address)
 
 
 class OverrideBuilder:
@@ -164,7 +255,7 @@ class MockServer:
         self.host = host
         self.port = port
         self.ssl_context = ssl_context
-        self._server: BaseWSGIServer | None = None
+        self._server: _TLSPerConnectionServer | None = None
         self._thread: threading.Thread | None = None
         self._wake_r: int | None = None
         self._wake_w: int | None = None
@@ -184,7 +275,22 @@ class MockServer:
         return self.state.clock
 
     def workspace(self, name: str = DEFAULT_WORKSPACE) -> WorkspaceStore:
-        """The store of a workspace, creating the workspace if it does not exist."""
+        """The store of a served workspace.
+
+        :raises KeyError: if the mock does not serve ``name`` (see :meth:`add_workspace`).
+        """
+        store = self.state.store(name)
+        if store is None:
+            raise KeyError(
+                f"no workspace {name!r}; served: {', '.join(sorted(self.state.workspaces))}"
+            )
+        return store
+
+    def add_workspace(self, name: str) -> WorkspaceStore:
+        """Serve one more workspace (seeded), or return it if it is served already.
+
+        :raises WorkspaceNameError: for a name ProcessMaker's installer would refuse.
+        """
         return self.state.add_workspace(name)
 
     @property
@@ -389,18 +495,13 @@ class MockServer:
 
             own_socket = bind(self.host, self.port)
             fd = own_socket.fileno()
-        server = make_server(
-            self.host,
-            self.port,
-            self.app,
-            threaded=True,
-            request_handler=_QuietHandler,
-            ssl_context=self.ssl_context,
-            fd=fd,
+        server = _TLSPerConnectionServer(
+            self.host, self.port, self.app, handler=_QuietHandler, fd=fd
         )
         if own_socket is not None:
             own_socket.close()  # werkzeug holds its own duplicate of the descriptor
-        assert isinstance(server, ThreadedWSGIServer)
+        server.tls = self.ssl_context
+        server.ssl_context = self.ssl_context  # the scheme werkzeug reports; no listener wrap
         server.daemon_threads = True
         server.block_on_close = False
         self._server = server

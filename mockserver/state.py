@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -14,6 +15,35 @@ from .store import WorkspaceStore
 
 DEFAULT_WORKSPACE = "workflow"
 DEFAULT_MAX_BODY = 1024 * 1024
+
+WORKSPACE_NAME = re.compile(r"[A-Za-z0-9_]{1,30}")
+"""The one rule for workspace names, at every entry (URL, CLI, seed, scenario, control API).
+
+ProcessMaker's installer accepts a workspace name only if it matches ``^[a-zA-Z_0-9]+$``, at most
+30 characters (29 in later installers); the name becomes a folder (``shared/sites/{name}``) and
+part of a database name (``wf_{name}``). The mock takes the wider of the two lengths, so every
+name a real install can have is accepted, and nothing that could reach a path is."""
+
+
+class WorkspaceNameError(ValueError):
+    """A workspace name outside :data:`WORKSPACE_NAME`."""
+
+
+def check_workspace_name(name: object) -> str:
+    """``name`` if it is a valid workspace name; :class:`WorkspaceNameError` naming the rule if not."""
+    if not isinstance(name, str) or WORKSPACE_NAME.fullmatch(name) is None:
+        raise WorkspaceNameError(
+            f"invalid workspace name {name!r}: use 1-30 letters, digits or underscores, "
+            "as ProcessMaker's installer does"
+        )
+    return name
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) if needed; a directory the mock creates is 0700."""
+    if not path.is_dir():
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
 
 
 class MockState:
@@ -45,19 +75,31 @@ class MockState:
             self.add_workspace(name)
 
     def add_workspace(self, name: str) -> WorkspaceStore:
-        """Create (or open) a workspace and seed it if it is new or empty."""
+        """Create (or open) a workspace and seed it if it is new or empty.
+
+        :raises WorkspaceNameError: for a name outside :data:`WORKSPACE_NAME`.
+        """
+        check_workspace_name(name)
         with self._lock:
             if name in self.workspaces:
                 return self.workspaces[name]
             path = None
             if self.db_dir is not None:
-                self.db_dir.mkdir(parents=True, exist_ok=True)
-                path = self.db_dir / f"wf_{name}.sqlite"
+                path = self.database_path(name)
             store = WorkspaceStore(path, case_insensitive=self.profile.case_insensitive_lookups)
             if store.count("RBAC_USERS") == 0 and store.count("OAUTH_CLIENTS") == 0:
                 self.seed.apply(store)
             self.workspaces[name] = store
             return store
+
+    def database_path(self, name: str) -> Path:
+        """``DIR/wf_{name}.sqlite``, verified to lie inside ``DIR`` once resolved."""
+        assert self.db_dir is not None
+        root = private_dir(self.db_dir).resolve()
+        path = (root / f"wf_{check_workspace_name(name)}.sqlite").resolve()
+        if path.parent != root:
+            raise WorkspaceNameError(f"workspace database {path} would lie outside {root}")
+        return path
 
     def store(self, workspace: str) -> WorkspaceStore | None:
         """The store of a workspace; names are case-sensitive, as PM's site folders are."""

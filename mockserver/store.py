@@ -12,6 +12,7 @@ many concurrent claims exactly one gets the row, across threads and across proce
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -141,6 +142,11 @@ class WorkspaceStore:
         self._lock = threading.RLock()
         self._purged_at: str | None = None
         target = str(path) if path is not None else ":memory:"
+        if path is not None:
+            # The file holds client secrets, password hashes and tokens: owner-only (0600).
+            # SQLite gives the -wal and -shm files the same mode as the database.
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+            os.chmod(path, 0o600)
         self._db = sqlite3.connect(
             target, check_same_thread=False, isolation_level=None, timeout=30.0
         )

@@ -34,6 +34,28 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+PARENT_CHECK = 0.5
+"""Seconds between a worker's checks that its master is alive (where the kernel cannot tell it)."""
+
+
+def die_with_parent(master: int) -> None:
+    """Ask Linux to send SIGTERM when the master dies (``prctl(PR_SET_PDEATHSIG)``).
+
+    Elsewhere, the worker's own loop notices a new parent within :data:`PARENT_CHECK` seconds."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != master:  # the master died before the request took effect
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def serve_workers(
     make_server: Callable[[], MockServer],
     sock: socket.socket,
@@ -43,15 +65,19 @@ def serve_workers(
 ) -> int:
     """Fork ``workers`` children serving ``sock`` until ``stop`` is set; returns their worst status."""
     children: list[int] = []
+    master = os.getpid()
     for _ in range(workers):
         pid = os.fork()
         if pid == 0:  # child
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             done = threading.Event()
             signal.signal(signal.SIGTERM, lambda *_, done=done: done.set())
+            die_with_parent(master)
             server = make_server()
             server.start(fd=sock.fileno())
-            done.wait()
+            while not done.wait(PARENT_CHECK):
+                if os.getppid() != master:  # the master died without telling us (kill -9)
+                    break
             server.close()
             os._exit(0)
         children.append(pid)

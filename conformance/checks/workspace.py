@@ -116,7 +116,7 @@ def token_endpoint_reachable_in_api_mode(ctx: CheckContext) -> None:
 )
 def workspace_starting_with_api_is_routed_to_api_mode(ctx: CheckContext) -> None:
     """A workspace named apitest cannot reach its token URL: "Invalid API version."."""
-    ctx.mock.workspace("apitest")
+    ctx.mock.add_workspace("apitest")
     response = ctx.token(ctx.password_params(), workspace="apitest")
     ctx.expect_restler_error(response, 400, "Bad Request: Invalid API version.")
 

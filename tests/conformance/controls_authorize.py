@@ -152,7 +152,7 @@ CONTROLS: dict[str, Control] = {
     "PM3-WS-001": Control(
         expected="documented", server="pm-3.4.10", note="400 JSON instead of an empty 503"
     ),
-    "PM3-WS-002": Control(prepare=lambda pm: pm.workspace("WORKFLOW") and None),
+    "PM3-WS-002": Control(prepare=lambda pm: pm.add_workspace("WORKFLOW") and None),
     "PM3-WS-003": Control(prepare=lambda pm: pm.override("options", times=None).respond_with(204)),
     "PM3-WS-004": Control(
         prepare=lambda pm: pm.override("api", times=None).respond_with(200, body="[]")

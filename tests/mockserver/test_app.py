@@ -67,7 +67,7 @@ def test_workspace_names_are_case_sensitive(client: Client) -> None:
 def test_workspace_starting_with_api_is_routed_to_api_mode(
     mock: MockServer, client: Client
 ) -> None:
-    mock.workspace("apitest")
+    mock.add_workspace("apitest")
     response = client.post("/apitest/oauth2/token", data=password_params())
     assert response.status_code == 400
     assert response.json == {"error": {"code": 400, "message": "Bad Request: Invalid API version."}}

@@ -34,7 +34,7 @@ def remote() -> Iterator[str]:
 
 @pytest.fixture
 def ctl(remote: str) -> Iterator[str]:
-    assert requests.post(f"{remote}/_pm3/reset", timeout=10).json() == {"status": "reset"}
+    assert requests.post(f"{remote}/_pm3/reset", json={}, timeout=10).json() == {"status": "reset"}
     yield remote
 
 
@@ -65,7 +65,7 @@ def test_overrides_faults_journal_and_reset(ctl: str) -> None:
     journal = requests.get(f"{ctl}/_pm3/journal", timeout=10).json()["entries"]
     assert [e["response"]["status"] for e in journal] == [200, 500]
     assert "p4ssw0rd" not in str(journal)
-    requests.post(f"{ctl}/_pm3/reset", timeout=10)
+    requests.post(f"{ctl}/_pm3/reset", json={}, timeout=10)
     assert requests.get(f"{ctl}/_pm3/journal", timeout=10).json()["entries"] == []
     assert "access_token" in _token(ctl).json()
 
@@ -129,7 +129,9 @@ def test_mistakes_get_a_400_naming_the_field(
 
 
 def test_bad_json_and_unknown_endpoints(ctl: str) -> None:
-    response = requests.post(f"{ctl}/_pm3/clock", data="{nope", timeout=10)
+    response = requests.post(
+        f"{ctl}/_pm3/clock", data="{nope", headers={"Content-Type": "application/json"}, timeout=10
+    )
     assert response.status_code == 400 and "not valid JSON" in response.json()["error"]
     assert requests.get(f"{ctl}/_pm3/nothing", timeout=10).status_code == 404
     assert requests.get(f"{ctl}/_pm3/reset", timeout=10).status_code == 405
