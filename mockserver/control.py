@@ -272,6 +272,7 @@ class Control:
             raise ControlError(str(exc)) from None
         seed.apply(store)
         client = seed.clients[0]
+        self.server.state.given_secrets.add(client.client_secret)
         return {"client_id": client.client_id, "workspace": workspace}
 
     def users(self, request: Request) -> object:
@@ -282,6 +283,7 @@ class Control:
         except SeedError as exc:
             raise ControlError(str(exc)) from None
         seed.apply(store)
+        self.server.state.given_secrets.add(seed.users[0].password)
         return {"username": seed.users[0].username, "workspace": workspace}
 
     def profile(self, request: Request) -> object:

@@ -88,11 +88,19 @@ class _QuietHandler(WSGIRequestHandler):
         super().setup()
         self.rfile = _InputGate(self, self.rfile)  # type: ignore[assignment]
 
-    def run_wsgi(self) -> None:
-        problem = framing_problem(
+    def _framing_problem(self) -> str | None:
+        return framing_problem(
             self.headers.get_all("Content-Length") or [],
             self.headers.get_all("Transfer-Encoding") or [],
         )
+
+    def handle_expect_100(self) -> bool:
+        if self._framing_problem() is not None:
+            return True  # no "100 Continue" for a request that gets a 400 next
+        return bool(super().handle_expect_100())
+
+    def run_wsgi(self) -> None:
+        problem = self._framing_problem()
         if problem is not None:
             body = problem.encode()
             self.wfile.write(_BAD_FRAMING % (len(body), body))
@@ -449,9 +457,17 @@ class MockServer:
         return store.expire_tokens(self.clock.stamp(-1), user_id=user_id, client_id=client)
 
     def known_secrets(self) -> tuple[str, ...]:
-        """Seeded client secrets and passwords, for redacting free text."""
+        """Every secret the mock knows in clear, for redacting free text by value.
+
+        Seeded client secrets and passwords, every client secret in a workspace database (those
+        created at run time by the applications page, ``clientSetupAjax`` or the control API
+        included), and passwords given at run time (control API, scenarios)."""
         seed = self.state.seed
-        return tuple(c.client_secret for c in seed.clients) + tuple(u.password for u in seed.users)
+        found = [c.client_secret for c in seed.clients] + [u.password for u in seed.users]
+        for store in list(self.state.workspaces.values()):
+            found += [str(row[0]) for row in store.query("SELECT CLIENT_SECRET FROM OAUTH_CLIENTS")]
+        found += sorted(self.state.given_secrets)
+        return tuple(dict.fromkeys(s for s in found if s))
 
     # --- URLs --------------------------------------------------------------------------------
     @property

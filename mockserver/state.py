@@ -70,6 +70,8 @@ class MockState:
         self.max_body = max_body
         self.db_dir = db_dir
         self._lock = threading.Lock()
+        self.given_secrets: set[str] = set()
+        """Passwords and client secrets given at run time (stored hashed, or not at all)."""
         self.workspaces: dict[str, WorkspaceStore] = {}
         for name in workspaces:
             self.add_workspace(name)

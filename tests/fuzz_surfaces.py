@@ -136,8 +136,24 @@ def fuzz_registration(n: int) -> int:
     return count[0]
 
 
+EXTREME = st.sampled_from(
+    [
+        1e308,
+        -1e308,
+        float("nan"),
+        float("inf"),
+        2**63,
+        -(2**63),
+        "9999-12-31T23:59:59Z",
+        "0001-01-01T00:00:00Z",
+        "\ud800",
+        "²",
+        "x/../../../victim",
+        "re:^(a+)+$",
+    ]
+)
 JSONISH = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+    st.none() | st.booleans() | st.integers() | st.floats() | TEXT | EXTREME,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
     max_leaves=8,
 )
@@ -159,7 +175,16 @@ CONTROL_KEYS = [
     "token",
     "user",
     "profile",
+    "workspace",
+    "limit",
 ]
+
+
+WEDGE_HORIZON = 4_102_444_800.0  # 2100-01-01
+LOCAL_CLIENT = {
+    "client_id": "x-pm-local-client",
+    "client_secret": "179ad45c6ce2cb97cf1029e212046e81",
+}
 
 
 def fuzz_control_api(n: int) -> int:
@@ -192,13 +217,27 @@ def fuzz_control_api(n: int) -> int:
     def prop(path: str, method: str, body: Any, raw: bool) -> None:
         count[0] += 1
         data = json.dumps(body) if not raw else str(body)
+        query = {"limit": str(body)} if path == "journal" else {}
         response = client.open(
-            f"/_pm3/{path}", method=method, data=data, environ_base={"REMOTE_ADDR": "127.0.0.1"}
+            f"/_pm3/{path}",
+            method=method,
+            data=data,
+            query_string=query,
+            content_type="text/plain" if raw else "application/json",
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
         )
         pm.scripting.clear()  # overrides the fuzzer added must not break the next inputs
-        pm.clock.reset()
         _check(response, pm)
         assert response.is_json
+        # Whatever was accepted, the mock still works: no value may wedge its state.
+        if pm.clock.now() > WEDGE_HORIZON or pm.clock.now() < 0:
+            pm.clock.reset()  # a legal but far clock makes the seeded users expired; not a wedge
+        alive = client.post(
+            "/workflow/oauth2/token",
+            data={"grant_type": "client_credentials", **LOCAL_CLIENT},
+        )
+        _check(alive, pm)
+        assert alive.status_code in (200, 400, 401), alive.status_code
 
     prop()
     pm.close()
@@ -228,10 +267,68 @@ def fuzz_scenario_parser(n: int, tmp: Path | None = None) -> int:
     return count[0]
 
 
+FRAMING_HEADERS = st.lists(
+    st.sampled_from(
+        [
+            b"Content-Length: 19",
+            b"Content-Length: 4",
+            b"Content-Length: 19, 19",
+            b"Content-Length: -1",
+            b"Content-Length: 99999999999999999999",
+            b"Content-Length:  19 ",
+            b"Content-Length: +19",
+            b"Transfer-Encoding: chunked",
+            b"Transfer-Encoding: gzip, chunked",
+            b"Transfer-Encoding: identity",
+            b"Content-Type: application/x-www-form-urlencoded",
+            b"Content-Type: application/json",
+            b"Expect: 100-continue",
+        ]
+    ),
+    max_size=4,
+)
+
+
+def fuzz_framing(n: int) -> int:
+    """Raw HTTP/1.1 over loopback with every mix of framing headers: an answer or a close."""
+    import socket
+
+    count = [0]
+    with MockServer() as pm:
+
+        @_settings(n)
+        @given(
+            FRAMING_HEADERS,
+            st.sampled_from([b"grant_type=password", b"13\r\ngrant_type=password\r\n0\r\n\r\n"]),
+        )
+        def prop(headers: list[bytes], body: bytes) -> None:
+            count[0] += 1
+            request = b"\r\n".join(
+                [b"POST /workflow/oauth2/token HTTP/1.1", b"Host: 127.0.0.1", *headers]
+            )
+            with socket.create_connection(("127.0.0.1", pm.port), timeout=10) as sock:
+                sock.sendall(request + b"\r\n\r\n" + body)
+                sock.shutdown(socket.SHUT_WR)
+                answer = b""
+                with contextlib.suppress(ConnectionResetError):
+                    while chunk := sock.recv(65536):
+                        answer += chunk
+            pm.check()
+            if answer:
+                status = int(answer.split(b" ", 2)[1])
+                assert status < 500, answer[:200]
+                if sum(h.lower().startswith(b"content-length") for h in headers) > 1:
+                    assert status == 400, answer[:200]
+
+        prop()
+    return count[0]
+
+
 SURFACES: dict[str, Callable[[int], int]] = {
     "authorize": fuzz_authorize,
     "login": fuzz_login,
     "registration": fuzz_registration,
     "control API": fuzz_control_api,
     "scenario parser": fuzz_scenario_parser,
+    "framing": fuzz_framing,
 }
