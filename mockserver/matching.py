@@ -1,7 +1,37 @@
-"""What a request is (endpoint, workspace, parameters) and how overrides and the journal match it.
+r"""What a request is (endpoint, workspace, parameters) and how overrides and the journal match it.
 
 A matcher value is exact text, ``"*"`` (present, any value), or a regular expression written
 ``"re:<pattern>"`` (or a compiled ``re.Pattern`` from Python). Every field left out matches anything.
+
+Regular expressions are RE2, not Python's ``re``
+------------------------------------------------
+Patterns come from whoever scripts the mock: scenario files, the control API, Python strings. With
+a backtracking engine such as ``re`` one of them can take exponential time on a crafted value
+(``^(a+)+$`` against ``"a" * 30 + "b"``); the match then never ends, the thread holding the GIL in
+C code cannot be interrupted, and the whole server (signals included) is frozen. So every
+pattern is compiled with RE2 (``google-re2``), whose matching time is linear in the input for any
+pattern: there is no catastrophic case to detect.
+
+A timeout was not chosen: ``re`` cannot be interrupted from Python (the match runs in C, holding
+the GIL, so neither another thread nor a signal handler gets to run), a watchdog process per match
+would cost more than the match, and a timeout would still let every request pay the full timeout
+on a hostile pattern. RE2 removes the problem instead of bounding it.
+
+Consequences:
+
+- RE2 syntax is required: no backreferences (``\1``), no lookaround (``(?=``, ``(?!``, ``(?<=``,
+  ``(?<!``), ``\z`` rather than Python's ``\Z``; ``\d``, ``\w``, ``\b`` are ASCII. A pattern RE2
+  cannot compile is refused when the matcher is built, with a one-line :class:`ValueError` naming
+  the field and the pattern (scenario files and the control API turn it into their usual error,
+  a 400 for the control API).
+- A compiled ``re.Pattern`` from Python is accepted by recompiling its ``.pattern`` with RE2
+  (flags ``IGNORECASE``, ``MULTILINE`` and ``DOTALL`` carried over as ``(?i)``, ``(?m)``,
+  ``(?s)``; ``VERBOSE`` and bytes patterns are refused). A pattern already compiled by
+  ``re2.compile`` is used as it is.
+- Inputs are not truncated before matching: RE2 is linear, and what it matches is already bounded
+  by the server (a body by ``max_body``, 1 MiB by default; a header line or the request line by
+  the HTTP server's 64 KiB line limit). A pattern's compiled size is bounded by RE2's ``max_mem``
+  (8 MiB); a larger one is refused as invalid.
 """
 
 from __future__ import annotations
@@ -10,7 +40,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+from typing import Any
 
+import re2
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request
 
@@ -31,7 +63,75 @@ ENDPOINTS = (
     "other",
 )
 
-MatchValue = str | re.Pattern[str]
+RE2_SYNTAX = "https://github.com/google/re2/wiki/Syntax"
+
+
+def _re2_options() -> Any:
+    options = re2.Options()
+    options.log_errors = False  # errors are raised as ValueError, not printed to stderr
+    return options
+
+
+_RE2_OPTIONS = _re2_options()
+_FLAG_PREFIXES = ((re.IGNORECASE, "(?i)"), (re.MULTILINE, "(?m)"), (re.DOTALL, "(?s)"))
+_IGNORED_FLAGS = re.UNICODE | re.ASCII | re.DEBUG  # RE2 classes are ASCII, its text Unicode
+
+
+@dataclass(frozen=True, slots=True)
+class Regex:
+    """A matcher's regular expression, compiled with RE2 (linear-time matching, see above).
+
+    RE2 objects may be used from several threads at once, so matching needs no lock.
+
+    :param pattern: the pattern RE2 compiled (shown by ``describe()``): as written, with
+        ``(?i)``-style prefixes for the flags of a Python pattern.
+    """
+
+    pattern: str
+    compiled: Any = field(compare=False, repr=False)
+
+    @classmethod
+    def compile(cls, pattern: str, *, written: str | None = None) -> Regex:
+        """Compile ``pattern`` with RE2.
+
+        :param written: the pattern as the user wrote it, for the error message.
+        :raises ValueError: RE2 cannot compile it.
+        """
+        try:
+            compiled = re2.compile(pattern, _RE2_OPTIONS)
+        except re2.error as exc:
+            reason = exc.args[0] if exc.args else "invalid pattern"
+            if isinstance(reason, bytes):
+                reason = reason.decode("utf-8", errors="replace")
+            shown = pattern if written is None else written
+            raise ValueError(
+                f"regex {shown!r}: {reason}; matcher patterns use RE2 syntax (no backreferences "
+                f"or lookaround, \\z not \\Z), see {RE2_SYNTAX}"
+            ) from None
+        return cls(pattern, compiled)
+
+    def search(self, text: str) -> bool:
+        """Whether the pattern occurs in ``text`` (time linear in ``len(text)``)."""
+        return self.compiled.search(text) is not None
+
+
+def _from_python_pattern(value: re.Pattern[Any]) -> Regex:
+    if not isinstance(value.pattern, str):
+        raise ValueError(f"regex {value.pattern!r}: a bytes pattern; use a str pattern")
+    flags = value.flags & ~_IGNORED_FLAGS
+    if flags & re.VERBOSE:
+        raise ValueError(
+            f"regex {value.pattern!r}: re.VERBOSE (verbose mode) has no RE2 equivalent; "
+            "write the pattern without it"
+        )
+    prefix = "".join(text for flag, text in _FLAG_PREFIXES if flags & flag)
+    flags &= ~(re.IGNORECASE | re.MULTILINE | re.DOTALL)
+    if flags:
+        raise ValueError(f"regex {value.pattern!r}: flags {re.RegexFlag(flags)!r} not supported")
+    return Regex.compile(prefix + value.pattern, written=value.pattern)
+
+
+MatchValue = str | Regex
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,25 +224,42 @@ def query_dict(request: Request) -> dict[str, str]:
 
 
 def compile_value(value: object) -> MatchValue:
-    """A matcher value from Python or a scenario file (``"re:..."`` becomes a regex)."""
-    if isinstance(value, re.Pattern):
+    """A matcher value from Python or a scenario file (``"re:..."`` becomes an RE2 regex).
+
+    :raises ValueError: a pattern RE2 cannot compile (message names the pattern).
+    """
+    if isinstance(value, Regex):
         return value
+    if isinstance(value, re.Pattern):
+        return _from_python_pattern(value)
+    if isinstance(value, re2._Regexp):
+        pattern = value.pattern
+        if not isinstance(pattern, str):
+            raise ValueError(f"regex {pattern!r}: a bytes pattern; use a str pattern")
+        return Regex(pattern, value)
     text = str(value)
     if text.startswith("re:"):
-        return re.compile(text[3:])
+        return Regex.compile(text[3:])
     return text
 
 
 def _value_matches(expected: MatchValue, actual: str | None) -> bool:
     if actual is None:
         return False
-    if isinstance(expected, re.Pattern):
-        return expected.search(actual) is not None
+    if isinstance(expected, Regex):
+        return expected.search(actual)
     return expected == "*" or expected == actual
 
 
 def _show(value: MatchValue) -> str:
-    return f"re:{value.pattern}" if isinstance(value, re.Pattern) else value
+    return f"re:{value.pattern}" if isinstance(value, Regex) else value
+
+
+def _compiled(where: str, value: object) -> MatchValue:
+    try:
+        return compile_value(value)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +268,11 @@ class RequestMatcher:
 
     :param endpoint: ``token``, ``authorize``, ``api``, ``login``, ``applications``, ``expire``,
         ``delete``, ``options`` or ``*``.
-    :param params: body (else query) parameters, each exact, ``"*"`` or a regex.
+    :param params: body (else query) parameters, each exact, ``"*"`` or a regex (RE2).
     :param headers: request headers (names case-insensitive), same value rules.
+
+    Matching is pure (it reads the request and nothing else), so it may run on any thread
+    without a lock; :class:`~mockserver.scripting.Scripting` relies on that.
     """
 
     endpoint: str = "*"
@@ -181,10 +301,10 @@ class RequestMatcher:
             endpoint=endpoint,
             method=method.upper(),
             workspace=workspace,
-            grant_type=None if grant_type is None else compile_value(grant_type),
-            resource=None if resource is None else compile_value(resource),
-            params={k: compile_value(v) for k, v in (params or {}).items()},
-            headers={k.lower(): compile_value(v) for k, v in (headers or {}).items()},
+            grant_type=None if grant_type is None else _compiled("grant_type", grant_type),
+            resource=None if resource is None else _compiled("resource", resource),
+            params={k: _compiled(f"params.{k}", v) for k, v in (params or {}).items()},
+            headers={k.lower(): _compiled(f"headers.{k}", v) for k, v in (headers or {}).items()},
         )
 
     def _checks(self, info: RequestInfo) -> list[tuple[str, bool]]:

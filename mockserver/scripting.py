@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
@@ -114,8 +115,30 @@ class Override:
         return f"override #{self.id} ({what}) on {self.matcher.describe()}"
 
 
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    """What :meth:`Scripting.select` decided: the override to use (if any) and an ordered miss."""
+
+    chosen: Override | None
+    from_ordered: bool = False
+    miss: str | None = None
+
+
+class _Unknown(Exception):
+    """Deciding needs the match result of an override not evaluated yet."""
+
+
 class Scripting:
-    """The set of active overrides, thread-safe."""
+    """The set of active overrides, thread-safe.
+
+    Matching runs without the lock. A request's matchers are evaluated on a snapshot of the
+    overrides, outside the lock (a matcher only reads the request, and RE2 keeps each evaluation
+    linear, but a slow one must still not hold up other requests or the control API); the lock
+    is then re-taken only to decide and claim, from the results, against the overrides as they
+    are *now*: one used up, removed or added meanwhile is taken into account (an added one is
+    evaluated first, outside the lock again). So the decision is the one ``select`` would take
+    if it ran atomically at the moment of the claim.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -138,28 +161,45 @@ class Scripting:
         """The override that answers this request (consuming one use), or ``None``."""
         if info.endpoint == "control":
             return None
+        # By identity (Override is unhashable); each entry holds its override, so no id is reused.
+        results: dict[int, tuple[Override, bool]] = {}
+
+        def evaluate(override: Override) -> bool:
+            if id(override) not in results:
+                results[id(override)] = (override, override.matcher.matches(info))
+            return results[id(override)][1]
+
+        def known(override: Override) -> bool:
+            if id(override) not in results:
+                raise _Unknown
+            return results[id(override)][1]
+
         with self._lock:
-            if self._ordered:
-                head = self._ordered[0]
-                if head.matcher.matches(info):
-                    head.hits += 1
-                    if head.exhausted:
-                        self._ordered.pop(0)
-                    return head
-                for later in self._ordered[1:]:
-                    if later.matcher.matches(info):
-                        self.failures.append(
-                            f"ordered miss: {info.method} {info.path} matched {later.describe()} "
-                            f"while {head.describe()} was still waiting"
-                        )
-                        break
-            for override in self._others:
-                if override.matcher.matches(info):
-                    override.hits += 1
-                    if override.exhausted:
-                        self._others.remove(override)
-                    return override
-        return None
+            ordered, others = list(self._ordered), list(self._others)
+        while True:
+            _decide(info, ordered, others, evaluate)  # the matching: no lock held
+            with self._lock:
+                try:
+                    choice = _decide(info, self._ordered, self._others, known)
+                except _Unknown:  # added meanwhile, or skipped on the snapshot: evaluate unlocked
+                    ordered, others = list(self._ordered), list(self._others)
+                    continue
+                return self._claim(choice)
+
+    def _claim(self, choice: _Choice) -> Override | None:
+        """Record the decision; called with the lock held, on the current lists."""
+        if choice.miss is not None:
+            self.failures.append(choice.miss)
+        chosen = choice.chosen
+        if chosen is None:
+            return None
+        chosen.hits += 1
+        if chosen.exhausted:
+            if choice.from_ordered:
+                self._ordered.pop(0)  # _decide only chooses the head of the ordered ones
+            else:  # by identity, not dataclass equality
+                del self._others[next(i for i, o in enumerate(self._others) if o is chosen)]
+        return chosen
 
     def pending(self) -> list[Override]:
         """Overrides not yet used up (``times=None`` ones included)."""
@@ -171,6 +211,37 @@ class Scripting:
             self._ordered.clear()
             self._others.clear()
             self.failures.clear()
+
+
+def _decide(
+    info: RequestInfo,
+    ordered: list[Override],
+    others: list[Override],
+    matches: Callable[[Override], bool],
+) -> _Choice:
+    """The rules of :meth:`Scripting.select`, given a way to know whether an override matches.
+
+    The head of the ordered overrides answers if it matches; if it does not and a later ordered
+    one does, that is an ordered miss (recorded, the request goes on); then the first matching
+    unordered override answers. Overrides in the lists are never exhausted (used-up ones are
+    removed when claimed).
+    """
+    miss = None
+    if ordered:
+        head = ordered[0]
+        if matches(head):
+            return _Choice(head, from_ordered=True)
+        for later in ordered[1:]:
+            if matches(later):
+                miss = (
+                    f"ordered miss: {info.method} {info.path} matched {later.describe()} "
+                    f"while {head.describe()} was still waiting"
+                )
+                break
+    for override in others:
+        if matches(override):
+            return _Choice(override, miss=miss)
+    return _Choice(None, miss=miss)
 
 
 def action_from_data(data: Mapping[str, Any]) -> Action:

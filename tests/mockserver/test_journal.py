@@ -8,6 +8,8 @@ import pytest
 import requests
 
 from mockserver import MockServer
+from mockserver.journal import BODY_CAP
+from mockserver.journal import VALUE_CAP
 from mockserver.seed import DOC_CLIENT_SECRET
 from mockserver.seed import DOC_PASSWORD
 from tests.mockserver.helpers import basic
@@ -48,6 +50,27 @@ def test_the_ring_is_bounded() -> None:
         assert len(pm.journal) == 3
         assert pm.journal.dropped == 2
         assert [e.seq for e in pm.journal] == [3, 4, 5]
+        assert 0 < pm.journal.retained_bytes <= pm.journal.max_bytes
+        pm.reset()
+        assert pm.journal.retained_bytes == 0
+
+
+def test_large_bodies_and_values_are_cut_with_their_sizes_kept(live: MockServer) -> None:
+    live.override("token").respond_with(200, body="x" * 100_000)
+    sent = requests.post(live.token_url(), data=password_params(username="u" * 200_000), timeout=10)
+    assert len(sent.content) == 100_000  # the client gets everything; the journal keeps a part
+    entry = live.journal.last()
+    assert entry is not None
+    assert entry.request_body_size == len(sent.request.body or b"") > BODY_CAP
+    assert len(entry.request.body) == BODY_CAP and entry.request_body_truncated
+    assert entry.response_body_size == 100_000 and len(entry.response_body) == BODY_CAP
+    assert entry.response_body_truncated and entry.json() is None
+    username = entry.request.params["username"]
+    assert username == "u" * VALUE_CAP + "…[truncated: 200000 chars total]"
+    rendered = entry.to_dict()
+    assert rendered["response"]["body"] == "x" * BODY_CAP + "…[truncated: 100000 bytes total]"
+    assert rendered["request"]["params"]["username"] == username
+    live.assert_request_made("token", params={"username": "re:^u+…"})  # questions see the cut value
 
 
 def test_assert_request_made_counts(live: MockServer) -> None:

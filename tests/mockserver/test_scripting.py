@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import requests
 
@@ -82,6 +84,19 @@ def test_match_on_parameters_exact_star_and_regex(live: MockServer) -> None:
         == 403
     )
     assert _token(live).status_code == 200
+
+
+def test_regexes_are_re2_and_python_patterns_are_recompiled(live: MockServer) -> None:
+    override = live.override("token", params={"username": re.compile("^JOHN", re.I)}).respond_with(
+        401
+    )
+    assert "username=re:(?i)^JOHN" in override.describe()
+    assert _token(live).status_code == 401
+    with pytest.raises(ValueError, match=r"params\.username: regex '\(\?=x\)'.*RE2 syntax"):
+        live.override("token", params={"username": "re:(?=x)"})
+    with pytest.raises(ValueError, match=r"headers\.x-probe: regex '\(a\)\\\\1'"):
+        live.override("token", headers={"x-probe": re.compile(r"(a)\1")})
+    assert live.scripting.pending() == []
 
 
 def test_unscripted_requests_stay_correct(live: MockServer) -> None:
