@@ -1,7 +1,9 @@
 """``pm3-conformance``: list the checks, run them, fingerprint a server, render and diff reports.
 
 Exit status: 0 all passed, 1 conformance failures (or a regression in ``report diff``), 2 usage
-or harness error. A user mistake is one line on stderr, never a traceback.
+or harness error (credentials that do not log in included: ``run`` tries them once and stops).
+A user mistake is one line on stderr, never a traceback. Everything printed is redacted with the
+secrets the command knows (credentials, and every token it obtained).
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ from mockserver import get_profile
 from . import reporting
 from .failures import HarnessError
 from .fingerprint import probe
+from .http import LearningTransport
+from .redaction import SecretSet
 from .registry import CHECKS
 from .runner import CheckResult
 from .runner import RunResult
+from .runner import check_login
 from .runner import run
 from .target import CredentialsWarning
 from .target import Target
@@ -139,9 +144,20 @@ def _target(args: argparse.Namespace, profile_name: str) -> Target:
 class Progress:
     """A progress bar on a terminal, one plain line per check elsewhere (CI)."""
 
-    def __init__(self, total: int, label: str, stream: TextIO, *, quiet: bool = False) -> None:
+    def __init__(
+        self,
+        total: int,
+        label: str,
+        stream: TextIO,
+        *,
+        quiet: bool = False,
+        secrets: SecretSet | None = None,
+    ) -> None:
         self.total, self.done, self.label, self.stream, self.quiet = total, 0, label, stream, quiet
         self.tty = stream.isatty() and not os.environ.get("CI")
+        self.secrets = secrets if secrets is not None else SecretSet()
+        """Hides secrets in what a result carries (messages, skip reasons); ids, titles and
+        labels are the suite's own text."""
 
     def __call__(self, result: CheckResult) -> None:
         self.done += 1
@@ -158,9 +174,9 @@ class Progress:
         else:
             line = f"{MARKS[result.outcome]:<5} {self.label:<11} {result.id:<26} {result.title}"
             if result.outcome in ("failed", "error") and result.failures:
-                line += f"\n      {result.failures[0].message}"
+                line += f"\n      {self.secrets.redact(result.failures[0].message)}"
             elif result.outcome == "skipped":
-                line += f" ({result.skip_reason})"
+                line += f" ({self.secrets.redact(result.skip_reason)})"
             self.stream.write(line + "\n")
             self.stream.flush()
 
@@ -193,7 +209,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
+    secrets = secrets if secrets is not None else SecretSet()
+
+    def say(text: str) -> None:
+        print(secrets.redact(text))
+
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
     expected_names = list(PROFILES) if args.profile == "all" else [args.profile]
@@ -210,7 +231,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.target.startswith(("http://", "https://")):
         _preflight(_target(args, expected_names[0]))
     credentials = load_credentials(args.credentials)
+    secrets.update(credentials.secrets(), always=True)
     deviations = reporting.load_deviations(args.deviations) if args.deviations else None
+    # One login with the credentials given; wrong ones stop here (exit 2), before any check
+    # sends them again and again (an account lockout on a live server).
+    if mock_names[0] is not None:
+        args.mock_profile = mock_names[0]
+    check_login(_target(args, expected_names[0]), credentials, secrets)
     runs: list[RunResult] = []
     labels: list[str] = []
     for name in expected_names:
@@ -219,7 +246,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 args.mock_profile = mock_name
             label = f"{name} vs mock {mock_name}" if mock_name is not None else name
             target = _target(args, name)
-            progress = Progress(len(specs), label, sys.stderr, quiet=args.quiet)
+            progress = Progress(len(specs), label, sys.stderr, quiet=args.quiet, secrets=secrets)
             result = run(
                 specs,
                 target,
@@ -229,18 +256,19 @@ def cmd_run(args: argparse.Namespace) -> int:
                 on_result=progress,
             )
             progress.finish()
+            secrets.merge(result.secrets)
             runs.append(result)
             labels.append(label)
             counts = result.counts()
-            print(
+            say(
                 f"{label}: {counts['passed']} passed, {counts['failed']} failed, "
                 f"{counts['error']} errors, {counts['skipped']} skipped in {result.duration_s:.2f}s"
             )
     if args.target.startswith(("http://", "https://")):
-        print(f"transport: {https_redirect_status(args.target, args.workspace)}")
+        say(f"transport: {https_redirect_status(args.target, args.workspace)}")
     report = reporting.build_report(runs, deviations, names=labels)
     written = reporting.write_all(report, args.report_dir)
-    print("reports: " + ", ".join(str(p) for p in written))
+    print("reports: " + ", ".join(str(p) for p in written))  # the user's own paths, as given
     return reporting.exit_code(report)
 
 
@@ -255,40 +283,45 @@ def _preflight(target: Target) -> None:
             raise HarnessError(f"cannot reach {target.base_url}: {exc}") from None
 
 
-def cmd_fingerprint(args: argparse.Namespace) -> int:
+def cmd_fingerprint(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
+    secrets = secrets if secrets is not None else SecretSet()
     target = _target(args, "documented")
     credentials = load_credentials(args.credentials)
+    secrets.update(credentials.secrets(), always=True)
     with target.session() as session:
-        result = probe(session.transport, session.workspace, credentials)
-    print(result.render())
+        result = probe(
+            LearningTransport(session.transport, secrets), session.workspace, credentials
+        )
+    print(secrets.redact(result.render()))
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    secrets = SecretSet()  # what this command knows; every line it prints is redacted with it
+
+    def show_warning(
+        message: Warning | str, category: type[Warning], *args: object, **kwargs: object
+    ) -> None:
+        print(secrets.redact(f"pm3-conformance: warning: {message}"), file=sys.stderr)
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("always", CredentialsWarning)
-            warnings.showwarning = _show_warning
+            warnings.showwarning = show_warning
             if args.command == "list":
                 return cmd_list(args)
             if args.command == "run":
-                return cmd_run(args)
+                return cmd_run(args, secrets)
             if args.command == "fingerprint":
-                return cmd_fingerprint(args)
+                return cmd_fingerprint(args, secrets)
             if args.command == "report":
                 return reporting.cmd_report(args)
             return reporting.cmd_clients(args)
     except (UsageError, HarnessError, KeyError, reporting.ReportError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        print(f"pm3-conformance: error: {message}", file=sys.stderr)
+        print(secrets.redact(f"pm3-conformance: error: {message}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("pm3-conformance: interrupted", file=sys.stderr)
         return EXIT_USAGE
-
-
-def _show_warning(
-    message: Warning | str, category: type[Warning], *args: object, **kwargs: object
-) -> None:
-    print(f"pm3-conformance: warning: {message}", file=sys.stderr)

@@ -1,7 +1,9 @@
 """What a check receives: request helpers that speak ProcessMaker, and ``expect_*`` helpers.
 
 Expectations come from the *expected* profile (``ctx.profile``), never from the profile's name.
-Every exchange is kept; a failure carries the last few as evidence, redacted by the runner.
+Every exchange is kept; a failure carries the last few as evidence, redacted by the runner. Every
+exchange also feeds the check's :class:`~conformance.redaction.SecretSet` (credentials sent,
+tokens, codes and client secrets received), so what the target hands out is hidden by value.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from .http import Exchange
 from .http import HttpRequest
 from .http import HttpResponse
 from .http import is_connection_error
+from .redaction import SecretSet
 from .registry import CheckSpec
 from .target import Credentials
 from .target import Session
@@ -82,6 +85,7 @@ class CheckContext:
         profile: Profile,
         credentials: Credentials,
         target: Target,
+        secrets: SecretSet | None = None,
     ) -> None:
         self.spec = spec
         self.session = session
@@ -92,6 +96,9 @@ class CheckContext:
         self.exchanges: list[Exchange] = []
         self.cookies = CookieJar()
         self.issued_access_tokens: list[str] = []
+        self.secrets = (
+            secrets if secrets is not None else SecretSet(credentials=credentials.secrets())
+        )
 
     # --- plumbing ------------------------------------------------------------------------------
     @property
@@ -106,6 +113,7 @@ class CheckContext:
         self.mock.clock.advance(seconds)
 
     def send(self, request: HttpRequest) -> HttpResponse:
+        self.secrets.learn_request(request.path, request.headers, request.body)
         try:
             response = self.session.transport.send(request)
         except Exception as exc:
@@ -115,6 +123,7 @@ class CheckContext:
                 )
                 raise HarnessError(f"{request.method} {request.path}: {exc}") from None
             raise
+        self.secrets.learn_response(response.headers, response.body)
         self.exchanges.append(Exchange(request, response, self.session.transport.base_url))
         return response
 
@@ -234,7 +243,7 @@ class CheckContext:
         if not isinstance(body, dict) or "access_token" not in body:
             raise HarnessError(
                 f"could not obtain a token with the password grant (HTTP {response.status}: "
-                f"{response.text[:200]!r}); check the credentials"
+                f"{self.secrets.redact(response.text)[:200]!r}); check the credentials"
             )
         return body
 
@@ -377,7 +386,10 @@ class CheckContext:
     def expect_json(self, response: HttpResponse) -> Any:
         body = response.json()
         if body is None:
-            self.fail(f"expected a JSON body, got {response.text[:120]!r}", SchemaViolation)
+            self.fail(
+                f"expected a JSON body, got {self.secrets.redact(response.text)[:120]!r}",
+                SchemaViolation,
+            )
         return body
 
     def expect_schema(self, instance: Any, name: str) -> None:
@@ -436,7 +448,7 @@ class CheckContext:
         body = self.expect_json(response)
         if not isinstance(body, dict) or not isinstance(body.get("error"), str):
             self.fail(
-                f"expected the flat OAuth error object, got {response.text[:160]!r}",
+                f"expected the flat OAuth error object, got {self.secrets.redact(response.text)[:160]!r}",
                 SchemaViolation,
             )
         self.expect_schema(body, "oauth-error")

@@ -1,8 +1,8 @@
 """One small HTTP layer for every target: in process (WSGI), over loopback, or to a live install.
 
 Redirects are never followed (authorize checks must see the 302). Every exchange is kept so a
-failure can carry it as evidence, redacted: client secrets, passwords, tokens and Basic
-credentials never reach a report.
+failure can carry it as evidence, redacted (:mod:`conformance.redaction`): client secrets,
+passwords, tokens and Basic credentials never reach a report.
 """
 
 from __future__ import annotations
@@ -26,11 +26,13 @@ from werkzeug.test import Client
 
 from mockserver import redact_header as mock_redact_header
 
-_TOKEN = re.compile(r"\b[0-9a-f]{40}\b")
-_PM_SECRET = re.compile(r"\b[1-9][0-9]{8}[0-9a-f]{13}[0-9]0[0-9]{8}\b")  # G::generateUniqueID()
-SECRET_FIELDS = frozenset(
-    {"client_secret", "password", "refresh_token", "access_token", "code", "form[USR_PASSWORD]"}
-)
+from .redaction import PLACEHOLDER
+from .redaction import SECRET_FIELDS as SECRET_FIELDS
+from .redaction import SecretSet
+from .redaction import as_secret_set
+
+Secrets = SecretSet | tuple[str, ...]
+"""What the redacting helpers take: the run's :class:`SecretSet`, or plain values."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,82 +76,95 @@ class Exchange:
     base_url: str
     error: str = ""
 
-    def to_evidence(self, secrets: tuple[str, ...] = ()) -> dict[str, Any]:
+    def to_evidence(self, secrets: Secrets = ()) -> dict[str, Any]:
         """Request and response as a report shows them, secrets hidden."""
+        vault = as_secret_set(secrets)
         req = self.request
         out: dict[str, Any] = {
             "request": {
                 "method": req.method,
-                "url": redact(self.base_url + req.path, secrets),
-                "headers": {k: redact_header(k, v, secrets) for k, v in req.headers},
-                "body": redact_body(req.body, secrets),
+                "url": vault.redact(self.base_url + req.path),
+                "headers": {k: redact_header(k, v, vault) for k, v in req.headers},
+                "body": redact_body(req.body, vault),
             }
         }
         if self.response is not None:
             resp = self.response
             out["response"] = {
                 "status": resp.status,
-                "headers": {k: redact_header(k, v, secrets) for k, v in resp.headers},
-                "body": redact(resp.text[:4000], secrets),
+                "headers": {k: redact_header(k, v, vault) for k, v in resp.headers},
+                "body": vault.redact(resp.text)[:4000],  # cut after: no secret is cut in two
             }
         else:
-            out["response"] = {"status": 0, "headers": {}, "body": self.error}
+            out["response"] = {"status": 0, "headers": {}, "body": vault.redact(self.error)}
         return out
 
-    def curl(self, secrets: tuple[str, ...] = ()) -> str:
-        """A curl command that replays the request (secrets replaced by placeholders)."""
+    def curl(self, secrets: Secrets = ()) -> str:
+        """A curl command that replays the request (secrets replaced by placeholders).
+
+        Each part is redacted once, before shell quoting, so no pattern ever sees a placeholder
+        (or a quote) it could mangle."""
+        vault = as_secret_set(secrets)
         req = self.request
         parts = ["curl", "-i", "-X", req.method]
         for key, value in req.headers:
-            parts += ["-H", f"{key}: {redact_header(key, value, secrets)}"]
+            parts += ["-H", f"{key}: {redact_header(key, value, vault)}"]
         if req.body:
-            parts += ["--data-binary", redact_body(req.body, secrets)]
-        parts.append(redact(self.base_url + req.path, secrets))
+            parts += ["--data-binary", redact_body(req.body, vault)]
+        parts.append(vault.redact(self.base_url + req.path))
         return " ".join(shlex.quote(p) for p in parts)
 
 
-def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
-    out = _TOKEN.sub(lambda m: m.group(0)[:6] + "…", text)
-    out = _PM_SECRET.sub("<redacted secret>", out)
-    for secret in secrets:
-        if secret and len(secret) >= 3:
-            out = out.replace(secret, "<redacted>")
-    for name in SECRET_FIELDS:
-        out = (
-            re.sub(rf"((?:^|[?&]){re.escape(name)}=)[^&\s]+", r"\1<redacted>", out)
-            if "=" in out
-            else out
-        )
-    return out
+def redact(text: str, secrets: Secrets = ()) -> str:
+    """Known secrets (by value) and secret-shaped values hidden; see :mod:`conformance.redaction`."""
+    return as_secret_set(secrets).redact(text)
 
 
-def redact_header(name: str, value: str, secrets: tuple[str, ...] = ()) -> str:
+def redact_header(name: str, value: str, secrets: Secrets = ()) -> str:
+    vault = as_secret_set(secrets)
     lower = name.lower()
     if lower == "authorization":
-        return mock_redact_header(name, value)  # keeps the Basic client id, hides the rest
+        # keeps the Basic client id, hides the rest
+        return vault.redact(mock_redact_header(name, value))
     if lower in ("cookie", "set-cookie"):
-        return re.sub(r"=([^;,\s]+)", "=<redacted>", value)
-    return redact(value, secrets)
+        return vault.redact(re.sub(r"=([^;,\s]+)", "=" + PLACEHOLDER, value))
+    return vault.redact(value)
 
 
-def redact_body(body: bytes, secrets: tuple[str, ...] = ()) -> str:
+def redact_body(body: bytes, secrets: Secrets = ()) -> str:
+    vault = as_secret_set(secrets)
     text = body.decode("utf-8", errors="replace")
     try:
         decoded = json.loads(text)
     except ValueError:
-        return redact(text, secrets)
+        return vault.redact(text)
     if isinstance(decoded, dict):
         for key in list(decoded):
             if key in SECRET_FIELDS:
-                decoded[key] = "<redacted>"
-        return redact(json.dumps(decoded), secrets)
-    return redact(text, secrets)
+                decoded[key] = PLACEHOLDER
+        return vault.redact(json.dumps(decoded))
+    return vault.redact(text)
 
 
 class Transport(Protocol):
     base_url: str
 
     def send(self, request: HttpRequest) -> HttpResponse: ...
+
+
+class LearningTransport:
+    """A transport that feeds a :class:`SecretSet` with what every exchange sent and received."""
+
+    def __init__(self, inner: Transport, secrets: SecretSet) -> None:
+        self.inner = inner
+        self.base_url = inner.base_url
+        self.secrets = secrets
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        self.secrets.learn_request(request.path, request.headers, request.body)
+        response = self.inner.send(request)
+        self.secrets.learn_response(response.headers, response.body)
+        return response
 
 
 class WsgiTransport:

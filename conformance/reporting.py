@@ -1,7 +1,8 @@
 """From runner results to the canonical report, and the ``report`` sub-commands.
 
 The conformance package builds :class:`reports.Report` values; rendering is the reports
-package's job (it knows nothing of checks or pytest).
+package's job (it knows nothing of checks or pytest). What goes in is redacted once more with the
+run's secrets, so every renderer (JSON, JUnit, HTML, Markdown) gets only redacted strings.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from reports import html as html_mod
 from reports import junit as junit_mod
 from reports import markdown as markdown_mod
 
+from .redaction import SecretSet
 from .runner import CheckResult
 from .runner import RunResult
+from .runner import redact_result
 
 
 def tool_version() -> str:
@@ -39,7 +42,9 @@ def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def to_outcome(result: CheckResult) -> reports.Outcome:
+def to_outcome(result: CheckResult, secrets: SecretSet | None = None) -> reports.Outcome:
+    if secrets is not None:
+        result = redact_result(result, secrets)
     return reports.Outcome(
         id=result.id,
         title=result.title,
@@ -65,13 +70,14 @@ def to_outcome(result: CheckResult) -> reports.Outcome:
 
 
 def to_run(result: RunResult, *, name: str | None = None, kind: str = "server") -> reports.Run:
+    secrets = result.secrets
     return reports.Run(
-        name=name or result.profile.name,
+        name=secrets.redact(name or result.profile.name),
         kind=kind,
-        target=result.target.describe(),
+        target=secrets.redact_data(result.target.describe()),
         profile=result.profile.name,
         profile_values=result.profile.values(),
-        outcomes=tuple(to_outcome(r) for r in result.results),
+        outcomes=tuple(to_outcome(r, secrets) for r in result.results),
         started_at=_iso(result.started_at),
         duration_s=round(result.duration_s, 3),
     )

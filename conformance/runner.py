@@ -4,6 +4,9 @@ The CLI and the pytest plugin both sit on :func:`run_check`. Any exception a che
 classified: :class:`Failure` → failed, :class:`SkipCheck` → skipped, :class:`HarnessError` →
 error, a bare ``AssertionError`` → failed, anything else → error naming the check. Nothing a
 check does crashes the run.
+
+Every string of a result is redacted by value: each check with the secrets it saw (and the
+credentials), then the whole run again with every secret any of its checks saw.
 """
 
 from __future__ import annotations
@@ -18,15 +21,22 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 from mockserver import Profile
 
 from .context import CheckContext
+from .failures import CredentialsRejected
 from .failures import Failure
 from .failures import HarnessError
 from .failures import SkipCheck
 from .http import HttpRequest
+from .http import HttpResponse
+from .http import LearningTransport
+from .http import is_connection_error
+from .redaction import SecretSet
 from .registry import CHECKS
 from .registry import CheckSpec
 from .target import Credentials
@@ -75,27 +85,61 @@ def _cleanup(ctx: CheckContext) -> None:
             )
 
 
+def redact_result(result: CheckResult, secrets: SecretSet, *, evidence: bool = True) -> CheckResult:
+    """``result`` with its messages (and, unless ``evidence`` is false, its evidence and curl
+    replays) redacted with ``secrets``."""
+    if not result.failures and not result.skip_reason:
+        return result
+    failures = tuple(
+        replace(
+            f,
+            message=secrets.redact(f.message),
+            evidence=secrets.redact_data(f.evidence) if evidence else f.evidence,
+            curl=secrets.redact(f.curl) if evidence and f.curl else f.curl,
+        )
+        for f in result.failures
+    )
+    return replace(result, failures=failures, skip_reason=secrets.redact(result.skip_reason))
+
+
 def run_check(
-    spec: CheckSpec, target: Target, profile: Profile, credentials: Credentials
+    spec: CheckSpec,
+    target: Target,
+    profile: Profile,
+    credentials: Credentials,
+    *,
+    secrets: SecretSet | None = None,
 ) -> CheckResult:
-    """Run one check and classify what happened."""
+    """Run one check and classify what happened.
+
+    :param secrets: the run's secrets: what this check saw is added to them.
+    """
     started = time.perf_counter()
-    secrets = credentials.secrets()
+    vault = SecretSet(credentials=credentials.secrets())
 
     def result(
         outcome: str, failures: tuple[FailureRecord, ...] = (), reason: str = ""
     ) -> CheckResult:
-        return CheckResult(
-            id=spec.id,
-            title=spec.title,
-            severity=spec.severity.value,
-            outcome=outcome,
-            duration_s=round(time.perf_counter() - started, 6),
-            references=spec.references,
-            tags=spec.tags,
-            failures=failures,
-            skip_reason=reason,
+        if secrets is not None:
+            secrets.merge(vault)
+        return redact_result(
+            CheckResult(
+                id=spec.id,
+                title=spec.title,
+                severity=spec.severity.value,
+                outcome=outcome,
+                duration_s=round(time.perf_counter() - started, 6),
+                references=spec.references,
+                tags=spec.tags,
+                failures=failures,
+                skip_reason=reason,
+            ),
+            vault,
+            evidence=False,  # built redacted below
         )
+
+    def last_exchanges() -> tuple[dict[str, Any], ...]:
+        return tuple(e.to_evidence(vault) for e in (ctx.exchanges[-3:] if ctx else []))
 
     reason = _skip_reason(spec, target)
     if reason:
@@ -103,31 +147,119 @@ def run_check(
     ctx: CheckContext | None = None
     try:
         with target.session() as session:
-            ctx = CheckContext(spec, session, profile, credentials, target)
+            if session.mock is not None:
+                vault.update(session.mock.known_secrets())
+            ctx = CheckContext(spec, session, profile, credentials, target, vault)
             try:
                 spec.function(ctx)
             finally:
                 _cleanup(ctx)
                 if session.mock is not None:
+                    vault.update(session.mock.known_secrets())  # clients registered meanwhile
                     session.mock.check()
     except SkipCheck as exc:
         return result("skipped", reason=str(exc))
     except Failure as exc:
-        evidence = tuple(e.to_evidence(secrets) for e in exc.evidence)
-        curl = exc.curl or (exc.evidence[-1].curl(secrets) if exc.evidence else None)
-        return result("failed", (FailureRecord(exc.message, exc.kind, evidence, curl),))
+        message, evidence, curl = exc.redacted(vault)
+        return result("failed", (FailureRecord(message, exc.kind, evidence, curl),))
     except AssertionError as exc:
-        evidence = tuple(e.to_evidence(secrets) for e in (ctx.exchanges[-3:] if ctx else []))
         return result(
-            "failed", (FailureRecord(str(exc) or "assertion failed", "custom", evidence),)
+            "failed", (FailureRecord(str(exc) or "assertion failed", "custom", last_exchanges()),)
         )
     except HarnessError as exc:
-        evidence = tuple(e.to_evidence(secrets) for e in (ctx.exchanges[-3:] if ctx else []))
-        return result("error", (FailureRecord(str(exc), "harness_error", evidence),))
+        return result("error", (FailureRecord(str(exc), "harness_error", last_exchanges()),))
     except Exception as exc:
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return result("error", (FailureRecord(f"{spec.id} raised {detail}", "check_error"),))
     return result("passed")
+
+
+def _whose(credentials: Credentials) -> str:
+    if credentials.origin == "environment":
+        return "the credentials in the PM3_* environment variables"
+    if credentials.origin == "documentation example":
+        return "the documentation's example credentials"
+    return f"the credentials in {credentials.origin}"
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _describe_refusal(response: HttpResponse) -> str:
+    """What a token endpoint answered instead of a token, in a few words."""
+    body = response.json()
+    status = f"HTTP {response.status}"
+    if isinstance(body, dict) and isinstance(body.get("error"), str):
+        description = body.get("error_description")
+        if isinstance(description, str) and description:
+            return f'{body["error"]} "{_one_line(description)}" ({status})'
+        return f"{body['error']} ({status})"
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):  # Restler's nested error
+        return f'{status} "{_one_line(str(body["error"].get("message", "")))}"'
+    if not response.body.strip():
+        return f"{status} with an empty body, no token"
+    return f"{status}, no token: {_one_line(response.text, 80)!r}"
+
+
+def check_login(target: Target, credentials: Credentials, secrets: SecretSet) -> None:
+    """Log in once (the password grant) with the credentials given, before any check runs.
+
+    On a live target the token obtained is expired again. ``secrets`` learns what was sent and
+    received.
+
+    :raises CredentialsRejected: the answer is not a token (wrong password, unknown or wrong
+        client, or no token endpoint answering); nothing more should be sent with them.
+    :raises HarnessError: the target cannot be reached.
+    """
+    secrets.update(credentials.secrets(), always=True)
+    with target.session() as session:
+        if session.mock is not None:
+            secrets.update(session.mock.known_secrets())
+        transport = LearningTransport(session.transport, secrets)
+        token_path = f"/{session.workspace}/oauth2/token"
+        where = (
+            "the embedded mock"
+            if target.kind == "mock"
+            else f"{session.transport.base_url}{token_path}"
+        )
+        form = {
+            "grant_type": "password",
+            "scope": "*",
+            "client_id": credentials.client_id,
+            "client_secret": credentials.client_secret,
+            "username": credentials.username,
+            "password": credentials.password,
+        }
+        request = HttpRequest(
+            "POST",
+            token_path,
+            (("Content-Type", "application/x-www-form-urlencoded"),),
+            urlencode(form).encode(),
+        )
+        try:
+            response = transport.send(request)
+        except Exception as exc:
+            if is_connection_error(exc):
+                raise HarnessError(secrets.redact(f"cannot reach {where}: {exc}")) from None
+            raise
+        body = response.json()
+        if isinstance(body, dict) and isinstance(body.get("access_token"), str):
+            if not target.controllable:  # leave nothing usable behind on a live server
+                with contextlib.suppress(Exception):
+                    session.transport.send(
+                        HttpRequest(
+                            "POST", f"/{session.workspace}/oauth2/{body['access_token']}/expire"
+                        )
+                    )
+            return
+        raise CredentialsRejected(
+            secrets.redact(
+                f"{_whose(credentials)} cannot log in to {where}: "
+                f"{_describe_refusal(response)}; no checks were run"
+            )
+        )
 
 
 @dataclass(slots=True)
@@ -137,6 +269,8 @@ class RunResult:
     results: list[CheckResult] = field(default_factory=list)
     started_at: float = 0.0
     duration_s: float = 0.0
+    secrets: SecretSet = field(default_factory=SecretSet)
+    """Every secret the run saw: reports redact with it once more."""
 
     def counts(self) -> dict[str, int]:
         out = {"passed": 0, "failed": 0, "error": 0, "skipped": 0}
@@ -152,13 +286,17 @@ def _init_worker(target: Target, profile: Profile, credentials: Credentials) -> 
     _WORKER_STATE.update(target=target, profile=profile, credentials=credentials)
 
 
-def _run_in_worker(check_id: str) -> CheckResult:
-    return run_check(
+def _run_in_worker(check_id: str) -> tuple[CheckResult, frozenset[str]]:
+    """One check in a worker process, and the secrets it saw (for the parent's run-wide set)."""
+    seen = SecretSet()
+    result = run_check(
         CHECKS.get(check_id),
         _WORKER_STATE["target"],
         _WORKER_STATE["profile"],
         _WORKER_STATE["credentials"],
+        secrets=seen,
     )
+    return result, seen.values()
 
 
 def run(
@@ -170,16 +308,24 @@ def run(
     workers: int = 1,
     on_result: Callable[[CheckResult], None] | None = None,
 ) -> RunResult:
-    """Run checks (in registration order in the result) and report each as it finishes."""
+    """Run checks (in registration order in the result) and report each as it finishes.
+
+    ``on_result`` gets each result with its messages redacted with every secret seen so far;
+    the results kept are redacted, evidence included, with every secret the whole run saw."""
     specs = list(checks)
-    outcome = RunResult(target, profile, started_at=time.time())
+    vault = SecretSet(credentials=credentials.secrets())
+    outcome = RunResult(target, profile, started_at=time.time(), secrets=vault)
     started = time.perf_counter()
     results: dict[str, CheckResult] = {}
+
+    def report(res: CheckResult) -> None:
+        if on_result:
+            on_result(redact_result(res, vault, evidence=False))
+
     if workers <= 1:
         for spec in specs:
-            results[spec.id] = res = run_check(spec, target, profile, credentials)
-            if on_result:
-                on_result(res)
+            results[spec.id] = res = run_check(spec, target, profile, credentials, secrets=vault)
+            report(res)
     elif target.controllable:
         # Each check gets its own mock, so checks spread over processes (fork keeps the registry).
         ctx = multiprocessing.get_context("fork")
@@ -189,18 +335,20 @@ def run(
             initializer=_init_worker,
             initargs=(target, profile, credentials),
         ) as pool:
-            for res in pool.map(_run_in_worker, [s.id for s in specs]):
+            for res, seen in pool.map(_run_in_worker, [s.id for s in specs]):
+                vault.update(seen)
                 results[res.id] = res
-                if on_result:
-                    on_result(res)
+                report(res)
     else:
-        with ThreadPoolExecutor(workers) as pool:
-            futures = [pool.submit(run_check, s, target, profile, credentials) for s in specs]
+        with ThreadPoolExecutor(workers) as threads:
+            futures = [
+                threads.submit(run_check, s, target, profile, credentials, secrets=vault)
+                for s in specs
+            ]
             for future in futures:
                 res = future.result()
                 results[res.id] = res
-                if on_result:
-                    on_result(res)
-    outcome.results = [results[s.id] for s in specs]
+                report(res)
+    outcome.results = [redact_result(results[s.id], vault) for s in specs]
     outcome.duration_s = time.perf_counter() - started
     return outcome

@@ -59,7 +59,12 @@ def run_clients_command(args: argparse.Namespace) -> int:
 
         run = run_clients(command, profile, scenarios, on_result=show)
         result = RunResult(
-            Target("driver", base_url=command), profile, run.results, run.started_at, run.duration_s
+            Target("driver", base_url=command),
+            profile,
+            run.results,
+            run.started_at,
+            run.duration_s,
+            secrets=run.secrets,
         )
         runs.append(result)
         names.append(run.name)

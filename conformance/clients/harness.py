@@ -1,7 +1,8 @@
 """Run the client battery against one driver command, scenario by scenario.
 
 Every scenario gets a fresh mock (its own port) and a fresh driver process, so no state leaks
-between scenarios. A protocol violation by the driver stops the run as a harness error.
+between scenarios. A protocol violation by the driver stops the run as a harness error. Verdicts,
+evidence and driver errors are redacted with every secret the scenario saw.
 """
 
 from __future__ import annotations
@@ -9,10 +10,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field
 
 from conformance.failures import Failure
+from conformance.redaction import SecretSet
 from conformance.runner import CheckResult
 from conformance.runner import FailureRecord
+from conformance.runner import redact_result
 from conformance.target import DOC_CREDENTIALS
 from mockserver import MockServer
 from mockserver import Profile
@@ -34,6 +38,8 @@ class ClientRun:
     results: list[CheckResult]
     started_at: float
     duration_s: float
+    secrets: SecretSet = field(default_factory=SecretSet)
+    """Every secret the scenarios saw: reports redact with it once more."""
 
 
 def select(selectors: list[str] | None) -> list[Scenario]:
@@ -55,43 +61,62 @@ def select(selectors: list[str] | None) -> list[Scenario]:
     return chosen
 
 
-def run_scenario(scenario: Scenario, command: str, profile: Profile) -> tuple[CheckResult, str]:
-    """Run one scenario; returns the result and the driver's name. :raises DriverError."""
+def run_scenario(
+    scenario: Scenario, command: str, profile: Profile, *, secrets: SecretSet | None = None
+) -> tuple[CheckResult, str]:
+    """Run one scenario; returns the result and the driver's name. :raises DriverError.
+
+    :param secrets: the run's secrets: what this scenario saw is added to them.
+    """
     started = time.perf_counter()
     prof = get_profile(scenario.profile) if scenario.profile else profile
+    vault = SecretSet(credentials=(DOC_CREDENTIALS["client_secret"], DOC_CREDENTIALS["password"]))
 
     def result(
         outcome: str, failures: tuple[FailureRecord, ...] = (), reason: str = ""
     ) -> CheckResult:
-        return CheckResult(
-            id=scenario.id,
-            title=scenario.title,
-            severity=scenario.severity.value,
-            outcome=outcome,
-            duration_s=round(time.perf_counter() - started, 4),
-            references=scenario.references,
-            tags=scenario.tags,
-            failures=failures,
-            skip_reason=reason,
+        env.learn_journal()
+        return redact_result(
+            CheckResult(
+                id=scenario.id,
+                title=scenario.title,
+                severity=scenario.severity.value,
+                outcome=outcome,
+                duration_s=round(time.perf_counter() - started, 4),
+                references=scenario.references,
+                tags=scenario.tags,
+                failures=failures,
+                skip_reason=reason,
+            ),
+            vault,
         )
 
-    with MockServer(prof) as mock, Driver(command) as driver:
-        missing = driver.capabilities.missing(scenario.needs)
-        if missing:
-            return result("skipped", reason=f"the driver lacks: {', '.join(missing)}"), driver.name
-        env = ScenarioEnv(mock, driver, dict(DOC_CREDENTIALS))
-        try:
-            scenario.function(env)
-        except ScenarioFailure as exc:
-            return result(
-                "failed", (FailureRecord(exc.message, exc.kind, exc.rendered_evidence),)
-            ), driver.name
-        except DriverError:
-            raise
-        except Failure as exc:
-            return result("failed", (FailureRecord(exc.message, exc.kind),)), driver.name
-        mock.check()
-        return result("passed"), driver.name
+    try:
+        with MockServer(prof) as mock, Driver(command) as driver:
+            vault.update(mock.known_secrets())
+            env = ScenarioEnv(mock, driver, dict(DOC_CREDENTIALS), secrets=vault)
+            missing = driver.capabilities.missing(scenario.needs)
+            if missing:
+                reason = f"the driver lacks: {', '.join(missing)}"
+                return result("skipped", reason=reason), driver.name
+            try:
+                scenario.function(env)
+            except ScenarioFailure as exc:
+                return result(
+                    "failed", (FailureRecord(exc.message, exc.kind, exc.rendered_evidence),)
+                ), driver.name
+            except DriverError:
+                env.learn_journal()
+                raise
+            except Failure as exc:
+                return result("failed", (FailureRecord(exc.message, exc.kind),)), driver.name
+            mock.check()
+            return result("passed"), driver.name
+    except DriverError as exc:  # its stderr tail or a bad line may echo what it was sent
+        raise DriverError(vault.redact(str(exc))) from None
+    finally:
+        if secrets is not None:
+            secrets.merge(vault)
 
 
 def run_clients(
@@ -104,12 +129,15 @@ def run_clients(
     started_at, started = time.time(), time.perf_counter()
     results: list[CheckResult] = []
     name = command
+    vault = SecretSet(credentials=(DOC_CREDENTIALS["client_secret"], DOC_CREDENTIALS["password"]))
     for scenario in scenarios:
-        res, name = run_scenario(scenario, command, profile)
+        res, name = run_scenario(scenario, command, profile, secrets=vault)
         results.append(res)
         if on_result:
-            on_result(res)
-    return ClientRun(command, name, profile, results, started_at, time.perf_counter() - started)
+            on_result(redact_result(res, vault, evidence=False))
+    results = [redact_result(r, vault) for r in results]
+    duration = time.perf_counter() - started
+    return ClientRun(command, name, profile, results, started_at, duration, vault)
 
 
 __all__ = ["ClientRun", "DriverError", "run_clients", "run_scenario", "select"]

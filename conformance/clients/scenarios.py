@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from conformance.failures import Failure
+from conformance.redaction import SecretSet
 from conformance.registry import Severity
 from conformance.registry import references
 from mockserver import MockServer
@@ -32,12 +34,15 @@ class ScenarioFailure(Failure):
 
 @dataclass
 class ScenarioEnv:
-    """What a scenario gets: a started mock (fresh), a started driver (fresh), credentials."""
+    """What a scenario gets: a started mock (fresh), a started driver (fresh), credentials, and
+    the secrets seen so far (credentials, what the mock issued, what the client reported holding),
+    which hide verdicts' values from reports."""
 
     mock: MockServer
     driver: Driver
     credentials: dict[str, str]
     workspace: str = "workflow"
+    secrets: SecretSet = field(default_factory=SecretSet)
 
     def do(
         self,
@@ -47,13 +52,20 @@ class ScenarioEnv:
         credentials: dict[str, str] | None = None,
         **options: Any,
     ) -> Outcome:
-        return self.driver.request(
-            action,
-            self.mock.url,
-            workspace or self.workspace,
-            credentials or self.credentials,
-            **options,
+        creds = credentials or self.credentials
+        self.secrets.learn_params(creds.items())
+        outcome = self.driver.request(
+            action, self.mock.url, workspace or self.workspace, creds, **options
         )
+        self.secrets.learn_tokens([outcome.state, outcome.result])
+        return outcome
+
+    def learn_journal(self) -> None:
+        """Add what the mock's exchanges carried (credentials sent, tokens and codes issued)."""
+        for entry in self.mock.journal.entries():
+            self.secrets.learn_params(entry.request.params.items())
+            self.secrets.learn_request("", entry.request.headers.items(), b"")
+            self.secrets.learn_response(entry.response_headers, entry.response_body)
 
     def token_requests(self, grant_type: str | None = None) -> list[Any]:
         return [
@@ -67,7 +79,7 @@ class ScenarioEnv:
         return [e for e in self.mock.journal if e.request.endpoint == "api"]
 
     def evidence(self, last: int = 3) -> tuple[dict[str, Any], ...]:
-        out = []
+        out: list[dict[str, Any]] = []
         for entry in self.mock.journal.entries()[-last:]:
             rendered = entry.to_dict(secrets=self.mock.known_secrets())
             req, resp = rendered["request"], rendered["response"]
@@ -83,11 +95,13 @@ class ScenarioEnv:
                     "response": resp,
                 }
             )
-        return tuple(out)
+        self.learn_journal()
+        return tuple(self.secrets.redact_data(e) for e in out)
 
     def expect(self, condition: bool, message: str) -> None:
         if not condition:
-            raise ScenarioFailure(message, self.evidence())
+            self.learn_journal()
+            raise ScenarioFailure(self.secrets.redact(message), self.evidence())
 
 
 @dataclass(frozen=True, slots=True)

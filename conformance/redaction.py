@@ -1,0 +1,343 @@
+"""Redaction by value: every secret a run knows is hidden in every string that reaches an output.
+
+A :class:`SecretSet` (the run's vault) is fed with every secret the run sees: the credentials it
+was given, the credential values it sends (client secrets, passwords), and what the target hands
+out (access and refresh tokens, authorization codes in redirects, client secrets of applications
+registered during the run). :meth:`SecretSet.redact` hides each of them, in the encodings a
+report can show them in (raw, JSON, URL, HTML, Python ``repr``, shell quoting), longest first.
+Failure messages, evidence, curl replays, reports and terminal lines all go through it.
+
+Patterns for the *shapes* of ProcessMaker's secrets (40-hex tokens, ``G::generateUniqueID()``
+client secrets, ``client_secret=…`` style fields) stay as a second net, for values the run never
+saw. Both run in a way that never re-reads a placeholder: values become a private marker first,
+the patterns skip markers and placeholders, and markers become ``<redacted>`` at the very end, so
+``redact(redact(x)) == redact(x)`` and no ``<redacted> secret>`` garbling can happen.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import json
+import re
+import shlex
+import threading
+from collections.abc import Iterable
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qsl
+from urllib.parse import quote
+from urllib.parse import quote_plus
+from urllib.parse import urlsplit
+
+PLACEHOLDER = "<redacted>"
+MIN_SECRET_LENGTH = 4
+"""Learned values shorter than this are ignored: replacing every "abc" or "0" in a report would
+shred it, and such values are not secrets worth the name (checks send "0" or "" on purpose).
+Credentials are the exception: they are always covered (see :meth:`SecretSet.add`)."""
+SECRET_FIELDS = frozenset(
+    {"client_secret", "password", "refresh_token", "access_token", "code", "form[USR_PASSWORD]"}
+)
+"""Parameter names whose values are hidden wherever ``name=value`` shows (the second net)."""
+
+_REQUEST_KEYS = frozenset({"client_secret", "password", "form[usr_password]"})
+"""Credential values the run sends: learned whatever their origin (given, seeded, registered)."""
+_RESPONSE_KEYS = frozenset({"access_token", "refresh_token", "id_token", "client_secret"})
+"""What a target hands out in a body (``CLIENT_SECRET`` of clientSetupAjax included)."""
+_REDIRECT_KEYS = frozenset({"code", "access_token", "refresh_token", "id_token"})
+"""What a redirect hands out in its query or fragment."""
+_MARK = "\ue000"  # a private-use character: what values become until the patterns have run
+_TAIL_WINDOW = 512  # how far back a secret cut at the end of a text is looked for
+_HEX_TAIL = 8  # a cut end made of hex digits only must be this long to count (numbers end texts)
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_LOOP_BUDGET = 200_000  # forms x characters below which str.replace beats the prefix index
+_MAX_WALK_DEPTH = 20
+
+_FIELD_NAMES = sorted(
+    {re.escape(n) for n in SECRET_FIELDS} | {re.escape(quote(n, safe="")) for n in SECRET_FIELDS},
+    key=len,
+    reverse=True,
+)
+_NET = re.compile(
+    # name=value at the start or after ?, & or #; a value already redacted is left alone
+    r"(?P<field>(?<![^?&#])(?:" + "|".join(_FIELD_NAMES) + r")=)(?!<redacted)[^&#\s'\"]+"
+    r"|(?P<pm>\b[1-9][0-9]{8}[0-9a-f]{13}[0-9]0[0-9]{8}\b)"  # G::generateUniqueID()
+    r"|(?P<token>\b[0-9a-f]{40}\b)"  # bshaffer's access/refresh tokens and codes
+)
+_JSON_SECRET = re.compile(
+    r'"(access_token|refresh_token|id_token|client_secret)"\s*:\s*"((?:[^"\\]|\\.)*)"',
+    re.IGNORECASE,
+)
+_HTML_SECRET = re.compile(r"client[-_]secret[^<>]*>\s*([^<>\s]+)\s*<", re.IGNORECASE)
+_MULTIPART_FIELD = re.compile(r'name="([^"]*)"\r\n\r\n(.*?)\r\n--', re.DOTALL)
+
+
+def _net_replacement(match: re.Match[str]) -> str:
+    if match.group("field") is not None:
+        return match.group("field") + PLACEHOLDER
+    if match.group("pm") is not None:
+        return "<redacted secret>"
+    return match.group(0)[:6] + "…"
+
+
+def encodings(secret: str) -> set[str]:
+    """The forms a secret takes in an output: raw, JSON-escaped, URL-encoded, HTML-escaped, as
+    Python's ``repr`` shows it inside a longer string (messages quote bodies with ``!r``), and
+    shell-quoted (curl replays)."""
+    forms = {
+        secret,
+        quote_plus(secret),
+        quote(secret, safe=""),
+        html.escape(secret, quote=True),
+        html.escape(secret, quote=False),
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+    }
+    for form in list(forms):
+        # repr() of a string holding both quote kinds escapes ' (and never "); inside a longer
+        # string the quote may be the other one, then ' stays bare.
+        inner = repr(form + "\"'")[1:-4]
+        forms.add(inner)
+        forms.add(inner.replace("\\'", "'"))
+    if "'" in secret:
+        forms.add(shlex.quote(secret)[1:-1])
+    return {f for f in forms if f}
+
+
+class SecretSet:
+    """The secrets a run knows, and the one function that hides them. Thread-safe.
+
+    :param secrets: values to hide (learned values shorter than :data:`MIN_SECRET_LENGTH` are
+        ignored).
+    :param credentials: values that are always hidden, however short (the credentials given).
+    """
+
+    def __init__(self, secrets: Iterable[str] = (), *, credentials: Iterable[str] = ()) -> None:
+        self._lock = threading.Lock()
+        self._values: set[str] = set()
+        self._short: set[str] = set()
+        self._forms: set[str] = set()
+        self._index: _Index | None = None
+        self.update(credentials, always=True)
+        self.update(secrets)
+
+    # --- feeding -------------------------------------------------------------------------------
+    def add(self, value: object, *, always: bool = False) -> None:
+        """Remember a secret. ``always`` (credentials) covers values shorter than
+        :data:`MIN_SECRET_LENGTH` too, but only as whole words (so a 3-character password hides
+        "abc" without turning "abcdef" into noise)."""
+        if not isinstance(value, str) or not value or _MARK in value:
+            return
+        with self._lock:
+            if value in self._values or value in self._short:
+                return
+            if len(value) >= MIN_SECRET_LENGTH:
+                self._values.add(value)
+                self._forms |= encodings(value)
+            elif always:
+                self._short.add(value)
+            else:
+                return
+            self._index = None
+
+    def update(self, values: Iterable[object], *, always: bool = False) -> None:
+        for value in values:
+            self.add(value, always=always)
+
+    def merge(self, other: SecretSet) -> None:
+        """Take every secret another set knows (a check's set into its run's)."""
+        with other._lock:
+            values, short = set(other._values), set(other._short)
+        self.update(values)
+        self.update(short, always=True)
+
+    def values(self) -> frozenset[str]:
+        with self._lock:
+            return frozenset(self._values | self._short)
+
+    def __contains__(self, value: object) -> bool:
+        with self._lock:
+            return value in self._values or value in self._short
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._values) + len(self._short)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.values())
+
+    def learn_request(self, target: str, headers: Iterable[tuple[str, str]], body: bytes) -> None:
+        """Credential values a request sends: query and body parameters (form, JSON, multipart)
+        and the secret half of a Basic header."""
+        params: list[tuple[str, Any]] = parse_qsl(urlsplit(target).query, keep_blank_values=True)
+        content_type = ""
+        for key, value in headers:
+            lower = key.lower()
+            if lower == "content-type":
+                content_type = value.lower()
+            elif lower == "authorization" and value[:6].lower() == "basic ":
+                try:
+                    decoded = base64.b64decode(value[6:].strip() + "==").decode("utf-8")
+                except (ValueError, binascii.Error, UnicodeDecodeError):
+                    continue
+                if ":" in decoded:
+                    self.add(decoded.split(":", 1)[1])
+        text = body.decode("utf-8", errors="replace")
+        if "json" in content_type:
+            self._walk(_loads(text), _REQUEST_KEYS)
+        elif "multipart" in content_type:
+            params += _MULTIPART_FIELD.findall(text)
+        elif text:
+            params += parse_qsl(text, keep_blank_values=True)
+        self.learn_params(params)
+
+    def learn_params(self, params: Iterable[tuple[str, Any]]) -> None:
+        """Credential values among parsed request parameters."""
+        for key, value in params:
+            if isinstance(key, str) and key.lower() in _REQUEST_KEYS:
+                self.add(value)
+
+    def learn_tokens(self, data: Any) -> None:
+        """Tokens and client secrets anywhere in JSON-like data (a client's reported state)."""
+        self._walk(data, _RESPONSE_KEYS)
+
+    def learn_response(self, headers: Iterable[tuple[str, str]], body: bytes) -> None:
+        """What a response hands out: tokens and client secrets in its body (JSON, or JSON-like
+        text, or an HTML page showing a new client's secret) and codes or tokens in a redirect."""
+        for key, value in headers:
+            if key.lower() == "location":
+                split = urlsplit(value)
+                for part in (split.query, split.fragment):
+                    for name, param in parse_qsl(part, keep_blank_values=True):
+                        if name.lower() in _REDIRECT_KEYS:
+                            self.add(param)
+        text = body.decode("utf-8", errors="replace")
+        if not text:
+            return
+        self._walk(_loads(text), _RESPONSE_KEYS)
+        for _, raw in _JSON_SECRET.findall(text):  # also inside truncated or wrapped JSON
+            decoded = _loads(f'"{raw}"')
+            self.add(decoded if isinstance(decoded, str) else raw)
+        for value in _HTML_SECRET.findall(text):
+            self.add(html.unescape(value))
+
+    def _walk(self, data: Any, keys: frozenset[str], depth: int = 0) -> None:
+        if depth > _MAX_WALK_DEPTH:
+            return
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if isinstance(key, str) and key.lower() in keys and isinstance(value, str):
+                    self.add(value)
+                else:
+                    self._walk(value, keys, depth + 1)
+        elif isinstance(data, list):
+            for item in data:
+                self._walk(item, keys, depth + 1)
+
+    # --- hiding --------------------------------------------------------------------------------
+    def _snapshot(self) -> _Index:
+        with self._lock:
+            if self._index is None:
+                self._index = _Index(self._forms, self._short)
+            return self._index
+
+    def redact(self, text: str) -> str:
+        """``text`` with every known secret (in any of its encodings) and every secret-shaped
+        value replaced. Idempotent."""
+        if not text:
+            return text
+        out = self._snapshot().mark(text)
+        out = _NET.sub(_net_replacement, out)
+        return out.replace(_MARK, PLACEHOLDER)
+
+    def redact_data(self, data: Any) -> Any:
+        """A copy of JSON-like data (dicts, lists, tuples, strings) with every string redacted,
+        keys included."""
+        if isinstance(data, str):
+            return self.redact(data)
+        if isinstance(data, dict):
+            return {self.redact_data(k): self.redact_data(v) for k, v in data.items()}
+        if isinstance(data, list | tuple):
+            return type(data)(self.redact_data(v) for v in data)
+        return data
+
+
+class _Index:
+    """The forms of a set's secrets, ready to find: longest first for few forms, else by their
+    first :data:`MIN_SECRET_LENGTH` characters (a run can hold thousands of tokens; one pass
+    over the text then costs the same whatever their number)."""
+
+    def __init__(self, forms: Iterable[str], short: Iterable[str]) -> None:
+        self.ordered = tuple(sorted(forms, key=len, reverse=True))
+        self.by_prefix: dict[str, tuple[str, ...]] = {}
+        groups: dict[str, list[str]] = {}
+        for form in self.ordered:  # every form has at least MIN_SECRET_LENGTH characters
+            groups.setdefault(form[:MIN_SECRET_LENGTH], []).append(form)
+        self.by_prefix = {k: tuple(v) for k, v in groups.items()}
+        words = "|".join(re.escape(w) for w in sorted(short, key=len, reverse=True))
+        self.short = re.compile(rf"(?<![A-Za-z0-9])(?:{words})(?![A-Za-z0-9])") if words else None
+
+    def mark(self, text: str) -> str:
+        """Every occurrence of a form replaced by the marker, the longest at the leftmost
+        position first: no occurrence survives (one that overlaps a replaced one is broken)."""
+        out = text
+        if len(self.ordered) * len(out) <= _LOOP_BUDGET:
+            for form in self.ordered:  # the marker never forms a secret again
+                if form in out:
+                    out = out.replace(form, _MARK)
+        else:
+            out = self._scan(out)
+        if self.short is not None:
+            out = self.short.sub(_MARK, out)
+        return self._mark_cut_tail(out)
+
+    def _mark_cut_tail(self, text: str) -> str:
+        """A secret cut by truncation (``text[:160]``, maybe inside a ``repr``'s quotes) leaves
+        its beginning at the end of the text: that beginning is hidden too."""
+        end = len(text) - (1 if text[-1:] in ("'", '"') else 0)
+        window = min(_TAIL_WINDOW, max((len(f) for f in self.ordered[:1]), default=0))
+        for start in range(max(0, end - window), end - MIN_SECRET_LENGTH + 1):
+            tail = text[start:end]
+            if len(tail) < _HEX_TAIL and _HEX.fullmatch(tail):
+                # "got 3600" is not the start of one of a run's thousands of hex tokens
+                continue
+            candidates = self.by_prefix.get(tail[:MIN_SECRET_LENGTH], ())
+            if any(form.startswith(tail) for form in candidates):
+                return text[:start] + _MARK + text[end:]
+        return text
+
+    def _scan(self, text: str) -> str:
+        size, by_prefix = MIN_SECRET_LENGTH, self.by_prefix
+        pieces: list[str] = []
+        done = 0
+        for start in range(len(text) - size + 1):
+            if start < done:
+                continue
+            candidates = by_prefix.get(text[start : start + size])
+            if candidates is None:
+                continue
+            for form in candidates:  # longest first
+                if text.startswith(form, start):
+                    pieces += (text[done:start], _MARK)
+                    done = start + len(form)
+                    break
+        pieces.append(text[done:])
+        return "".join(pieces)
+
+
+def _loads(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def as_secret_set(secrets: SecretSet | Iterable[str]) -> SecretSet:
+    """A :class:`SecretSet` as is, or one holding the given values."""
+    return secrets if isinstance(secrets, SecretSet) else SecretSet(secrets)
+
+
+def redact(text: str, secrets: SecretSet | Iterable[str] = ()) -> str:
+    """Hide known secrets (a :class:`SecretSet` or plain values) and secret-shaped values."""
+    return as_secret_set(secrets).redact(text)
