@@ -6,24 +6,24 @@ profiles (:data:`PROFILES`, :class:`Profile`), the error classes, and the seed h
 
 from __future__ import annotations
 
-from .app import MockApp as MockApp
-from .clock import Clock as Clock
-from .errors import ERRORS_BY_CODE as ERRORS_BY_CODE
-from .errors import OAuthError as OAuthError
-from .errors import RestlerError as RestlerError
-from .formats import SequentialTokens as SequentialTokens
-from .journal import redact_header as redact_header
-from .profiles import DEFAULT_PROFILE as DEFAULT_PROFILE
-from .profiles import PROFILES as PROFILES
-from .profiles import Profile as Profile
-from .profiles import Source as Source
-from .profiles import get_profile as get_profile
-from .seed import Seed as Seed
-from .seed import SeedClient as SeedClient
-from .seed import SeedUser as SeedUser
-from .seed import default_seed as default_seed
-from .server import MockServer as MockServer
-from .state import MockState as MockState
+from mockserver.app import MockApp as MockApp
+from mockserver.protocol.errors import ERRORS_BY_CODE as ERRORS_BY_CODE
+from mockserver.protocol.errors import OAuthError as OAuthError
+from mockserver.protocol.errors import RestlerError as RestlerError
+from mockserver.scripting.journal import redact_header as redact_header
+from mockserver.server import MockServer as MockServer
+from mockserver.state.clock import Clock as Clock
+from mockserver.state.formats import SequentialTokens as SequentialTokens
+from mockserver.state.profiles import DEFAULT_PROFILE as DEFAULT_PROFILE
+from mockserver.state.profiles import PROFILES as PROFILES
+from mockserver.state.profiles import Profile as Profile
+from mockserver.state.profiles import Source as Source
+from mockserver.state.profiles import get_profile as get_profile
+from mockserver.state.seed import Seed as Seed
+from mockserver.state.seed import SeedClient as SeedClient
+from mockserver.state.seed import SeedUser as SeedUser
+from mockserver.state.seed import default_seed as default_seed
+from mockserver.state.world import MockState as MockState
 
 __all__ = [
     "DEFAULT_PROFILE",

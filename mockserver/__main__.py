@@ -16,25 +16,25 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from .profiles import DEFAULT_PROFILE
-from .profiles import PROFILES
-from .scenario import ScenarioError
-from .scenario import load_scenario
-from .scenario import scenario_seed
-from .seed import DOC_CLIENT_ID
-from .seed import DOC_CLIENT_SECRET
-from .seed import DOC_PASSWORD
-from .seed import DOC_USERNAME
-from .seed import Seed
-from .seed import SeedError
-from .seed import default_seed
-from .seed import load_seed_file
-from .server import MockServer
-from .state import WorkspaceNameError
-from .state import check_workspace_name
-from .workers import bind
-from .workers import default_db_dir
-from .workers import serve_workers
+from mockserver.scripting.scenario import ScenarioError
+from mockserver.scripting.scenario import load_scenario
+from mockserver.scripting.scenario import scenario_seed
+from mockserver.server import MockServer
+from mockserver.serving.threaded import bind
+from mockserver.serving.workers import default_db_dir
+from mockserver.serving.workers import serve_workers
+from mockserver.state.profiles import DEFAULT_PROFILE
+from mockserver.state.profiles import PROFILES
+from mockserver.state.seed import DOC_CLIENT_ID
+from mockserver.state.seed import DOC_CLIENT_SECRET
+from mockserver.state.seed import DOC_PASSWORD
+from mockserver.state.seed import DOC_USERNAME
+from mockserver.state.seed import Seed
+from mockserver.state.seed import SeedError
+from mockserver.state.seed import default_seed
+from mockserver.state.seed import load_seed_file
+from mockserver.state.world import WorkspaceNameError
+from mockserver.state.world import check_workspace_name
 
 EXIT_USAGE = 2
 

@@ -23,39 +23,36 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response
 
-from . import api
-from . import applications
-from . import authorize
-from . import render
-from .context import RequestContext
-from .errors import InvalidRequestError
-from .errors import OAuthError
-from .errors import RestlerError
-from .faults import answer
-from .faults import deliver_fault
-from .grants import GrantContext
-from .grants import TokenRequest
-from .journal import Exchange
-from .journal import Journal
-from .matching import describe_request
-from .matching import query_dict
-from .params import ClientGone
-from .params import read_body
-from .scripting import Scripting
-from .state import MockState
-from .token import basic_credentials
-from .token import grant_access_token
+from mockserver.protocol import api
+from mockserver.protocol import applications
+from mockserver.protocol import authorize
+from mockserver.protocol import render
+from mockserver.protocol.context import RequestContext
+from mockserver.protocol.errors import InvalidRequestError
+from mockserver.protocol.errors import OAuthError
+from mockserver.protocol.errors import RestlerError
+from mockserver.protocol.grants import GrantContext
+from mockserver.protocol.grants import TokenRequest
+from mockserver.protocol.params import CLOSE_CONNECTION
+from mockserver.protocol.params import ClientGone
+from mockserver.protocol.params import read_body
+from mockserver.protocol.token import basic_credentials
+from mockserver.protocol.token import grant_access_token
+from mockserver.scripting.faults import answer
+from mockserver.scripting.faults import deliver_fault
+from mockserver.scripting.journal import Exchange
+from mockserver.scripting.journal import Journal
+from mockserver.scripting.matching import describe_request
+from mockserver.scripting.matching import query_dict
+from mockserver.scripting.overrides import Scripting
+from mockserver.state.world import MockState
 
 CONTROL_PREFIX = "/_pm3/"
-CLOSE_CONNECTION = "pm3.close_connection"
-"""Set in the WSGI environ when the server must close the connection without reading the rest of
-the body (after a 413: draining megabytes to be polite would be the attack)."""
-
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse
     from _typeshed.wsgi import WSGIEnvironment
 
-    from .control import Control
+    from mockserver.scripting.control import Control
 
 OAUTH_RULES = Map(
     [
@@ -130,7 +127,7 @@ class MockApp:
         except Exception as exc:  # a defect of the mock: answer, record, never crash
             self._record_error(exc)
             return self.handle(request)(environ, start_response)
-        response, fault = answer(self, request, info, override)
+        response, fault = answer(self.handle, self.state.profile, request, info, override)
         self.journal.record(
             Exchange(
                 seq=self.journal.next_seq(),

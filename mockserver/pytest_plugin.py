@@ -22,13 +22,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from .profiles import DEFAULT_PROFILE
-from .profiles import PROFILES
-from .seed import DOC_CLIENT_ID
-from .seed import DOC_CLIENT_SECRET
-from .seed import DOC_PASSWORD
-from .seed import DOC_USERNAME
-from .server import MockServer
+from mockserver.server import MockServer
+from mockserver.state.profiles import DEFAULT_PROFILE
+from mockserver.state.profiles import PROFILES
+from mockserver.state.seed import DOC_CLIENT_ID
+from mockserver.state.seed import DOC_CLIENT_SECRET
+from mockserver.state.seed import DOC_PASSWORD
+from mockserver.state.seed import DOC_USERNAME
 
 MARKER = "pm_profile"
 

@@ -6,10 +6,7 @@ returns at once instead of waiting out a poll interval.
 
 from __future__ import annotations
 
-import os
-import selectors
 import ssl
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from types import EllipsisType
@@ -18,138 +15,29 @@ from typing import Any
 from typing import Self
 from urllib.parse import urlencode
 
-from werkzeug.serving import ThreadedWSGIServer
-from werkzeug.serving import WSGIRequestHandler
-
-from .app import CLOSE_CONNECTION
-from .app import MockApp
-from .clock import Clock
-from .formats import TokenFactory
-from .journal import DEFAULT_CAPACITY
-from .journal import Journal
-from .matching import RequestMatcher
-from .profiles import DEFAULT_PROFILE
-from .profiles import Profile
-from .profiles import get_profile
-from .scripting import Action
-from .scripting import Alter
-from .scripting import Fault
-from .scripting import Override
-from .scripting import RespondError
-from .scripting import RespondRaw
-from .scripting import Scripting
-from .seed import Seed
-from .seed import default_seed
-from .state import DEFAULT_WORKSPACE
-from .state import MockState
-from .store import WorkspaceStore
-
-HANDSHAKE_TIMEOUT = 10.0
-"""Seconds a TLS client has to finish its handshake; it runs in the connection's own thread."""
-IDLE_TIMEOUT = 60.0
-"""Seconds a connection may sit silent before the server drops it."""
-
-_BAD_FRAMING = (
-    b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
-    b"Connection: close\r\nContent-Length: %d\r\n\r\n%s"
-)
-
-
-class _InputGate:
-    """The handler's read side; reads nothing once the app asked to close the connection.
-
-    werkzeug drains an unread body (up to gigabytes) after the answer, so a client sees its 413;
-    for a body over the limit the mock closes instead, as PHP behind Apache does."""
-
-    def __init__(self, handler: _QuietHandler, raw: Any) -> None:
-        self._handler = handler
-        self._raw = raw
-
-    def _closed(self) -> bool:
-        environ = getattr(self._handler, "environ", None)
-        return bool(environ and environ.get(CLOSE_CONNECTION))
-
-    def read(self, size: int = -1) -> bytes:
-        return b"" if self._closed() else bytes(self._raw.read(size))
-
-    def readline(self, size: int = -1) -> bytes:
-        return b"" if self._closed() else bytes(self._raw.readline(size))
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._raw, name)
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """werkzeug's handler with the framing rules of RFC 9112 §6.3 and no access log on stderr."""
-
-    timeout = IDLE_TIMEOUT
-
-    def setup(self) -> None:
-        super().setup()
-        self.rfile = _InputGate(self, self.rfile)  # type: ignore[assignment]
-
-    def _framing_problem(self) -> str | None:
-        return framing_problem(
-            self.headers.get_all("Content-Length") or [],
-            self.headers.get_all("Transfer-Encoding") or [],
-        )
-
-    def handle_expect_100(self) -> bool:
-        if self._framing_problem() is not None:
-            return True  # no "100 Continue" for a request that gets a 400 next
-        return bool(super().handle_expect_100())
-
-    def run_wsgi(self) -> None:
-        problem = self._framing_problem()
-        if problem is not None:
-            body = problem.encode()
-            self.wfile.write(_BAD_FRAMING % (len(body), body))
-            self.close_connection = True
-            return
-        super().run_wsgi()
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return None
-
-
-def framing_problem(content_lengths: list[str], transfer_encodings: list[str]) -> str | None:
-    """Why a request's message framing is ambiguous (RFC 9112 §6.3), or ``None``.
-
-    Two ``Content-Length`` fields (even equal ones), a list value, a value that is not digits, or a
-    ``Content-Length`` together with ``Transfer-Encoding`` would let two parsers disagree on where
-    the body ends (request smuggling); the mock answers 400 and closes."""
-    if len(content_lengths) > 1:
-        return "Bad Request: more than one Content-Length field.\n"
-    if content_lengths and not content_lengths[0].strip().isdigit():
-        return "Bad Request: Content-Length is not a number.\n"
-    if content_lengths and transfer_encodings:
-        return "Bad Request: both Content-Length and Transfer-Encoding.\n"
-    return None
-
-
-class _TLSPerConnectionServer(ThreadedWSGIServer):
-    """A threaded server whose TLS handshake runs in each connection's thread, with a deadline.
-
-    werkzeug wraps the listening socket, so the handshake happens inside ``accept()`` on the one
-    serving thread: a single idle TCP connection would stall every client. Here the listening
-    socket stays plain, and each accepted connection is wrapped in its own thread."""
-
-    tls: ssl.SSLContext | None = None
-
-    def finish_request(self, request: Any, client_address: Any) -> None:
-        if self.tls is not None:
-            request.settimeout(HANDSHAKE_TIMEOUT)
-            try:
-                request = self.tls.wrap_socket(request, server_side=True)
-            except (OSError, ValueError):  # a failed or abandoned handshake: drop the connection
-                return
-            request.settimeout(IDLE_TIMEOUT)
-            try:
-                super().finish_request(request, client_address)
-            finally:
-                request.close()  # the wrapper owns the descriptor now; socketserver closes the husk
-            return
-        super().finish_request(request, client_address)
+from mockserver.app import MockApp
+from mockserver.scripting.control import Control
+from mockserver.scripting.journal import DEFAULT_CAPACITY
+from mockserver.scripting.journal import Journal
+from mockserver.scripting.matching import RequestMatcher
+from mockserver.scripting.overrides import Action
+from mockserver.scripting.overrides import Alter
+from mockserver.scripting.overrides import Fault
+from mockserver.scripting.overrides import Override
+from mockserver.scripting.overrides import RespondError
+from mockserver.scripting.overrides import RespondRaw
+from mockserver.scripting.overrides import Scripting
+from mockserver.serving.threaded import EmbeddedServer
+from mockserver.state.clock import Clock
+from mockserver.state.formats import TokenFactory
+from mockserver.state.profiles import DEFAULT_PROFILE
+from mockserver.state.profiles import Profile
+from mockserver.state.profiles import get_profile
+from mockserver.state.seed import Seed
+from mockserver.state.seed import default_seed
+from mockserver.state.store import WorkspaceStore
+from mockserver.state.world import DEFAULT_WORKSPACE
+from mockserver.state.world import MockState
 
 
 class OverrideBuilder:
@@ -263,15 +151,9 @@ class MockServer:
         self.host = host
         self.port = port
         self.ssl_context = ssl_context
-        self._server: _TLSPerConnectionServer | None = None
-        self._thread: threading.Thread | None = None
-        self._wake_r: int | None = None
-        self._wake_w: int | None = None
-        self._stopping = threading.Event()
+        self._server: EmbeddedServer | None = None
         if control:
-            from .control import enable_control
-
-            enable_control(self, control_token)
+            self.app.control = Control(self, token=control_token)
 
     # --- facade ------------------------------------------------------------------------------
     @property
@@ -425,8 +307,8 @@ class MockServer:
 
     def apply_scenario(self, scenario: Mapping[str, Any] | Path) -> list[Override]:
         """Apply a scenario (a mapping, or a JSON/YAML file path)."""
-        from .scenario import apply_scenario
-        from .scenario import load_scenario
+        from mockserver.scripting.scenario import apply_scenario
+        from mockserver.scripting.scenario import load_scenario
 
         if isinstance(scenario, Path):
             return apply_scenario(self, load_scenario(scenario), str(scenario))
@@ -502,58 +384,16 @@ class MockServer:
     # --- lifecycle ---------------------------------------------------------------------------
     def start(self, *, fd: int | None = None) -> Self:
         """Serve in a background thread; ``fd`` is an already-listening socket (multi-process mode)."""
-        if self._server is not None:
-            return self
-        own_socket = None
-        if fd is None:
-            # Bind here, so an address in use raises OSError (werkzeug would print and exit).
-            from .workers import bind
-
-            own_socket = bind(self.host, self.port)
-            fd = own_socket.fileno()
-        server = _TLSPerConnectionServer(
-            self.host, self.port, self.app, handler=_QuietHandler, fd=fd
-        )
-        if own_socket is not None:
-            own_socket.close()  # werkzeug holds its own duplicate of the descriptor
-        server.tls = self.ssl_context
-        server.ssl_context = self.ssl_context  # the scheme werkzeug reports; no listener wrap
-        server.daemon_threads = True
-        server.block_on_close = False
-        self._server = server
-        self.port = server.socket.getsockname()[1]
-        self._wake_r, self._wake_w = os.pipe()
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._serve, name="pm3-mockserver", daemon=True)
-        self._thread.start()
+        if self._server is None:
+            self._server = EmbeddedServer(self.app, self.host, self.port, self.ssl_context, fd=fd)
+            self.port = self._server.port
+            self._server.start()
         return self
 
-    def _serve(self) -> None:
-        server = self._server
-        assert server is not None and self._wake_r is not None
-        with selectors.DefaultSelector() as selector:
-            selector.register(server.socket, selectors.EVENT_READ)
-            selector.register(self._wake_r, selectors.EVENT_READ)
-            while not self._stopping.is_set():
-                for key, _ in selector.select():
-                    if key.fd == self._wake_r:
-                        return
-                    server.handle_request()  # the socket is readable: no wait
-
     def stop(self) -> None:
-        if self._server is None:
-            return
-        self._stopping.set()
-        assert self._wake_w is not None
-        os.write(self._wake_w, b"x")
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server.server_close()
-        for fd in (self._wake_r, self._wake_w):
-            if fd is not None:
-                os.close(fd)
-        self._server = self._thread = None
-        self._wake_r = self._wake_w = None
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
 
     def close(self) -> None:
         """Stop serving and close the workspace databases."""

@@ -10,10 +10,10 @@ from hypothesis import settings
 from werkzeug.test import Client
 
 from mockserver import MockServer
-from mockserver.seed import DOC_CLIENT_ID
-from mockserver.seed import DOC_CLIENT_SECRET
-from mockserver.seed import DOC_PASSWORD
-from mockserver.seed import DOC_USERNAME
+from mockserver.state.seed import DOC_CLIENT_ID
+from mockserver.state.seed import DOC_CLIENT_SECRET
+from mockserver.state.seed import DOC_PASSWORD
+from mockserver.state.seed import DOC_USERNAME
 
 settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]

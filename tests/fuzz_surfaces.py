@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from werkzeug.test import Client
 
 from mockserver import MockServer
-from mockserver.scenario import ScenarioError
-from mockserver.scenario import validate_scenario
+from mockserver.scripting.scenario import ScenarioError
+from mockserver.scripting.scenario import validate_scenario
 
 TEXT = st.text(max_size=40) | st.sampled_from(
     ["*", "code", "token", "", "0", "<script>", "%00", "../.."]

@@ -17,10 +17,10 @@ from conformance import run_check
 from conformance.registry import CHECKS
 from mockserver import MockServer
 from mockserver import get_profile
-from mockserver.seed import ADMIN_PASSWORD
-from mockserver.seed import DOC_CLIENT_SECRET
-from mockserver.seed import DOC_PASSWORD
-from mockserver.seed import LOCAL_CLIENT_SECRET
+from mockserver.state.seed import ADMIN_PASSWORD
+from mockserver.state.seed import DOC_CLIENT_SECRET
+from mockserver.state.seed import DOC_PASSWORD
+from mockserver.state.seed import LOCAL_CLIENT_SECRET
 
 SECRETS = (DOC_CLIENT_SECRET, DOC_PASSWORD, LOCAL_CLIENT_SECRET)
 PAYLOAD = '<script>alert("x")</script>'

@@ -8,10 +8,10 @@ from typing import Any
 from werkzeug.test import Client
 from werkzeug.test import TestResponse
 
-from mockserver.seed import DOC_CLIENT_ID
-from mockserver.seed import DOC_CLIENT_SECRET
-from mockserver.seed import DOC_PASSWORD
-from mockserver.seed import DOC_USERNAME
+from mockserver.state.seed import DOC_CLIENT_ID
+from mockserver.state.seed import DOC_CLIENT_SECRET
+from mockserver.state.seed import DOC_PASSWORD
+from mockserver.state.seed import DOC_USERNAME
 
 TOKEN = "/workflow/oauth2/token"
 

@@ -8,8 +8,8 @@ import pytest
 from werkzeug.test import Client
 
 from mockserver import MockServer
-from mockserver.errors import InvalidRequestError
-from mockserver.errors import UnsupportedGrantTypeError
+from mockserver.protocol.errors import InvalidRequestError
+from mockserver.protocol.errors import UnsupportedGrantTypeError
 from tests.mockserver.helpers import TOKEN
 from tests.mockserver.helpers import error_of
 from tests.mockserver.helpers import password_params
@@ -225,7 +225,7 @@ def test_form_parser_agrees_with_parse_qsl() -> None:
     from hypothesis import given
     from hypothesis import strategies as st
 
-    from mockserver.params import parse_form
+    from mockserver.protocol.params import parse_form
 
     @given(st.binary(max_size=60) | st.text(alphabet="ab=&%+;2AFz é", max_size=40).map(str.encode))
     def agree(raw: bytes) -> None:

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from mockserver.__main__ import main
-from mockserver.profiles import PROFILES
+from mockserver.state.profiles import PROFILES
 from tests.mockserver.helpers import password_params
 
 

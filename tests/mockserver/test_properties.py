@@ -18,8 +18,8 @@ from werkzeug.test import Client
 
 from mockserver import PROFILES
 from mockserver import MockServer
-from mockserver.seed import DOC_CLIENT_ID
-from mockserver.seed import DOC_CLIENT_SECRET
+from mockserver.state.seed import DOC_CLIENT_ID
+from mockserver.state.seed import DOC_CLIENT_SECRET
 
 SERVERS = {name: MockServer(name) for name in PROFILES}
 

@@ -9,8 +9,8 @@ import pytest
 import requests
 
 from mockserver import MockServer
-from mockserver.seed import DOC_CLIENT_ID
-from mockserver.seed import DOC_CLIENT_SECRET
+from mockserver.state.seed import DOC_CLIENT_ID
+from mockserver.state.seed import DOC_CLIENT_SECRET
 from tests.mockserver.helpers import password_params
 
 

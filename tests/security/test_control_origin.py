@@ -7,7 +7,7 @@ import requests
 from werkzeug.test import Client
 
 from mockserver import MockServer
-from mockserver.control import is_loopback
+from mockserver.scripting.control import is_loopback
 
 USER = {"username": "mallory", "password": "pw-mallory-1"}
 

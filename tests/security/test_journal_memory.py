@@ -12,12 +12,12 @@ import tracemalloc
 from werkzeug.test import Client
 
 from mockserver import MockServer
-from mockserver.journal import BODY_CAP
-from mockserver.journal import DEFAULT_MAX_BYTES
-from mockserver.journal import VALUE_CAP
-from mockserver.journal import Exchange
-from mockserver.journal import Journal
-from mockserver.matching import RequestInfo
+from mockserver.scripting.journal import BODY_CAP
+from mockserver.scripting.journal import DEFAULT_MAX_BYTES
+from mockserver.scripting.journal import VALUE_CAP
+from mockserver.scripting.journal import Exchange
+from mockserver.scripting.journal import Journal
+from mockserver.scripting.matching import RequestInfo
 from tests.mockserver.helpers import password_params
 
 MB = 1_000_000

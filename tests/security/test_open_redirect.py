@@ -8,8 +8,8 @@ import pytest
 from werkzeug.test import Client
 
 from mockserver import MockServer
-from mockserver.seed import DOC_PASSWORD
-from mockserver.seed import DOC_USERNAME
+from mockserver.state.seed import DOC_PASSWORD
+from mockserver.state.seed import DOC_USERNAME
 
 EVIL = [
     "/\t/evil.example",

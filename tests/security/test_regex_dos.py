@@ -26,12 +26,12 @@ import pytest
 from werkzeug.test import Client
 
 from mockserver import MockServer
-from mockserver.matching import RequestInfo
-from mockserver.matching import RequestMatcher
-from mockserver.scenario import ScenarioError
-from mockserver.scripting import Override
-from mockserver.scripting import RespondRaw
-from mockserver.scripting import Scripting
+from mockserver.scripting.matching import RequestInfo
+from mockserver.scripting.matching import RequestMatcher
+from mockserver.scripting.overrides import Override
+from mockserver.scripting.overrides import RespondRaw
+from mockserver.scripting.overrides import Scripting
+from mockserver.scripting.scenario import ScenarioError
 from tests.mockserver.helpers import password_params
 
 EVIL_PATTERN = "re:^(a+)+$"

@@ -7,8 +7,8 @@ import json
 import requests
 
 from mockserver import MockServer
-from mockserver.seed import DOC_PASSWORD
-from mockserver.seed import DOC_USERNAME
+from mockserver.state.seed import DOC_PASSWORD
+from mockserver.state.seed import DOC_USERNAME
 
 
 def test_secrets_made_at_run_time_never_reach_the_rendered_journal(

@@ -11,8 +11,8 @@ import pytest
 import requests
 
 from mockserver import MockServer
-from mockserver.state import WorkspaceNameError
-from mockserver.state import check_workspace_name
+from mockserver.state.world import WorkspaceNameError
+from mockserver.state.world import check_workspace_name
 
 EVIL = ["x/../../../victim", "../victim", "a/b", "", "a" * 31, "wörk", "a.b", "a-b", "a b", "/abs"]
 
@@ -67,7 +67,7 @@ def test_python_and_scenario_entries_apply_the_rule(tmp_path: Path) -> None:
             pm.add_workspace("../victim")
         with pytest.raises(KeyError, match="no workspace"):
             pm.workspace("nosuch")
-        from mockserver.scenario import ScenarioError
+        from mockserver.scripting.scenario import ScenarioError
 
         with pytest.raises(ScenarioError, match="workspaces"):
             pm.apply_scenario({"workspaces": ["../victim"]})

@@ -1,0 +1,326 @@
+"""The authorization-code and implicit flows: login redirect, login form, consent page, redirects.
+
+Source: doc '"authorization_code" Grant Type' and 'Implicit Grant'; pm3-behavior.md §8
+(``Server::authorize`` / ``postAuthorize``, bshaffer ``AuthorizeController``); RFC 6749 §4.1, §4.2.
+"""
+
+from __future__ import annotations
+
+import hmac
+from urllib.parse import quote_plus
+from urllib.parse import urlsplit
+
+from werkzeug.wrappers import Response
+
+from mockserver.protocol import pages
+from mockserver.protocol import render
+from mockserver.protocol.context import RequestContext
+from mockserver.protocol.errors import RFC_3_1_2
+from mockserver.protocol.errors import RFC_3_1_2_3
+from mockserver.protocol.errors import AccessDeniedError
+from mockserver.protocol.errors import InvalidClientError
+from mockserver.protocol.errors import InvalidRequestError
+from mockserver.protocol.errors import InvalidScopeError
+from mockserver.protocol.errors import InvalidUriError
+from mockserver.protocol.errors import OAuthError
+from mockserver.protocol.errors import RedirectUriMismatchError
+from mockserver.protocol.errors import RestlerError
+from mockserver.protocol.token import check_scope
+from mockserver.state.store import TokenRow
+from mockserver.state.store import UserRow
+from mockserver.state.store import hash_password
+
+INSTALLED_LANGUAGES = ("en",)
+DEFAULT_SKIN = "neoclassic"
+
+
+def php_urlencode(value: str) -> str:
+    """PHP ``urlencode``: spaces as ``+``, everything but ``A-Za-z0-9-_.`` escaped (``*`` → ``%2A``)."""
+    return quote_plus(value, safe="").replace("~", "%7E")
+
+
+def http_build_query(params: list[tuple[str, str]]) -> str:
+    return "&".join(f"{php_urlencode(k)}={php_urlencode(v)}" for k, v in params)
+
+
+def _origin(ctx: RequestContext) -> str:
+    """``{scheme}://{SERVER_NAME}[:{port}]``, the port written whenever it is not 80 (§8.1)."""
+    req = ctx.request
+    host = req.host.split(":")[0] if not req.host.startswith("[") else req.host.split("]")[0] + "]"
+    port = req.environ.get("SERVER_PORT", "80")
+    if ":" in req.host and not req.host.endswith("]"):
+        port = req.host.rsplit(":", 1)[1]
+    suffix = "" if str(port) == "80" else f":{port}"
+    return f"{req.scheme}://{host}{suffix}"
+
+
+def language(ctx: RequestContext) -> str:
+    """``Accept-Language`` only if it is exactly an installed locale, else ``en`` (§8.1)."""
+    asked = ctx.request.headers.get("Accept-Language", "")
+    return asked if asked in INSTALLED_LANGUAGES else "en"
+
+
+def login_redirect(ctx: RequestContext) -> Response:
+    """302 to ``/sys{ws}/{lang}/{skin}/login/login?u=...`` (absolute or relative ``u`` per profile)."""
+    query = ctx.request.query_string.decode("latin-1")
+    target = f"/{ctx.workspace}/oauth2/authorize" + (f"?{query}" if query else "")
+    origin = _origin(ctx)
+    u = origin + target if ctx.profile.login_redirect == "absolute" else target
+    location = f"{origin}/sys{ctx.workspace}/{language(ctx)}/{DEFAULT_SKIN}/login/login?u={php_urlencode(u)}"
+    return Response("", status=302, headers=[("Location", location)])
+
+
+def authorize_get(ctx: RequestContext) -> Response:
+    """GET authorize: login redirect, PM's own parameter checks, then the consent page."""
+    user = ctx.session_user()
+    if user is None:
+        return login_redirect(ctx)
+    args = ctx.request.args
+    client_id = args.get("client_id")
+    if not client_id:
+        return render.restler_error(RestlerError(400, RestlerError.MISSING_CLIENT_ID), ctx.profile)
+    if not args.get("response_type"):
+        return render.restler_error(
+            RestlerError(400, RestlerError.MISSING_RESPONSE_TYPE), ctx.profile
+        )
+    client = ctx.store.get_client(client_id)
+    if client is None:
+        return render.restler_error(
+            RestlerError(400, RestlerError.unknown_client(client_id)), ctx.profile
+        )
+    query = ctx.request.query_string.decode("latin-1")
+    action = f"/{ctx.workspace}/oauth2/authorize" + (f"?{query}" if query else "")
+    full_name = f"{user.firstname} {user.lastname}".strip() or user.username
+    body = pages.consent_page(user_full_name=full_name, client_name=client.name, action=action)
+    return render.html(body, headers=[("Cache-Control", "no-store")])
+
+
+def _param(ctx: RequestContext, name: str) -> str | None:
+    value = ctx.request.args.get(name)
+    if value is None:
+        value = ctx.request.form.get(name)
+    return value
+
+
+def _redirect(uri: str, params: list[tuple[str, str]], *, fragment: bool = False) -> Response:
+    if fragment:
+        location = f"{uri}#{http_build_query(params)}"
+    else:
+        location = uri + ("&" if "?" in uri else "?") + http_build_query(params)
+    body = render._json(dict(params)) if not fragment else "[]"
+    return Response(
+        body,
+        status=302,
+        headers=[
+            ("Location", location),
+            ("Content-Type", "application/json"),
+            ("Cache-Control", "no-store"),
+            render.CORS_ALLOW_ORIGIN,
+        ],
+    )
+
+
+def _redirect_error(uri: str, err: OAuthError, state: str | None) -> Response:
+    params = [("error", err.error), ("error_description", err.description)]
+    if state is not None:
+        params.append(("state", state))
+    return _redirect(uri, params)
+
+
+def authorize_post(ctx: RequestContext) -> Response:
+    """POST authorize (the consent form): validate, then deny, or issue a code or an implicit token."""
+    user = ctx.session_user()
+    if user is None:
+        return render.restler_error(RestlerError(400, RestlerError.NO_SESSION), ctx.profile)
+    # PM: authorized = !array_key_exists('cancel', $_REQUEST), so ?cancel in the query denies too.
+    authorized = "cancel" not in ctx.request.args and "cancel" not in ctx.request.form
+    client_id = _param(ctx, "client_id")
+    if not client_id:
+        return render.oauth_json_error(InvalidClientError(InvalidClientError.NO_CLIENT_ID))
+    client = ctx.store.get_client(client_id)
+    if client is None:
+        return render.oauth_json_error(InvalidClientError(InvalidClientError.BAD_CLIENT_ID))
+    supplied = _param(ctx, "redirect_uri") or None
+    registered = [u for u in client.redirect_uri.split(" ") if u]
+    if supplied is not None:
+        if "#" in supplied:
+            return render.oauth_json_error(InvalidUriError(InvalidUriError.FRAGMENT))
+        if registered and supplied not in registered:
+            return render.oauth_json_error(
+                RedirectUriMismatchError(
+                    RedirectUriMismatchError.AUTHORIZE_MISMATCH, error_uri=RFC_3_1_2
+                )
+            )
+        redirect_uri = supplied
+    elif len(registered) > 1:
+        return render.oauth_json_error(
+            InvalidUriError(InvalidUriError.MULTIPLE, error_uri=RFC_3_1_2_3)
+        )
+    elif registered:
+        redirect_uri = registered[0]
+    else:
+        return render.oauth_json_error(InvalidUriError(ctx.profile.no_redirect_uri_description))
+    state = _param(ctx, "state")
+    response_type = _param(ctx, "response_type")
+    if response_type not in ("code", "token"):
+        return _redirect_error(
+            redirect_uri, InvalidRequestError(InvalidRequestError.BAD_RESPONSE_TYPE), state
+        )
+    scope = _param(ctx, "scope") or None
+    try:
+        check_scope(scope, None, ctx.profile.supported_scopes)
+    except InvalidScopeError as err:
+        return _redirect_error(redirect_uri, err, state)
+    if not authorized:
+        return _redirect_error(
+            redirect_uri, AccessDeniedError(AccessDeniedError.USER_DENIED), state
+        )
+    if response_type == "code":
+        return _issue_code(ctx, client_id, user, supplied, redirect_uri, scope, state)
+    return _issue_implicit(ctx, client_id, user, redirect_uri, scope, state)
+
+
+def _issue_code(
+    ctx: RequestContext,
+    client_id: str,
+    user: UserRow,
+    supplied: str | None,
+    redirect_uri: str,
+    scope: str | None,
+    state: str | None,
+) -> Response:
+    code = ctx.state.new_token()
+    clock = ctx.state.clock
+    # Only a supplied redirect_uri is stored with the code (§8.4), hence §2.5's check only then.
+    ctx.store.insert_code(
+        TokenRow(
+            code,
+            client_id,
+            user.uid,
+            clock.stamp(ctx.profile.auth_code_lifetime),
+            scope,
+            redirect_uri=supplied,
+        )
+    )
+    params = [("code", code)]
+    if state is not None:
+        params.append(("state", state))
+    response = _redirect(redirect_uri, params)
+    response.set_data(b"[]")
+    return response
+
+
+def _issue_implicit(
+    ctx: RequestContext,
+    client_id: str,
+    user: UserRow,
+    redirect_uri: str,
+    scope: str | None,
+    state: str | None,
+) -> Response:
+    profile, clock = ctx.profile, ctx.state.clock
+    if profile.purge_expired_on_issue:
+        ctx.store.purge_expired(clock.stamp())
+    token = ctx.state.new_token()
+    ctx.store.insert_access_token(
+        TokenRow(token, client_id, user.uid, clock.stamp(profile.access_lifetime), scope)
+    )
+    params = [
+        ("access_token", token),
+        ("expires_in", str(profile.access_lifetime)),
+        ("token_type", "bearer"),
+    ]
+    if scope is not None:
+        params.append(("scope", scope))
+    if state is not None:
+        params.append(("state", state))
+    return _redirect(redirect_uri, params, fragment=True)
+
+
+# --- the classic-UI login page -------------------------------------------------------------------
+def _login_base(ctx: RequestContext, lang: str, skin: str) -> str:
+    return f"/sys{ctx.workspace}/{lang}/{skin}/login"
+
+
+def login_form(ctx: RequestContext, lang: str, skin: str, error: str = "") -> Response:
+    return_to = ctx.request.args.get("u", "")
+    body = pages.login_page(
+        workspace=ctx.workspace,
+        action=f"{_login_base(ctx, lang, skin)}/authentication.php",
+        return_to=return_to,
+        error=error,
+    )
+    return render.html(body, status=200 if not error else 401)
+
+
+def verify_login(ctx: RequestContext, username: str, password: str) -> UserRow | None:
+    """``RBAC::VerifyLogin``: case-insensitive username, md5 password, active and not past due."""
+    if not username or not password:
+        return None
+    user = ctx.store.find_user(username)
+    if user is None or not hmac.compare_digest(user.password_hash, hash_password(password)):
+        return None
+    today = ctx.state.clock.stamp()[:10]
+    if ctx.profile.verify_user_status and (
+        user.status != 1 or (user.due_date and user.due_date < today)
+    ):
+        return None
+    return user
+
+
+def safe_return_target(ctx: RequestContext, target: str, fallback: str) -> str:
+    """Follow ``target`` only to this server (a path or our own origin): no open redirect.
+
+    The target is first read as a browser reads a URL (WHATWG URL parsing): leading and trailing
+    control characters and spaces dropped, tab, CR and LF removed anywhere, ``\\`` taken as ``/``.
+    Otherwise ``/\t/evil.example`` passes a naive "starts with one slash" test and a browser
+    follows it to ``//evil.example``. The normalised form is what is sent."""
+    target = browser_normalised(target)
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    parts = urlsplit(target)
+    if parts.scheme in ("http", "https") and parts.netloc == urlsplit(_origin(ctx)).netloc:
+        return target
+    return fallback
+
+
+_URL_STRIP = "".join(chr(c) for c in range(0x21))
+_URL_DROP = str.maketrans({"\t": None, "\r": None, "\n": None, "\\": "/"})
+
+
+def browser_normalised(target: str) -> str:
+    """``target`` as a browser's URL parser sees it, for the same-origin test."""
+    return target.strip(_URL_STRIP).translate(_URL_DROP)
+
+
+def login_submit(ctx: RequestContext, lang: str, skin: str) -> Response:
+    form = ctx.request.form
+    username = form.get("form[USR_USERNAME]", "")
+    password = form.get("form[USR_PASSWORD]", "")
+    return_to = form.get("form[URL]", "")
+    user = verify_login(ctx, username, password)
+    if user is None:
+        body = pages.login_page(
+            workspace=ctx.workspace,
+            action=f"{_login_base(ctx, lang, skin)}/authentication.php",
+            return_to=return_to,
+            error="Wrong password or user name",
+        )
+        return render.html(body, status=401)
+    home = f"/sys{ctx.workspace}/{lang}/{skin}/oauth2/applications"
+    response = Response(
+        "", status=302, headers=[("Location", safe_return_target(ctx, return_to, home))]
+    )
+    ctx.start_session(response, user)
+    return response
+
+
+def logout(ctx: RequestContext, lang: str, skin: str) -> Response:
+    sid = ctx.request.cookies.get("PHPSESSID")
+    if sid:
+        ctx.store.delete_session(sid)
+    response = Response(
+        "", status=302, headers=[("Location", f"{_login_base(ctx, lang, skin)}/login")]
+    )
+    response.delete_cookie("PHPSESSID", path="/")
+    return response

@@ -1,0 +1,48 @@
+"""What an endpoint function receives: the request, the workspace's store and the running state."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass
+
+from werkzeug.wrappers import Request
+from werkzeug.wrappers import Response
+
+from mockserver.state.profiles import Profile
+from mockserver.state.store import UserRow
+from mockserver.state.store import WorkspaceStore
+from mockserver.state.world import MockState
+
+SESSION_COOKIE = "PHPSESSID"
+_SESSION_ALPHABET = string.ascii_lowercase + string.digits
+
+
+@dataclass(slots=True)
+class RequestContext:
+    request: Request
+    state: MockState
+    workspace: str
+    store: WorkspaceStore
+
+    @property
+    def profile(self) -> Profile:
+        return self.state.profile
+
+    def session_user(self) -> UserRow | None:
+        """The user logged in through the PHP session cookie, if the session is alive."""
+        sid = self.request.cookies.get(SESSION_COOKIE)
+        if not sid:
+            return None
+        clock = self.state.clock
+        uid = self.store.session_user(
+            sid, clock.stamp(), clock.stamp(self.profile.login_session_lifetime)
+        )
+        return self.store.get_user(uid) if uid else None
+
+    def start_session(self, response: Response, user: UserRow) -> str:
+        sid = "".join(secrets.choice(_SESSION_ALPHABET) for _ in range(26))
+        clock = self.state.clock
+        self.store.create_session(sid, user.uid, clock.stamp(self.profile.login_session_lifetime))
+        response.set_cookie(SESSION_COOKIE, sid, path="/", httponly=True, samesite="Lax")
+        return sid

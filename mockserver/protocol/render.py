@@ -1,0 +1,164 @@
+"""The one seam that turns results and errors into HTTP responses, per profile.
+
+Source: pm3-behavior.md §1.4-§1.5 (CORS, unknown workspace), §2.4 step 8 and §3.2 (which headers
+and status a token answer carries in each version), §9 (the REST 401).
+"""
+
+from __future__ import annotations
+
+import json
+
+from werkzeug.wrappers import Response
+
+from mockserver.protocol.errors import HTTP_REASONS
+from mockserver.protocol.errors import OAuthError
+from mockserver.protocol.errors import RestlerError
+from mockserver.state.profiles import Profile
+
+CORS_ALLOW_ORIGIN = ("Access-Control-Allow-Origin", "*")
+OPTIONS_HEADERS = (
+    ("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS, HEADERS"),
+    ("Access-Control-Allow-Headers", "authorization, content-type"),
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Max-Age", "60"),
+)
+
+
+def _json(data: object, *, pretty: bool = False) -> str:
+    # PHP json_encode escapes "/" by default; bshaffer and Restler both use it.
+    if pretty:
+        text = json.dumps(data, indent=4, ensure_ascii=False)
+    else:
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("/", "\\/")
+
+
+def restler_headers(profile: Profile) -> list[tuple[str, str]]:
+    """Headers Restler's ``compose()`` sets on everything it answers."""
+    return [
+        ("Content-Type", "application/json; charset=utf-8"),
+        ("Cache-Control", "no-cache, must-revalidate"),
+        ("Expires", "0"),
+        ("X-Powered-By", f"Luracast Restler v{profile.restler_version}"),
+        ("Content-Language", "en"),
+    ]
+
+
+def token_headers(profile: Profile) -> list[tuple[str, str]]:
+    """Headers of a token-endpoint answer (success or error) in this profile."""
+    if profile.token_headers == "restler":
+        # bshaffer's Pragma survives Restler's rewrite (§3.2 row 3).
+        return [*restler_headers(profile), ("Pragma", "no-cache"), CORS_ALLOW_ORIGIN]
+    return [
+        ("Content-Type", "application/json"),
+        ("Cache-Control", "no-store"),
+        ("Pragma", "no-cache"),
+        CORS_ALLOW_ORIGIN,
+    ]
+
+
+def token_success(body: dict[str, object], profile: Profile) -> Response:
+    return Response(_json(body), status=200, headers=token_headers(profile))
+
+
+def token_error(err: OAuthError, profile: Profile, *, basic_used: bool = False) -> Response:
+    """A flat bshaffer error from the token endpoint, with the profile's status and headers."""
+    status = err.http_status if profile.token_error_status is None else profile.token_error_status
+    headers = token_headers(profile)
+    if (
+        err.error == "invalid_client"
+        and basic_used
+        and profile.invalid_client_status_with_basic is not None
+    ):
+        status = profile.invalid_client_status_with_basic
+        headers.append(("WWW-Authenticate", 'Basic realm="Service"'))
+    return Response(_json(err.body()), status=status, headers=headers)
+
+
+def oauth_json_error(err: OAuthError) -> Response:
+    """A flat error the authorize POST sends as JSON (status always preserved, §8.3)."""
+    return Response(
+        _json(err.body()),
+        status=err.http_status,
+        headers=[
+            ("Content-Type", "application/json"),
+            ("Cache-Control", "no-store"),
+            CORS_ALLOW_ORIGIN,
+        ],
+    )
+
+
+def restler_error(err: RestlerError, profile: Profile, *, cors: bool = True) -> Response:
+    """A Restler error object; pretty-printed with a ``debug`` block in debug mode (§1.5)."""
+    body: dict[str, object] = dict(err.body())
+    if err.debug:
+        body["debug"] = {
+            "source": "WebApplication.php:566 at setup stage",
+            "stages": {"success": [], "failure": ["message"]},
+        }
+    headers = restler_headers(profile)
+    if cors:
+        headers.append(CORS_ALLOW_ORIGIN)
+    return Response(_json(body, pretty=err.debug), status=err.code, headers=headers)
+
+
+def rest_unauthorized(profile: Profile, err: OAuthError | None) -> Response:
+    """The answer of ``/api/1.0`` to a missing, invalid or expired token."""
+    if profile.resource_errors == "rfc6750":
+        challenge = 'Bearer realm="Service"'
+        if err is not None:
+            challenge += f', error="{err.error}", error_description="{err.description}"'
+            body = _json(err.body())
+        else:
+            body = ""
+        return Response(
+            body,
+            status=401,
+            headers=[
+                ("Content-Type", "application/json"),
+                ("WWW-Authenticate", challenge),
+                ("Cache-Control", "no-store"),
+                CORS_ALLOW_ORIGIN,
+            ],
+        )
+    return restler_error(RestlerError(401), profile)
+
+
+def rest_json(data: object, profile: Profile, status: int = 200) -> Response:
+    headers = [*restler_headers(profile), CORS_ALLOW_ORIGIN]
+    return Response(_json(data), status=status, headers=headers)
+
+
+def empty(status: int, headers: list[tuple[str, str]] | None = None) -> Response:
+    response = Response(b"", status=status, headers=headers or [])
+    response.headers.pop("Content-Type", None)
+    return response
+
+
+def unknown_workspace(profile: Profile) -> Response:
+    """Unknown workspace, per profile (§1.5 and the documentation's 'Error Response')."""
+    style = profile.unknown_workspace
+    if style == "empty-503":
+        return empty(503)
+    if style == "html-503":
+        page = (
+            "<!DOCTYPE html>\n<html><head><title>Runtime Exception.</title></head>\n"
+            "<body><h1>Runtime Exception.</h1>\n"
+            "<p>You have specified an unavailable workspace.</p></body></html>\n"
+        )
+        return Response(page, status=503, content_type="text/html; charset=utf-8")
+    if style == "plain-404":
+        return restler_error(RestlerError(404), profile, cors=False)
+    return restler_error(
+        RestlerError(400, RestlerError.UNKNOWN_WORKSPACE, debug=True), profile, cors=False
+    )
+
+
+def html(page: str, status: int = 200, headers: list[tuple[str, str]] | None = None) -> Response:
+    return Response(
+        page, status=status, headers=headers or [], content_type="text/html; charset=utf-8"
+    )
+
+
+def too_large(profile: Profile) -> Response:
+    return restler_error(RestlerError(413, HTTP_REASONS[413] + " (limit exceeded)"), profile)

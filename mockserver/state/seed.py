@@ -1,0 +1,253 @@
+"""Who exists when the mock starts: the documentation's example client and user, and PM's built-ins.
+
+A seed file (JSON or YAML, validated against ``schemas/seed.schema.json``) extends the default seed
+or, with ``"replace": true``, stands in for it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+from typing import Any
+
+from mockserver.state.formats import new_unique_id
+from mockserver.state.store import ClientRow
+from mockserver.state.store import UserRow
+from mockserver.state.store import WorkspaceStore
+from mockserver.state.store import hash_password
+
+ADMIN_UID = "00000000000000000000000000000001"
+APPLICATIONS_PERMISSION = "PM_REST_API_APPLICATIONS"
+DOC_CLIENT_ID = "HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF"
+DOC_CLIENT_SECRET = "28060566356f0b9db4f0429090515303"
+DOC_USERNAME = "johndoe"
+DOC_PASSWORD = "p4ssw0rd"
+LOCAL_CLIENT_ID = "x-pm-local-client"
+LOCAL_CLIENT_SECRET = "179ad45c6ce2cb97cf1029e212046e81"
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "admin"
+DEFAULT_CALLBACK = "http://localhost/callback"
+
+
+class SeedError(ValueError):
+    """A seed file that cannot be used; the message names the file and the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class SeedUser:
+    username: str
+    password: str
+    uid: str = ""
+    firstname: str = ""
+    lastname: str = ""
+    email: str = ""
+    status: str = "ACTIVE"
+    due_date: str = "2030-12-31"
+    role: str = "PROCESSMAKER_OPERATOR"
+    permissions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SeedClient:
+    client_id: str
+    client_secret: str
+    name: str = ""
+    description: str = ""
+    website: str = "http://localhost"
+    redirect_uri: str = ""
+    owner: str = ADMIN_USERNAME
+
+
+@dataclass(frozen=True, slots=True)
+class Seed:
+    users: tuple[SeedUser, ...] = ()
+    clients: tuple[SeedClient, ...] = ()
+    replace: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def merged_over(self, base: Seed) -> Seed:
+        """This seed applied over ``base`` (later entries win by username / client id)."""
+        if self.replace:
+            return Seed(self.users, self.clients)
+        users = {u.username.lower(): u for u in base.users}
+        users.update({u.username.lower(): u for u in self.users})
+        clients = {c.client_id: c for c in base.clients}
+        clients.update({c.client_id: c for c in self.clients})
+        return Seed(tuple(users.values()), tuple(clients.values()))
+
+    def apply(self, store: WorkspaceStore) -> None:
+        """Write the users and clients into a (cleared) store."""
+        uids: dict[str, str] = {}
+        for user in self.users:
+            uid = user.uid or _stable_uid(user.username)
+            uids[user.username.lower()] = uid
+            store.add_user(
+                UserRow(
+                    uid=uid,
+                    username=user.username,
+                    password_hash=hash_password(user.password),
+                    firstname=user.firstname,
+                    lastname=user.lastname,
+                    email=user.email,
+                    due_date=user.due_date,
+                    status=1 if user.status == "ACTIVE" else 0,
+                    auth_type="mysql",
+                    role=user.role,
+                ),
+                user.permissions,
+            )
+        for client in self.clients:
+            store.add_client(
+                ClientRow(
+                    client.client_id,
+                    client.client_secret,
+                    client.name or client.client_id,
+                    client.description,
+                    client.website,
+                    client.redirect_uri,
+                    uids.get(client.owner.lower(), ADMIN_UID),
+                )
+            )
+
+
+def _stable_uid(username: str) -> str:
+    """A uid in PM's format that is the same on every start for the same username."""
+    import hashlib
+
+    digest = hashlib.sha256(username.lower().encode()).hexdigest()
+    digits = "".join(str(int(c, 16) % 10) for c in digest[:18])
+    return f"{int(digits[0]) % 9 + 1}{digits[1:9]}{digest[20:33]}{digits[9]}0{digits[10:18]}"
+
+
+def default_seed(callback: str = DEFAULT_CALLBACK) -> Seed:
+    """The documentation's example credentials, an admin, and the built-in designer client."""
+    return Seed(
+        users=(
+            SeedUser(
+                ADMIN_USERNAME,
+                ADMIN_PASSWORD,
+                uid=ADMIN_UID,
+                firstname="Administrator",
+                lastname="Admin",
+                email="admin@processmaker.com",
+                role="PROCESSMAKER_ADMIN",
+                permissions=(APPLICATIONS_PERMISSION,),
+            ),
+            SeedUser(
+                DOC_USERNAME,
+                DOC_PASSWORD,
+                firstname="John",
+                lastname="Doe",
+                email="johndoe@example.com",
+            ),
+        ),
+        clients=(
+            SeedClient(
+                DOC_CLIENT_ID,
+                DOC_CLIENT_SECRET,
+                name="Example REST application",
+                description="The client of the ProcessMaker 3 OAuth 2.0 documentation",
+                website="http://example.com",
+                redirect_uri=callback,
+            ),
+            SeedClient(
+                LOCAL_CLIENT_ID,
+                LOCAL_CLIENT_SECRET,
+                name="PM Web Designer",
+                description="ProcessMaker Web Designer App",
+                website="www.processmaker.com",
+                redirect_uri="",
+            ),
+        ),
+    )
+
+
+def seed_from_data(data: Any, origin: str = "seed") -> Seed:
+    """Build a :class:`Seed` from decoded JSON/YAML, validated against the seed schema.
+
+    :raises SeedError: naming ``origin`` and the first offending field.
+    """
+    import schemas
+
+    problems = schemas.errors("seed", data)
+    if problems:
+        raise SeedError(f"{origin}: {problems[0]}")
+    users = tuple(
+        SeedUser(
+            username=u["username"],
+            password=u["password"],
+            uid=u.get("uid", ""),
+            firstname=u.get("firstname", ""),
+            lastname=u.get("lastname", ""),
+            email=u.get("email", ""),
+            status=u.get("status", "ACTIVE"),
+            due_date=u.get("due_date", "2030-12-31"),
+            role=u.get("role", "PROCESSMAKER_OPERATOR"),
+            permissions=tuple(u.get("permissions", ())),
+        )
+        for u in data.get("users", [])
+    )
+    clients = tuple(
+        SeedClient(
+            client_id=c["client_id"],
+            client_secret=c["client_secret"],
+            name=c.get("name", ""),
+            description=c.get("description", ""),
+            website=c.get("website", "http://localhost"),
+            redirect_uri=c.get("redirect_uri", ""),
+            owner=c.get("owner", ADMIN_USERNAME),
+        )
+        for c in data.get("clients", [])
+    )
+    return Seed(users, clients, replace=bool(data.get("replace", False)))
+
+
+def load_data_file(path: Path) -> Any:
+    """Read a JSON or YAML file. :raises SeedError: unreadable or not parseable, with the reason."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SeedError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise SeedError(f"{path}: not UTF-8 text") from None
+    if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            return _dates_as_text(yaml.safe_load(text))
+        except yaml.YAMLError as exc:
+            raise SeedError(f"{path}: not valid YAML ({exc})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SeedError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+
+
+def _dates_as_text(value: Any) -> Any:
+    """YAML reads ``2030-12-31`` as a date; the files' schemas want the text the user wrote."""
+    import datetime
+
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    return value
+
+
+def load_seed_file(path: Path) -> Seed:
+    return seed_from_data(load_data_file(path), str(path))
+
+
+__all__ = [
+    "Seed",
+    "SeedClient",
+    "SeedError",
+    "SeedUser",
+    "default_seed",
+    "load_seed_file",
+    "new_unique_id",
+]

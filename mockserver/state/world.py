@@ -1,0 +1,126 @@
+"""Everything a running mock holds: profile, clock, token factory, one store per workspace, seed."""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+from mockserver.state.clock import Clock
+from mockserver.state.formats import TokenFactory
+from mockserver.state.formats import new_token
+from mockserver.state.profiles import Profile
+from mockserver.state.seed import Seed
+from mockserver.state.store import WorkspaceStore
+
+DEFAULT_WORKSPACE = "workflow"
+DEFAULT_MAX_BODY = 1024 * 1024
+
+WORKSPACE_NAME = re.compile(r"[A-Za-z0-9_]{1,30}")
+"""The one rule for workspace names, at every entry (URL, CLI, seed, scenario, control API).
+
+ProcessMaker's installer accepts a workspace name only if it matches ``^[a-zA-Z_0-9]+$``, at most
+30 characters (29 in later installers); the name becomes a folder (``shared/sites/{name}``) and
+part of a database name (``wf_{name}``). The mock takes the wider of the two lengths, so every
+name a real install can have is accepted, and nothing that could reach a path is."""
+
+
+class WorkspaceNameError(ValueError):
+    """A workspace name outside :data:`WORKSPACE_NAME`."""
+
+
+def check_workspace_name(name: object) -> str:
+    """``name`` if it is a valid workspace name; :class:`WorkspaceNameError` naming the rule if not."""
+    if not isinstance(name, str) or WORKSPACE_NAME.fullmatch(name) is None:
+        raise WorkspaceNameError(
+            f"invalid workspace name {name!r}: use 1-30 letters, digits or underscores, "
+            "as ProcessMaker's installer does"
+        )
+    return name
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) if needed; a directory the mock creates is 0700."""
+    if not path.is_dir():
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+class MockState:
+    """The mutable world behind the WSGI app.
+
+    :param db_dir: a directory for ``wf_<workspace>.sqlite`` files; ``None`` keeps them in memory.
+    """
+
+    def __init__(
+        self,
+        *,
+        profile: Profile,
+        seed: Seed,
+        workspaces: tuple[str, ...] = (DEFAULT_WORKSPACE,),
+        db_dir: Path | None = None,
+        clock: Clock | None = None,
+        token_factory: TokenFactory | None = None,
+        max_body: int = DEFAULT_MAX_BODY,
+    ) -> None:
+        self.profile = profile
+        self.seed = seed
+        self.clock = clock or Clock()
+        self.new_token: TokenFactory = token_factory or new_token
+        self.max_body = max_body
+        self.db_dir = db_dir
+        self._lock = threading.Lock()
+        self.given_secrets: set[str] = set()
+        """Passwords and client secrets given at run time (stored hashed, or not at all)."""
+        self.workspaces: dict[str, WorkspaceStore] = {}
+        for name in workspaces:
+            self.add_workspace(name)
+
+    def add_workspace(self, name: str) -> WorkspaceStore:
+        """Create (or open) a workspace and seed it if it is new or empty.
+
+        :raises WorkspaceNameError: for a name outside :data:`WORKSPACE_NAME`.
+        """
+        check_workspace_name(name)
+        with self._lock:
+            if name in self.workspaces:
+                return self.workspaces[name]
+            path = None
+            if self.db_dir is not None:
+                path = self.database_path(name)
+            store = WorkspaceStore(path, case_insensitive=self.profile.case_insensitive_lookups)
+            if store.count("RBAC_USERS") == 0 and store.count("OAUTH_CLIENTS") == 0:
+                self.seed.apply(store)
+            self.workspaces[name] = store
+            return store
+
+    def database_path(self, name: str) -> Path:
+        """``DIR/wf_{name}.sqlite``, verified to lie inside ``DIR`` once resolved."""
+        assert self.db_dir is not None
+        root = private_dir(self.db_dir).resolve()
+        path = (root / f"wf_{check_workspace_name(name)}.sqlite").resolve()
+        if path.parent != root:
+            raise WorkspaceNameError(f"workspace database {path} would lie outside {root}")
+        return path
+
+    def store(self, workspace: str) -> WorkspaceStore | None:
+        """The store of a workspace; names are case-sensitive, as PM's site folders are."""
+        return self.workspaces.get(workspace)
+
+    def set_profile(self, profile: Profile) -> None:
+        self.profile = profile
+        for store in self.workspaces.values():
+            store.case_insensitive = profile.case_insensitive_lookups
+
+    def reset(self, *, profile: Profile | None = None) -> None:
+        """Empty every workspace, seed it again, and let the clock run free."""
+        if profile is not None:
+            self.set_profile(profile)
+        for store in self.workspaces.values():
+            store.clear()
+            self.seed.apply(store)
+        self.clock.reset()
+
+    def close(self) -> None:
+        for store in self.workspaces.values():
+            store.close()

@@ -1,0 +1,212 @@
+"""The authorization-code and implicit flows over real HTTP, driven through the HTML forms."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+from mockserver import MockServer
+from mockserver.state.seed import DOC_CLIENT_ID
+from mockserver.state.seed import DOC_CLIENT_SECRET
+
+
+class Forms(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict[str, object]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.forms.append({"action": a.get("action", ""), "inputs": {}, "buttons": []})
+        elif tag == "input" and self.forms and a.get("name"):
+            self.forms[-1]["inputs"][a["name"]] = a.get("value", "")  # type: ignore[index]
+        elif tag == "button" and self.forms:
+            self.forms[-1]["buttons"].append(a.get("name", ""))  # type: ignore[union-attr]
+
+
+def forms(html: str) -> list[dict[str, object]]:
+    parser = Forms()
+    parser.feed(html)
+    return parser.forms
+
+
+def browse_to_consent(pm: MockServer, s: requests.Session, **params: str) -> requests.Response:
+    """authorize → 302 login → fill the login form → 302 back → the consent page."""
+    query = {"response_type": "code", "client_id": DOC_CLIENT_ID, "scope": "*", **params}
+    first = s.get(pm.authorize_url(**query), allow_redirects=False, timeout=10)
+    assert first.status_code == 302
+    login_page = s.get(first.headers["Location"], timeout=10)
+    form = forms(login_page.text)[0]
+    values = dict(form["inputs"])  # type: ignore[call-overload]
+    values["form[USR_USERNAME]"], values["form[USR_PASSWORD]"] = "JohnDoe", "p4ssw0rd"
+    back = s.post(pm.url + str(form["action"]), data=values, allow_redirects=False, timeout=10)
+    assert back.status_code == 302 and "PHPSESSID" in s.cookies
+    target = back.headers["Location"]
+    return s.get(
+        target if target.startswith("http") else pm.url + target, allow_redirects=False, timeout=10
+    )
+
+
+def press(
+    pm: MockServer, s: requests.Session, consent: requests.Response, *, deny: bool = False
+) -> requests.Response:
+    form = forms(consent.text)[0]
+    data = dict(form["inputs"])  # type: ignore[call-overload]
+    if deny:
+        data["cancel"] = "Deny"
+    return s.post(pm.url + str(form["action"]), data=data, allow_redirects=False, timeout=10)
+
+
+@pytest.mark.parametrize(("profile_name", "absolute"), [("documented", True), ("pm-3.4.10", False)])
+def test_login_redirect_u_is_absolute_or_relative(live: MockServer, absolute: bool) -> None:
+    r = requests.get(
+        live.authorize_url(response_type="code", client_id=DOC_CLIENT_ID, scope="*"),
+        allow_redirects=False,
+        timeout=10,
+    )
+    location = urlsplit(r.headers["Location"])
+    assert location.path == "/sysworkflow/en/neoclassic/login/login"
+    assert f":{live.port}" in r.headers["Location"]  # the port is written when it is not 80
+    u = dict(parse_qsl(location.query))["u"]
+    assert u.startswith("http://") is absolute
+    assert u.endswith(
+        "/workflow/oauth2/authorize?response_type=code&client_id=" + DOC_CLIENT_ID + "&scope=%2A"
+    )
+
+
+def test_code_flow_end_to_end(live: MockServer) -> None:
+    s = requests.Session()
+    consent = browse_to_consent(live, s, state="abc")
+    assert consent.status_code == 200
+    assert "Example REST application" in consent.text and "John Doe" in consent.text
+    answer = press(live, s, consent)
+    assert answer.status_code == 302
+    location = answer.headers["Location"]
+    assert re.fullmatch(r"http://localhost/callback\?code=[0-9a-f]{40}&state=abc", location)
+    code = dict(parse_qsl(urlsplit(location).query))["code"]
+    tokens = requests.post(
+        live.token_url(),
+        data={"grant_type": "authorization_code", "code": code},
+        auth=(DOC_CLIENT_ID, DOC_CLIENT_SECRET),
+        timeout=10,
+    ).json()
+    assert set(tokens) == {"access_token", "expires_in", "token_type", "scope", "refresh_token"}
+    reuse = requests.post(
+        live.token_url(),
+        data={"grant_type": "authorization_code", "code": code},
+        auth=(DOC_CLIENT_ID, DOC_CLIENT_SECRET),
+        timeout=10,
+    ).json()
+    assert (
+        reuse["error_description"]
+        == "Authorization code doesn't exist or is invalid for the client"
+    )
+
+
+def test_deny(live: MockServer) -> None:
+    s = requests.Session()
+    answer = press(live, s, browse_to_consent(live, s, state="s"), deny=True)
+    assert answer.headers["Location"] == (
+        "http://localhost/callback?error=access_denied"
+        "&error_description=The+user+denied+access+to+your+application&state=s"
+    )
+
+
+def test_implicit_flow(live: MockServer) -> None:
+    s = requests.Session()
+    answer = press(live, s, browse_to_consent(live, s, response_type="token"))
+    location = answer.headers["Location"]
+    assert re.fullmatch(
+        r"http://localhost/callback#access_token=[0-9a-f]{40}&expires_in=86400&token_type=bearer&scope=%2A",
+        location,
+    )
+    token = dict(parse_qsl(urlsplit(location).fragment))["access_token"]
+    assert (
+        requests.get(
+            live.api_url(), headers={"Authorization": f"Bearer {token}"}, timeout=10
+        ).status_code
+        == 200
+    )
+
+
+def test_session_expires_after_inactivity(live: MockServer) -> None:
+    s = requests.Session()
+    assert browse_to_consent(live, s).status_code == 200
+    live.clock.advance(live.profile.login_session_lifetime + 1)
+    again = s.get(
+        live.authorize_url(response_type="code", client_id=DOC_CLIENT_ID),
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert again.status_code == 302 and "/login/login" in again.headers["Location"]
+
+
+def test_wrong_password_on_the_login_form(live: MockServer) -> None:
+    s = requests.Session()
+    page = s.post(
+        f"{live.url}/sysworkflow/en/neoclassic/login/authentication.php",
+        data={"form[USR_USERNAME]": "johndoe", "form[USR_PASSWORD]": "nope", "form[URL]": "/"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert page.status_code == 401 and "Wrong password" in page.text
+    assert "PHPSESSID" not in s.cookies
+
+
+@pytest.mark.parametrize(("profile_name", "allowed"), [("pm-3.4.10", False), ("pm-3.0-rc", True)])
+def test_applications_page_needs_the_permission_from_3_2(live: MockServer, allowed: bool) -> None:
+    s = requests.Session()
+    s.post(
+        f"{live.url}/sysworkflow/en/neoclassic/login/authentication.php",
+        data={"form[USR_USERNAME]": "johndoe", "form[USR_PASSWORD]": "p4ssw0rd", "form[URL]": "/"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    page = s.get(live.applications_url(), allow_redirects=False, timeout=10)
+    assert (page.status_code == 200) is allowed
+    if not allowed:
+        assert page.status_code == 403 and "PM_REST_API_APPLICATIONS" in page.text
+    anonymous = requests.get(live.applications_url(), allow_redirects=False, timeout=10)
+    assert anonymous.status_code == 302 and "/login/login" in anonymous.headers["Location"]
+
+
+def test_registration_validates_and_issues_pm_formats(live: MockServer) -> None:
+    s = requests.Session()
+    s.post(
+        f"{live.url}/sysworkflow/en/neoclassic/login/authentication.php",
+        data={"form[USR_USERNAME]": "admin", "form[USR_PASSWORD]": "admin", "form[URL]": "/"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    bad = s.post(live.applications_url(), data={"name": "", "webSite": "example"}, timeout=10)
+    assert bad.status_code == 400 and "Name is required." in bad.text
+    good = s.post(
+        live.applications_url(),
+        data={"name": "CI", "webSite": "http://ci.example", "redirectUri": ""},
+        timeout=10,
+    )
+    client_id = re.search(r'id="client-id">([A-Z]{32})<', good.text)
+    secret = re.search(r'id="client-secret">([1-9][0-9]{8}[0-9a-f]{13}[0-9]0[0-9]{8})<', good.text)
+    assert client_id and secret
+    token = requests.post(
+        live.token_url(),
+        data={
+            "grant_type": "client_credentials",
+            "client_id": client_id.group(1),
+            "client_secret": secret.group(1),
+        },
+        timeout=10,
+    ).json()
+    assert "access_token" in token
+    listing = s.post(
+        f"{live.url}/sysworkflow/en/neoclassic/oauth2/clientSetupAjax",
+        data={"option": "LST"},
+        timeout=10,
+    ).json()
+    assert client_id.group(1) in {row["CLIENT_ID"] for row in listing["resultRoot"]}

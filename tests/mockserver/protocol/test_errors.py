@@ -1,0 +1,64 @@
+"""Every error class and string: one spelling, the right wire code, a flat body."""
+
+from __future__ import annotations
+
+import pytest
+
+from mockserver.protocol.errors import ERRORS_BY_CODE
+from mockserver.protocol.errors import InvalidClientError
+from mockserver.protocol.errors import InvalidGrantError
+from mockserver.protocol.errors import InvalidTokenError
+from mockserver.protocol.errors import InvalidUriError
+from mockserver.protocol.errors import RestlerError
+from mockserver.protocol.errors import error_from_wire
+
+# The documentation's error table (Error Response), as (error, description) pairs a constant holds.
+DOC_TABLE = [
+    ("invalid_uri", "No redirect URL was supplied or stored"),
+    ("invalid_token", "The client credentials are invalid"),
+    ("invalid_token", "The access token provided is invalid"),
+    ("invalid_token", 'Malformed token (missing "expires" or "client_id")'),
+    ("invalid_token", "The access token provided has expired"),
+    ("invalid_grant", "Invalid username and password combination"),
+    ("invalid_grant", "Authorization code doesn't exist or is invalid for the client"),
+    ("invalid_client", "Client credentials were not found in the headers or body"),
+    ("invalid_scope", "An unsupported scope was requested"),
+    ("access_denied", "The user denied access to your application"),
+]
+
+
+@pytest.mark.parametrize(("code", "text"), DOC_TABLE)
+def test_doc_table_strings_are_constants_of_their_class(code: str, text: str) -> None:
+    cls = ERRORS_BY_CODE[code]
+    constants = {v for k, v in vars(cls).items() if k.isupper() and isinstance(v, str)}
+    assert text in constants
+
+
+@pytest.mark.parametrize("code", sorted(ERRORS_BY_CODE))
+def test_every_code_renders_a_flat_body(code: str) -> None:
+    err = error_from_wire(code)
+    body = err.body()
+    assert body["error"] == code
+    assert body["error_description"]
+    assert set(body) == {"error", "error_description"}
+
+
+def test_statuses_bshaffer_sets() -> None:
+    assert InvalidGrantError("x").http_status == 400
+    assert InvalidTokenError("x").http_status == 401
+    assert InvalidClientError("x", status=401).http_status == 401
+
+
+def test_client_mismatch_interpolates_the_grant() -> None:
+    assert (
+        InvalidGrantError.client_mismatch("refresh_token")
+        == InvalidGrantError.REFRESH_CLIENT_MISMATCH
+    )
+
+
+def test_restler_messages() -> None:
+    assert RestlerError(401).body() == {"error": {"code": 401, "message": "Unauthorized"}}
+    assert RestlerError(400, RestlerError.UNKNOWN_WORKSPACE).message == (
+        "Bad Request: You have specified an unavailable workspace."
+    )
+    assert InvalidUriError.DOC_NO_REDIRECT_URL != InvalidUriError.NO_REDIRECT_URI

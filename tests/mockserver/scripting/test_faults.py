@@ -1,0 +1,152 @@
+"""Every fault kind against a real HTTP client, and in process where that makes sense."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+
+import pytest
+import requests
+from werkzeug.test import Client
+
+from mockserver import MockServer
+from mockserver.state.seed import DOC_CLIENT_ID
+from mockserver.state.seed import DOC_CLIENT_SECRET
+from tests.mockserver.helpers import TOKEN
+from tests.mockserver.helpers import password_params
+
+
+def _post(pm: MockServer, timeout: float = 10) -> requests.Response:
+    return requests.post(pm.token_url(), data=password_params(), timeout=timeout)
+
+
+def _raw(pm: MockServer) -> tuple[int, dict[str, str], bytes, Exception | None]:
+    """Send one token request with http.client and read what arrives, errors included."""
+    conn = http.client.HTTPConnection("127.0.0.1", pm.port, timeout=10)
+    body = "&".join(f"{k}={v}" for k, v in password_params(scope="view_processes").items())
+    conn.request(
+        "POST",
+        "/workflow/oauth2/token",
+        body,
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    try:
+        response = conn.getresponse()
+    except (http.client.RemoteDisconnected, ConnectionError) as exc:
+        return 0, {}, b"", exc
+    headers = dict(response.getheaders())
+    try:
+        data = response.read()
+        error = None
+    except http.client.IncompleteRead as exc:
+        data, error = exc.partial, exc
+    except ConnectionError as exc:
+        data, error = b"", exc
+    conn.close()
+    return response.status, headers, data, error
+
+
+def test_delay(live: MockServer) -> None:
+    live.fault("delay", "token", seconds=0.3)
+    started = time.perf_counter()
+    assert "access_token" in _post(live).json()
+    assert time.perf_counter() - started >= 0.3
+
+
+def test_random_delay_within_bounds(live: MockServer) -> None:
+    live.fault("delay", "token", seconds=0.1, max_seconds=0.2)
+    started = time.perf_counter()
+    _post(live)
+    assert 0.1 <= time.perf_counter() - started < 5
+
+
+def test_slow_token_endpoint_past_the_clients_timeout(live: MockServer) -> None:
+    live.fault("slow", "token", seconds=1.0)
+    with pytest.raises(requests.Timeout):
+        _post(live, timeout=0.3)
+
+
+def test_reset_before_the_response(live: MockServer) -> None:
+    live.fault("reset", "token")
+    status, _, _, error = _raw(live)
+    assert status == 0 and error is not None
+    assert live.workspace().count("OAUTH_ACCESS_TOKENS") == 0  # nothing was processed
+    assert "access_token" in _post(live).json()
+
+
+@pytest.mark.parametrize("kind", ["truncate", "reset_mid_response"])
+def test_truncated_bodies(live: MockServer, kind: str) -> None:
+    live.fault(kind, "token")
+    status, headers, data, error = _raw(live)
+    assert status == 200
+    assert int(headers["Content-Length"]) > len(data) > 0
+    assert error is not None
+
+
+def test_non_json_body(live: MockServer) -> None:
+    live.fault("non_json", "token")
+    response = _post(live)
+    assert response.status_code == 200
+    with pytest.raises(ValueError):
+        response.json()
+
+
+def test_php_warning_before_the_json(live: MockServer) -> None:
+    live.fault("php_warning", "token")
+    text = _post(live).text
+    assert text.startswith("<br />\n<b>Warning</b>:")
+    assert json.loads(text[text.index("{") :])["token_type"] == "bearer"
+
+
+def test_html_500(live: MockServer) -> None:
+    live.fault("html_500")
+    response = _post(live)
+    assert response.status_code == 500
+    assert "Internal Server Error" in response.text
+
+
+def test_under_upgrade(live: MockServer) -> None:
+    live.fault("under_upgrade", "token")
+    response = _post(live)
+    assert response.status_code == 503
+    assert response.json()["error"]["message"].startswith(
+        "Service Unavailable: The server is currently"
+    )
+
+
+def test_workspace_temporarily_unavailable(live: MockServer) -> None:
+    live.fault("workspace_unavailable", "token", times=2)
+    assert [_post(live).status_code for _ in range(3)] == [503, 503, 200]
+
+
+def test_rotate_then_drop(live: MockServer) -> None:
+    first = _post(live).json()
+    live.fault("rotate_then_drop", "token", grant_type="refresh_token")
+    data = {
+        "grant_type": "refresh_token",
+        "client_id": DOC_CLIENT_ID,
+        "client_secret": DOC_CLIENT_SECRET,
+        "refresh_token": first["refresh_token"],
+    }
+    with pytest.raises(requests.ConnectionError):
+        requests.post(live.token_url(), data=data, timeout=10)
+    # the refresh happened: the old refresh token is spent, a new one exists that the client never saw
+    again = requests.post(live.token_url(), data=data, timeout=10).json()
+    assert again["error"] == "invalid_grant"
+    assert live.workspace().count("OAUTH_REFRESH_TOKENS") == 1
+
+
+def test_in_process_reset_raises_connection_reset(mock: MockServer, client: Client) -> None:
+    mock.fault("reset", "token")
+    with pytest.raises(ConnectionResetError):
+        client.post(TOKEN, data=password_params())
+
+
+def test_faults_are_journaled(live: MockServer) -> None:
+    live.fault("html_500", "token")
+    _post(live)
+    last = live.journal.last()
+    assert last is not None
+    assert last.status == 500
+    assert "fault html_500" in last.scripted

@@ -1,0 +1,97 @@
+"""The journal: recorded exchanges, redaction, bounds, assert_request_made with near misses."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+
+from mockserver import MockServer
+from mockserver.scripting.journal import BODY_CAP
+from mockserver.scripting.journal import VALUE_CAP
+from mockserver.state.seed import DOC_CLIENT_SECRET
+from mockserver.state.seed import DOC_PASSWORD
+from tests.mockserver.helpers import basic
+from tests.mockserver.helpers import password_params
+
+
+def test_records_parsed_parameters_and_the_answer(live: MockServer) -> None:
+    requests.post(live.token_url(), json=password_params(), timeout=10)
+    entry = live.journal.last()
+    assert entry is not None
+    assert entry.request.endpoint == "token"
+    assert entry.request.encoding == "json"
+    assert entry.request.params["password"] == DOC_PASSWORD  # kept as sent, for the test's use
+    assert entry.status == 200
+    assert entry.json()["token_type"] == "bearer"
+    assert entry.duration_ms >= 0
+
+
+def test_rendering_redacts_every_secret(live: MockServer) -> None:
+    body = requests.post(
+        live.token_url(),
+        data=password_params(),
+        headers=basic("HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF", DOC_CLIENT_SECRET),
+        timeout=10,
+    ).json()
+    requests.get(live.api_url(), params={"access_token": body["access_token"]}, timeout=10)
+    rendered = json.dumps(live.journal.render(secrets=live.known_secrets()))
+    for secret in (DOC_CLIENT_SECRET, DOC_PASSWORD, body["access_token"], body["refresh_token"]):
+        assert secret not in rendered
+    assert "Basic <redacted: client HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF>" in rendered
+    assert body["access_token"][:6] in rendered  # correlatable, not usable
+
+
+def test_the_ring_is_bounded() -> None:
+    with MockServer(journal_capacity=3) as pm:
+        for _ in range(5):
+            requests.get(f"{pm.url}/", timeout=10)
+        assert len(pm.journal) == 3
+        assert pm.journal.dropped == 2
+        assert [e.seq for e in pm.journal] == [3, 4, 5]
+        assert 0 < pm.journal.retained_bytes <= pm.journal.max_bytes
+        pm.reset()
+        assert pm.journal.retained_bytes == 0
+
+
+def test_large_bodies_and_values_are_cut_with_their_sizes_kept(live: MockServer) -> None:
+    live.override("token").respond_with(200, body="x" * 100_000)
+    sent = requests.post(live.token_url(), data=password_params(username="u" * 200_000), timeout=10)
+    assert len(sent.content) == 100_000  # the client gets everything; the journal keeps a part
+    entry = live.journal.last()
+    assert entry is not None
+    assert entry.request_body_size == len(sent.request.body or b"") > BODY_CAP
+    assert len(entry.request.body) == BODY_CAP and entry.request_body_truncated
+    assert entry.response_body_size == 100_000 and len(entry.response_body) == BODY_CAP
+    assert entry.response_body_truncated and entry.json() is None
+    username = entry.request.params["username"]
+    assert username == "u" * VALUE_CAP + "…[truncated: 200000 chars total]"
+    rendered = entry.to_dict()
+    assert rendered["response"]["body"] == "x" * BODY_CAP + "…[truncated: 100000 bytes total]"
+    assert rendered["request"]["params"]["username"] == username
+    live.assert_request_made("token", params={"username": "re:^u+…"})  # questions see the cut value
+
+
+def test_assert_request_made_counts(live: MockServer) -> None:
+    for _ in range(2):
+        requests.post(live.token_url(), data=password_params(), timeout=10)
+    live.assert_request_made("token", grant_type="password", count=2)
+    live.assert_request_made("token", params={"username": "re:^john"})
+    with pytest.raises(AssertionError, match="expected 1 request"):
+        live.assert_request_made("token", grant_type="password", count=1)
+
+
+def test_near_miss_message_names_the_closest_requests(live: MockServer) -> None:
+    requests.post(live.token_url(), data=password_params(scope="view_processes"), timeout=10)
+    with pytest.raises(AssertionError) as info:
+        live.assert_request_made("token", grant_type="password", params={"scope": "edit_processes"})
+    message = str(info.value)
+    assert "closest requests:" in message
+    assert "POST /workflow/oauth2/token grant_type=password" in message
+    assert "differs in: scope" in message
+
+
+def test_empty_journal_says_so(live: MockServer) -> None:
+    with pytest.raises(AssertionError, match="no requests were recorded"):
+        live.assert_request_made("token")

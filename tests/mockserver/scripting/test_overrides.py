@@ -1,0 +1,173 @@
+"""Overrides over a real HTTP client: errors, fixed answers, altered answers, lifetimes, order."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+
+from mockserver import MockServer
+from mockserver.protocol.errors import InvalidGrantError
+from tests.mockserver.helpers import password_params
+
+
+def _token(pm: MockServer, **overrides: object) -> requests.Response:
+    return requests.post(pm.token_url(), data=password_params(**overrides), timeout=10)
+
+
+def test_error_override_uses_the_profiles_shape_and_status(live: MockServer) -> None:
+    live.override("token", grant_type="password").respond_with_error("invalid_grant")
+    scripted = _token(live)
+    assert scripted.status_code == 200  # documented
+    assert scripted.json() == {
+        "error": "invalid_grant",
+        "error_description": InvalidGrantError.BAD_USER_CREDENTIALS,
+    }
+    assert "access_token" in _token(live).json()  # once by default, then the real answer
+
+
+@pytest.mark.parametrize("profile_name", ["pm-3.4.10"])
+def test_error_override_under_a_400_profile(live: MockServer) -> None:
+    live.override("token").respond_with_error(
+        "invalid_client", "The client credentials are invalid"
+    )
+    assert _token(live).status_code == 400
+
+
+def test_restler_error_override(live: MockServer) -> None:
+    live.override("api").respond_with_error(503, "Maintenance")
+    response = requests.get(live.api_url(), timeout=10)
+    assert response.status_code == 503
+    assert response.json() == {
+        "error": {"code": 503, "message": "Service Unavailable: Maintenance"}
+    }
+
+
+def test_fixed_answer(live: MockServer) -> None:
+    live.override("token").respond_with(418, body="teapot", headers={"X-Why": "test"})
+    response = _token(live)
+    assert (response.status_code, response.text, response.headers["X-Why"]) == (
+        418,
+        "teapot",
+        "test",
+    )
+
+
+def test_altered_real_answer(live: MockServer) -> None:
+    live.override("token", times=None).alter(drop=["refresh_token"], set={"expires_in": "86400"})
+    for _ in range(2):
+        body = _token(live).json()
+        assert "refresh_token" not in body
+        assert body["expires_in"] == "86400"
+        assert len(body["access_token"]) == 40  # still a real, working token
+
+
+def test_times_n_then_real(live: MockServer) -> None:
+    live.override("token", times=2).respond_with_error("invalid_grant")
+    results = [("access_token" in _token(live).json()) for _ in range(3)]
+    assert results == [False, False, True]
+
+
+def test_match_on_parameters_exact_star_and_regex(live: MockServer) -> None:
+    live.override("token", times=None, params={"username": "re:^JOHN"}).respond_with(401)
+    live.override("token", times=None, params={"scope": "view_processes"}).respond_with(402)
+    live.override(
+        "token", times=None, params={"password": "*"}, headers={"x-probe": "1"}
+    ).respond_with(403)
+    assert _token(live, username="JOHNDOE").status_code == 401
+    assert _token(live, scope="view_processes").status_code == 402
+    assert (
+        requests.post(
+            live.token_url(), data=password_params(), headers={"X-Probe": "1"}, timeout=10
+        ).status_code
+        == 403
+    )
+    assert _token(live).status_code == 200
+
+
+def test_regexes_are_re2_and_python_patterns_are_recompiled(live: MockServer) -> None:
+    override = live.override("token", params={"username": re.compile("^JOHN", re.I)}).respond_with(
+        401
+    )
+    assert "username=re:(?i)^JOHN" in override.describe()
+    assert _token(live).status_code == 401
+    with pytest.raises(ValueError, match=r"params\.username: regex '\(\?=x\)'.*RE2 syntax"):
+        live.override("token", params={"username": "re:(?=x)"})
+    with pytest.raises(ValueError, match=r"headers\.x-probe: regex '\(a\)\\\\1'"):
+        live.override("token", headers={"x-probe": re.compile(r"(a)\1")})
+    assert live.scripting.pending() == []
+
+
+def test_unscripted_requests_stay_correct(live: MockServer) -> None:
+    live.override("api", times=None).respond_with(500)
+    body = _token(live).json()
+    assert set(body) >= {"access_token", "refresh_token"}
+
+
+def test_ordered_overrides_and_a_recorded_miss(live: MockServer) -> None:
+    live.override("token", ordered=True, grant_type="password").respond_with(201)
+    live.override("token", ordered=True, grant_type="refresh_token").respond_with(202)
+    assert _token(live).status_code == 201
+    refresh = {"grant_type": "refresh_token", "refresh_token": "x" * 40}
+    assert requests.post(live.token_url(), data=refresh, timeout=10).status_code == 202
+    # now a miss: the refresh override comes before the password one
+    live.override("token", ordered=True, grant_type="password").respond_with(203)
+    live.override("token", ordered=True, grant_type="refresh_token").respond_with(204)
+    assert requests.post(live.token_url(), data=refresh, timeout=10).status_code == 200
+    with pytest.raises(AssertionError, match="ordered miss"):
+        live.check()
+
+
+def test_unknown_endpoint_and_fault_names_are_refused(live: MockServer) -> None:
+    with pytest.raises(ValueError, match="unknown endpoint"):
+        live.override("tokens")
+    with pytest.raises(ValueError, match="unknown fault"):
+        live.fault("explode")
+    with pytest.raises(ValueError, match="times"):
+        live.override("token", times=0).respond_with(200)
+
+
+def test_reset_leaves_no_state_behind(live: MockServer) -> None:
+    live.override("token", times=None).respond_with(500)
+    live.clock.freeze()
+    live.clock.advance(3600)
+    live.set_profile("pm-3.4.10")
+    token = requests.post(
+        live.token_url(),
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "x-pm-local-client",
+            "client_secret": "179ad45c6ce2cb97cf1029e212046e81",
+        },
+        timeout=10,
+    )
+    assert token.status_code == 500
+    live.reset()
+    assert live.scripting.pending() == []
+    assert len(live.journal) == 0
+    assert not live.clock.frozen
+    assert live.profile.name == "documented"
+    assert live.workspace().count("OAUTH_ACCESS_TOKENS") == 0
+    assert _token(live).status_code == 200
+
+
+def test_lifetimes_and_expiry_helpers(live: MockServer) -> None:
+    live.set_lifetimes(access=60, code=5, refresh=120, session=30)
+    body = _token(live).json()
+    assert body["expires_in"] == 60
+    assert live.expire_token(body["access_token"])
+    response = requests.get(
+        live.api_url(), params={"access_token": body["access_token"]}, timeout=10
+    )
+    assert response.status_code == 401
+    second = _token(live).json()
+    assert live.expire_tokens(user="JohnDoe") >= 2
+    assert (
+        requests.get(
+            live.api_url(), params={"access_token": second["access_token"]}, timeout=10
+        ).status_code
+        == 401
+    )
+    with pytest.raises(KeyError):
+        live.expire_tokens(user="nobody")

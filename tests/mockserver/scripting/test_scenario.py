@@ -1,0 +1,120 @@
+"""Scenario files: validated before use, applied through the same vocabulary as the Python API."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from mockserver import MockServer
+from mockserver.scripting.scenario import ScenarioError
+from mockserver.scripting.scenario import load_scenario
+from tests.mockserver.helpers import password_params
+
+SCENARIO_YAML = """
+profile: pm-3.4.10
+seed:
+  users:
+    - {username: alice, password: s3cret, due_date: 2031-01-01}
+clock: {set: "2026-01-01T00:00:00Z", freeze: true}
+lifetimes: {access: 120}
+overrides:
+  - match: {endpoint: token, grant_type: refresh_token}
+    error: invalid_grant
+    description: Invalid refresh token
+faults:
+  - match: {endpoint: api, resource: cases}
+    times: always
+    fault: html_500
+"""
+
+
+def test_yaml_scenario_applies_everything(tmp_path: Path) -> None:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(SCENARIO_YAML)
+    with MockServer() as pm:
+        pm.apply_scenario(path)
+        assert pm.profile.name == "pm-3.4.10" and pm.profile.access_lifetime == 120
+        assert pm.clock.frozen and pm.clock.stamp() == "2026-01-01 00:00:00"
+        body = requests.post(
+            pm.token_url(), data=password_params(username="alice", password="s3cret"), timeout=10
+        ).json()
+        assert body["expires_in"] == 120
+        refresh = requests.post(
+            pm.token_url(),
+            data={
+                **password_params(),
+                "grant_type": "refresh_token",
+                "refresh_token": body["refresh_token"],
+            },
+            timeout=10,
+        )
+        assert refresh.status_code == 400 and refresh.json()["error"] == "invalid_grant"
+        cases = requests.get(
+            pm.api_url(resource="cases"), params={"access_token": body["access_token"]}, timeout=10
+        )
+        assert cases.status_code == 500
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        ({"profile": "pm-9"}, "profile"),
+        ({"faults": [{"fault": "explode"}]}, "faults[0].fault"),
+        ({"overrides": [{"match": {"endpoint": "token"}}]}, "overrides[0]"),
+        ({"clock": {"set": "tomorrow"}}, "clock.set"),
+        ({"seed": {"users": [{"username": "x"}]}}, "password"),
+    ],
+)
+def test_bad_scenarios_name_the_field(tmp_path: Path, content: object, needle: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(content))
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert str(path) in str(info.value)
+    assert needle in str(info.value)
+
+
+def test_cli_scenario_flag_and_environment_variable(tmp_path: Path) -> None:
+    path = tmp_path / "scenario.json"
+    path.write_text(
+        json.dumps(
+            {"overrides": [{"match": {"endpoint": "token"}, "times": "always", "status": 418}]}
+        )
+    )
+    for args, env in (
+        (["--scenario", str(path)], {}),
+        ([], {"PM3_MOCKSERVER_SCENARIO": str(path)}),
+    ):
+        with subprocess.Popen(
+            [sys.executable, "-m", "mockserver", "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
+        ) as proc:
+            assert proc.stdout is not None
+            url = proc.stdout.readline().rsplit(" ", 1)[1].strip()
+            assert (
+                requests.post(f"{url}/workflow/oauth2/token", data={}, timeout=10).status_code
+                == 418
+            )
+            proc.terminate()
+
+
+def test_cli_refuses_a_bad_scenario(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("faults: [{fault: explode}]\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "mockserver", "--scenario", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "faults[0].fault" in result.stderr and "Traceback" not in result.stderr
