@@ -21,6 +21,7 @@ from mockserver import PROFILES
 from mockserver import get_profile
 
 from . import reporting
+from .clients import cli as clients_cli
 from .failures import HarnessError
 from .fingerprint import probe
 from .http import LearningTransport
@@ -108,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=["md", "html"], default="md")
     diff.add_argument("-o", "--output", type=Path)
 
-    reporting.add_clients_parser(sub, _add_target_options)
+    clients_cli.add_parser(sub)
     return parser
 
 
@@ -317,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return cmd_fingerprint(args, secrets)
             if args.command == "report":
                 return reporting.cmd_report(args)
-            return reporting.cmd_clients(args)
+            return clients_cli.run_clients_command(args)
     except (UsageError, HarnessError, KeyError, reporting.ReportError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         print(secrets.redact(f"pm3-conformance: error: {message}"), file=sys.stderr)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from datetime import UTC
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError
@@ -163,19 +162,3 @@ def cmd_report(args: argparse.Namespace) -> int:
     text = diff_mod.render_markdown(result) if args.format == "md" else diff_mod.render_html(result)
     _emit(text, args.output)
     return 1 if result.regressed else 0
-
-
-AddTargetOptions = Callable[[argparse.ArgumentParser], None]
-
-
-def add_clients_parser(sub: Any, add_target_options: AddTargetOptions) -> None:
-    """The ``clients`` sub-command (the client harness)."""
-    from .clients.cli import add_parser
-
-    add_parser(sub)
-
-
-def cmd_clients(args: argparse.Namespace) -> int:
-    from .clients.cli import run_clients_command
-
-    return run_clients_command(args)
