@@ -1,4 +1,8 @@
-"""Formats of what ProcessMaker generates: tokens, codes, client ids and secrets."""
+"""Formats of what ProcessMaker generates: tokens, codes, client ids and secrets.
+
+PYTEST_DONT_REWRITE: failure messages are the ones written here, the same whether the package
+is installed as a wheel (pytest rewrites a plugin's modules) or from source.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,9 @@
 Failing examples are shrunk by hypothesis; the failure carries the minimal request as a curl
 command. On live targets the example counts are small and no wrong password is ever generated
 unless ``--allow-lockout-risk`` is given.
+
+PYTEST_DONT_REWRITE: failure messages are the ones written here, the same whether the package
+is installed as a wheel (pytest rewrites a plugin's modules) or from source.
 """
 
 from __future__ import annotations

@@ -35,8 +35,8 @@ from mockserver import MockServer
 from mockserver import Seed
 from mockserver import SeedClient
 from mockserver import SeedUser
-from mockserver.seed import DOC_CLIENT_SECRET
-from mockserver.seed import DOC_PASSWORD
+from mockserver.state.seed import DOC_CLIENT_SECRET
+from mockserver.state.seed import DOC_PASSWORD
 
 CLIENT_ID = "LEAKYCLIENTQQQQQQQQQQQQQQQQQQQQQ"
 # not in any secret-like format, and full of characters every output escapes differently

@@ -14,10 +14,10 @@ import pytest
 
 from conformance.cli import main
 from mockserver import MockServer
-from mockserver.seed import DOC_CLIENT_ID
-from mockserver.seed import DOC_CLIENT_SECRET
-from mockserver.seed import DOC_PASSWORD
-from mockserver.seed import DOC_USERNAME
+from mockserver.state.seed import DOC_CLIENT_ID
+from mockserver.state.seed import DOC_CLIENT_SECRET
+from mockserver.state.seed import DOC_PASSWORD
+from mockserver.state.seed import DOC_USERNAME
 
 WRONG_PASSWORD = "not-the-Pa$$word"
 
