@@ -1,4 +1,4 @@
-"""Secret hygiene, HTML escaping, TLS: the harness never leaks what it is given."""
+"""Secret hygiene of a full run, HTML escaping, TLS serving and targets, loopback warnings."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import requests
 
 from conformance import Target
@@ -124,38 +123,8 @@ def test_login_form_does_not_redirect_to_another_site() -> None:
         assert "evil.example" not in answer.headers["Location"]
 
 
-@pytest.fixture(scope="module")
-def tls_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    directory = tmp_path_factory.mktemp("tls")
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    return cert, key
-
-
-def test_tls_serving_and_an_https_target(tls_pair: tuple[Path, Path]) -> None:
-    cert, key = tls_pair
+def test_tls_serving_and_an_https_target(tls_files: tuple[Path, Path]) -> None:
+    cert, key = tls_files
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(str(cert), str(key))
     with MockServer(ssl_context=context) as pm:
@@ -191,8 +160,8 @@ def test_tls_serving_and_an_https_target(tls_pair: tuple[Path, Path]) -> None:
         assert refused.outcome == "error" and "CERTIFICATE" in refused.failures[0].message.upper()
 
 
-def test_cli_tls_flags(tls_pair: tuple[Path, Path]) -> None:
-    cert, key = tls_pair
+def test_cli_tls_flags(tls_files: tuple[Path, Path]) -> None:
+    cert, key = tls_files
     proc = subprocess.Popen(
         [
             sys.executable,
