@@ -20,7 +20,7 @@ from mockserver.scripting.scenario import ScenarioError
 from mockserver.scripting.scenario import load_scenario
 from mockserver.scripting.scenario import scenario_seed
 from mockserver.server import MockServer
-from mockserver.serving.threaded import bind
+from mockserver.serving.http11 import bind
 from mockserver.serving.workers import default_db_dir
 from mockserver.serving.workers import serve_workers
 from mockserver.state.profiles import DEFAULT_PROFILE

@@ -28,14 +28,15 @@ from mockserver.protocol import applications
 from mockserver.protocol import authorize
 from mockserver.protocol import render
 from mockserver.protocol.context import RequestContext
+from mockserver.protocol.environ import CLOSE_CONNECTION
 from mockserver.protocol.errors import InvalidRequestError
 from mockserver.protocol.errors import OAuthError
 from mockserver.protocol.errors import RestlerError
 from mockserver.protocol.grants import GrantContext
 from mockserver.protocol.grants import TokenRequest
-from mockserver.protocol.params import CLOSE_CONNECTION
 from mockserver.protocol.params import ClientGone
 from mockserver.protocol.params import read_body
+from mockserver.protocol.render import Reply
 from mockserver.protocol.token import basic_credentials
 from mockserver.protocol.token import grant_access_token
 from mockserver.scripting.faults import answer
@@ -89,7 +90,7 @@ CLASSIC_RULES = Map(
     merge_slashes=False,
 )
 
-Handler = Callable[[Request], Response]
+Handler = Callable[[Request], Reply]
 
 
 class MockApp:
@@ -134,7 +135,7 @@ class MockApp:
                 at=self.state.clock.now(),
                 request=info,
                 status=response.status_code if response is not None else 0,
-                response_headers=tuple(response.headers.items()) if response is not None else (),
+                response_headers=render.header_items(response) if response is not None else (),
                 response_body=response.get_data() if response is not None else b"",
                 duration_ms=(time.perf_counter() - started) * 1000,
                 scripted=override.describe() if override is not None else "",
@@ -150,7 +151,7 @@ class MockApp:
         with self._errors_lock:
             self._errors.append(exc)
 
-    def handle(self, request: Request) -> Response:
+    def handle(self, request: Request) -> Reply:
         """Answer one request; never raises."""
         try:
             return self.dispatch(request)
@@ -184,7 +185,7 @@ class MockApp:
             raise AssertionError("\n".join(failures))
 
     # --- routing -------------------------------------------------------------------------------
-    def dispatch(self, request: Request) -> Response:
+    def dispatch(self, request: Request) -> Reply:
         profile = self.state.profile
         if request.content_length is not None and request.content_length > self.state.max_body:
             raise RequestEntityTooLarge()
@@ -211,7 +212,7 @@ class MockApp:
             return render.unknown_workspace(self.state.profile)
         return RequestContext(request, self.state, workspace, store)
 
-    def _api_mode(self, request: Request, parts: list[str]) -> Response:
+    def _api_mode(self, request: Request, parts: list[str]) -> Reply:
         profile = self.state.profile
         version = parts[2]
         if version != "1.0":
@@ -227,7 +228,7 @@ class MockApp:
             return self.token(ctx)
         return api.dispatch(ctx, resource)
 
-    def _oauth_mode(self, ctx: RequestContext) -> Response:
+    def _oauth_mode(self, ctx: RequestContext) -> Reply:
         request = ctx.request
         if request.method == "POST" and request.path == f"/{ctx.workspace}/oauth2/token":
             return self.token(ctx)  # the hot path, without the routing map
@@ -247,7 +248,7 @@ class MockApp:
             return self.expire_token(ctx, args["token"])
         return self.delete_token(ctx, args["token"])
 
-    def _classic(self, request: Request) -> Response:
+    def _classic(self, request: Request) -> Reply:
         adapter = CLASSIC_RULES.bind_to_environ(request.environ)
         try:
             endpoint, args = adapter.match()
@@ -269,7 +270,7 @@ class MockApp:
         return applications.client_setup_ajax(ctx)
 
     # --- OAuth endpoints -----------------------------------------------------------------------
-    def token(self, ctx: RequestContext) -> Response:
+    def token(self, ctx: RequestContext) -> Reply:
         """``POST /{ws}/oauth2/token``."""
         profile = self.state.profile
         try:
@@ -291,7 +292,7 @@ class MockApp:
             return render.token_error(err, profile, basic_used=basic is not None)
         return render.token_success(issued.body(scope_when_none=profile.scope_when_none), profile)
 
-    def expire_token(self, ctx: RequestContext, token: str) -> Response:
+    def expire_token(self, ctx: RequestContext, token: str) -> Reply:
         """``POST /{ws}/oauth2/{token}/expire``: EXPIRES = now - 1 min; unauthenticated (§9)."""
         if not ctx.store.set_access_token_expiry(token, self.state.clock.stamp(-60)):
             return render.restler_error(
@@ -301,7 +302,7 @@ class MockApp:
             200, [*render.restler_headers(ctx.profile)[1:], render.CORS_ALLOW_ORIGIN]
         )
 
-    def delete_token(self, ctx: RequestContext, token: str) -> Response:
+    def delete_token(self, ctx: RequestContext, token: str) -> Reply:
         """``DELETE /{ws}/oauth2/{token}``: deletes the access-token row; unauthenticated (§9)."""
         if not ctx.store.delete_access_token(token):
             return render.restler_error(

@@ -1,4 +1,4 @@
-"""Serving the mock: a threaded werkzeug server in a background thread, started in milliseconds.
+"""MockServer: the facade over state, app and engine (HTTP/1.1 keep-alive in a background thread).
 
 The accept loop waits on the listening socket *and* a wake-up pipe, so :meth:`MockServer.stop`
 returns at once instead of waiting out a poll interval.
@@ -27,7 +27,7 @@ from mockserver.scripting.overrides import Override
 from mockserver.scripting.overrides import RespondError
 from mockserver.scripting.overrides import RespondRaw
 from mockserver.scripting.overrides import Scripting
-from mockserver.serving.threaded import EmbeddedServer
+from mockserver.serving.http11 import EmbeddedServer
 from mockserver.state.clock import Clock
 from mockserver.state.formats import TokenFactory
 from mockserver.state.profiles import DEFAULT_PROFILE

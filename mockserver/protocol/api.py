@@ -19,6 +19,7 @@ from mockserver.protocol.errors import OAuthError
 from mockserver.protocol.errors import RestlerError
 from mockserver.protocol.params import FORM
 from mockserver.protocol.params import media_type
+from mockserver.protocol.render import Reply
 from mockserver.state.store import TokenRow
 from mockserver.state.store import UserRow
 
@@ -91,11 +92,11 @@ def _user_json(user: UserRow) -> dict[str, object]:
     }
 
 
-def _users(ctx: RequestContext, token: TokenRow, _arg: str) -> Response:
+def _users(ctx: RequestContext, token: TokenRow, _arg: str) -> Reply:
     return render.rest_json([_user_json(u) for u in ctx.store.list_users()], ctx.profile)
 
 
-def _user(ctx: RequestContext, token: TokenRow, uid: str) -> Response:
+def _user(ctx: RequestContext, token: TokenRow, uid: str) -> Reply:
     user = ctx.store.get_user(uid)
     if user is None:
         detail = f"The user with usr_uid: '{uid}' does not exist."
@@ -103,7 +104,7 @@ def _user(ctx: RequestContext, token: TokenRow, uid: str) -> Response:
     return render.rest_json(_user_json(user), ctx.profile)
 
 
-def _cases(ctx: RequestContext, token: TokenRow, _arg: str) -> Response:
+def _cases(ctx: RequestContext, token: TokenRow, _arg: str) -> Reply:
     if token.user_id is None:
         # client_credentials tokens carry no user; PM's cases endpoint fails with its own 400 (§2.5).
         detail = "The user with usr_uid: '' does not exist."
@@ -111,11 +112,11 @@ def _cases(ctx: RequestContext, token: TokenRow, _arg: str) -> Response:
     return render.rest_json([], ctx.profile)
 
 
-def _projects(ctx: RequestContext, token: TokenRow, _arg: str) -> Response:
+def _projects(ctx: RequestContext, token: TokenRow, _arg: str) -> Reply:
     return render.rest_json(SAMPLE_PROJECTS, ctx.profile)
 
 
-Handler = Callable[[RequestContext, TokenRow, str], Response]
+Handler = Callable[[RequestContext, TokenRow, str], Reply]
 
 RESOURCES: list[tuple[re.Pattern[str], Handler]] = [
     (re.compile(r"^users/?$"), _users),
@@ -126,7 +127,7 @@ RESOURCES: list[tuple[re.Pattern[str], Handler]] = [
 ]
 
 
-def dispatch(ctx: RequestContext, resource: str) -> Response:
+def dispatch(ctx: RequestContext, resource: str) -> Reply:
     """Route first (unknown path → 404 before any authentication), then authenticate, then answer."""
     for pattern, handler in RESOURCES:  # noqa: B007 - the matching handler is used after the loop
         match = pattern.match(resource)

@@ -14,6 +14,7 @@ from mockserver.protocol import pages
 from mockserver.protocol import render
 from mockserver.protocol.authorize import php_urlencode
 from mockserver.protocol.context import RequestContext
+from mockserver.protocol.render import Reply
 from mockserver.state.formats import new_client_id
 from mockserver.state.formats import new_unique_id
 from mockserver.state.seed import APPLICATIONS_PERMISSION
@@ -25,7 +26,7 @@ WEBSITE_RE = re.compile(r"^https?://[^/\s]+(/.*)?$|^\d{1,3}(\.\d{1,3}){3}$")
 MAX_LENGTHS = {"name": 256, "description": 1024, "webSite": 1024, "redirectUri": 2000}
 
 
-def _login_redirect(ctx: RequestContext, lang: str, skin: str) -> Response:
+def _login_redirect(ctx: RequestContext, lang: str, skin: str) -> Reply:
     here = ctx.request.full_path.rstrip("?")
     location = f"/sys{ctx.workspace}/{lang}/{skin}/login/login?u={php_urlencode(here)}"
     return Response("", status=302, headers=[("Location", location)])
@@ -64,7 +65,7 @@ def create_client(ctx: RequestContext, values: dict[str, str], owner: str) -> Cl
     return client
 
 
-def applications(ctx: RequestContext, lang: str, skin: str) -> Response:
+def applications(ctx: RequestContext, lang: str, skin: str) -> Reply:
     user = ctx.session_user()
     if user is None:
         return _login_redirect(ctx, lang, skin)
@@ -96,7 +97,7 @@ def applications(ctx: RequestContext, lang: str, skin: str) -> Response:
     return render.html(body)
 
 
-def client_setup_ajax(ctx: RequestContext) -> Response:
+def client_setup_ajax(ctx: RequestContext) -> Reply:
     """``clientSetupAjax`` (option INS/UPD/DEL/LST): session required, no permission check (§12)."""
     user = ctx.session_user()
     if user is None:

@@ -36,11 +36,6 @@ class BodyParams:
         return self.values.get(name)
 
 
-CLOSE_CONNECTION = "pm3.close_connection"
-"""Set in the WSGI environ when the server must close the connection without reading the rest of
-the body (after a 413: draining megabytes to be polite would be the attack)."""
-
-
 def php_string(value: object) -> str | None:
     """What PHP's string conversion of a decoded JSON value gives; ``None`` for ``null``."""
     if value is None:

@@ -7,7 +7,11 @@ and status a token answer carries in each version), §9 (the REST 401).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from werkzeug.datastructures import Headers
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
 
 from mockserver.protocol.errors import HTTP_REASONS
@@ -15,7 +19,61 @@ from mockserver.protocol.errors import OAuthError
 from mockserver.protocol.errors import RestlerError
 from mockserver.state.profiles import Profile
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse
+    from _typeshed.wsgi import WSGIEnvironment
+
 CORS_ALLOW_ORIGIN = ("Access-Control-Allow-Origin", "*")
+
+
+class Answer:
+    """A finished JSON answer of a hot path (token endpoint, REST resources): status, header pairs
+    and body, sent as werkzeug would send the same :class:`Response`, without building one.
+
+    What edits an answer (an ``alter`` override, a fault) gets a real :class:`Response` from
+    :meth:`to_response`; the bytes on the wire are the same either way (a test holds them equal).
+    """
+
+    __slots__ = ("data", "header_list", "status_code")
+
+    def __init__(self, body: str, status: int, headers: list[tuple[str, str]]) -> None:
+        self.data = body.encode("utf-8")
+        self.status_code = status
+        self.header_list = [*headers, ("Content-Length", str(len(self.data)))]
+
+    @property
+    def status(self) -> str:
+        return f"{self.status_code} {HTTP_STATUS_CODES.get(self.status_code, 'UNKNOWN').upper()}"
+
+    @property
+    def headers(self) -> Headers:
+        return Headers(self.header_list)
+
+    def get_data(self) -> bytes:
+        return self.data
+
+    def to_response(self) -> Response:
+        return Response(self.data, status=self.status_code, headers=self.header_list[:-1])
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        start_response(self.status, list(self.header_list))
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [self.data]
+
+
+Reply = Response | Answer
+"""What an endpoint returns."""
+
+
+def as_response(reply: Reply) -> Response:
+    """A werkzeug :class:`Response` to edit (overrides, faults)."""
+    return reply.to_response() if isinstance(reply, Answer) else reply
+
+
+def header_items(reply: Reply) -> tuple[tuple[str, str], ...]:
+    """The headers of a reply, as werkzeug's ``Response.headers`` lists them."""
+    return tuple(reply.header_list) if isinstance(reply, Answer) else tuple(reply.headers.items())
+
+
 OPTIONS_HEADERS = (
     ("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS, HEADERS"),
     ("Access-Control-Allow-Headers", "authorization, content-type"),
@@ -57,11 +115,11 @@ def token_headers(profile: Profile) -> list[tuple[str, str]]:
     ]
 
 
-def token_success(body: dict[str, object], profile: Profile) -> Response:
-    return Response(_json(body), status=200, headers=token_headers(profile))
+def token_success(body: dict[str, object], profile: Profile) -> Answer:
+    return Answer(_json(body), 200, token_headers(profile))
 
 
-def token_error(err: OAuthError, profile: Profile, *, basic_used: bool = False) -> Response:
+def token_error(err: OAuthError, profile: Profile, *, basic_used: bool = False) -> Answer:
     """A flat bshaffer error from the token endpoint, with the profile's status and headers."""
     status = err.http_status if profile.token_error_status is None else profile.token_error_status
     headers = token_headers(profile)
@@ -72,7 +130,7 @@ def token_error(err: OAuthError, profile: Profile, *, basic_used: bool = False) 
     ):
         status = profile.invalid_client_status_with_basic
         headers.append(("WWW-Authenticate", 'Basic realm="Service"'))
-    return Response(_json(err.body()), status=status, headers=headers)
+    return Answer(_json(err.body()), status, headers)
 
 
 def oauth_json_error(err: OAuthError) -> Response:
@@ -124,9 +182,8 @@ def rest_unauthorized(profile: Profile, err: OAuthError | None) -> Response:
     return restler_error(RestlerError(401), profile)
 
 
-def rest_json(data: object, profile: Profile, status: int = 200) -> Response:
-    headers = [*restler_headers(profile), CORS_ALLOW_ORIGIN]
-    return Response(_json(data), status=status, headers=headers)
+def rest_json(data: object, profile: Profile, status: int = 200) -> Answer:
+    return Answer(_json(data), status, [*restler_headers(profile), CORS_ALLOW_ORIGIN])
 
 
 def empty(status: int, headers: list[tuple[str, str]] | None = None) -> Response:

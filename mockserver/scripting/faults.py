@@ -26,6 +26,7 @@ from mockserver.protocol import render
 from mockserver.protocol.errors import ERRORS_BY_CODE
 from mockserver.protocol.errors import OAuthError
 from mockserver.protocol.errors import RestlerError
+from mockserver.protocol.render import Reply
 from mockserver.scripting.matching import RequestInfo
 from mockserver.scripting.overrides import HTML_500
 from mockserver.scripting.overrides import NON_JSON
@@ -62,7 +63,7 @@ def _first_constant(cls: type[OAuthError]) -> str:
     return ""
 
 
-def _error_response(profile: Profile, info: RequestInfo, action: RespondError) -> Response:
+def _error_response(profile: Profile, info: RequestInfo, action: RespondError) -> Reply:
     if isinstance(action.error, int):
         return render.restler_error(RestlerError(action.error, action.description), profile)
     err = oauth_error(action.error, action.description)
@@ -99,7 +100,7 @@ def _sleep(fault: Fault) -> None:
     time.sleep(max(0.0, seconds))
 
 
-Handler = Callable[[Request], Response]
+Handler = Callable[[Request], Reply]
 """The real behaviour: the app's own answer to a request (never raises)."""
 
 
@@ -109,7 +110,7 @@ def answer(
     request: Request,
     info: RequestInfo,
     override: Override | None,
-) -> tuple[Response | None, str]:
+) -> tuple[Reply | None, str]:
     """The response for a request, and the name of a socket fault still to deliver (or ``""``)."""
     if override is None:
         return handle(request), ""
@@ -122,7 +123,7 @@ def answer(
             response.headers.pop("Content-Type", None)
         return response, ""
     if isinstance(action, Alter):
-        return _alter(handle(request), action), ""
+        return _alter(render.as_response(handle(request)), action), ""
     fault = action
     kind = fault.kind
     if kind in ("delay", "slow"):
@@ -135,7 +136,7 @@ def answer(
     if kind == "non_json":
         return Response(fault.body or NON_JSON, status=200, content_type="application/json"), ""
     if kind == "php_warning":
-        real = handle(request)
+        real = render.as_response(handle(request))
         real.set_data(PHP_WARNING.encode() + real.get_data())
         return real, ""
     if kind == "html_500":
@@ -157,7 +158,7 @@ def _close_socket(sock: socket.socket, *, reset: bool) -> None:
 def deliver_fault(
     environ: WSGIEnvironment,
     start_response: StartResponse,
-    response: Response | None,
+    response: Reply | None,
     kind: str,
 ) -> Iterable[bytes]:
     sock = environ.get("werkzeug.socket")

@@ -29,6 +29,7 @@ import re
 import sys
 import threading
 from collections import deque
+from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -130,16 +131,47 @@ def _text_size(value: str | bytes) -> int:
     return sys.getsizeof(value)
 
 
+def _fields_size(pairs: Iterable[tuple[str, str]], cap: int) -> int:
+    """The estimated size of name/value pairs, or -1 if one of them is over ``cap`` characters."""
+    size = 0
+    for name, value in pairs:
+        if len(name) > cap or len(value) > cap:
+            return -1
+        size += _text_size(name) + _text_size(value) + _FIELD_OVERHEAD
+    return size
+
+
 def retained_size(exchange: Exchange) -> int:
     """An estimate of the memory an exchange holds (payload plus a fixed overhead)."""
+    size = _small_size(exchange, cap=sys.maxsize)
+    assert size >= 0
+    return size
+
+
+def _small_size(exchange: Exchange, cap: int = VALUE_CAP) -> int:
+    """:func:`retained_size` of an exchange that needs no cutting, else -1 (one pass, no copy)."""
     req = exchange.request
+    if cap != sys.maxsize and (
+        len(req.body) > BODY_CAP
+        or len(exchange.response_body) > BODY_CAP
+        or max(len(req.params), len(req.query), len(req.headers), len(exchange.response_headers))
+        > FIELDS_CAP
+        or len(req.path) > cap
+        or len(req.resource) > cap
+    ):
+        return -1
     size = _ENTRY_OVERHEAD + _text_size(req.body) + _text_size(exchange.response_body)
     size += _text_size(req.path) + _text_size(req.resource)
-    for mapping in (req.params, req.query, req.headers):
-        size += sum(_text_size(k) + _text_size(v) + _FIELD_OVERHEAD for k, v in mapping.items())
-    size += sum(
-        _text_size(k) + _text_size(v) + _FIELD_OVERHEAD for k, v in exchange.response_headers
-    )
+    for pairs in (
+        req.params.items(),
+        req.query.items(),
+        req.headers.items(),
+        exchange.response_headers,
+    ):
+        part = _fields_size(pairs, cap)
+        if part < 0:
+            return -1
+        size += part
     return size
 
 
@@ -318,8 +350,11 @@ class Journal:
 
     def record(self, exchange: Exchange) -> None:
         """Keep an exchange, cut down (bodies, values) before it is stored."""
-        kept = bounded(exchange)
-        size = retained_size(kept)
+        size = _small_size(exchange)  # the usual case: nothing to cut, nothing to copy
+        kept = exchange
+        if size < 0:
+            kept = bounded(exchange)
+            size = retained_size(kept)
         with self._lock:
             self._entries.append(kept)
             self._sizes.append(size)

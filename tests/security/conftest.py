@@ -38,7 +38,10 @@ def controlled() -> Iterator[MockServer]:
 
 
 def raw_exchange(port: int, request: bytes, *, timeout: float = 10.0) -> bytes:
-    """Send bytes as they are, return everything the server answers until it closes."""
+    """Send bytes as they are (plus ``Connection: close``), return all the answer until the close."""
+    if b"\r\nconnection:" not in request.split(b"\r\n\r\n", 1)[0].lower():
+        line, rest = request.split(b"\r\n", 1)
+        request = line + b"\r\nConnection: close\r\n" + rest
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
         sock.sendall(request)
         chunks = []

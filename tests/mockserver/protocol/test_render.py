@@ -1,0 +1,41 @@
+"""The hot-path ``Answer`` sends exactly the bytes the equivalent werkzeug ``Response`` sends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from werkzeug.test import EnvironBuilder
+
+from mockserver import get_profile
+from mockserver.protocol import render
+from mockserver.protocol.errors import InvalidClientError
+from mockserver.protocol.errors import InvalidGrantError
+
+
+def _wire(app: Any, method: str = "POST") -> tuple[str, list[tuple[str, str]], bytes]:
+    environ = EnvironBuilder(method=method).get_environ()
+    seen: list[Any] = []
+    body = b"".join(app(environ, lambda status, headers, exc=None: seen.extend([status, headers])))
+    return seen[0], list(seen[1]), body
+
+
+ANSWERS = {
+    "success": lambda p: render.token_success({"access_token": "a" * 40, "scope": "*/x"}, p),
+    "error": lambda p: render.token_error(InvalidGrantError("Invalid username é"), p),
+    "basic-401": lambda p: render.token_error(
+        InvalidClientError("The client credentials are invalid"), p, basic_used=True
+    ),
+    "rest": lambda p: render.rest_json([{"usr_uid": "1"}], p, 201),
+}
+
+
+@pytest.mark.parametrize("profile", ["documented", "pm-3.4.10", "rfc6749"])
+@pytest.mark.parametrize("kind", list(ANSWERS))
+@pytest.mark.parametrize("method", ["POST", "HEAD"])
+def test_an_answer_is_byte_identical_to_its_response(profile: str, kind: str, method: str) -> None:
+    answer = ANSWERS[kind](get_profile(profile))
+    assert isinstance(answer, render.Answer)
+    assert _wire(answer, method) == _wire(answer.to_response(), method)
+    assert render.header_items(answer) == tuple(answer.to_response().headers.items())
+    assert answer.status == answer.to_response().status

@@ -1,0 +1,147 @@
+"""The embedded HTTP/1.1 engine: keep-alive, framing, HEAD, chunked bodies, a clean stop."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import time
+from typing import Any
+
+import pytest
+
+from mockserver import MockServer
+from mockserver.serving.http11 import EmbeddedServer
+from mockserver.serving.http11 import framing_problem
+from tests.conftest import DOC_CREDENTIALS
+from tests.security.conftest import raw_exchange
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def _grant_body() -> str:
+    return "&".join(f"{k}={v}" for k, v in {"grant_type": "password", **DOC_CREDENTIALS}.items())
+
+
+def test_one_connection_serves_many_requests() -> None:
+    with MockServer() as pm:
+        conn = http.client.HTTPConnection("127.0.0.1", pm.port, timeout=10)
+        for _ in range(5):
+            conn.request("POST", "/workflow/oauth2/token", _grant_body(), FORM)
+            answer = conn.getresponse()
+            assert answer.status == 200 and b"access_token" in answer.read()
+            assert answer.getheader("Connection") is None
+        sock = conn.sock
+        conn.request("GET", "/api/1.0/workflow/users")
+        conn.getresponse().read()
+        assert conn.sock is sock  # the same TCP connection all along
+        conn.close()
+        assert len(pm.journal) == 6
+
+
+def test_connection_close_and_http10_close_after_the_answer() -> None:
+    with MockServer() as pm:
+        for request in [
+            b"GET /api/1.0/workflow/users HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            b"GET /api/1.0/workflow/users HTTP/1.0\r\n\r\n",
+        ]:
+            with socket.create_connection(("127.0.0.1", pm.port), timeout=10) as sock:
+                sock.sendall(request)
+                data = b""
+                while chunk := sock.recv(65536):  # the server closes: recv ends
+                    data += chunk
+            assert data.startswith(b"HTTP/1.1 401 ") and b"Connection: close" in data
+
+
+def test_head_has_headers_and_no_body() -> None:
+    with MockServer() as pm:
+        answer = raw_exchange(pm.port, b"HEAD /api/1.0/workflow/users HTTP/1.1\r\nHost: x\r\n\r\n")
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 ") and b"Content-Length: " in head
+        assert b"Content-Length: 0\r\n" not in head
+        assert body == b""
+
+
+def test_a_chunked_body_reaches_the_app() -> None:
+    with MockServer() as pm:
+        body = _grant_body().encode()
+        request = (
+            b"POST /workflow/oauth2/token HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + f"{len(body):x}\r\n".encode()
+            + body
+            + b"\r\n0\r\n\r\n"
+        )
+        answer = raw_exchange(pm.port, request)
+        assert answer.startswith(b"HTTP/1.1 200 ") and b"access_token" in answer
+
+
+def test_no_server_header_and_a_date() -> None:
+    with MockServer() as pm:
+        conn = http.client.HTTPConnection("127.0.0.1", pm.port, timeout=10)
+        conn.request("GET", "/api/1.0/workflow/users")
+        answer = conn.getresponse()
+        answer.read()
+        conn.close()
+    assert answer.getheader("Server") is None
+    assert answer.getheader("Date", "").endswith(" GMT")
+
+
+def test_stop_ends_open_keep_alive_connections() -> None:
+    pm = MockServer().start()
+    conn = http.client.HTTPConnection("127.0.0.1", pm.port, timeout=10)
+    conn.request("GET", "/api/1.0/workflow/users")
+    conn.getresponse().read()
+    pm.close()
+    with pytest.raises((ConnectionError, http.client.HTTPException, OSError)):
+        conn.request("GET", "/api/1.0/workflow/users")
+        conn.getresponse().read()
+    conn.close()
+
+
+def test_an_unread_small_body_is_drained_and_the_connection_kept() -> None:
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("204 No Content", [])
+        return []
+
+    server = EmbeddedServer(app, "127.0.0.1", 0)
+    server.start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        for _ in range(3):
+            conn.request("POST", "/", b"x" * 1000)
+            answer = conn.getresponse()
+            answer.read()
+            assert answer.status == 204
+        conn.close()
+    finally:
+        server.stop()
+
+
+def test_start_and_stop_take_milliseconds() -> None:
+    # Not a timing assertion on speed: a liveness bound that catches a stop waiting on a poll.
+    started = time.monotonic()
+    for _ in range(20):
+        MockServer().start().close()
+    assert time.monotonic() - started < 20
+
+
+@pytest.mark.parametrize(
+    ("lengths", "encodings", "reason"),
+    [
+        (["5", "5"], [], "more than one"),
+        (["5, 5"], [], "not a number"),
+        (["+5"], [], "not a number"),
+        (["\u0665"], [], "not a number"),  # ARABIC-INDIC DIGIT FIVE: isdigit(), not ASCII
+        (["5"], ["chunked"], "both"),
+        ([], ["gzip"], "does not end in chunked"),
+    ],
+)
+def test_framing_rules(lengths: list[str], encodings: list[str], reason: str) -> None:
+    problem = framing_problem(lengths, encodings)
+    assert problem is not None and reason in problem
+
+
+def test_good_framing_passes() -> None:
+    assert framing_problem(["0"], []) is None
+    assert framing_problem([], ["gzip, chunked"]) is None
+    assert framing_problem([], []) is None
