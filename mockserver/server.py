@@ -1,7 +1,7 @@
-"""MockServer: the facade over state, app and engine (HTTP/1.1 keep-alive in a background thread).
+"""MockServer: the facade over the state, the app and the embedded engine.
 
-The accept loop waits on the listening socket *and* a wake-up pipe, so :meth:`MockServer.stop`
-returns at once instead of waiting out a poll interval.
+The engine (:mod:`mockserver.serving.http11`) serves HTTP/1.1 with keep-alive from a background
+thread; start and stop take about a millisecond.
 """
 
 from __future__ import annotations

@@ -57,6 +57,8 @@ FIELDS_CAP = 200
 _ENTRY_OVERHEAD = 2048
 """Bytes counted per exchange for the objects around the payload (dataclasses, dicts, tuples)."""
 _FIELD_OVERHEAD = 64
+_PAIR_OVERHEAD = _FIELD_OVERHEAD + 2 * sys.getsizeof("")
+"""A pair's cost beyond its characters: two string objects and the mapping's slot (estimate)."""
 """Bytes counted per kept field for its dict slot and tuple."""
 _HEX = "0123456789abcdef"
 
@@ -135,9 +137,10 @@ def _fields_size(pairs: Iterable[tuple[str, str]], cap: int) -> int:
     """The estimated size of name/value pairs, or -1 if one of them is over ``cap`` characters."""
     size = 0
     for name, value in pairs:
-        if len(name) > cap or len(value) > cap:
+        name_len, value_len = len(name), len(value)
+        if name_len > cap or value_len > cap:
             return -1
-        size += _text_size(name) + _text_size(value) + _FIELD_OVERHEAD
+        size += name_len + value_len + _PAIR_OVERHEAD
     return size
 
 

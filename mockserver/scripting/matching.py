@@ -210,10 +210,22 @@ def describe_request(request: Request) -> RequestInfo:
         query=query_dict(request),
         params=dict(params),
         encoding=encoding,
-        headers=dict(request.headers.items()),
+        headers=environ_headers(request.environ),
         body=body,
         resource=resource,
     )
+
+
+def environ_headers(environ: Mapping[str, object]) -> dict[str, str]:
+    """The request headers as werkzeug's ``EnvironHeaders`` lists them, without building one."""
+    out: dict[str, str] = {}
+    for key, value in environ.items():
+        if key[:5] == "HTTP_":
+            if key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+                out[key[5:].replace("_", "-").title()] = str(value)
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
+            out[key.replace("_", "-").title()] = str(value)
+    return out
 
 
 def query_dict(request: Request) -> dict[str, str]:

@@ -1,40 +1,27 @@
-"""Multi-process serving: one listening socket, N forked worker processes, one shared database.
+"""Multi-process serving on granian: N worker processes, one address, one shared database.
 
-State that must be shared (clients, users, tokens, codes, sessions) lives in the SQLite files of
-``--db``; single use stays atomic across processes (``DELETE … RETURNING``). Per-process things
-(overrides, faults, the journal, the clock) cannot be shared, so the control API is refused in
-this mode.
+granian (a Rust HTTP server with a WSGI interface) accepts and parses; each worker process runs
+the app. State that must be shared (clients, users, tokens, codes, sessions) lives in the SQLite
+files of ``--db``; single use stays atomic across processes (``DELETE … RETURNING``). Per-process
+things (overrides, the journal, the clock) cannot be shared, so the control API is refused in
+this mode, and connection faults (which need the raw socket) are too.
+
+Each worker asks the kernel for SIGTERM when its master dies (``PR_SET_PDEATHSIG``), so a
+``kill -9`` of the master leaves no orphan holding the port.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import socket
 import sys
-import threading
-from collections.abc import Callable
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Protocol
-
-
-class Worker(Protocol):
-    """What a worker process serves: anything that can start on a listening fd and close."""
-
-    def start(self, *, fd: int | None = None) -> object: ...
-
-    def close(self) -> None: ...
-
-
-PARENT_CHECK = 0.5
-"""Seconds between a worker's checks that its master is alive (where the kernel cannot tell it)."""
 
 
 def die_with_parent(master: int) -> None:
-    """Ask Linux to send SIGTERM when the master dies (``prctl(PR_SET_PDEATHSIG)``).
-
-    Elsewhere, the worker's own loop notices a new parent within :data:`PARENT_CHECK` seconds."""
+    """Ask Linux to send SIGTERM to this process when ``master`` (its parent) dies."""
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -49,43 +36,60 @@ def die_with_parent(master: int) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
-def serve_workers(
-    make_server: Callable[[], Worker],
-    sock: socket.socket,
-    workers: int,
-    *,
-    stop: threading.Event,
-) -> int:
-    """Fork ``workers`` children serving ``sock`` until ``stop`` is set; returns their worst status."""
-    children: list[int] = []
-    master = os.getpid()
-    for _ in range(workers):
-        pid = os.fork()
-        if pid == 0:  # child
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            done = threading.Event()
-            signal.signal(signal.SIGTERM, lambda *_, done=done: done.set())
-            die_with_parent(master)
-            server = make_server()
-            server.start(fd=sock.fileno())
-            while not done.wait(PARENT_CHECK):
-                if os.getppid() != master:  # the master died without telling us (kill -9)
-                    break
-            server.close()
-            os._exit(0)
-        children.append(pid)
-    with contextlib.suppress(KeyboardInterrupt):
-        stop.wait()
-    worst = 0
-    for pid in children:
+def free_port(host: str) -> int:
+    """A port the kernel would give now (granian binds by number, so port 0 is resolved first)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_listening(host: str, port: int, timeout: float = 30.0) -> bool:
+    """Whether ``host:port`` accepts connections within ``timeout`` seconds."""
+    import time
+
+    target = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            continue
-    for pid in children:
-        _, status = os.waitpid(pid, 0)
-        worst = max(worst, os.waitstatus_to_exitcode(status))
-    return worst
+            socket.create_connection((target, port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.02)
+    return False
+
+
+def serve_granian(
+    factory: str,
+    *,
+    workers: int,
+    host: str,
+    port: int,
+    tls: tuple[Path, Path] | None = None,
+    environment: Mapping[str, str] | None = None,
+) -> None:
+    """Run ``factory`` (``module:function`` returning a WSGI app) in ``workers`` processes.
+
+    Blocks until SIGINT or SIGTERM; ``environment`` is set before the workers start, which is
+    how they receive their configuration.
+    """
+    from granian.constants import Interfaces
+    from granian.server import Server
+
+    os.environ.update(environment or {})
+    server = Server(
+        factory,
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        factory=True,
+        ssl_cert=tls[0] if tls else None,
+        ssl_key=tls[1] if tls else None,
+        log_enabled=False,
+        respawn_failed_workers=True,
+    )
+    server.serve()
 
 
 def default_db_dir() -> Path:
@@ -94,4 +98,4 @@ def default_db_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="pm3-mockserver-"))
 
 
-__all__ = ["Worker", "default_db_dir", "serve_workers"]
+__all__ = ["default_db_dir", "die_with_parent", "free_port", "serve_granian", "wait_listening"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import socket
 import ssl
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -51,3 +53,31 @@ def test_a_plain_http_request_to_the_tls_port_is_dropped_not_served(
         assert pm.url.startswith("https://")
         ok = requests.get(pm.api_url(), verify=str(cert), timeout=5)
         assert ok.status_code == 401  # the server still serves TLS clients
+
+
+def test_idle_connections_do_not_freeze_multi_process_https(tls_files: tuple[Path, Path]) -> None:
+    cert, key = tls_files
+    command = [sys.executable, "-m", "mockserver", "--port", "0", "--workers", "2"]
+    command += ["--tls-cert", str(cert), "--tls-key", str(key)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().rsplit(" ", 1)[-1].strip()
+        port = int(url.rsplit(":", 1)[1])
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(10)]
+        try:
+            answer = requests.post(
+                f"{url}/workflow/oauth2/token",
+                data={"grant_type": "password", **DOC_CREDENTIALS},
+                verify=str(cert),
+                timeout=5,
+            )
+        finally:
+            for sock in idle:
+                sock.close()
+        assert answer.status_code == 200 and "access_token" in answer.json()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        assert proc.stdout is not None
+        proc.stdout.close()

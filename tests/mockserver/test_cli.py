@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from mockserver.__main__ import main
+from mockserver.cli import main
 from mockserver.state.profiles import PROFILES
 from tests.mockserver.helpers import password_params
 
