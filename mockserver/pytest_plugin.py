@@ -10,6 +10,9 @@ Fixtures:
 - ``pm_profile``: the profile name (default ``documented``); ``@pytest.mark.pm_profile("a", "b")``
   runs a test once per named profile.
 - ``pm_client`` and ``pm_user``: the seeded client and user credentials.
+- ``pm_httpx`` and ``pm_requests``: an ``httpx.Client`` and a ``requests.Session`` that reach
+  ``pm_mock`` in process, without a socket (base URL ``pm_mock.inprocess_url``); they need the
+  ``httpx`` and ``requests`` extras.
 
 Listen address: ``PM3_MOCKSERVER_HOST`` (default 127.0.0.1) and ``PM3_MOCKSERVER_PORT`` (default 0).
 """
@@ -19,6 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -29,6 +33,10 @@ from mockserver.state.seed import DOC_CLIENT_ID
 from mockserver.state.seed import DOC_CLIENT_SECRET
 from mockserver.state.seed import DOC_PASSWORD
 from mockserver.state.seed import DOC_USERNAME
+
+if TYPE_CHECKING:
+    import httpx
+    import requests
 
 MARKER = "pm_profile"
 
@@ -97,6 +105,23 @@ def pm_mock(make_pm_mock: MockServer, pm_profile: str) -> Iterator[MockServer]:
 def pm_client() -> ClientCredentials:
     """The documentation's example client, which the mock seeds."""
     return ClientCredentials(DOC_CLIENT_ID, DOC_CLIENT_SECRET)
+
+
+@pytest.fixture
+def pm_httpx(pm_mock: MockServer) -> Iterator[httpx.Client]:
+    """An ``httpx.Client`` on ``pm_mock`` in process (``base_url`` set; no port involved)."""
+    httpx = pytest.importorskip("httpx", reason="pm_httpx needs the httpx extra")
+    with httpx.Client(transport=pm_mock.httpx_transport(), base_url=pm_mock.inprocess_url) as c:
+        yield c
+
+
+@pytest.fixture
+def pm_requests(pm_mock: MockServer) -> Iterator[requests.Session]:
+    """A ``requests.Session`` that reaches ``pm_mock`` in process at ``pm_mock.inprocess_url``."""
+    requests = pytest.importorskip("requests", reason="pm_requests needs the requests extra")
+    with requests.Session() as session:
+        session.mount(pm_mock.inprocess_url, pm_mock.requests_adapter())
+        yield session
 
 
 @pytest.fixture

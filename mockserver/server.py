@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import EllipsisType
 from types import TracebackType
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import Self
 from urllib.parse import urlencode
@@ -28,6 +29,9 @@ from mockserver.scripting.overrides import RespondError
 from mockserver.scripting.overrides import RespondRaw
 from mockserver.scripting.overrides import Scripting
 from mockserver.serving.http11 import EmbeddedServer
+from mockserver.serving.inprocess import INPROCESS_URL
+from mockserver.serving.inprocess import httpx_transport
+from mockserver.serving.inprocess import requests_adapter
 from mockserver.state.clock import Clock
 from mockserver.state.formats import TokenFactory
 from mockserver.state.profiles import DEFAULT_PROFILE
@@ -38,6 +42,10 @@ from mockserver.state.seed import default_seed
 from mockserver.state.store import WorkspaceStore
 from mockserver.state.world import DEFAULT_WORKSPACE
 from mockserver.state.world import MockState
+
+if TYPE_CHECKING:
+    import httpx
+    import requests.adapters
 
 
 class OverrideBuilder:
@@ -350,6 +358,31 @@ class MockServer:
             found += [str(row[0]) for row in store.query("SELECT CLIENT_SECRET FROM OAUTH_CLIENTS")]
         found += sorted(self.state.given_secrets)
         return tuple(dict.fromkeys(s for s in found if s))
+
+    # --- in process: no socket ------------------------------------------------------------------
+    inprocess_url = INPROCESS_URL
+    """Base URL of in-process clients (:meth:`httpx_transport`, :meth:`requests_adapter`)."""
+
+    def httpx_transport(self) -> httpx.BaseTransport:
+        """An ``httpx`` transport calling this mock in process (no port; works unstarted).
+
+        .. code-block:: python
+
+            client = httpx.Client(transport=pm.httpx_transport(), base_url=pm.inprocess_url)
+            client.post("/workflow/oauth2/token", data={...})
+        """
+        return httpx_transport(self.app)
+
+    def requests_adapter(self) -> requests.adapters.BaseAdapter:
+        """A ``requests`` adapter calling this mock in process; mount it on ``inprocess_url``.
+
+        .. code-block:: python
+
+            session = requests.Session()
+            session.mount(pm.inprocess_url, pm.requests_adapter())
+            session.post(f"{pm.inprocess_url}/workflow/oauth2/token", data={...})
+        """
+        return requests_adapter(self.app)
 
     # --- URLs --------------------------------------------------------------------------------
     @property

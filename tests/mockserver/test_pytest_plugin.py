@@ -109,3 +109,24 @@ def test_each_xdist_worker_has_its_own_server(pytester: pytest.Pytester) -> None
         "2",
     )
     result.assert_outcomes(passed=6)
+
+
+def test_in_process_client_fixtures(pytester: pytest.Pytester) -> None:
+    result = _run(
+        pytester,
+        """
+        def test_httpx(pm_httpx, pm_mock, pm_client, pm_user):
+            body = pm_httpx.post("/workflow/oauth2/token", data={
+                "grant_type": "password", "client_id": pm_client.client_id,
+                "client_secret": pm_client.client_secret, "username": pm_user.username,
+                "password": pm_user.password}).json()
+            assert "access_token" in body
+            pm_mock.assert_request_made("token", count=1)
+
+        def test_requests(pm_requests, pm_mock):
+            answer = pm_requests.post(f"{pm_mock.inprocess_url}/workflow/oauth2/token", data={})
+            assert answer.json()["error"] == "invalid_request"
+            assert len(pm_mock.journal) == 1
+        """,
+    )
+    result.assert_outcomes(passed=2)
