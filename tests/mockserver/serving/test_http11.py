@@ -145,3 +145,28 @@ def test_good_framing_passes() -> None:
     assert framing_problem(["0"], []) is None
     assert framing_problem([], ["gzip, chunked"]) is None
     assert framing_problem([], []) is None
+
+
+def test_a_delayed_request_does_not_hold_up_another_connection() -> None:
+    # A liveness bound, not a speed assertion: requests take turns, but a wait is bounded.
+    import threading
+
+    with MockServer() as pm:
+        pm.fault("delay", "token", seconds=3)
+        delayed = http.client.HTTPConnection("127.0.0.1", pm.port, timeout=10)
+
+        def send_delayed() -> None:
+            delayed.request("POST", "/workflow/oauth2/token", _grant_body(), FORM)
+            delayed.getresponse().read()
+
+        slow = threading.Thread(target=send_delayed)
+        slow.start()
+        time.sleep(0.2)  # the delayed request holds its turn now
+        started = time.monotonic()
+        conn = http.client.HTTPConnection("127.0.0.1", pm.port, timeout=10)
+        conn.request("GET", "/api/1.0/workflow/users")
+        assert conn.getresponse().status == 401
+        conn.close()
+        assert time.monotonic() - started < 2.5  # answered while the other still sleeps
+        slow.join()
+        delayed.close()
