@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import http.client
 import io
+import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
+from urllib.parse import unquote_to_bytes
 from urllib.parse import urlsplit
-
-from werkzeug.test import EnvironBuilder
 
 if TYPE_CHECKING:
     import httpx
@@ -36,6 +36,44 @@ if TYPE_CHECKING:
 
 INPROCESS_URL = "http://localhost"
 """The base URL in-process clients use (loopback by name, so the control API answers too)."""
+
+
+def wsgi_environ(
+    method: str, url: str, headers: Iterable[tuple[str, str]], body: bytes
+) -> dict[str, Any]:
+    """The PEP 3333 environ of a request, as an HTTP server would build it from the wire."""
+    parts = urlsplit(url)
+    host = parts.hostname or "localhost"
+    port = str(parts.port or (443 if parts.scheme == "https" else 80))
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method.upper(),
+        "SCRIPT_NAME": "",
+        "PATH_INFO": unquote_to_bytes(parts.path or "/").decode("latin-1"),
+        "QUERY_STRING": parts.query,
+        "SERVER_NAME": host,
+        "SERVER_PORT": port,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "REMOTE_PORT": 50000,
+        "HTTP_HOST": parts.netloc or host,
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": parts.scheme or "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    for name, value in headers:
+        key = name.upper().replace("-", "_")
+        if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            environ[key] = value
+        elif key != "HOST" and "_" not in name:
+            key = "HTTP_" + key
+            environ[key] = f"{environ[key]},{value}" if key in environ else value
+    if body and "CONTENT_LENGTH" not in environ:
+        environ["CONTENT_LENGTH"] = str(len(body))
+    return environ
 
 
 class _Exchange:
@@ -49,18 +87,7 @@ class _Exchange:
         headers: Iterable[tuple[str, str]],
         body: bytes,
     ) -> None:
-        parts = urlsplit(url)
-        builder = EnvironBuilder(
-            path=parts.path or "/",
-            query_string=parts.query,
-            method=method,
-            headers=list(headers),
-            data=body,
-            base_url=f"{parts.scheme}://{parts.netloc}",
-            environ_base={"REMOTE_ADDR": "127.0.0.1", "REMOTE_PORT": 50000},
-        )
-        environ = builder.get_environ()
-        builder.close()
+        environ = wsgi_environ(method, url, headers, body)
         seen: list[Any] = []
 
         def start_response(status: str, headers: list[tuple[str, str]], exc: Any = None) -> Any:
