@@ -9,6 +9,7 @@ secrets the command knows (credentials, and every token it obtained).
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
 import sys
@@ -16,6 +17,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from mockserver import PROFILES
 from mockserver import get_profile
@@ -61,7 +63,10 @@ def _add_target_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--credentials", type=Path, metavar="FILE", help="oauthCredentials.json")
     p.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
     p.add_argument(
-        "--rate", type=float, default=5.0, help="live targets: requests per second (default 5)"
+        "--rate",
+        type=float,
+        default=None,
+        help="live targets: requests per second (default: 5 for a remote host, unpaced on loopback)",
     )
     p.add_argument(
         "--max-requests", type=int, default=500, help="live targets: request budget (default 500)"
@@ -93,9 +98,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-lockout-risk", action="store_true", help="live: allow wrong-password checks"
     )
     rn.add_argument("--quiet", action="store_true", help="only the summary")
+    rn.add_argument(
+        "--fail-on",
+        choices=list(reporting.SEVERITY_ORDER),
+        default="info",
+        help="the least severity whose failure fails the run (exit 1); default: any",
+    )
 
     fp = sub.add_parser("fingerprint", help="which profile does a server match?")
     _add_target_options(fp)
+    fp.add_argument("--json", action="store_true", help="machine-readable output")
 
     rp = sub.add_parser("report", help="render or diff reports")
     rsub = rp.add_subparsers(dest="report_command", required=True, parser_class=_Parser)
@@ -122,24 +134,35 @@ def _target(args: argparse.Namespace, profile_name: str) -> Target:
         return Target.mock_http(mock_profile)
     if not kind.startswith(("http://", "https://")):
         raise UsageError(f"--target must be mock, mock-http or an http(s) URL, not {kind!r}")
-    if kind.startswith("http://") and not kind.startswith(
-        ("http://127.", "http://localhost", "http://[::1]")
-    ):
+    loopback = is_loopback_url(kind)
+    if kind.startswith("http://") and not loopback:
         print(
             f"pm3-conformance: warning: {kind} is plain http; credentials and tokens cross the "
             "network readable (the documentation's REST Security section recommends https)",
             file=sys.stderr,
         )
-    if args.rate <= 0 or args.max_requests < 1:
+    if (args.rate is not None and args.rate <= 0) or args.max_requests < 1:
         raise UsageError("--rate must be > 0 and --max-requests >= 1")
+    rate = args.rate if args.rate is not None else (0.0 if loopback else 5.0)
     return Target.url(
         kind,
         args.workspace,
         verify_tls=not args.insecure,
-        rate=args.rate,
+        rate=rate,
         max_requests=args.max_requests,
         allow_lockout_risk=getattr(args, "allow_lockout_risk", False),
     )
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether a base URL names this machine (``localhost`` or a loopback address)."""
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Progress:
@@ -270,7 +293,7 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
     report = reporting.build_report(runs, deviations, names=labels)
     written = reporting.write_all(report, args.report_dir)
     print("reports: " + ", ".join(str(p) for p in written))  # the user's own paths, as given
-    return reporting.exit_code(report)
+    return reporting.exit_code(report, args.fail_on)
 
 
 def _preflight(target: Target) -> None:
@@ -293,7 +316,10 @@ def cmd_fingerprint(args: argparse.Namespace, secrets: SecretSet | None = None) 
         result = probe(
             LearningTransport(session.transport, secrets), session.workspace, credentials
         )
-    print(secrets.redact(result.render()))
+    if args.json:
+        print(secrets.redact(json.dumps(result.to_dict(), indent=2)))
+    else:
+        print(secrets.redact(result.render()))
     return EXIT_OK
 
 

@@ -42,6 +42,23 @@ class Fingerprint:
     def best(self) -> str:
         return max(self.scores, key=lambda name: (self.scores[name], name == "documented"))
 
+    def to_dict(self) -> dict[str, object]:
+        """The fingerprint as JSON: every observation with each profile's prediction."""
+        return {
+            "best_match": self.best,
+            "agreement": {name: score for name, score in self.scores.items()},
+            "observations": [
+                {
+                    "name": o.name,
+                    "observed": o.observed,
+                    "predictions": dict(o.predictions),
+                    "matches": sorted(n for n, p in o.predictions.items() if p == o.observed),
+                }
+                for o in self.observations
+            ],
+            "total": len(self.observations),
+        }
+
     def render(self) -> str:
         names = list(self.scores)
         width = max(len(o.name) for o in self.observations)

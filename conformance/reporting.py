@@ -109,12 +109,25 @@ def report_ok(report: reports.Report) -> bool:
     return bool(report.ok)
 
 
-def exit_code(report: reports.Report) -> int:
-    """0 all passed; 1 a conformance failure (or an unexpected pass); 2 only harness errors."""
-    outcomes = [o.outcome for run in report.runs for o in run.outcomes]
-    if any(o in ("failed", "unexpected_pass") for o in outcomes):
+SEVERITY_ORDER = ("info", "low", "medium", "high", "critical")
+
+
+def exit_code(report: reports.Report, fail_on: str = "info") -> int:
+    """0 all passed; 1 a conformance failure (or an unexpected pass); 2 only harness errors.
+
+    :param fail_on: the least severity whose failure fails the run (as ``--fail-on`` in
+        schemathesis and ruff); failures of lower severities are reported and do not count.
+    """
+    floor = SEVERITY_ORDER.index(fail_on)
+    counted = [
+        o.outcome
+        for run in report.runs
+        for o in run.outcomes
+        if SEVERITY_ORDER.index(o.severity) >= floor or o.outcome == "error"
+    ]
+    if any(o in ("failed", "unexpected_pass") for o in counted):
         return 1
-    if "error" in outcomes:
+    if "error" in counted:
         return 2
     return 0
 

@@ -7,7 +7,6 @@ read-only by default, paced, and given no control.
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import warnings
@@ -22,6 +21,8 @@ from typing import Any
 from mockserver import MockServer
 from mockserver import Profile
 from mockserver import get_profile
+from schemas.documents import DocumentError
+from schemas.documents import parse_document
 
 from .failures import HarnessError
 from .http import HttpTransport
@@ -81,9 +82,9 @@ def load_credentials(path: Path | None = None, env: dict[str, str] | None = None
                 stacklevel=2,
             )
         try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise HarnessError(f"--credentials {path}: not valid JSON ({exc})") from None
+            data = parse_document(text, str(path))
+        except DocumentError as exc:
+            raise HarnessError(f"--credentials {exc}") from None
         if not isinstance(data, dict):
             raise HarnessError(f"--credentials {path}: expected a JSON object")
         missing = [k for k in DOC_CREDENTIALS if not isinstance(data.get(k), str) or not data[k]]

@@ -6,13 +6,14 @@ passes becomes ``unexpected_pass`` (the run fails until the entry is removed).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import schemas
+from schemas.documents import DocumentError
+from schemas.documents import read_document
 
 from .model import Report
 from .model import ReportError
@@ -51,21 +52,9 @@ def parse_deviations(data: Any, origin: str = "deviations") -> Deviations:
 
 def load_deviations(path: Path) -> Deviations:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ReportError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if path.suffix.lower() in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise ReportError(f"{path}: not valid YAML ({exc})") from None
-    else:
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise ReportError(f"{path}: not valid JSON ({exc})") from None
+        data = read_document(path)
+    except DocumentError as exc:
+        raise ReportError(str(exc)) from None
     return parse_deviations(data, str(path))
 
 

@@ -370,11 +370,13 @@ class Journal:
                 self.dropped += 1
 
     def clear(self) -> None:
+        """Forget every exchange; numbering starts at 1 again."""
         with self._lock:
             self._entries.clear()
             self._sizes.clear()
             self._bytes = 0
             self.dropped = 0
+            self._seq = itertools.count(1)
 
     def entries(self) -> list[Exchange]:
         with self._lock:

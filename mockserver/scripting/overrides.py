@@ -12,7 +12,6 @@ while an earlier one waits is recorded as a failure (raised by ``check()``) and 
 
 from __future__ import annotations
 
-import itertools
 import json
 import threading
 from collections.abc import Callable
@@ -88,7 +87,6 @@ class Fault:
 
 
 Action = RespondError | RespondRaw | Alter | Fault
-_ids = itertools.count(1)
 
 
 @dataclass(slots=True)
@@ -100,7 +98,8 @@ class Override:
     times: int | None = 1
     ordered: bool = False
     hits: int = 0
-    id: int = field(default_factory=lambda: next(_ids))
+    id: int = 0
+    """Set by :meth:`Scripting.add`: 1, 2, 3… per mock, from 1 again after :meth:`Scripting.clear`."""
 
     @property
     def exhausted(self) -> bool:
@@ -144,6 +143,7 @@ class Scripting:
         self._lock = threading.Lock()
         self._ordered: list[Override] = []
         self._others: list[Override] = []
+        self._next_id = 1
         self.failures: list[str] = []
 
     def add(self, override: Override) -> Override:
@@ -154,6 +154,9 @@ class Scripting:
         if override.times is not None and override.times < 1:
             raise ValueError("times must be at least 1 (or None for always)")
         with self._lock:
+            if override.id == 0:
+                override.id = self._next_id
+                self._next_id += 1
             (self._ordered if override.ordered else self._others).append(override)
         return override
 
@@ -211,6 +214,7 @@ class Scripting:
             self._ordered.clear()
             self._others.clear()
             self.failures.clear()
+            self._next_id = 1
 
 
 def _decide(

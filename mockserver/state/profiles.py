@@ -232,7 +232,7 @@ _PM_3_0_RC = dataclasses.replace(
 _DOCUMENTED = dataclasses.replace(
     _PM_3_4_11,
     name="documented",
-    summary="What the ProcessMaker 3 documentation says (the default)",
+    summary="What the ProcessMaker 3 documentation says",
     token_error_status=200,
     refresh_token_lifetime=None,
     supported_scopes=BOTH_SCOPE_SPELLINGS,

@@ -6,7 +6,6 @@ or, with ``"replace": true``, stands in for it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -17,6 +16,8 @@ from mockserver.state.store import ClientRow
 from mockserver.state.store import UserRow
 from mockserver.state.store import WorkspaceStore
 from mockserver.state.store import hash_password
+from schemas.documents import DocumentError
+from schemas.documents import read_document
 
 ADMIN_UID = "00000000000000000000000000000001"
 APPLICATIONS_PERMISSION = "PM_REST_API_APPLICATIONS"
@@ -205,24 +206,11 @@ def seed_from_data(data: Any, origin: str = "seed") -> Seed:
 
 
 def load_data_file(path: Path) -> Any:
-    """Read a JSON or YAML file. :raises SeedError: unreadable or not parseable, with the reason."""
+    """Read a JSON or YAML file. :raises SeedError: one ``file:line:col`` line saying why."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SeedError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise SeedError(f"{path}: not UTF-8 text") from None
-    if path.suffix.lower() in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            return _dates_as_text(yaml.safe_load(text))
-        except yaml.YAMLError as exc:
-            raise SeedError(f"{path}: not valid YAML ({exc})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SeedError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        return _dates_as_text(read_document(path))
+    except DocumentError as exc:
+        raise SeedError(str(exc)) from None
 
 
 def _dates_as_text(value: Any) -> Any:

@@ -261,3 +261,62 @@ def test_pytest_plugin_runs_the_suite(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout[-2000:]
     assert "8 passed" in result.stdout
+
+
+def test_fail_on_counts_only_failures_at_or_above_the_severity(tmp_path: Path) -> None:
+    from conformance.cli import main as cli_main
+
+    # documented expectations against a 3.4.10 mock: failures of every severity.
+    args = ["run", "--profile", "documented", "--mock-profile", "pm-3.4.10", "--quiet"]
+    assert cli_main([*args, "--report-dir", str(tmp_path / "a")]) == 1
+    report = json.loads((tmp_path / "a" / "report.json").read_text())
+    failed = {
+        o["severity"] for r in report["runs"] for o in r["outcomes"] if o["outcome"] == "failed"
+    }
+    assert "critical" in failed or "high" in failed
+    top = "critical" if "critical" in failed else "high"
+    assert cli_main([*args, "--report-dir", str(tmp_path / "b"), "--fail-on", top]) == 1
+    lower = ["info", "low", "medium", "high", "critical"]
+    above = [s for s in lower if lower.index(s) > lower.index(max(failed, key=lower.index))]
+    for severity in above:
+        assert cli_main([*args, "--report-dir", str(tmp_path / "c"), "--fail-on", severity]) == 0
+
+
+def test_fingerprint_json(capsys: pytest.CaptureFixture[str]) -> None:
+    from conformance.cli import main as cli_main
+
+    assert cli_main(["fingerprint", "--target", "mock", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["best_match"] == "documented"
+    assert data["total"] == len(data["observations"]) > 0
+    assert all("documented" in o["predictions"] for o in data["observations"])
+
+
+def test_loopback_is_unpaced_and_remote_paced() -> None:
+    from conformance.cli import _target
+    from conformance.cli import build_parser
+    from conformance.cli import is_loopback_url
+
+    assert is_loopback_url("http://127.0.0.1:8080")
+    assert is_loopback_url("http://localhost/")
+    assert is_loopback_url("https://[::1]:9")
+    assert not is_loopback_url("http://127.0.0.1.evil.example/")
+    assert not is_loopback_url("https://pm.example.com")
+    parser = build_parser()
+    local = _target(parser.parse_args(["run", "--target", "http://127.0.0.1:1"]), "documented")
+    remote = _target(parser.parse_args(["run", "--target", "https://pm.example.com"]), "documented")
+    assert local.min_interval == 0
+    assert remote.min_interval == pytest.approx(0.2)
+
+
+def test_the_plain_http_warning_is_for_remote_hosts_only(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from conformance.cli import _target
+    from conformance.cli import build_parser
+
+    parser = build_parser()
+    _target(parser.parse_args(["run", "--target", "http://localhost:1"]), "documented")
+    assert "plain http" not in capsys.readouterr().err
+    _target(parser.parse_args(["run", "--target", "http://pm.example.com"]), "documented")
+    assert "plain http" in capsys.readouterr().err

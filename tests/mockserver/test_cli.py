@@ -133,3 +133,9 @@ def test_port_in_use_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) 
     err = capsys.readouterr().err
     assert f"cannot listen on 127.0.0.1:{busy.port}" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_list_profiles_marks_the_default_once(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--list-profiles"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("default") == 1 and "(default)" in out.splitlines()[0]

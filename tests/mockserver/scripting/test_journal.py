@@ -6,6 +6,7 @@ import json
 
 import pytest
 import requests
+from werkzeug.test import Client
 
 from mockserver import MockServer
 from mockserver.scripting.journal import BODY_CAP
@@ -95,3 +96,15 @@ def test_near_miss_message_names_the_closest_requests(live: MockServer) -> None:
 def test_empty_journal_says_so(live: MockServer) -> None:
     with pytest.raises(AssertionError, match="no requests were recorded"):
         live.assert_request_made("token")
+
+
+def test_journal_numbers_restart_on_reset() -> None:
+    pm = MockServer()
+    client = Client(pm.app)
+    client.post("/workflow/oauth2/token", data={})
+    client.post("/workflow/oauth2/token", data={})
+    assert [e.seq for e in pm.journal] == [1, 2]
+    pm.reset()
+    client.post("/workflow/oauth2/token", data={})
+    assert [e.seq for e in pm.journal] == [1]
+    pm.close()

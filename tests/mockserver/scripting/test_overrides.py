@@ -171,3 +171,14 @@ def test_lifetimes_and_expiry_helpers(live: MockServer) -> None:
     )
     with pytest.raises(KeyError):
         live.expire_tokens(user="nobody")
+
+
+def test_override_numbers_start_at_one_per_mock_and_again_after_reset() -> None:
+    first, second = MockServer(), MockServer()
+    assert first.override("token").respond_with(500).id == 1
+    assert first.override("token").respond_with(500).id == 2
+    assert second.override("token").respond_with(500).id == 1  # not a process-wide counter
+    first.reset()
+    assert first.override("token").respond_with(500).id == 1
+    first.close()
+    second.close()
