@@ -13,16 +13,24 @@ Fixtures:
 - ``pm_httpx`` and ``pm_requests``: an ``httpx.Client`` and a ``requests.Session`` that reach
   ``pm_mock`` in process, without a socket (base URL ``pm_mock.inprocess_url``); they need the
   ``httpx`` and ``requests`` extras.
+- ``pm_httpserver``: pytest-httpserver's ``httpserver`` with ProcessMaker mounted on the OAuth
+  (``/{ws}/oauth2/…``), classic (``/sys{ws}/…``), REST (``/api/…``) and control (``/_pm3/``)
+  paths; the user's own ``expect_request(...)`` keep working for every other path, ordered
+  and one-shot ones included. ``pm_httpserver_mock`` is the mock behind it (extra
+  ``httpserver``).
 
 Listen address: ``PM3_MOCKSERVER_HOST`` (default 127.0.0.1) and ``PM3_MOCKSERVER_PORT`` (default 0).
 """
 
 from __future__ import annotations
 
+import io
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from typing import Any
 
 import pytest
 
@@ -37,6 +45,9 @@ from mockserver.state.seed import DOC_USERNAME
 if TYPE_CHECKING:
     import httpx
     import requests
+    from pytest_httpserver import HTTPServer
+    from werkzeug.wrappers import Request as WerkzeugRequest
+    from werkzeug.wrappers import Response as WerkzeugResponse
 
 MARKER = "pm_profile"
 
@@ -122,6 +133,74 @@ def pm_requests(pm_mock: MockServer) -> Iterator[requests.Session]:
     with requests.Session() as session:
         session.mount(pm_mock.inprocess_url, pm_mock.requests_adapter())
         yield session
+
+
+PM_PATHS = re.compile(r"^/(?:api/|sys[^/]+/|_pm3/|[^/]+/oauth2(?:/|$))")
+"""The paths ProcessMaker answers (its front controller's three modes, plus the control API)."""
+
+
+@pytest.fixture
+def pm_httpserver_mock(pm_profile: str) -> Iterator[MockServer]:
+    """The mock behind ``pm_httpserver`` (not listening itself: the httpserver's socket serves)."""
+    server = MockServer(pm_profile)
+    yield server
+    try:
+        server.check()
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def pm_httpserver(
+    request: pytest.FixtureRequest, pm_httpserver_mock: MockServer
+) -> Iterator[HTTPServer]:
+    """pytest-httpserver's ``httpserver``, with ProcessMaker answering its paths."""
+    try:
+        server: HTTPServer = request.getfixturevalue("httpserver")
+    except pytest.FixtureLookupError:
+        raise pytest.UsageError(
+            "pm_httpserver needs pytest-httpserver: pip install 'pm3-oauth-conformance[httpserver]'"
+        ) from None
+    app = pm_httpserver_mock.app
+    original = server.dispatch
+
+    def dispatch(req: WerkzeugRequest) -> WerkzeugResponse:
+        if PM_PATHS.match(req.path) is None:
+            return original(req)
+        return _call_wsgi(app, req)
+
+    server.dispatch = dispatch  # type: ignore[method-assign,assignment]
+    try:
+        yield server
+    finally:
+        server.dispatch = original  # type: ignore[method-assign]
+
+
+def _call_wsgi(app: Any, req: WerkzeugRequest) -> WerkzeugResponse:
+    """Hand a request pytest-httpserver already read to a WSGI app; its answer as a Response."""
+    from werkzeug.wrappers import Response
+
+    data = req.get_data()
+    environ = dict(req.environ)
+    environ["wsgi.input"] = io.BytesIO(data)
+    environ["CONTENT_LENGTH"] = str(len(data))
+    seen: list[Any] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc: Any = None) -> Any:
+        seen[:] = [status, headers]
+        return lambda chunk: None
+
+    result = app(environ, start_response)
+    try:
+        body = b"".join(result)
+    finally:
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
+    status, headers = seen
+    response = Response(body, status=status, headers=headers)
+    response.automatically_set_content_length = False
+    return response
 
 
 @pytest.fixture

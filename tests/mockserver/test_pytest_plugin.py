@@ -130,3 +130,47 @@ def test_in_process_client_fixtures(pytester: pytest.Pytester) -> None:
         """,
     )
     result.assert_outcomes(passed=2)
+
+
+def test_pm_httpserver_serves_pm3_next_to_the_users_expectations(
+    pytester: pytest.Pytester,
+) -> None:
+    result = _run(
+        pytester,
+        """
+        import requests
+
+        def test_side_by_side(pm_httpserver, pm_httpserver_mock, pm_client, pm_user):
+            pm_httpserver.expect_request("/webhook", method="POST").respond_with_json({"ok": 1})
+            base = pm_httpserver.url_for("")
+            token = requests.post(base + "workflow/oauth2/token", data={
+                "grant_type": "password", "client_id": pm_client.client_id,
+                "client_secret": pm_client.client_secret, "username": pm_user.username,
+                "password": pm_user.password}, timeout=10).json()
+            assert "access_token" in token
+            users = requests.get(base + "api/1.0/workflow/users",
+                headers={"Authorization": "Bearer " + token["access_token"]}, timeout=10)
+            assert users.status_code == 200
+            assert requests.post(base + "webhook", timeout=10).json() == {"ok": 1}
+            pm_httpserver_mock.assert_request_made("token", count=1)
+            pm_httpserver.check_assertions()
+
+        def test_ordering_survives_pm3_traffic(pm_httpserver):
+            pm_httpserver.expect_ordered_request("/first").respond_with_data("1")
+            pm_httpserver.expect_ordered_request("/second").respond_with_data("2")
+            base = pm_httpserver.url_for("")
+            assert requests.get(base + "first", timeout=10).text == "1"
+            requests.post(base + "workflow/oauth2/token", data={}, timeout=10)
+            assert requests.get(base + "second", timeout=10).text == "2"
+            pm_httpserver.check_assertions()
+
+        def test_a_broken_order_still_fails(pm_httpserver):
+            pm_httpserver.expect_ordered_request("/first").respond_with_data("1")
+            pm_httpserver.expect_ordered_request("/second").respond_with_data("2")
+            base = pm_httpserver.url_for("")
+            requests.get(base + "second", timeout=10)
+            assert pm_httpserver.is_running()
+            assert pm_httpserver.permanently_failed
+        """,
+    )
+    result.assert_outcomes(passed=3)
