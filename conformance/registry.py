@@ -44,7 +44,7 @@ class CheckSpec:
     doc: str = ""
     """Section of the ProcessMaker documentation."""
     source: str = ""
-    """Fact of pm3-behavior.md."""
+    """A source fact (§N); docs/behaviour.md lists the profile fields each section decides."""
     rfc: str = ""
     tags: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
@@ -55,12 +55,12 @@ class CheckSpec:
 
 
 def references(doc: str, source: str, rfc: str) -> tuple[str, ...]:
-    """How reports cite a check or scenario: the doc section, the pm3-behavior.md fact, the RFC."""
+    """How reports cite a check or scenario: the doc section, the source fact, the RFC."""
     refs = []
     if doc:
         refs.append(f"doc: {doc}")
     if source:
-        refs.append(f"pm3-behavior.md {source}")
+        refs.append(f"source {source} (docs/behaviour.md)")
     if rfc:
         refs.append(rfc)
     return tuple(refs)
@@ -81,7 +81,7 @@ class Registry:
         if unknown:
             raise ValueError(f"{spec.id}: unknown requirement(s) {sorted(unknown)}")
         if not (spec.doc or spec.source or spec.rfc):
-            raise ValueError(f"{spec.id}: a check must cite the doc, pm3-behavior.md or an RFC")
+            raise ValueError(f"{spec.id}: a check must cite the doc, a source fact or an RFC")
         if not spec.title:
             raise ValueError(f"{spec.id}: the docstring's first line is the title; it is empty")
         self._checks[spec.id] = spec

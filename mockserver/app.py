@@ -1,6 +1,6 @@
 """The WSGI application: ProcessMaker's front controller, then one endpoint function per route.
 
-Dispatch mirrors ``WebApplication::route`` (pm3-behavior.md §1): a path whose characters 1-3 are
+Dispatch mirrors ``WebApplication::route`` (source fact §1): a path whose characters 1-3 are
 ``api`` with at least four parts is API mode (``/api/{version}/{workspace}/...``; so a workspace
 named ``apitest`` gets "Invalid API version." on its token URL, as in PM); a second segment
 ``oauth2`` is OAuth mode; anything else is the classic UI (``/sys{workspace}/{lang}/{skin}/...``).

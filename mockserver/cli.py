@@ -28,6 +28,8 @@ from mockserver.serving.workers import die_with_parent
 from mockserver.serving.workers import free_port
 from mockserver.serving.workers import serve_granian
 from mockserver.serving.workers import wait_listening
+from mockserver.state.explain import document
+from mockserver.state.explain import explain
 from mockserver.state.profiles import DEFAULT_PROFILE
 from mockserver.state.profiles import PROFILES
 from mockserver.state.seed import DOC_CLIENT_ID
@@ -64,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--profile", default=DEFAULT_PROFILE, help=f"version profile (default {DEFAULT_PROFILE})"
     )
     parser.add_argument("--list-profiles", action="store_true", help="list the profiles and exit")
+    parser.add_argument(
+        "--explain",
+        nargs="?",
+        const="",
+        metavar="FIELD",
+        help="print the behaviour reference (one profile field, or all) and exit",
+    )
     parser.add_argument(
         "--workspace",
         action="append",
@@ -163,6 +172,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, profile in PROFILES.items():
             marker = " (default)" if name == DEFAULT_PROFILE else ""
             print(f"{name:<12} {profile.summary}{marker}")
+        return 0
+    if args.explain is not None:
+        try:
+            print(explain([args.explain]) if args.explain else document(), end="")
+        except KeyError as exc:
+            return _fail(str(exc.args[0]))
         return 0
     if args.profile not in PROFILES:
         return _fail(f"unknown profile {args.profile!r}; known: {', '.join(PROFILES)}")

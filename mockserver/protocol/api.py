@@ -1,6 +1,6 @@
 """``/api/1.0/{workspace}/...`` read endpoints behind bearer tokens.
 
-Source: doc 'Calling pmRestLogin()' (``GET /api/1.0/workflow/users``); pm3-behavior.md §9
+Source: doc 'Calling pmRestLogin()' (``GET /api/1.0/workflow/users``); source fact §9
 (bshaffer ``TokenType/Bearer``, Restler's 401, routing before authentication, no scope checks).
 """
 

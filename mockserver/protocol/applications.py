@@ -1,6 +1,6 @@
 """Registering an external application: the page at ``/sys{ws}/{lang}/{skin}/oauth2/applications``.
 
-Source: doc 'Registering an External Application to Use REST'; pm3-behavior.md §12
+Source: doc 'Registering an External Application to Use REST'; source fact §12
 (``methods/oauth2/applications.php``, ``clientSetupAjax.php``, ``OauthClients::create``).
 """
 

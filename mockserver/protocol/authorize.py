@@ -1,6 +1,6 @@
 """The authorization-code and implicit flows: login redirect, login form, consent page, redirects.
 
-Source: doc '"authorization_code" Grant Type' and 'Implicit Grant'; pm3-behavior.md §8
+Source: doc '"authorization_code" Grant Type' and 'Implicit Grant'; source fact §8
 (``Server::authorize`` / ``postAuthorize``, bshaffer ``AuthorizeController``); RFC 6749 §4.1, §4.2.
 """
 

@@ -2,7 +2,7 @@
 
 Every interpolated value goes through :func:`html.escape`; the pages carry no script. Field names
 follow ProcessMaker's own forms (``form[USR_USERNAME]`` on the login page; ``name``,
-``description``, ``webSite``, ``redirectUri`` on the registration page, pm3-behavior.md §12).
+``description``, ``webSite``, ``redirectUri`` on the registration page, source fact §12).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Body parameters as ProcessMaker reads them: Restler's content negotiation, then bshaffer's view.
 
-Source: pm3-behavior.md §2.2. Form-encoded, multipart and JSON bodies are accepted; a POST with
+Source: source fact §2.2. Form-encoded, multipart and JSON bodies are accepted; a POST with
 no Content-Type is decoded as JSON (Restler's default format); malformed JSON is a Restler 400 and
 any other content type a Restler 403, both before PM code runs. Values are coerced the way PHP would
 see them (``true`` → ``"1"``, arrays → ``"Array"``), and a repeated form field keeps its last value,

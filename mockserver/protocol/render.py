@@ -1,6 +1,6 @@
 """The one seam that turns results and errors into HTTP responses, per profile.
 
-Source: pm3-behavior.md §1.4-§1.5 (CORS, unknown workspace), §2.4 step 8 and §3.2 (which headers
+Source: source fact §1.4-§1.5 (CORS, unknown workspace), §2.4 step 8 and §3.2 (which headers
 and status a token answer carries in each version), §9 (the REST 401).
 """
 

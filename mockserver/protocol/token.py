@@ -1,6 +1,6 @@
 """The token endpoint's common steps, in bshaffer's order, around the grant-specific checks.
 
-Source: pm3-behavior.md §2.3-§2.4 (``TokenController::grantAccessToken``, ``HttpBasic``,
+Source: source fact §2.3-§2.4 (``TokenController::grantAccessToken``, ``HttpBasic``,
 ``PmPdo::checkClientCredentials``) and §7 (scopes). Order: (3.4.11 password body-credentials
 rule) → grant_type missing → unsupported → client authentication → grant checks → client
 mismatch → scope → spend the single-use row → issue.

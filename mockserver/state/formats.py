@@ -1,6 +1,6 @@
 """Token, client id, secret and uid generators in the formats ProcessMaker 3 produces.
 
-Source: pm3-behavior.md §6. Tokens and codes are 40 lowercase hex; client ids 32 ``A-Z``;
+Source: source fact §6. Tokens and codes are 40 lowercase hex; client ids 32 ``A-Z``;
 secrets are ``G::generateUniqueID()``: 9 digits, 13 hex of ``uniqid`` time, a digit, ``0``, 8 digits.
 """
 

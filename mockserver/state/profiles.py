@@ -26,7 +26,7 @@ ResourceErrorStyle = Literal["restler-401", "rfc6750"]
 class Source:
     """Where a profile value comes from.
 
-    :param kind: ``doc`` (the documentation), ``source`` (a fact of ``pm3-behavior.md``),
+    :param kind: ``doc`` (the documentation), ``source`` (a numbered source fact, see docs/behaviour.md),
         ``rfc`` (RFC 6749/6750) or ``decision`` (DESIGN.md's rule for a silence or contradiction).
     :param ref: the section, fact number or clause.
     """

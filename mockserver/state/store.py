@@ -1,6 +1,6 @@
 """The workspace store: SQLite tables named and shaped like ProcessMaker's ``wf_<workspace>`` database.
 
-One database per workspace, as ProcessMaker has. ``OAUTH_*`` tables follow pm3-behavior.md §10,
+One database per workspace, as ProcessMaker has. ``OAUTH_*`` tables follow source fact §10,
 users live in ``RBAC_USERS``, so the documentation's trigger query
 ``SELECT ACCESS_TOKEN FROM OAUTH_ACCESS_TOKENS WHERE USER_ID=... ORDER BY EXPIRES DESC`` runs as is.
 Tables prefixed ``PM3MOCK_`` hold what PM keeps elsewhere (PHP sessions, role permissions).

@@ -1,6 +1,6 @@
 """``grant_type=authorization_code``: exchange the code the consent page redirected with.
 
-Source: doc '"authorization_code" Grant Type, Second Step'; pm3-behavior.md §2.5 and §8
+Source: doc '"authorization_code" Grant Type, Second Step'; source fact §2.5 and §8
 (bshaffer ``GrantType/AuthorizationCode``); RFC 6749 §4.1.3.
 
     POST /workflow/oauth2/token

@@ -1,6 +1,6 @@
 """``grant_type=client_credentials``: a token for the client itself, no user, no refresh token.
 
-Source: doc 'Client Credentials'; pm3-behavior.md §2.5 (``PmClientCredentials``); RFC 6749 §4.4.
+Source: doc 'Client Credentials'; source fact §2.5 (``PmClientCredentials``); RFC 6749 §4.4.
 
     POST /workflow/oauth2/token
     Authorization: Basic eC1wbS1sb2NhbC1jbGllbnQ6MTc5YWQ0NWM2Y2UyY2I5N2NmMTAyOWUyMTIwNDZlODE

@@ -1,6 +1,6 @@
 """``grant_type=password``: the resource owner's username and password.
 
-Source: doc '"Password" Grant Type'; pm3-behavior.md §2.5 (bshaffer ``UserCredentials``,
+Source: doc '"Password" Grant Type'; source fact §2.5 (bshaffer ``UserCredentials``,
 ``RBAC::VerifyLogin``); RFC 6749 §4.3.
 
     POST /workflow/oauth2/token

@@ -1,6 +1,6 @@
 """``grant_type=refresh_token``: a new access token (and, when rotating, a new refresh token).
 
-Source: doc 'Get a New Access Token Using the Refresh Token'; pm3-behavior.md §4
+Source: doc 'Get a New Access Token Using the Refresh Token'; source fact §4
 (bshaffer ``GrantType/RefreshToken``, ``always_issue_new_refresh_token``); RFC 6749 §6.
 
     POST /workflow/oauth2/token

@@ -1,0 +1,41 @@
+"""The behaviour reference is generated from the profiles and committed; it must not drift."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from mockserver.cli import main
+from mockserver.state.explain import MEANINGS
+from mockserver.state.explain import document
+from mockserver.state.explain import explain
+from mockserver.state.profiles import BEHAVIOUR_FIELDS
+from mockserver.state.profiles import PROFILES
+
+DOC = Path(__file__).resolve().parents[3] / "docs" / "behaviour.md"
+
+
+def test_every_field_has_a_meaning_and_every_value_a_reason() -> None:
+    assert set(MEANINGS) == set(BEHAVIOUR_FIELDS)
+    text = explain()
+    for field in BEHAVIOUR_FIELDS:
+        assert f"## {field}" in text
+    for profile in PROFILES.values():
+        for field in BEHAVIOUR_FIELDS:
+            assert profile.source_of(field) is not None, (profile.name, field)
+
+
+def test_the_committed_reference_has_not_drifted() -> None:
+    if os.environ.get("PM3_UPDATE_GOLDEN"):
+        DOC.write_text(document())
+    assert DOC.read_text() == document(), "run with PM3_UPDATE_GOLDEN=1 to regenerate"
+
+
+def test_explain_one_field_and_a_typo(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--explain", "access_lifetime"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("## access_lifetime") and "`86400`" in out
+    assert main(["--explain", "acess_lifetime"]) == 2
+    assert "unknown field 'acess_lifetime'" in capsys.readouterr().err
