@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ls = sub.add_parser("list", help="the check catalogue")
-    ls.add_argument("--select", nargs="*", metavar="ID_OR_TAG")
+    ls.add_argument("--select", nargs="*", metavar="ID_OR_TAG", help="check ids (globs) or tags")
     ls.add_argument("--json", action="store_true", help="machine-readable output")
 
     rn = sub.add_parser("run", help="run the checks against a target")
@@ -112,14 +112,16 @@ def build_parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("report", help="render or diff reports")
     rsub = rp.add_subparsers(dest="report_command", required=True, parser_class=_Parser)
     render = rsub.add_parser("render", help="render a JSON report")
-    render.add_argument("report", type=Path)
-    render.add_argument("--format", choices=["html", "junit", "md"], default="html")
+    render.add_argument("report", type=Path, help="a report.json")
+    render.add_argument(
+        "--format", choices=["html", "junit", "md"], default="html", help="(default html)"
+    )
     render.add_argument("-o", "--output", type=Path, help="file (default: stdout)")
     diff = rsub.add_parser("diff", help="compare two JSON reports; exit 1 on regressions")
-    diff.add_argument("old", type=Path)
-    diff.add_argument("new", type=Path)
-    diff.add_argument("--format", choices=["md", "html"], default="md")
-    diff.add_argument("-o", "--output", type=Path)
+    diff.add_argument("old", type=Path, help="the baseline report.json")
+    diff.add_argument("new", type=Path, help="the new report.json")
+    diff.add_argument("--format", choices=["md", "html"], default="md", help="(default md)")
+    diff.add_argument("-o", "--output", type=Path, help="file (default: stdout)")
 
     clients_cli.add_parser(sub)
     return parser

@@ -110,8 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="serve from N processes sharing one --db (default 1)",
     )
-    parser.add_argument("--tls-cert", type=Path, metavar="FILE")
-    parser.add_argument("--tls-key", type=Path, metavar="FILE")
+    parser.add_argument(
+        "--tls-cert", type=Path, metavar="FILE", help="serve https: certificate chain (PEM)"
+    )
+    parser.add_argument("--tls-key", type=Path, metavar="FILE", help="its private key (PEM)")
     return parser
 
 

@@ -35,9 +35,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--profile", default="documented", help="profile of the mock (default documented)"
     )
-    p.add_argument("--select", nargs="*", metavar="ID_OR_TAG")
-    p.add_argument("--report-dir", type=Path, default=Path("pm3-reports"))
-    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--select", nargs="*", metavar="ID_OR_TAG", help="scenario ids (globs) or tags")
+    p.add_argument("--report-dir", type=Path, default=Path("pm3-reports"), help="where reports go")
+    p.add_argument("--quiet", action="store_true", help="only the summary")
 
 
 def run_clients_command(args: argparse.Namespace) -> int:
