@@ -1,0 +1,169 @@
+"""Every command in the README's shell blocks is run by a test.
+
+``COMMANDS`` maps each command line as the README writes it to how it runs here: a remote URL or a
+placeholder driver is replaced by a local mock or a reference driver, and the result is checked.
+A README command that is not in the table fails ``test_every_readme_command_is_covered``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from mockserver import MockServer
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+BIN = Path(sys.executable).parent
+
+
+def readme_commands() -> list[str]:
+    """Command lines of the ```sh blocks (continuation lines joined, comments dropped)."""
+    commands: list[str] = []
+    for block in re.findall(r"```sh\n(.*?)```", README.read_text(), flags=re.S):
+        text = block.replace("\\\n", " ")
+        for line in text.splitlines():
+            line = line.split("  #", 1)[0].strip()
+            if line:
+                commands.append(re.sub(r"\s+", " ", line))
+    return commands
+
+
+def _run(command: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    return subprocess.run(
+        shlex.split(command), cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def _ok(command: str, cwd: Path, code: int = 0) -> str:
+    result = _run(command, cwd)
+    assert result.returncode == code, f"{command}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+    return result.stdout
+
+
+def run_main_job(tmp: Path) -> None:
+    # The install half is what tox does to build this environment; the job itself runs here.
+    out = _ok("pm3-conformance run", tmp)
+    assert "0 failed" in out and (tmp / "pm3-reports" / "report.html").exists()
+
+
+def run_tests(tmp: Path) -> None:
+    # This test runs inside `python3 -m tox`; running tox again here would recurse.
+    assert shutil.which("tox") or os.environ.get("TOX_ENV_NAME"), "tox drives these tests"
+
+
+def run_control_curl(tmp: Path) -> None:
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed")
+    with MockServer(control=True) as pm:
+        command = (
+            f"curl -s -X POST {pm.url}/_pm3/faults -H 'Content-Type: application/json' "
+            """-d '{"match": {"endpoint": "token"}, "fault": "truncate"}'"""
+        )
+        assert json.loads(_ok(command, tmp))["added"] == 1
+        assert len(pm.scripting.pending()) == 1
+
+
+def run_list(tmp: Path) -> None:
+    assert "PM3-TOKEN-PASSWORD-001" in _ok("pm3-conformance list", tmp)
+
+
+def run_all_profiles(tmp: Path) -> None:
+    out = _ok("pm3-conformance run --profile all --quiet", tmp)
+    assert out.count("0 failed") == 5
+
+
+def run_differences(tmp: Path) -> None:
+    out = _ok("pm3-conformance run --profile pm-3.4.10 --mock-profile documented --quiet", tmp, 1)
+    assert "failed" in out
+
+
+def run_live(tmp: Path) -> None:
+    credentials = tmp / "oauthCredentials.json"
+    credentials.write_text(
+        json.dumps(
+            {
+                "client_id": "HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF",
+                "client_secret": "28060566356f0b9db4f0429090515303",
+                "username": "johndoe",
+                "password": "p4ssw0rd",
+            }
+        )
+    )
+    credentials.chmod(0o400)
+    with MockServer() as pm:  # stands in for https://pm.example.com
+        out = _ok(
+            f"pm3-conformance run --target {pm.url} --workspace workflow "
+            "--credentials oauthCredentials.json --quiet",
+            tmp,
+        )
+    assert "0 failed" in out
+
+
+def run_fingerprint(tmp: Path) -> None:
+    with MockServer() as pm:
+        out = _ok(f"pm3-conformance fingerprint --target {pm.url} --workspace workflow", tmp)
+    assert "best match: documented" in out
+
+
+def run_pytest_suite(tmp: Path) -> None:
+    out = _ok(
+        "pytest --pyargs conformance.suite --pm3-target mock --pm3-profile pm-3.4.11 -q "
+        "-p no:cacheprovider",
+        tmp,
+    )
+    assert "passed" in out and "failed" not in out
+
+
+def run_clients(tmp: Path) -> None:
+    # The README's driver is a placeholder for the user's own; a reference driver stands in.
+    out = _ok(
+        "pm3-conformance clients --driver "
+        f"'{sys.executable} -m conformance.clients.drivers.authlib_driver' "
+        "--report-dir pm3-reports --quiet",
+        tmp,
+    )
+    assert "0 failed" in out
+
+
+COMMANDS: dict[str, Callable[[Path], None]] = {
+    "python3 -m pip install . && pm3-conformance run": run_main_job,
+    "python3 -m pip install tox && python3 -m tox": run_tests,
+    "curl -s -X POST localhost:8080/_pm3/faults -H 'Content-Type: application/json' "
+    """-d '{"match": {"endpoint": "token"}, "fault": "truncate"}'""": run_control_curl,
+    "pm3-conformance list": run_list,
+    "pm3-conformance run": run_main_job,
+    "pm3-conformance run --profile all": run_all_profiles,
+    "pm3-conformance run --profile pm-3.4.10 --mock-profile documented": run_differences,
+    "pm3-conformance run --target https://pm.example.com --workspace workflow "
+    "--credentials oauthCredentials.json": run_live,
+    "pm3-conformance fingerprint --target https://pm.example.com --workspace workflow": (
+        run_fingerprint
+    ),
+    "pytest --pyargs conformance.suite --pm3-target mock --pm3-profile pm-3.4.11": (
+        run_pytest_suite
+    ),
+    'pm3-conformance clients --driver "node test/pm3-driver.js" --report-dir pm3-reports': (
+        run_clients
+    ),
+}
+
+
+def test_every_readme_command_is_covered() -> None:
+    missing = [c for c in readme_commands() if c not in COMMANDS]
+    assert not missing, f"README commands without a test in tests/test_readme.py: {missing}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", sorted(set(COMMANDS)))
+def test_readme_command_runs(command: str, tmp_path: Path) -> None:
+    COMMANDS[command](tmp_path)
