@@ -109,6 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_target_options(fp)
     fp.add_argument("--json", action="store_true", help="machine-readable output")
 
+    oa = sub.add_parser("openapi", help="the OpenAPI 3.1 description of a profile")
+    oa.add_argument("--profile", default="documented", help="profile (default documented)")
+    oa.add_argument(
+        "--workspace", default="workflow", help="the served workspace (default workflow)"
+    )
+    oa.add_argument("-o", "--output", type=Path, help="file (default: stdout)")
+
     rp = sub.add_parser("report", help="render or diff reports")
     rsub = rp.add_subparsers(dest="report_command", required=True, parser_class=_Parser)
     render = rsub.add_parser("render", help="render a JSON report")
@@ -325,6 +332,21 @@ def cmd_fingerprint(args: argparse.Namespace, secrets: SecretSet | None = None) 
     return EXIT_OK
 
 
+def cmd_openapi(args: argparse.Namespace) -> int:
+    from .openapi import render
+
+    get_profile(args.profile)  # an unknown name: one line, exit 2
+    text = render(args.profile, args.workspace)
+    if args.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"-o {args.output}: {exc.strerror or exc}") from None
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     secrets = SecretSet()  # what this command knows; every line it prints is redacted with it
@@ -346,6 +368,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return cmd_fingerprint(args, secrets)
             if args.command == "report":
                 return reporting.cmd_report(args)
+            if args.command == "openapi":
+                return cmd_openapi(args)
             return clients_cli.run_clients_command(args)
     except (UsageError, HarnessError, KeyError, reporting.ReportError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import Map
 from werkzeug.routing import Rule
@@ -43,8 +44,10 @@ from mockserver.scripting.faults import answer
 from mockserver.scripting.faults import deliver_fault
 from mockserver.scripting.journal import Exchange
 from mockserver.scripting.journal import Journal
+from mockserver.scripting.matching import RequestInfo
 from mockserver.scripting.matching import describe_request
 from mockserver.scripting.matching import query_dict
+from mockserver.scripting.overrides import Override
 from mockserver.scripting.overrides import Scripting
 from mockserver.state.world import MockState
 
@@ -129,6 +132,23 @@ class MockApp:
             self._record_error(exc)
             return self.handle(request)(environ, start_response)
         response, fault = answer(self.handle, self.state.profile, request, info, override)
+        try:
+            self._journal(info, response, fault, override, started)
+        except Exception as exc:  # a defect of the journal must not cost the client its answer
+            self._record_error(exc)
+        if fault:
+            return deliver_fault(environ, start_response, response, fault)
+        assert response is not None
+        return response(environ, start_response)
+
+    def _journal(
+        self,
+        info: RequestInfo,
+        response: render.Reply | None,
+        fault: str,
+        override: Override | None,
+        started: float,
+    ) -> None:
         self.journal.record(
             Exchange(
                 seq=self.journal.next_seq(),
@@ -142,10 +162,6 @@ class MockApp:
                 extra={"fault": fault} if fault else {},
             )
         )
-        if fault:
-            return deliver_fault(environ, start_response, response, fault)
-        assert response is not None
-        return response(environ, start_response)
 
     def _record_error(self, exc: BaseException) -> None:
         with self._errors_lock:
@@ -235,9 +251,10 @@ class MockApp:
         adapter = OAUTH_RULES.bind_to_environ(ctx.request.environ)
         try:
             endpoint, args = adapter.match()
-        except HTTPException as exc:
-            code = exc.code if exc.code in (404, 405) else 404
-            return render.restler_error(RestlerError(code), ctx.profile)
+        except MethodNotAllowed as exc:
+            return render.method_not_allowed(ctx.profile, exc.valid_methods or ())
+        except HTTPException:
+            return render.restler_error(RestlerError(404), ctx.profile)
         if endpoint == "token":
             return self.token(ctx)
         if endpoint == "authorize":

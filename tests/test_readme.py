@@ -135,7 +135,26 @@ def run_clients(tmp: Path) -> None:
     assert "0 failed" in out
 
 
+def run_schemathesis(tmp: Path) -> None:
+    st = shutil.which("st", path=str(BIN))
+    if st is None:
+        pytest.skip("schemathesis is not installed (it is in the test extra)")
+    root = README.parent
+    with MockServer() as pm:
+        result = subprocess.run(
+            [st, "run", "schemas/openapi.json", "--url", pm.url, "--max-examples", "10"],
+            cwd=root,
+            env={**os.environ, "SCHEMATHESIS_HOOKS": "conformance.schemathesis"},
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    assert result.returncode == 0 and "No issues found" in result.stdout, result.stdout[-3000:]
+
+
 COMMANDS: dict[str, Callable[[Path], None]] = {
+    "SCHEMATHESIS_HOOKS=conformance.schemathesis st run schemas/openapi.json "
+    "--url http://127.0.0.1:8080": run_schemathesis,
     "python3 -m pip install . && pm3-conformance run": run_main_job,
     "python3 -m pip install tox && python3 -m tox": run_tests,
     "curl -s -X POST localhost:8080/_pm3/faults -H 'Content-Type: application/json' "

@@ -136,7 +136,7 @@ def dispatch(ctx: RequestContext, resource: str) -> Reply:
     else:
         return render.restler_error(RestlerError(404), ctx.profile)
     if ctx.request.method != "GET":
-        return render.restler_error(RestlerError(405), ctx.profile)
+        return render.method_not_allowed(ctx.profile, ["GET"])
     token = authenticate(ctx)
     if isinstance(token, Response):
         return token

@@ -127,7 +127,9 @@ def _parse_body(request: Request) -> BodyParams:
             form = request.form  # may raise RequestEntityTooLarge
         except ClientDisconnected:
             raise ClientGone() from None
-        return BodyParams({key: form.getlist(key)[-1] for key in form}, "multipart")
+        # A part whose name the parser cannot read (werkzeug gives None) is not a parameter.
+        values = {key: form.getlist(key)[-1] for key in form if isinstance(key, str)}
+        return BodyParams(values, "multipart")
     if mtype == "" or mtype.startswith(JSON_TYPE):
         raw = _raw(request)
         if not raw.strip():

@@ -146,6 +146,14 @@ def oauth_json_error(err: OAuthError) -> Response:
     )
 
 
+def method_not_allowed(profile: Profile, allowed: Iterable[str]) -> Response:
+    """Restler's 405, with the ``Allow`` header RFC 9110 §15.5.6 requires (OPTIONS always works)."""
+    response = restler_error(RestlerError(405), profile)
+    methods = sorted({*(m.upper() for m in allowed), "OPTIONS"} - {"HEAD"})
+    response.headers["Allow"] = ", ".join(methods)
+    return response
+
+
 def restler_error(err: RestlerError, profile: Profile, *, cors: bool = True) -> Response:
     """A Restler error object; pretty-printed with a ``debug`` block in debug mode (§1.5)."""
     body: dict[str, object] = dict(err.body())

@@ -137,7 +137,9 @@ def _fields_size(pairs: Iterable[tuple[str, str]], cap: int) -> int:
     """The estimated size of name/value pairs, or -1 if one of them is over ``cap`` characters."""
     size = 0
     for name, value in pairs:
-        name_len, value_len = len(name), len(value)
+        # A value may be None (a multipart part the parser could not name): count it as empty.
+        name_len = len(name) if isinstance(name, str) else 0
+        value_len = len(value) if isinstance(value, str) else 0
         if name_len > cap or value_len > cap:
             return -1
         size += name_len + value_len + _PAIR_OVERHEAD

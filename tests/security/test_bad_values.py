@@ -96,3 +96,21 @@ def test_a_far_future_clock_still_issues_tokens(controlled: MockServer) -> None:
     )
     assert answer.status_code == 200 and "access_token" in answer.json(), answer.text
     controlled.check()
+
+
+def test_a_multipart_part_with_an_unreadable_name_is_ignored_not_a_dropped_connection() -> None:
+    # Found by schemathesis' stateful phase: the journal's accounting met a part named None.
+    pm = MockServer()
+    client = Client(pm.app)
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="\\"\r\n\r\nnull\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\nclient_credentials\r\n'
+        b"--b--\r\n"
+    )
+    answer = client.post(
+        "/workflow/oauth2/token", data=body, content_type="multipart/form-data; boundary=b"
+    )
+    assert answer.status_code == 200 and answer.get_json()["error"] == "invalid_client"
+    assert None not in pm.journal.last().request.params  # type: ignore[union-attr]
+    pm.check()
+    pm.close()

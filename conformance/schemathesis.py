@@ -1,0 +1,253 @@
+"""ProcessMaker 3 semantics for schemathesis: ``SCHEMATHESIS_HOOKS=conformance.schemathesis``.
+
+.. code-block:: sh
+
+    pm3-conformance openapi --profile documented -o pm3.json
+    SCHEMATHESIS_HOOKS=conformance.schemathesis st run pm3.json --url http://127.0.0.1:8080
+
+What it adds to a plain ``st run``:
+
+- **Authentication**, as a client of ProcessMaker does it: a password grant for the
+  ``/api/1.0`` resources (a bearer token), a real web session for the authorize pages, real
+  tokens for the expire and delete operations. Credentials come from ``PM3_CLIENT_ID``,
+  ``PM3_CLIENT_SECRET``, ``PM3_USERNAME``, ``PM3_PASSWORD`` (else the documentation's example).
+- **PM3 semantics in the built-in checks**: under a profile whose token errors carry HTTP 200, a
+  200 whose body is an OAuth error *is* a rejection; a generated request with no grant type is
+  rejected by ProcessMaker with an error, as it should.
+- **Checks of its own**: an OAuth error names a code of bshaffer's table with its HTTP status
+  (``pm3_oauth_error``); a Restler error is ``{"error": {"code", "message"}}`` with the code of its
+  status (``pm3_restler_error``); a refresh token works once (``pm3_refresh_single_use``).
+
+``PM3_PROFILE`` names the profile the server is expected to follow (default ``documented``) and
+``PM3_WORKSPACE`` the workspace (default ``workflow``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import schemathesis
+
+from mockserver import ERRORS_BY_CODE
+from mockserver import get_profile
+
+from .target import load_credentials
+
+PROFILE = get_profile(os.environ.get("PM3_PROFILE", "documented"))
+WORKSPACE = os.environ.get("PM3_WORKSPACE", "workflow")
+EXPIRE = "/{workspace}/oauth2/{token}/expire"
+DELETE = "/{workspace}/oauth2/{token}"
+CREDENTIALS = load_credentials(env=dict(os.environ))
+TIMEOUT = 10
+
+
+def _base(case: Any) -> str:
+    return str(case.operation.schema.get_base_url()).rstrip("/")
+
+
+def _password_grant(base: str) -> dict[str, Any]:
+    c = CREDENTIALS
+    answer = requests.post(
+        f"{base}/{WORKSPACE}/oauth2/token",
+        data={
+            "grant_type": "password",
+            "scope": "*",
+            "client_id": c.client_id,
+            "client_secret": c.client_secret,
+            "username": c.username,
+            "password": c.password,
+        },
+        timeout=TIMEOUT,
+    )
+    body = answer.json()
+    if "access_token" not in body:
+        raise RuntimeError(f"the credentials cannot log in: {answer.status_code} {body}")
+    return dict(body)
+
+
+def _session(base: str) -> str:
+    """A logged-in ProcessMaker web session (PHPSESSID)."""
+    c = CREDENTIALS
+    with requests.Session() as browser:
+        browser.post(
+            f"{base}/sys{WORKSPACE}/en/neoclassic/login/authentication.php",
+            data={"form[USR_USERNAME]": c.username, "form[USR_PASSWORD]": c.password},
+            allow_redirects=False,
+            timeout=TIMEOUT,
+        )
+        session = browser.cookies.get("PHPSESSID")
+    if not session:
+        raise RuntimeError("the credentials cannot log in to the web pages")
+    return str(session)
+
+
+@schemathesis.auth().apply_to(path_regex=r"^/api/")
+class BearerToken:
+    """A password-grant access token for ``/api/1.0`` (refreshed as schemathesis sees fit)."""
+
+    def get(self, case: Any, context: Any) -> str:
+        return str(_password_grant(_base(case))["access_token"])
+
+    def set(self, case: Any, data: str, context: Any) -> None:
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
+@schemathesis.hook
+def filter_path_parameters(context: Any, path_parameters: dict[str, Any]) -> bool:
+    """Only the served workspace: an unknown one is ProcessMaker's documented answer (a 503
+    under some profiles) and has checks of its own in the suite; here it would only be noise."""
+    return bool(path_parameters.get("workspace", WORKSPACE) == WORKSPACE)
+
+
+def _negative(case: Any, location: str) -> bool:
+    """Whether schemathesis generated this part of the case to be invalid (leave it so)."""
+    meta = getattr(case, "meta", None)
+    if meta is None:
+        return False
+    from schemathesis.core.parameters import ParameterLocation
+
+    return bool(meta.is_negative_at(ParameterLocation(location)))
+
+
+@schemathesis.hook
+def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    """Real credentials where a request needs a live object: a session, a token to expire.
+
+    A part schemathesis made invalid on purpose (a negative test) is left as generated."""
+    path = case.operation.path
+    if path.endswith("/oauth2/authorize") and not _negative(case, "cookie"):
+        case.cookies = {**(case.cookies or {}), "PHPSESSID": _session(_base(case))}
+    body = case.body if isinstance(case.body, dict) else None
+    if (
+        path.endswith("/oauth2/token")
+        and body is not None
+        and body.get("grant_type") == "refresh_token"
+        and isinstance(body.get("refresh_token"), str)
+        and len(body["refresh_token"]) == 40
+        and not _negative(case, "body")
+    ):
+        # A refresh through the link: the client that holds the token refreshes it.
+        body.setdefault("client_id", CREDENTIALS.client_id)
+        body.setdefault("client_secret", CREDENTIALS.client_secret)
+    if path in (EXPIRE, DELETE) and not _negative(case, "path"):
+        case.path_parameters = {
+            **case.path_parameters,
+            "token": _password_grant(_base(case))["access_token"],
+        }
+
+
+_ROUTES = [
+    (method, re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)) + "$"))
+    for method, path in (("DELETE", DELETE), ("POST", EXPIRE))
+]
+
+
+def _routed_elsewhere(method: str, path: str) -> bool:
+    """A method "undeclared" on one path that ProcessMaker routes to another operation
+    (``DELETE /workflow/oauth2/token`` is ``DELETE /{workspace}/oauth2/{token}`` with
+    ``token=token``, and answers as that operation does)."""
+    return any(m == method and pattern.match(path) for m, pattern in _ROUTES)
+
+
+def _json(response: Any) -> Any:
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return None
+
+
+def _is_oauth_error(body: Any) -> bool:
+    return isinstance(body, dict) and isinstance(body.get("error"), str)
+
+
+@schemathesis.hook
+def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool:
+    """ProcessMaker's own semantics for the built-in checks (see the module docstring)."""
+    title = str(getattr(failure, "title", "")).lower()
+    request = response.request
+    path = urlsplit(request.url).path
+    if "accepted" in title and response.status_code == 200 and _is_oauth_error(_json(response)):
+        return False  # an OAuth error with HTTP 200 (the documented bug) is a rejection
+    location = response.headers.get("location") or [""]
+    if "accepted" in title and response.status_code == 302 and "/login/login" in location[0]:
+        return False  # no valid session: ProcessMaker sends the browser to log in (a refusal)
+    if "accepted" in title and response.status_code == 302 and "error=" in location[0]:
+        return False  # an OAuth error delivered by redirect (RFC 6749 §4.1.2.1): a refusal
+    if (
+        response.status_code == 503
+        and PROFILE.unknown_workspace in ("empty-503", "html-503")
+        and _workspace_of(path) != WORKSPACE
+    ):
+        return False  # the profile's documented answer for an unknown workspace
+    if "undeclared method" in title or "unsupported method" in title:
+        return not _routed_elsewhere(str(request.method), path)
+    return True
+
+
+def _workspace_of(path: str) -> str:
+    parts = path.split("/")
+    if path.startswith("/api/") and len(parts) > 3:
+        return parts[3]
+    return parts[1] if len(parts) > 1 else ""
+
+
+@schemathesis.check
+def pm3_oauth_error(ctx: Any, response: Any, case: Any) -> bool | None:
+    """An OAuth error names a code of the table, with the status the profile gives it."""
+    body = _json(response)
+    if not _is_oauth_error(body):
+        return None
+    code = body["error"]
+    if code not in ERRORS_BY_CODE:
+        raise AssertionError(f"OAuth error code {code!r} is not one ProcessMaker sends")
+    if not isinstance(body.get("error_description", ""), str):
+        raise AssertionError("error_description is not a string")
+    if case.operation.path.endswith("/oauth2/token"):
+        expected = {PROFILE.token_error_status} if PROFILE.token_error_status else {400, 401}
+        if response.status_code not in expected:
+            raise AssertionError(
+                f"OAuth error {code!r} with HTTP {response.status_code}; the {PROFILE.name} "
+                f"profile sends {sorted(expected)}"
+            )
+    return None
+
+
+@schemathesis.check
+def pm3_restler_error(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A Restler error is ``{"error": {"code": <its status>, "message": ...}}``."""
+    body = _json(response)
+    if not (isinstance(body, dict) and isinstance(body.get("error"), dict)):
+        return None
+    error = body["error"]
+    if error.get("code") != response.status_code or not isinstance(error.get("message"), str):
+        raise AssertionError(
+            f"a Restler error must carry its status as code and a message, got {error!r} with "
+            f"HTTP {response.status_code}"
+        )
+    return None
+
+
+@schemathesis.check
+def pm3_refresh_single_use(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A refresh token that was just spent is refused the second time (when single use)."""
+    body = _json(response)
+    if not PROFILE.refresh_token_single_use or not isinstance(body, dict):
+        return None
+    request_body = response.request.body or b""
+    sent = case.body if isinstance(case.body, dict) else {}
+    if "access_token" not in body or sent.get("grant_type") != "refresh_token":
+        return None
+    replay = requests.post(
+        response.request.url,
+        data=request_body,
+        headers=dict(response.request.headers),
+        timeout=TIMEOUT,
+    )
+    if "access_token" in (_json(replay) or {}):
+        raise AssertionError("a spent refresh token was accepted a second time")
+    return None

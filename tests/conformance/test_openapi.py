@@ -1,0 +1,86 @@
+"""The OpenAPI description per profile, and schemathesis with ProcessMaker's semantics."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conformance.openapi import build
+from conformance.openapi import render
+from mockserver import PROFILES
+from mockserver import MockServer
+
+OPENAPI = Path(__file__).resolve().parents[2] / "schemas" / "openapi.json"
+
+
+def test_the_committed_description_is_the_documented_profile() -> None:
+    assert OPENAPI.read_text(encoding="utf-8") == render("documented"), (
+        "regenerate with: pm3-conformance openapi -o schemas/openapi.json"
+    )
+
+
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_every_operation_lists_the_unknown_workspace_answer_of_its_profile(name: str) -> None:
+    doc = build(name)
+    status = {"empty-503": "503", "html-503": "503", "restler-400": "400", "plain-404": "404"}[
+        PROFILES[name].unknown_workspace
+    ]
+    for ops in doc["paths"].values():
+        for method, op in ops.items():
+            if method != "parameters":
+                assert status in op["responses"], (name, method)
+
+
+def test_token_errors_carry_the_profiles_status() -> None:
+    documented = build("documented")["paths"]["/{workspace}/oauth2/token"]["post"]["responses"]
+    assert "oneOf" in documented["200"]["content"]["application/json"]["schema"]
+    strict = build("rfc6749")["paths"]["/{workspace}/oauth2/token"]["post"]["responses"]
+    assert "$ref" in strict["200"]["content"]["application/json"]["schema"]
+    assert "401" in strict and "400" in strict
+
+
+def _st(url: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    st = shutil.which("st", path=str(Path(sys.executable).parent)) or shutil.which("st")
+    if st is None:
+        pytest.skip("schemathesis is not installed (it is in the test extra)")
+    return subprocess.run(
+        [st, "run", str(OPENAPI), "--url", url, "--max-examples", "15", "--seed", "1", *extra],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "SCHEMATHESIS_HOOKS": "conformance.schemathesis", "NO_COLOR": "1"},
+        cwd=str(OPENAPI.parents[1]),
+    )
+
+
+@pytest.mark.slow
+def test_schemathesis_is_clean_against_the_mock_in_every_phase() -> None:
+    with MockServer() as pm:
+        result = _st(pm.url)
+    out = result.stdout
+    assert result.returncode == 0, out[-3000:]
+    for phase in ("Examples", "Coverage", "Fuzzing", "Stateful"):
+        assert f"✅ {phase}" in out, out[-3000:]
+    assert "No issues found" in out
+
+
+@pytest.mark.slow
+def test_schemathesis_catches_an_error_code_processmaker_never_sends() -> None:
+    with MockServer() as pm:
+        pm.override("token", times=None).respond_with(200, json={"error": "made_up_error"})
+        result = _st(pm.url, "--phases", "examples,fuzzing")
+    assert result.returncode != 0
+    assert "is not one ProcessMaker sends" in result.stdout
+
+
+@pytest.mark.slow
+def test_schemathesis_catches_a_refresh_token_that_works_twice() -> None:
+    with MockServer(profile="pm-3.0-rc") as pm:  # no rotation: a refresh token works again
+        result = _st(pm.url, "--phases", "stateful,fuzzing")
+    assert result.returncode != 0
+    assert "pm3_refresh_single_use" in result.stdout
