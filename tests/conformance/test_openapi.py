@@ -78,9 +78,41 @@ def test_schemathesis_catches_an_error_code_processmaker_never_sends() -> None:
     assert "is not one ProcessMaker sends" in result.stdout
 
 
-@pytest.mark.slow
-def test_schemathesis_catches_a_refresh_token_that_works_twice() -> None:
-    with MockServer(profile="pm-3.0-rc") as pm:  # no rotation: a refresh token works again
-        result = _st(pm.url, "--phases", "stateful,fuzzing")
-    assert result.returncode != 0
-    assert "pm3_refresh_single_use" in result.stdout
+@pytest.mark.parametrize(("profile", "caught"), [("pm-3.0-rc", True), ("pm-3.4.10", False)])
+def test_the_single_use_check_catches_a_refresh_token_that_works_twice(
+    profile: str, caught: bool
+) -> None:
+    """The check itself, on a real refresh: a 3.0 RC server (no rotation) is caught."""
+    from types import SimpleNamespace
+
+    import requests
+
+    pytest.importorskip("schemathesis")
+    from conformance.schemathesis import pm3_refresh_single_use
+
+    with MockServer(profile=profile) as pm:
+        grant = {
+            "grant_type": "password",
+            "client_id": "HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF",
+            "client_secret": "28060566356f0b9db4f0429090515303",
+            "username": "johndoe",
+            "password": "p4ssw0rd",
+        }
+        refresh_token = requests.post(pm.token_url(), data=grant, timeout=10).json()[
+            "refresh_token"
+        ]
+        body = {
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": grant["client_id"],
+            "client_secret": grant["client_secret"],
+        }
+        answer = requests.post(pm.token_url(), data=body, timeout=10)
+        assert "access_token" in answer.json()
+        response = SimpleNamespace(content=answer.content, request=answer.request)
+        case = SimpleNamespace(body=body)
+        if caught:
+            with pytest.raises(AssertionError, match="accepted a second time"):
+                pm3_refresh_single_use(None, response, case)
+        else:
+            assert pm3_refresh_single_use(None, response, case) is None
