@@ -20,7 +20,10 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from mockserver import PROFILES
+from mockserver import Profile
 from mockserver import get_profile
+from mockserver.state.profile_files import ProfileFileError
+from mockserver.state.profile_files import load_profile_file
 
 from . import reporting
 from .clients import cli as clients_cli
@@ -87,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--profile", default="documented", help="expected profile, or 'all' (default documented)"
     )
     rn.add_argument(
+        "--profile-file",
+        type=Path,
+        metavar="FILE",
+        help="expected profile from a profile file (the embedded mock serves it too)",
+    )
+    rn.add_argument(
         "--mock-profile",
         help="profile the embedded mock runs (default: the expected one); 'all' = one run per profile",
     )
@@ -134,9 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _target(args: argparse.Namespace, profile_name: str) -> Target:
+def _target(args: argparse.Namespace, profile: str | Profile) -> Target:
     kind = args.target
-    mock_profile = getattr(args, "mock_profile", None) or profile_name
+    mock_profile: str | Profile = getattr(args, "mock_profile", None) or profile
     if kind == "mock":
         return Target.mock(mock_profile)
     if kind == "mock-http":
@@ -250,6 +259,14 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
 
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
+    profiles: dict[str, Profile] = dict(PROFILES)
+    if args.profile_file is not None:
+        try:
+            from_file = load_profile_file(args.profile_file)
+        except ProfileFileError as exc:
+            raise UsageError(str(exc)) from None
+        profiles[from_file.name] = from_file
+        args.profile = from_file.name
     expected_names = list(PROFILES) if args.profile == "all" else [args.profile]
     mock_names: list[str | None] = [None]
     if args.mock_profile == "all":
@@ -259,10 +276,11 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
     elif args.mock_profile:
         get_profile(args.mock_profile)
     for name in expected_names:
-        get_profile(name)
+        if name not in profiles:
+            get_profile(name)  # one line naming the known ones
     specs = CHECKS.select(args.select)
     if args.target.startswith(("http://", "https://")):
-        _preflight(_target(args, expected_names[0]))
+        _preflight(_target(args, profiles[expected_names[0]]))
     credentials = load_credentials(args.credentials)
     secrets.update(credentials.secrets(), always=True)
     deviations = reporting.load_deviations(args.deviations) if args.deviations else None
@@ -270,7 +288,7 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
     # sends them again and again (an account lockout on a live server).
     if mock_names[0] is not None:
         args.mock_profile = mock_names[0]
-    check_login(_target(args, expected_names[0]), credentials, secrets)
+    check_login(_target(args, profiles[expected_names[0]]), credentials, secrets)
     runs: list[RunResult] = []
     labels: list[str] = []
     for name in expected_names:
@@ -278,12 +296,12 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
             if mock_name is not None:
                 args.mock_profile = mock_name
             label = f"{name} vs mock {mock_name}" if mock_name is not None else name
-            target = _target(args, name)
+            target = _target(args, profiles[name])
             progress = Progress(len(specs), label, sys.stderr, quiet=args.quiet, secrets=secrets)
             result = run(
                 specs,
                 target,
-                get_profile(name),
+                profiles[name],
                 credentials,
                 workers=args.workers,
                 on_result=progress,

@@ -30,6 +30,9 @@ from mockserver.serving.workers import serve_granian
 from mockserver.serving.workers import wait_listening
 from mockserver.state.explain import document
 from mockserver.state.explain import explain
+from mockserver.state.profile_files import ProfileFileError
+from mockserver.state.profile_files import export_profile
+from mockserver.state.profile_files import load_profile_file
 from mockserver.state.profiles import DEFAULT_PROFILE
 from mockserver.state.profiles import PROFILES
 from mockserver.state.seed import DOC_CLIENT_ID
@@ -64,6 +67,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--profile", default=DEFAULT_PROFILE, help=f"version profile (default {DEFAULT_PROFILE})"
+    )
+    parser.add_argument(
+        "--profile-file",
+        type=Path,
+        metavar="FILE",
+        help="serve a profile file (JSON or YAML): a shipped profile extended field by field",
+    )
+    parser.add_argument(
+        "--export-profile",
+        metavar="NAME",
+        help="print a shipped profile as a profile file (JSON) and exit",
     )
     parser.add_argument("--list-profiles", action="store_true", help="list the profiles and exit")
     parser.add_argument(
@@ -148,6 +162,11 @@ def _prepare(args: argparse.Namespace) -> Prepared:
     :raises _UsageError: naming the mistake.
     """
     workspaces = tuple(args.workspaces or ["workflow"])
+    if args.profile_file is not None:
+        try:
+            args.profile = load_profile_file(args.profile_file)
+        except ProfileFileError as exc:
+            raise _UsageError(str(exc)) from None
     try:
         for name in workspaces:
             check_workspace_name(name)
@@ -180,6 +199,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(explain([args.explain]) if args.explain else document(), end="")
         except KeyError as exc:
             return _fail(str(exc.args[0]))
+        return 0
+    if args.export_profile is not None:
+        if args.export_profile not in PROFILES:
+            return _fail(f"unknown profile {args.export_profile!r}; known: {', '.join(PROFILES)}")
+        print(
+            json.dumps(export_profile(PROFILES[args.export_profile]), indent=2, ensure_ascii=False)
+        )
         return 0
     if args.profile not in PROFILES:
         return _fail(f"unknown profile {args.profile!r}; known: {', '.join(PROFILES)}")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Literal
 
-SourceKind = Literal["doc", "source", "rfc", "decision"]
+SourceKind = Literal["doc", "source", "rfc", "decision", "observed"]
 
 UnknownWorkspaceStyle = Literal["empty-503", "html-503", "restler-400", "plain-404"]
 HeaderStyle = Literal["bshaffer", "restler"]

@@ -320,3 +320,42 @@ def test_the_plain_http_warning_is_for_remote_hosts_only(
     assert "plain http" not in capsys.readouterr().err
     _target(parser.parse_args(["run", "--target", "http://pm.example.com"]), "documented")
     assert "plain http" in capsys.readouterr().err
+
+
+def test_run_with_a_profile_file_expects_it_and_the_mock_serves_it(tmp_path: Path) -> None:
+    from conformance.cli import main as cli_main
+
+    path = tmp_path / "p.json"
+    path.write_text(
+        json.dumps(
+            {
+                "name": "docs-2h",
+                "extends": "documented",
+                "fields": {
+                    "access_lifetime": {
+                        "value": 7200,
+                        "provenance": {"kind": "decision", "ref": "test"},
+                    }
+                },
+            }
+        )
+    )
+    args = ["run", "--profile-file", str(path), "--quiet", "--report-dir", str(tmp_path / "r")]
+    assert cli_main(args) == 0  # expected and served alike: every check passes
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert report["runs"][0]["name"] == "docs-2h" or "docs-2h" in json.dumps(report["runs"][0])
+    # The same file expected of a mock that serves the plain documented profile: differences.
+    mismatch = [*args[:-1], str(tmp_path / "m"), "--mock-profile", "documented"]
+    assert cli_main(mismatch) == 1
+
+
+def test_a_bad_profile_file_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from conformance.cli import main as cli_main
+
+    path = tmp_path / "p.json"
+    path.write_text('{"name": "x", "extends": "pm-0"}')
+    assert cli_main(["run", "--profile-file", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "extends" in err

@@ -1,0 +1,170 @@
+"""Profiles as data files: a shipped profile extended field by field, each value with its reason.
+
+.. code-block:: yaml
+
+    name: acme-3.4.10-patched
+    extends: pm-3.4.10
+    summary: ACME's install, 3.4.10 with a plugin that changes lifetimes
+    fields:
+      access_lifetime:
+        value: 7200
+        provenance: {kind: observed, ref: "expires_in of a password grant", url: "https://pm.acme.example", date: "2026-11-30", probe: lifetimes}
+
+A field left out keeps the value (and the provenance) of the profile it extends.
+``pm3-mockserver --export-profile NAME`` writes any shipped profile in this shape (every field,
+``extends`` itself); ``--profile-file FILE`` serves one; ``pm3-conformance run --profile-file
+FILE`` expects one. A bad file is one line naming the field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+import schemas
+from mockserver.state.profiles import BEHAVIOUR_FIELDS
+from mockserver.state.profiles import PROFILES
+from mockserver.state.profiles import Profile
+from mockserver.state.profiles import Source
+from schemas.documents import DocumentError
+from schemas.documents import read_document
+
+KINDS = ("doc", "source", "rfc", "decision", "observed")
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+class ProfileFileError(ValueError):
+    """A profile file that cannot be used; the message is one line naming the place."""
+
+
+def _field_types() -> dict[str, Any]:
+    hints = typing.get_type_hints(Profile)
+    return {name: hints[name] for name in BEHAVIOUR_FIELDS}
+
+
+def _check_value(field: str, value: Any, hint: Any, origin: str) -> Any:
+    """``value`` if it fits the field's type (a JSON list becomes the field's tuple)."""
+
+    def fits(v: Any, h: Any) -> bool:
+        args = typing.get_args(h)
+        kind = typing.get_origin(h)
+        if h is type(None):
+            return v is None
+        if kind in (types.UnionType, typing.Union):
+            return any(fits(v, a) for a in args)
+        if kind is typing.Literal:
+            return v in args
+        if kind is tuple:
+            return isinstance(v, list | tuple) and all(fits(x, args[0]) for x in v)
+        if h is bool:
+            return isinstance(v, bool)
+        if h is int:
+            return isinstance(v, int) and not isinstance(v, bool)
+        if h is str:
+            return isinstance(v, str)
+        return False
+
+    if not fits(value, hint):
+        raise ProfileFileError(
+            f"{origin}: fields.{field}.value: {json.dumps(value)} is not a {_describe(hint)}"
+        )
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _describe(hint: Any) -> str:
+    kind = typing.get_origin(hint)
+    if kind in (types.UnionType, typing.Union):
+        return " or ".join(_describe(a) for a in typing.get_args(hint))
+    if kind is typing.Literal:
+        return "one of " + ", ".join(json.dumps(a) for a in typing.get_args(hint))
+    if kind is tuple:
+        return f"list of {_describe(typing.get_args(hint)[0])}"
+    if hint is type(None):
+        return "null"
+    return {bool: "boolean", int: "whole number", str: "string"}.get(hint, str(hint))
+
+
+def _source(data: Any, where: str) -> Source:
+    if not isinstance(data, dict):
+        raise ProfileFileError(f"{where}: an object with kind and ref")
+    kind, ref = data.get("kind"), data.get("ref")
+    if kind not in KINDS:
+        raise ProfileFileError(f"{where}.kind: one of {', '.join(KINDS)}, not {json.dumps(kind)}")
+    if not isinstance(ref, str) or not ref.strip():
+        raise ProfileFileError(f"{where}.ref: a non-empty text saying where the value comes from")
+    if kind == "observed":
+        extras = [f"{k} {data[k]}" for k in ("url", "date", "probe") if data.get(k)]
+        if extras:
+            ref = f"{ref} ({'; '.join(str(e) for e in extras)})"
+    return Source(kind, ref)
+
+
+def profile_from_data(data: Any, origin: str = "profile file") -> Profile:
+    """A :class:`Profile` from the decoded file; :class:`ProfileFileError` names the problem.
+
+    The file is checked against ``schemas/profile-file.schema.json`` first, then each value
+    against its field's type."""
+    problems = schemas.errors("profile-file", data)
+    if problems:
+        raise ProfileFileError(f"{origin}: {problems[0]}")
+    if not isinstance(data, dict):
+        raise ProfileFileError(f"{origin}: a profile file is an object")
+    unknown = sorted(set(data) - {"name", "extends", "summary", "fields"})
+    if unknown:
+        raise ProfileFileError(f"{origin}: {unknown[0]}: not a key of a profile file")
+    name = data.get("name")
+    if not isinstance(name, str) or NAME.fullmatch(name) is None:
+        raise ProfileFileError(f"{origin}: name: 1-64 letters, digits, '.', '_' or '-'")
+    base_name = data.get("extends")
+    if base_name not in PROFILES:
+        raise ProfileFileError(
+            f"{origin}: extends: one of {', '.join(PROFILES)}, not {json.dumps(base_name)}"
+        )
+    base = PROFILES[str(base_name)]
+    summary = data.get("summary", f"{name}: {base.name} with changes")
+    if not isinstance(summary, str):
+        raise ProfileFileError(f"{origin}: summary: a text")
+    fields = data.get("fields", {})
+    if not isinstance(fields, dict):
+        raise ProfileFileError(f"{origin}: fields: an object of field names")
+    hints = _field_types()
+    changes: dict[str, Any] = {}
+    provenance = dict(base.provenance)
+    for field, entry in fields.items():
+        if field not in hints:
+            raise ProfileFileError(
+                f"{origin}: fields.{field}: not a profile field (see pm3-mockserver --explain)"
+            )
+        if not isinstance(entry, dict) or "value" not in entry or "provenance" not in entry:
+            raise ProfileFileError(f"{origin}: fields.{field}: an object with value and provenance")
+        changes[field] = _check_value(field, entry["value"], hints[field], origin)
+        provenance[field] = _source(entry["provenance"], f"{origin}: fields.{field}.provenance")
+    return dataclasses.replace(base, name=name, summary=summary, provenance=provenance, **changes)
+
+
+def load_profile_file(path: Path) -> Profile:
+    """Read a JSON or YAML profile file. :raises ProfileFileError: one line saying why."""
+    try:
+        data = read_document(path)
+    except DocumentError as exc:
+        raise ProfileFileError(str(exc)) from None
+    return profile_from_data(data, str(path))
+
+
+def export_profile(profile: Profile) -> dict[str, Any]:
+    """A profile as a file that extends itself (a shipped one) with every field spelled out."""
+    base = profile.name if profile.name in PROFILES else "documented"
+    fields: dict[str, Any] = {}
+    for field in BEHAVIOUR_FIELDS:
+        value = getattr(profile, field)
+        source = profile.source_of(field)
+        fields[field] = {
+            "value": list(value) if isinstance(value, tuple) else value,
+            "provenance": {"kind": source.kind, "ref": source.ref} if source else None,
+        }
+    return {"name": profile.name, "extends": base, "summary": profile.summary, "fields": fields}

@@ -1,0 +1,183 @@
+"""Profile files: export, load, extend, serve; a bad file is one line naming the field."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from mockserver import PROFILES
+from mockserver import MockServer
+from mockserver.cli import main
+from mockserver.state.profile_files import ProfileFileError
+from mockserver.state.profile_files import export_profile
+from mockserver.state.profile_files import load_profile_file
+from mockserver.state.profile_files import profile_from_data
+from mockserver.state.profiles import BEHAVIOUR_FIELDS
+
+
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_export_then_load_gives_the_same_profile(name: str, tmp_path: Path) -> None:
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(export_profile(PROFILES[name])))
+    loaded = load_profile_file(path)
+    assert loaded.values() == PROFILES[name].values()
+    for field in BEHAVIOUR_FIELDS:
+        assert loaded.source_of(field) == PROFILES[name].source_of(field)
+
+
+def test_a_file_extends_a_shipped_profile_field_by_field(tmp_path: Path) -> None:
+    path = tmp_path / "acme.yaml"
+    path.write_text(
+        "name: acme\nextends: pm-3.4.10\nfields:\n"
+        "  access_lifetime:\n    value: 7200\n"
+        "    provenance: {kind: observed, ref: expires_in, url: 'https://pm.acme.example',"
+        " date: '2026-11-30', probe: lifetimes}\n"
+        "  supported_scopes:\n    value: ['*']\n    provenance: {kind: decision, ref: test}\n"
+    )
+    profile = load_profile_file(path)
+    assert profile.name == "acme" and profile.access_lifetime == 7200
+    assert profile.supported_scopes == ("*",)
+    assert profile.token_error_status == PROFILES["pm-3.4.10"].token_error_status
+    source = profile.source_of("access_lifetime")
+    assert source is not None and source.kind == "observed" and "pm.acme.example" in source.ref
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        ({"name": "x", "extends": "pm-9"}, "extends"),
+        ({"name": "x", "extends": "documented", "colour": 1}, "colour"),
+        (
+            {
+                "name": "x",
+                "extends": "documented",
+                "fields": {"nope": {"value": 1, "provenance": {"kind": "doc", "ref": "a"}}},
+            },
+            "fields.nope",
+        ),
+        (
+            {
+                "name": "x",
+                "extends": "documented",
+                "fields": {
+                    "access_lifetime": {"value": "1h", "provenance": {"kind": "doc", "ref": "a"}}
+                },
+            },
+            "fields.access_lifetime.value",
+        ),
+        (
+            {
+                "name": "x",
+                "extends": "documented",
+                "fields": {
+                    "unknown_workspace": {
+                        "value": "teapot",
+                        "provenance": {"kind": "doc", "ref": "a"},
+                    }
+                },
+            },
+            "one of",
+        ),
+        (
+            {
+                "name": "x",
+                "extends": "documented",
+                "fields": {
+                    "access_lifetime": {"value": 5, "provenance": {"kind": "rumour", "ref": "a"}}
+                },
+            },
+            "kind",
+        ),
+        (
+            {"name": "x", "extends": "documented", "fields": {"access_lifetime": {"value": 5}}},
+            "provenance",
+        ),
+    ],
+)
+def test_a_bad_file_names_the_field(data: object, says: str) -> None:
+    with pytest.raises(ProfileFileError) as caught:
+        profile_from_data(data, "f.json")
+    assert says in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_the_cli_serves_a_profile_file_and_refuses_a_bad_one(tmp_path: Path) -> None:
+    good = tmp_path / "good.json"
+    good.write_text(
+        json.dumps(
+            {
+                "name": "two-hours",
+                "extends": "pm-3.4.10",
+                "fields": {
+                    "access_lifetime": {
+                        "value": 7200,
+                        "provenance": {"kind": "decision", "ref": "test"},
+                    }
+                },
+            }
+        )
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "--port", "0", "--profile-file", str(good)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert "two-hours profile" in first
+        url = first.rsplit(" ", 1)[-1].strip()
+        token = requests.post(
+            f"{url}/workflow/oauth2/token",
+            data={
+                "grant_type": "password",
+                "client_id": "HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF",
+                "client_secret": "28060566356f0b9db4f0429090515303",
+                "username": "johndoe",
+                "password": "p4ssw0rd",
+            },
+            timeout=10,
+        ).json()
+        assert token["expires_in"] == 7200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        assert proc.stdout is not None
+        proc.stdout.close()
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps(
+            {
+                "name": "x",
+                "extends": "documented",
+                "fields": {
+                    "access_lifetime": {"value": "soon", "provenance": {"kind": "doc", "ref": "a"}}
+                },
+            }
+        )
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mockserver", "--profile-file", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "fields.access_lifetime.value" in result.stderr
+
+
+def test_export_profile_prints_a_loadable_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--export-profile", "rfc6749"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert profile_from_data(data).values() == PROFILES["rfc6749"].values()
+
+
+def test_mockserver_takes_a_loaded_profile() -> None:
+    profile = profile_from_data({"name": "p", "extends": "documented"})
+    with MockServer(profile=profile) as pm:
+        assert pm.profile.name == "p"
