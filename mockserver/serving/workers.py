@@ -6,7 +6,7 @@ files of ``--db``; single use stays atomic across processes (``DELETE … RETURN
 things (overrides, the journal, the clock) cannot be shared, so the control API is refused in
 this mode, and connection faults (which need the raw socket) are too.
 
-Each worker asks the kernel for SIGTERM when its master dies (``PR_SET_PDEATHSIG``), so a
+Each worker asks the kernel to kill it when its master dies (``PR_SET_PDEATHSIG``), so a
 ``kill -9`` of the master leaves no orphan holding the port.
 """
 
@@ -21,7 +21,11 @@ from pathlib import Path
 
 
 def die_with_parent(master: int) -> None:
-    """Ask Linux to send SIGTERM to this process when ``master`` (its parent) dies."""
+    """Ask Linux to kill this process when ``master`` (its parent) dies.
+
+    SIGKILL, not SIGTERM: granian's workers shut down gracefully on SIGTERM, which under load
+    took longer than a master's sudden death should leave a port held. The databases are SQLite
+    in WAL mode, which a killed writer leaves consistent."""
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -29,11 +33,11 @@ def die_with_parent(master: int) -> None:
 
         libc = ctypes.CDLL(None, use_errno=True)
         pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):
         return
     if os.getppid() != master:  # the master died before the request took effect
-        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def free_port(host: str) -> int:

@@ -88,6 +88,9 @@ def test_workers_die_with_a_killed_master_and_free_the_port() -> None:
         assert not any(_alive(w) for w in workers), "workers outlived their master"
         # The listening socket itself is gone (not just the processes): no inode left in the
         # kernel's table (a port number could be reused by a parallel test; an inode cannot).
+        deadline = time.monotonic() + 10  # the kernel releases them as the processes end
+        while listening & set(_listening_inodes()) and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert not listening & set(_listening_inodes())
     finally:
         proc.kill()
