@@ -12,6 +12,7 @@ import argparse
 import ipaddress
 import json
 import os
+import re
 import sys
 import warnings
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ from .clients import cli as clients_cli
 from .failures import HarnessError
 from .fingerprint import probe
 from .http import LearningTransport
+from .record import record
 from .redaction import SecretSet
 from .registry import CHECKS
 from .runner import CheckResult
@@ -117,6 +119,28 @@ def build_parser() -> argparse.ArgumentParser:
     fp = sub.add_parser("fingerprint", help="which profile does a server match?")
     _add_target_options(fp)
     fp.add_argument("--json", action="store_true", help="machine-readable output")
+    fp.add_argument(
+        "--profile-file",
+        type=Path,
+        metavar="FILE",
+        help="also record the server and name the fields that differ from this profile file",
+    )
+
+    rc = sub.add_parser("record", help="record a server's behaviour into a profile file")
+    rc.add_argument("url", help="the server's base URL (or mock / mock-http)")
+    rc.add_argument("--workspace", default="workflow", help="workspace (default workflow)")
+    rc.add_argument("--credentials", type=Path, metavar="FILE", help="oauthCredentials.json")
+    rc.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
+    rc.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="requests per second (default: 5 for a remote host, unpaced on loopback)",
+    )
+    rc.add_argument("--max-requests", type=int, default=500, help="request budget (default 500)")
+    rc.add_argument("--name", help="the recorded profile's name (default: from the host)")
+    rc.add_argument("--out", type=Path, required=True, metavar="FILE", help="the profile file")
+    rc.add_argument("--json", action="store_true", help="print the recording as JSON")
 
     oa = sub.add_parser("openapi", help="the OpenAPI 3.1 description of a profile")
     oa.add_argument("--profile", default="documented", help="profile (default documented)")
@@ -347,7 +371,76 @@ def cmd_fingerprint(args: argparse.Namespace, secrets: SecretSet | None = None) 
         print(secrets.redact(json.dumps(result.to_dict(), indent=2)))
     else:
         print(secrets.redact(result.render()))
+    if args.profile_file is not None:
+        try:
+            baseline = load_profile_file(args.profile_file)
+        except ProfileFileError as exc:
+            raise UsageError(str(exc)) from None
+        with target.session() as session:
+            recording = record(
+                LearningTransport(session.transport, secrets),
+                session.workspace,
+                credentials,
+                url=target.base_url,
+                secrets=secrets,
+            )
+        differ = [
+            (f, getattr(baseline, f), m.value)
+            for f, m in recording.measured.items()
+            if getattr(baseline, f) != m.value
+        ]
+        if not differ:
+            print(
+                f"matches {args.profile_file}: all {len(recording.measured)} measured fields agree"
+            )
+            return EXIT_OK
+        print(f"differs from {args.profile_file} in {len(differ)} field(s):")
+        for fname, expected, seen in differ:
+            print(
+                secrets.redact(
+                    f"  {fname}: file {json.dumps(_plain(expected))}, server {json.dumps(_plain(seen))}"
+                )
+            )
+        return EXIT_FAILED
     return EXIT_OK
+
+
+def _plain(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def cmd_record(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
+    secrets = secrets if secrets is not None else SecretSet()
+    args.target = args.url
+    target = _target(args, "documented")
+    credentials = load_credentials(args.credentials)
+    secrets.update(credentials.secrets(), always=True)
+    with target.session() as session:
+        recording = record(
+            LearningTransport(session.transport, secrets),
+            session.workspace,
+            credentials,
+            url=target.base_url,
+            secrets=secrets,
+        )
+    name = args.name or _profile_name(target.base_url)
+    data = recording.profile_file(name)
+    try:
+        args.out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--out {args.out}: {exc.strerror or exc}") from None
+    if args.json:
+        print(secrets.redact(json.dumps(data, indent=2, ensure_ascii=False)))
+    else:
+        print(secrets.redact(recording.table()))
+        print(f"profile file: {args.out}")
+    return EXIT_OK
+
+
+def _profile_name(base_url: str) -> str:
+    host = urlsplit(base_url).hostname or "server"
+    name = re.sub(r"[^A-Za-z0-9._-]", "-", f"recorded-{host}")[:64]
+    return name if name[0].isalnum() else f"r{name}"[:64]
 
 
 def cmd_openapi(args: argparse.Namespace) -> int:
@@ -388,6 +481,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return reporting.cmd_report(args)
             if args.command == "openapi":
                 return cmd_openapi(args)
+            if args.command == "record":
+                return cmd_record(args, secrets)
             return clients_cli.run_clients_command(args)
     except (UsageError, HarnessError, KeyError, reporting.ReportError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)

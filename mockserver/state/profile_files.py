@@ -114,7 +114,7 @@ def profile_from_data(data: Any, origin: str = "profile file") -> Profile:
         raise ProfileFileError(f"{origin}: {problems[0]}")
     if not isinstance(data, dict):
         raise ProfileFileError(f"{origin}: a profile file is an object")
-    unknown = sorted(set(data) - {"name", "extends", "summary", "fields"})
+    unknown = sorted(set(data) - {"name", "extends", "summary", "fields", "inherited"})
     if unknown:
         raise ProfileFileError(f"{origin}: {unknown[0]}: not a key of a profile file")
     name = data.get("name")

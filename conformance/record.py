@@ -1,0 +1,354 @@
+"""Record a live ProcessMaker into a profile file: every field a harmless probe can measure.
+
+Each probe sends a few requests and reads one profile field from the answers; the field's
+provenance in the file is ``observed`` (the server's URL, the date, the probe) with the request
+and the answer as evidence, redacted. Fields no probe can measure (lifetimes of days, users in
+states the credentials do not have) are inherited from the shipped profile that agrees with the
+most measured fields, and named as inherited.
+
+Live-safety is the fingerprint's: the transport paces a remote host, no wrong *password* is ever
+sent (a wrong client secret is, which locks no account), and every token the probes obtained is
+expired at the end.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime
+import json
+import secrets as pysecrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from urllib.parse import parse_qs
+from urllib.parse import urlencode
+from urllib.parse import urlsplit
+
+from mockserver import PROFILES
+from mockserver import Profile
+from mockserver.state.profiles import BEHAVIOUR_FIELDS
+from mockserver.state.profiles import BOTH_SCOPE_SPELLINGS
+from mockserver.state.profiles import PLURAL_SCOPES
+
+from .failures import HarnessError
+from .http import HttpRequest
+from .http import HttpResponse
+from .http import Transport
+from .redaction import SecretSet
+from .target import Credentials
+
+
+@dataclass
+class Measurement:
+    field: str
+    value: Any
+    probe: str
+    evidence: list[dict[str, Any]]
+
+
+@dataclass
+class Recording:
+    url: str
+    date: str
+    measured: dict[str, Measurement] = field(default_factory=dict)
+    closest: str = "documented"
+
+    @property
+    def inherited(self) -> list[str]:
+        return [f for f in BEHAVIOUR_FIELDS if f not in self.measured]
+
+    def profile_file(self, name: str) -> dict[str, Any]:
+        fields: dict[str, Any] = {}
+        for fname, m in self.measured.items():
+            fields[fname] = {
+                "value": list(m.value) if isinstance(m.value, tuple) else m.value,
+                "provenance": {
+                    "kind": "observed",
+                    "ref": f"measured by probe {m.probe}",
+                    "url": self.url,
+                    "date": self.date,
+                    "probe": m.probe,
+                    "evidence": m.evidence,
+                },
+            }
+        return {
+            "name": name,
+            "extends": self.closest,
+            "summary": f"recorded from {self.url} on {self.date}; "
+            f"{len(self.measured)} fields measured, {len(self.inherited)} inherited "
+            f"from {self.closest}: {', '.join(self.inherited)}",
+            "fields": fields,
+            "inherited": self.inherited,
+        }
+
+    def table(self) -> str:
+        rows = [("field", "value", "source", "evidence")]
+        base = PROFILES[self.closest]
+        for fname in BEHAVIOUR_FIELDS:
+            m = self.measured.get(fname)
+            if m is not None:
+                shown = json.dumps(list(m.value) if isinstance(m.value, tuple) else m.value)
+                rows.append((fname, shown, "measured", f"probe {m.probe}"))
+            else:
+                value = getattr(base, fname)
+                shown = json.dumps(list(value) if isinstance(value, tuple) else value)
+                rows.append((fname, shown, f"inherited ({self.closest})", ""))
+        widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in rows]
+        lines.append("")
+        lines.append(
+            f"{len(self.measured)} measured, {len(self.inherited)} inherited from {self.closest}"
+        )
+        return "\n".join(line.rstrip() for line in lines)
+
+
+def _login_target(response: HttpResponse) -> str:
+    """The ``u`` (where to go after login) of the login page the authorize answer sends to."""
+    query = urlsplit(response.header("Location") or "").query
+    return parse_qs(query).get("u", [""])[0]
+
+
+def _evidence(request: HttpRequest, response: HttpResponse, secrets: SecretSet) -> dict[str, Any]:
+    body = secrets.redact(response.text[:400])
+    return {
+        "request": secrets.redact(f"{request.method} {request.path}"),
+        "status": response.status,
+        "headers": {
+            k: secrets.redact(v)
+            for k, v in response.headers
+            if k.lower() in ("content-type", "cache-control", "www-authenticate", "x-powered-by")
+        },
+        "body": body,
+    }
+
+
+def record(
+    transport: Transport,
+    workspace: str,
+    credentials: Credentials,
+    *,
+    url: str,
+    secrets: SecretSet | None = None,
+) -> Recording:
+    """Measure every field a probe can; :class:`HarnessError` if the server cannot be reached."""
+    vault = secrets if secrets is not None else SecretSet()
+    vault.update(credentials.secrets(), always=True)
+    c = credentials
+    issued: list[str] = []
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    rec = Recording(url=url, date=today)
+    token_path = f"/{workspace}/oauth2/token"
+
+    def send(request: HttpRequest) -> HttpResponse:
+        try:
+            response = transport.send(request)
+        except OSError as exc:
+            raise HarnessError(f"cannot reach {transport.base_url}: {exc}") from None
+        body = response.json()
+        if isinstance(body, dict):
+            for key in ("access_token", "refresh_token"):
+                if isinstance(body.get(key), str):
+                    vault.update((body[key],))
+            if isinstance(body.get("access_token"), str):
+                issued.append(body["access_token"])
+        return response
+
+    def form(path: str, data: dict[str, str], headers: dict[str, str] | None = None) -> HttpRequest:
+        hdrs = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
+        return HttpRequest("POST", path, tuple(hdrs.items()), urlencode(data).encode())
+
+    def measure(
+        fname: str, probe: str, request: HttpRequest, read: Callable[[HttpResponse], Any]
+    ) -> HttpResponse:
+        response = send(request)
+        value = read(response)
+        rec.measured[fname] = Measurement(
+            fname, value, probe, [_evidence(request, response, vault)]
+        )
+        return response
+
+    login = {
+        "grant_type": "password",
+        "scope": "*",
+        "client_id": c.client_id,
+        "client_secret": c.client_secret,
+        "username": c.username,
+        "password": c.password,
+    }
+
+    def token_of(response: HttpResponse) -> dict[str, Any]:
+        body = response.json()
+        return body if isinstance(body, dict) and "access_token" in body else {}
+
+    # -- the server and its error shapes -------------------------------------------------------
+    def workspace_style(r: HttpResponse) -> str:
+        if r.status == 503:
+            return (
+                "html-503"
+                if (r.header("Content-Type") or "").startswith("text/html")
+                else "empty-503"
+            )
+        return "plain-404" if r.status == 404 else "restler-400"
+
+    measure(
+        "unknown_workspace",
+        "unknown-workspace",
+        form(f"/pm3probe{pysecrets.token_hex(4)}/oauth2/token", {"grant_type": "password"}),
+        workspace_style,
+    )
+    measure(
+        "restler_version",
+        "malformed-json",
+        HttpRequest("POST", token_path, (("Content-Type", "application/json"),), b"{"),
+        lambda r: (r.header("X-Powered-By") or "v?").rsplit("v", 1)[-1],
+    )
+    measure(
+        "resource_errors",
+        "api-without-token",
+        HttpRequest("GET", f"/api/1.0/{workspace}/users"),
+        lambda r: (
+            "rfc6750" if "bearer" in (r.header("WWW-Authenticate") or "").lower() else "restler-401"
+        ),
+    )
+    missing = measure(
+        "token_error_status",
+        "missing-grant-type",
+        form(token_path, {"client_id": c.client_id}),
+        lambda r: 200 if r.status == 200 else None,
+    )
+    rec.measured["token_headers"] = Measurement(
+        "token_headers",
+        "bshaffer" if (missing.header("Cache-Control") or "") == "no-store" else "restler",
+        "missing-grant-type",
+        [_evidence(form(token_path, {"client_id": c.client_id}), missing, vault)],
+    )
+    basic_wrong = base64.b64encode(f"{c.client_id}:pm3-wrong-secret".encode()).decode()
+    measure(
+        "invalid_client_status_with_basic",
+        "basic-wrong-client-secret",
+        form(
+            token_path,
+            {"grant_type": "client_credentials"},
+            {"Authorization": f"Basic {basic_wrong}"},
+        ),
+        lambda r: 401 if r.status == 401 else None,
+    )
+
+    # -- grants ----------------------------------------------------------------------------------
+    first = measure(
+        "access_lifetime",
+        "password-grant",
+        form(token_path, login),
+        lambda r: token_of(r).get("expires_in"),
+    )
+    body = token_of(first)
+    if not body:
+        raise HarnessError(
+            f"the credentials do not log in (HTTP {first.status}): {vault.redact(first.text[:160])!r}"
+        )
+    no_scope = {k: v for k, v in login.items() if k != "scope"}
+    measure(
+        "scope_when_none",
+        "password-grant-without-scope",
+        form(token_path, no_scope),
+        lambda r: "null" if "scope" in token_of(r) and token_of(r)["scope"] is None else "omit",
+    )
+    basic = base64.b64encode(f"{c.client_id}:{c.client_secret}".encode()).decode()
+    measure(
+        "password_requires_body_client_credentials",
+        "basic-only-password-grant",
+        form(
+            token_path,
+            {k: v for k, v in login.items() if k not in ("client_id", "client_secret")},
+            {"Authorization": f"Basic {basic}"},
+        ),
+        lambda r: not token_of(r),
+    )
+    measure(
+        "case_insensitive_lookups",
+        "client-id-in-other-case",
+        form(token_path, {**login, "client_id": c.client_id.swapcase()}),
+        lambda r: bool(token_of(r)),
+    )
+    measure(
+        "accept_json_token_request",
+        "json-body",
+        HttpRequest(
+            "POST", token_path, (("Content-Type", "application/json"),), json.dumps(login).encode()
+        ),
+        lambda r: bool(token_of(r)),
+    )
+    measure(
+        "unknown_client_empty_secret_passes",
+        "unknown-client-empty-secret",
+        form(
+            token_path,
+            {
+                "grant_type": "client_credentials",
+                "client_id": f"PM3PROBE{pysecrets.token_hex(4).upper()}",
+                "client_secret": "",
+            },
+        ),
+        lambda r: bool(token_of(r)),
+    )
+    accepted = []
+    evidence = []
+    for scope in BOTH_SCOPE_SPELLINGS:
+        request = form(token_path, {**login, "scope": scope})
+        response = send(request)
+        evidence.append(_evidence(request, response, vault))
+        if token_of(response):
+            accepted.append(scope)
+    scopes = (
+        PLURAL_SCOPES
+        if set(accepted) == set(PLURAL_SCOPES)
+        else (
+            BOTH_SCOPE_SPELLINGS if set(accepted) == set(BOTH_SCOPE_SPELLINGS) else tuple(accepted)
+        )
+    )
+    rec.measured["supported_scopes"] = Measurement(
+        "supported_scopes", scopes, "each-scope", evidence
+    )
+
+    refresh_form = {
+        "grant_type": "refresh_token",
+        "client_id": c.client_id,
+        "client_secret": c.client_secret,
+        "refresh_token": str(body.get("refresh_token", "")),
+    }
+    measure(
+        "always_issue_new_refresh_token",
+        "refresh",
+        form(token_path, refresh_form),
+        lambda r: "refresh_token" in token_of(r),
+    )
+    measure(
+        "refresh_token_single_use",
+        "refresh-again",
+        form(token_path, refresh_form),
+        lambda r: not token_of(r),
+    )
+
+    # -- the authorize flow --------------------------------------------------------------------
+    query = urlencode({"response_type": "code", "client_id": c.client_id})
+    measure(
+        "login_redirect",
+        "authorize-without-session",
+        HttpRequest("GET", f"/{workspace}/oauth2/authorize?{query}"),
+        lambda r: (
+            "absolute" if _login_target(r).startswith(("http://", "https://")) else "relative"
+        ),
+    )
+
+    # -- clean up: nothing the probes obtained stays valid ---------------------------------------
+    for token in issued:
+        with contextlib.suppress(OSError):
+            transport.send(HttpRequest("POST", f"/{workspace}/oauth2/{token}/expire"))
+
+    def agreement(profile: Profile) -> int:
+        return sum(getattr(profile, f) == m.value for f, m in rec.measured.items())
+
+    rec.closest = max(PROFILES, key=lambda n: (agreement(PROFILES[n]), n == "documented"))
+    return rec
