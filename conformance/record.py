@@ -236,6 +236,24 @@ def record(
         lambda r: 401 if r.status == 401 else None,
     )
 
+    two_colons = base64.b64encode(f"{c.client_id}:pm3probe:x".encode()).decode()
+    measure(
+        "basic_split",
+        "basic-value-with-two-colons",
+        form(
+            token_path,
+            {
+                "grant_type": "client_credentials",
+                "client_id": c.client_id,
+                "client_secret": c.client_secret,
+            },
+            {"Authorization": f"Basic {two_colons}"},
+        ),
+        # Split at the first ':' the header names a wrong secret (refused); a parse that wants
+        # exactly one ':' ignores the header, and the body's right credentials get a token.
+        lambda r: "single-colon" if token_of(r) else "first-colon",
+    )
+
     # -- grants ----------------------------------------------------------------------------------
     first = measure(
         "access_lifetime",

@@ -252,12 +252,16 @@ class SecretSet:
         return out.replace(_MARK, PLACEHOLDER)
 
     def redact_data(self, data: Any) -> Any:
-        """A copy of JSON-like data (dicts, lists, tuples, strings) with every string redacted,
-        keys included."""
+        """A copy of JSON-like data (dicts, lists, tuples, strings) with every string value redacted.
+
+        Keys are names the harness chose (``request``, ``headers``, header names): they carry no
+        secret, and rewriting them would break what reads the structure (a short secret such as
+        ``uest0`` would turn ``request`` into something else). Request and response bodies are
+        text by then, and redacted as text."""
         if isinstance(data, str):
             return self.redact(data)
         if isinstance(data, dict):
-            return {self.redact_data(k): self.redact_data(v) for k, v in data.items()}
+            return {k: self.redact_data(v) for k, v in data.items()}
         if isinstance(data, list | tuple):
             return type(data)(self.redact_data(v) for v in data)
         return data

@@ -294,7 +294,7 @@ class MockApp:
             body = read_body(ctx.request)
         except RestlerError as err:
             return render.restler_error(err, profile)
-        basic = basic_credentials(ctx.request.headers.get("Authorization"))
+        basic = basic_credentials(ctx.request.headers.get("Authorization"), profile.basic_split)
         request = TokenRequest(body, query_dict(ctx.request), basic)
         grant_ctx = GrantContext(
             ctx.store, profile, self.state.clock, self.state.new_token, client_id=""

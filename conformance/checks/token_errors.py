@@ -146,11 +146,12 @@ def basic_header_wins_over_body_credentials(ctx: CheckContext) -> None:
 @check(
     "PM3-TOKEN-ERRORS-009",
     severity=Severity.LOW,
-    source="§2.3 (a Basic value with two ':' falls back to the body)",
+    source="§2.3 (how a Basic value with two ':' is read; see basic_split)",
+    rfc="RFC 7617 §2",
     tags=("token", "client-auth", "quirk"),
 )
-def basic_secret_with_colon_falls_back_to_the_body(ctx: CheckContext) -> None:
-    """A Basic value holding more than one ':' is ignored and the body credentials are used."""
+def basic_secret_with_colon_is_read_as_php_reads_it(ctx: CheckContext) -> None:
+    """A Basic value with two ':' is split at the first (secret 'a:b', refused) or ignored, as the profile says."""
     c = ctx.credentials
     response = ctx.token(
         {
@@ -160,7 +161,15 @@ def basic_secret_with_colon_falls_back_to_the_body(ctx: CheckContext) -> None:
         },
         basic=(c.client_id, "a:b"),
     )
-    ctx.expect_token_response(response, refresh=False, scope=None)
+    if ctx.profile.basic_split == "first-colon":
+        ctx.expect_oauth_error(
+            response,
+            "invalid_client",
+            "The client credentials are invalid",
+            status=ctx.profile.invalid_client_status_with_basic,
+        )
+    else:
+        ctx.expect_token_response(response, refresh=False, scope=None)
 
 
 @check(

@@ -53,11 +53,15 @@ class IssuedTokens:
         return out
 
 
-def basic_credentials(authorization: str | None) -> tuple[str, str] | None:
-    """Client credentials of an ``Authorization: Basic`` header, as bshaffer's Request reads them.
+def basic_credentials(
+    authorization: str | None, split: str = "first-colon"
+) -> tuple[str, str] | None:
+    """Client credentials of an ``Authorization: Basic`` header, as the profile's PHP reads them.
 
-    The scheme is matched on its first five characters, case-insensitively; the decoded value is
-    used only when it holds exactly one ``:`` (a secret containing ``:`` falls back to the body).
+    The scheme is matched on its first five characters, case-insensitively. ``first-colon``
+    (PHP under Apache) splits the decoded value at the first ``:``, so a secret may contain one;
+    ``single-colon`` (the OAuth library's own parse) uses it only when it holds exactly one ``:``
+    (else the body's credentials count).
     """
     if not authorization or authorization[:5].lower() != "basic":
         return None
@@ -67,9 +71,9 @@ def basic_credentials(authorization: str | None) -> tuple[str, str] | None:
         decoded = base64.b64decode(raw, validate=False).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
-    if decoded.count(":") != 1:
+    if ":" not in decoded or (split == "single-colon" and decoded.count(":") != 1):
         return None
-    user, password = decoded.split(":")
+    user, password = decoded.split(":", 1)
     return user, password
 
 

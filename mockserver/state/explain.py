@@ -59,6 +59,11 @@ MEANINGS: dict[str, str] = {
         "The status of `invalid_client` when the client authenticated with a Basic header "
         "(`401` with `WWW-Authenticate` under RFC 6749 §5.2); `null`: as any other error."
     ),
+    "basic_split": (
+        "How a Basic header whose value holds several `:` is read: split at the first one (PHP "
+        "under Apache; a secret `a:b` is then compared whole) or, when the OAuth library parses "
+        "the header itself (php-fpm/CGI), ignored unless there is exactly one."
+    ),
     "no_redirect_uri_description": (
         "The `error_description` of `invalid_uri` when neither the request nor the client has a "
         "redirect URI."

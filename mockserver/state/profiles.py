@@ -20,6 +20,7 @@ HeaderStyle = Literal["bshaffer", "restler"]
 LoginRedirectStyle = Literal["absolute", "relative"]
 ScopeWhenNone = Literal["null", "omit"]
 ResourceErrorStyle = Literal["restler-401", "rfc6750"]
+BasicSplit = Literal["first-colon", "single-colon"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,9 @@ class Profile:
     refresh_requires_login_session: bool
     invalid_client_status_with_basic: int | None
     """RFC 6749 §5.2: 401 + WWW-Authenticate when the client used Basic; ``None`` = as other errors."""
+    basic_split: BasicSplit
+    """How a Basic value with several ``:`` is read: PHP (mod_php) splits at the first one; the OAuth
+    library's own parse (php-fpm/CGI, no ``PHP_AUTH_*``) wants exactly one, else ignores the header."""
     no_redirect_uri_description: str
     # --- workspace / routing ---
     unknown_workspace: UnknownWorkspaceStyle
@@ -145,6 +149,7 @@ _PM_3_4_10 = Profile(
     verify_user_status=True,
     refresh_requires_login_session=False,
     invalid_client_status_with_basic=None,
+    basic_split="first-colon",
     no_redirect_uri_description="No redirect URI was supplied or stored",
     unknown_workspace="restler-400",
     login_redirect="relative",
@@ -179,6 +184,11 @@ _PM_3_4_10 = Profile(
         "login_redirect": src("§8.1: PMC-1235 (3.4.4) makes u relative"),
         "applications_require_permission": src("§12: R-1007, PM_REST_API_APPLICATIONS gate (3.2+)"),
         "resource_errors": src("§9: Restler 401 Unauthorized, no WWW-Authenticate"),
+        "basic_split": decision(
+            "PM 3 installs run PHP as an Apache module, and PHP splits a Basic value at the first "
+            "':' (so a secret 'a:b' is compared whole and refused); under php-fpm/CGI the OAuth "
+            "library parses it and ignores a value with several ':'"
+        ),
         "login_session_lifetime": doc("Existing Access Token Inside ProcessMaker: 24 minutes"),
     },
 )
@@ -295,6 +305,7 @@ _RFC6749 = dataclasses.replace(
         "case_insensitive_lookups": rfc("RFC 6749 §2.2: client_id compared as a string"),
         "accept_json_token_request": rfc("RFC 6749 §4.3.2: application/x-www-form-urlencoded"),
         "invalid_client_status_with_basic": rfc("RFC 6749 §5.2: 401 + WWW-Authenticate with Basic"),
+        "basic_split": rfc("RFC 7617 §2: the user-id has no ':'; the password is the rest"),
         "unknown_workspace": rfc("RFC 7231 §6.5.4: 404 for an unknown resource"),
         "resource_errors": rfc("RFC 6750 §3: WWW-Authenticate Bearer with error=invalid_token"),
     },

@@ -85,6 +85,7 @@ MEASURED = st.fixed_dictionaries(
         "unknown_workspace": st.sampled_from(["empty-503", "html-503", "restler-400", "plain-404"]),
         "login_redirect": st.sampled_from(["absolute", "relative"]),
         "resource_errors": st.sampled_from(["restler-401", "rfc6750"]),
+        "basic_split": st.sampled_from(["first-colon", "single-colon"]),
     }
 )
 
