@@ -152,7 +152,77 @@ def run_schemathesis(tmp: Path) -> None:
     assert result.returncode == 0 and "No issues found" in result.stdout, result.stdout[-3000:]
 
 
+def _credentials_file(tmp: Path) -> None:
+    path = tmp / "oauthCredentials.json"
+    path.write_text(
+        json.dumps(
+            {
+                "client_id": "HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF",
+                "client_secret": "28060566356f0b9db4f0429090515303",
+                "username": "johndoe",
+                "password": "p4ssw0rd",
+            }
+        )
+    )
+    path.chmod(0o400)
+
+
+def _recorded(tmp: Path) -> None:
+    _credentials_file(tmp)
+    with MockServer(profile="pm-3.4.10") as pm:  # stands in for https://pm.example.com
+        _ok(
+            f"pm3-conformance record {pm.url} --workspace workflow "
+            "--credentials oauthCredentials.json --out acme.json",
+            tmp,
+        )
+    assert json.loads((tmp / "acme.json").read_text())["extends"] == "pm-3.4.10"
+
+
+def run_record(tmp: Path) -> None:
+    _recorded(tmp)
+
+
+def run_serve_recording(tmp: Path) -> None:
+    _recorded(tmp)
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    proc = subprocess.Popen(
+        ["pm3-mockserver", "--profile-file", "acme.json", "--port", "0"],
+        cwd=tmp,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        assert "profile serving at" in proc.stdout.readline()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        assert proc.stdout is not None
+        proc.stdout.close()
+
+
+def run_expect_recording(tmp: Path) -> None:
+    _recorded(tmp)
+    assert "0 failed" in _ok("pm3-conformance run --profile-file acme.json --quiet", tmp)
+
+
+def run_fingerprint_against_recording(tmp: Path) -> None:
+    _recorded(tmp)
+    with MockServer(profile="pm-3.4.10") as pm:
+        out = _ok(f"pm3-conformance fingerprint --target {pm.url} --profile-file acme.json", tmp)
+    assert "matches acme.json" in out
+
+
 COMMANDS: dict[str, Callable[[Path], None]] = {
+    "pm3-conformance record https://pm.example.com --workspace workflow "
+    "--credentials oauthCredentials.json --out acme.json": run_record,
+    "pm3-mockserver --profile-file acme.json": run_serve_recording,
+    "pm3-conformance run --profile-file acme.json": run_expect_recording,
+    "pm3-conformance fingerprint --target https://pm.example.com --profile-file acme.json": (
+        run_fingerprint_against_recording
+    ),
     "SCHEMATHESIS_HOOKS=conformance.schemathesis st run schemas/openapi.json "
     "--url http://127.0.0.1:8080": run_schemathesis,
     "python3 -m pip install . && pm3-conformance run": run_main_job,
