@@ -62,6 +62,11 @@ def _add_target_options(p: argparse.ArgumentParser) -> None:
         default="mock",
         help="mock (in process, default), mock-http (loopback), or a base URL like https://pm.example.com",
     )
+    _add_connection_options(p)
+
+
+def _add_connection_options(p: argparse.ArgumentParser) -> None:
+    """How to reach and pace a server: shared by the commands that take a target."""
     p.add_argument(
         "--workspace", default="workflow", help="workspace of a live target (default workflow)"
     )
@@ -128,16 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rc = sub.add_parser("record", help="record a server's behaviour into a profile file")
     rc.add_argument("url", help="the server's base URL (or mock / mock-http)")
-    rc.add_argument("--workspace", default="workflow", help="workspace (default workflow)")
-    rc.add_argument("--credentials", type=Path, metavar="FILE", help="oauthCredentials.json")
-    rc.add_argument("--insecure", action="store_true", help="do not verify TLS certificates")
-    rc.add_argument(
-        "--rate",
-        type=float,
-        default=None,
-        help="requests per second (default: 5 for a remote host, unpaced on loopback)",
-    )
-    rc.add_argument("--max-requests", type=int, default=500, help="request budget (default 500)")
+    _add_connection_options(rc)
     rc.add_argument("--name", help="the recorded profile's name (default: from the host)")
     rc.add_argument("--out", type=Path, required=True, metavar="FILE", help="the profile file")
     rc.add_argument("--json", action="store_true", help="print the recording as JSON")

@@ -87,9 +87,9 @@ def run_differences(tmp: Path) -> None:
     assert "failed" in out
 
 
-def run_live(tmp: Path) -> None:
-    credentials = tmp / "oauthCredentials.json"
-    credentials.write_text(
+def _credentials_file(tmp: Path) -> None:
+    path = tmp / "oauthCredentials.json"
+    path.write_text(
         json.dumps(
             {
                 "client_id": "HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF",
@@ -99,7 +99,11 @@ def run_live(tmp: Path) -> None:
             }
         )
     )
-    credentials.chmod(0o400)
+    path.chmod(0o400)
+
+
+def run_live(tmp: Path) -> None:
+    _credentials_file(tmp)
     with MockServer() as pm:  # stands in for https://pm.example.com
         out = _ok(
             f"pm3-conformance run --target {pm.url} --workspace workflow "
@@ -150,21 +154,6 @@ def run_schemathesis(tmp: Path) -> None:
             timeout=600,
         )
     assert result.returncode == 0 and "No issues found" in result.stdout, result.stdout[-3000:]
-
-
-def _credentials_file(tmp: Path) -> None:
-    path = tmp / "oauthCredentials.json"
-    path.write_text(
-        json.dumps(
-            {
-                "client_id": "HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF",
-                "client_secret": "28060566356f0b9db4f0429090515303",
-                "username": "johndoe",
-                "password": "p4ssw0rd",
-            }
-        )
-    )
-    path.chmod(0o400)
 
 
 def _recorded(tmp: Path) -> None:
