@@ -19,6 +19,9 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+SHUTDOWN_GRACE = 5
+"""Seconds a worker may take to finish in-flight requests when the server stops."""
+
 
 def die_with_parent(master: int) -> None:
     """Ask Linux to kill this process when ``master`` (its parent) dies.
@@ -92,6 +95,9 @@ def serve_granian(
         ssl_key=tls[1] if tls else None,
         log_enabled=False,
         respawn_failed_workers=True,
+        # A worker still holding keep-alive connections is killed after this long, so Ctrl-C
+        # or SIGTERM stops the server in bounded time (granian would otherwise wait for them).
+        workers_kill_timeout=SHUTDOWN_GRACE,
     )
     server.serve()
 
