@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from mockserver.state import doc_errors
 from mockserver.state.profiles import BEHAVIOUR_FIELDS
 from mockserver.state.profiles import PROFILES
 from mockserver.state.profiles import Profile
@@ -157,4 +158,4 @@ def document() -> str:
     ]
     for section, fields in section_index().items():
         head.append(f"- {section}: " + ", ".join(f"[`{f}`](#{f})" for f in fields))
-    return "\n".join([*head, "", explain()]).rstrip() + "\n"
+    return "\n".join([*head, "", explain(), doc_errors.document()]).rstrip() + "\n"
