@@ -282,6 +282,16 @@ class RunResult:
 _WORKER_STATE: dict[str, Any] = {}
 
 
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """forkserver where the platform has it (workers start from a clean process that has
+    imported the checks once), spawn elsewhere."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["conformance"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
 def _init_worker(target: Target, profile: Profile, credentials: Credentials) -> None:
     _WORKER_STATE.update(target=target, profile=profile, credentials=credentials)
 
@@ -327,8 +337,9 @@ def run(
             results[spec.id] = res = run_check(spec, target, profile, credentials, secrets=vault)
             report(res)
     elif target.controllable:
-        # Each check gets its own mock, so checks spread over processes (fork keeps the registry).
-        ctx = multiprocessing.get_context("fork")
+        # Each check gets its own mock, so checks spread over processes. Not fork: this process
+        # may hold threads (a live mock, the progress line), and forking them is unsafe.
+        ctx = _worker_context()
         with ProcessPoolExecutor(
             workers,
             mp_context=ctx,

@@ -195,9 +195,8 @@ class MockApp:
             errors, self._errors = self._errors, []
         if errors:
             raise errors[0]
-        failures = list(self.scripting.failures)
+        failures = self.scripting.take_failures()
         if failures:
-            self.scripting.failures.clear()
             raise AssertionError("\n".join(failures))
 
     # --- routing -------------------------------------------------------------------------------
