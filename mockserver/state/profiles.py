@@ -280,6 +280,18 @@ _DOCUMENTED = dataclasses.replace(
         "unknown_workspace": doc("Error Response: error code 503 and no return object"),
         "login_redirect": doc("authorization_code: login?u=http%3A%2F%2F{pm-server}..."),
         "resource_errors": decision("doc silent: latest source REST 401 shape"),
+        "restler_version": decision("doc silent: latest source, Restler 3.0.0rc5"),
+        "purge_expired_on_issue": decision("doc silent: latest source purges on issuance"),
+        "verify_user_status": decision("doc silent: latest source RBAC::VerifyLogin"),
+        "invalid_client_status_with_basic": doc(
+            "Error Response: every token error is HTTP 200, invalid_client included"
+        ),
+        "accept_json_token_request": doc(
+            "Get a New Access Token, JavaScript Example: the request is application/json"
+        ),
+        "applications_require_permission": doc(
+            "Registering: log in as a user with the PM_REST_API_APPLICATIONS permission"
+        ),
     },
 )
 
