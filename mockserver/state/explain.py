@@ -80,6 +80,11 @@ MEANINGS: dict[str, str] = {
     "applications_require_permission": (
         "Whether the application registration page needs the `PM_REST_API_APPLICATIONS` permission."
     ),
+    "mobile_client_seeded": (
+        "Whether the mobile app's built-in client `x-pm-mobile-client` (secret "
+        "`4426746995afa07e7485df1055471800`) is registered beside the web designer's "
+        "`x-pm-local-client`, with the same callback `{origin}/sys{ws}/{lang}/{skin}/oauth2/grant`."
+    ),
     "resource_errors": (
         "The answer of `/api/1.0` to a missing, invalid or expired token: Restler's 401 JSON, or "
         "RFC 6750's `WWW-Authenticate: Bearer` challenge."
