@@ -253,6 +253,15 @@ PINS: tuple[Pin, ...] = (
     Pin("resource_errors", OLD, "restler-401", "source: §9 — Restler 401, no WWW-Authenticate"),
     Pin("resource_errors", NEW, "restler-401", "source: §9 — Restler 401, no WWW-Authenticate"),
     Pin("resource_errors", RFC, "rfc6750", "rfc: RFC 6750 §3 — WWW-Authenticate: Bearer"),
+    # --- x-pm-mobile-client seeded (4426746995afa07e7485df1055471800) ---
+    Pin("mobile_client_seeded", DOC, True,
+        "design: silences — the doc names only x-pm-local-client; latest source seeds both"),
+    Pin("mobile_client_seeded", RC, False,
+        "source: §6 — the mobile client arrives in 3.3 (config/oauthClients.php)"),
+    Pin("mobile_client_seeded", OLD, True, "source: §6 — seeded from 3.3 on"),
+    Pin("mobile_client_seeded", NEW, True, "source: §6 — seeded from 3.3 on"),
+    Pin("mobile_client_seeded", RFC, True,
+        RFC_OPEN + "RFC 6749 §2 leaves pre-registered clients to the server"),
     # --- web login session lifetime (seconds of inactivity) ---
     Pin("login_session_lifetime", DOC, 1440,
         "doc: Existing Access Token Inside ProcessMaker — '24 minutes of inactivity'"),
