@@ -16,11 +16,7 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from werkzeug.exceptions import HTTPException
-from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.routing import Map
-from werkzeug.routing import Rule
 from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response
 
@@ -39,6 +35,8 @@ from mockserver.protocol.grants import TokenRequest
 from mockserver.protocol.params import ClientGone
 from mockserver.protocol.params import read_body
 from mockserver.protocol.render import Reply
+from mockserver.protocol.routing import Route
+from mockserver.protocol.routing import route
 from mockserver.protocol.token import basic_credentials
 from mockserver.protocol.token import grant_access_token
 from mockserver.scripting.faults import answer
@@ -58,42 +56,6 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
     from mockserver.scripting.control import Control
-
-OAUTH_RULES = Map(
-    [
-        Rule("/<ws>/oauth2/token", endpoint="token", methods=["POST"]),
-        Rule("/<ws>/oauth2/authorize", endpoint="authorize", methods=["GET", "POST"]),
-        Rule("/<ws>/oauth2/<token>/expire", endpoint="expire", methods=["POST"]),
-        Rule("/<ws>/oauth2/<token>", endpoint="delete", methods=["DELETE"]),
-    ],
-    strict_slashes=False,
-    merge_slashes=False,
-)
-
-CLASSIC_RULES = Map(
-    [
-        Rule("/sys<ws>/<lang>/<skin>/login/login", endpoint="login", methods=["GET"]),
-        Rule(
-            "/sys<ws>/<lang>/<skin>/login/authentication.php",
-            endpoint="authentication",
-            methods=["POST"],
-        ),
-        Rule("/sys<ws>/<lang>/<skin>/login/logout", endpoint="logout", methods=["GET"]),
-        Rule(
-            "/sys<ws>/<lang>/<skin>/oauth2/applications",
-            endpoint="applications",
-            methods=["GET", "POST"],
-        ),
-        Rule("/sys<ws>/<lang>/<skin>/oauth2/grant", endpoint="grant", methods=["GET"]),
-        Rule(
-            "/sys<ws>/<lang>/<skin>/oauth2/clientSetupAjax",
-            endpoint="client_setup",
-            methods=["POST"],
-        ),
-    ],
-    strict_slashes=False,
-    merge_slashes=False,
-)
 
 Handler = Callable[[Request], Reply]
 
@@ -206,21 +168,18 @@ class MockApp:
         profile = self.state.profile
         if request.content_length is not None and request.content_length > self.state.max_body:
             raise RequestEntityTooLarge()
-        path = request.path
-        parts = path.split("/")
-        if path[1:4] == "api" and len(parts) >= 4 and path != "/api/oauth2/token":
-            return self._api_mode(request, parts)
-        if path == "/api/oauth2/token":
-            parts = ["", "api", "oauth2", "token"]
-        if len(parts) >= 3 and parts[2] == "oauth2":
-            ctx = self._context(request, parts[1])
+        where = route(request.path, request.method)
+        if where.mode == "api":
+            return self._api_mode(request, where)
+        if where.mode == "oauth":
+            ctx = self._context(request, where.workspace)
             if isinstance(ctx, Response):
                 return ctx
             if request.method == "OPTIONS":
                 return render.empty(200, list(render.OPTIONS_HEADERS))
-            return self._oauth_mode(ctx)
-        if path.startswith("/sys"):
-            return self._classic(request)
+            return self._oauth_mode(ctx, where)
+        if where.mode == "classic":
+            return self._classic(request, where)
         return render.restler_error(RestlerError(404), profile, cors=False)
 
     def _context(self, request: Request, workspace: str) -> RequestContext | Response:
@@ -229,54 +188,45 @@ class MockApp:
             return render.unknown_workspace(self.state.profile)
         return RequestContext(request, self.state, workspace, store)
 
-    def _api_mode(self, request: Request, parts: list[str]) -> Reply:
+    def _api_mode(self, request: Request, where: Route) -> Reply:
         profile = self.state.profile
-        version = parts[2]
-        if version != "1.0":
+        if where.args["version"] != "1.0":
             return render.restler_error(RestlerError(400, RestlerError.BAD_API_VERSION), profile)
-        ctx = self._context(request, parts[3])
+        ctx = self._context(request, where.workspace)
         if isinstance(ctx, Response):
             return ctx
         if request.method == "OPTIONS":
             return render.empty(200, list(render.OPTIONS_HEADERS))
-        resource = "/".join(parts[4:])
-        if resource in ("oauth2/token", "token") and request.method == "POST":
+        if where.endpoint == "api_token":
             # Restler's auth class is also an API class: the token endpoint answers here too (§1.4).
             return self.token(ctx)
-        return api.dispatch(ctx, resource)
+        return api.dispatch(ctx, where.resource)
 
-    def _oauth_mode(self, ctx: RequestContext) -> Reply:
-        request = ctx.request
-        if request.method == "POST" and request.path == f"/{ctx.workspace}/oauth2/token":
-            return self.token(ctx)  # the hot path, without the routing map
-        adapter = OAUTH_RULES.bind_to_environ(ctx.request.environ)
-        try:
-            endpoint, args = adapter.match()
-        except MethodNotAllowed as exc:
-            return render.method_not_allowed(ctx.profile, exc.valid_methods or ())
-        except HTTPException:
+    def _oauth_mode(self, ctx: RequestContext, where: Route) -> Reply:
+        if where.endpoint == "not_found":
             return render.restler_error(RestlerError(404), ctx.profile)
-        if endpoint == "token":
+        if not where.allowed(ctx.request.method):
+            return render.method_not_allowed(ctx.profile, sorted(where.methods or ()))
+        if where.endpoint == "token":
             return self.token(ctx)
-        if endpoint == "authorize":
-            if ctx.request.method == "GET":
+        if where.endpoint == "authorize":
+            if ctx.request.method in ("GET", "HEAD"):
                 return authorize.authorize_get(ctx)
             return authorize.authorize_post(ctx)
-        if endpoint == "expire":
-            return self.expire_token(ctx, args["token"])
-        return self.delete_token(ctx, args["token"])
+        if where.endpoint == "expire":
+            return self.expire_token(ctx, where.resource)
+        return self.delete_token(ctx, where.resource)
 
-    def _classic(self, request: Request) -> Reply:
-        adapter = CLASSIC_RULES.bind_to_environ(request.environ)
-        try:
-            endpoint, args = adapter.match()
-        except HTTPException as exc:
-            status = exc.code or 404
-            return render.html(f"<h1>{status}</h1>", status=status if status in (404, 405) else 404)
-        ctx = self._context(request, args["ws"])
+    def _classic(self, request: Request, where: Route) -> Reply:
+        if where.endpoint == "not_found":
+            return render.html("<h1>404</h1>", status=404)
+        if not where.allowed(request.method):
+            return render.html("<h1>405</h1>", status=405)
+        ctx = self._context(request, where.workspace)
         if isinstance(ctx, Response):
             return ctx
-        lang, skin = args["lang"], args["skin"]
+        lang, skin = where.args["lang"], where.args["skin"]
+        endpoint = where.endpoint
         if endpoint == "login":
             return authorize.login_form(ctx, lang, skin)
         if endpoint == "authentication":

@@ -49,6 +49,7 @@ from werkzeug.wrappers import Request
 from mockserver.protocol.errors import RestlerError
 from mockserver.protocol.params import ClientGone
 from mockserver.protocol.params import read_body
+from mockserver.protocol.routing import route
 
 ENDPOINTS = (
     "token",
@@ -155,42 +156,10 @@ class RequestInfo:
         return value if value is not None else self.query.get(name)
 
 
-def classify(path: str, method: str) -> tuple[str, str, str]:
-    """``(endpoint, workspace, resource)`` of a path, following PM's front controller."""
-    kind = "options" if method == "OPTIONS" else ""
-    if path.startswith("/_pm3/"):
-        return "control", "", path[6:]
-    parts = path.split("/")
-    if path[1:4] == "api" and len(parts) >= 4 and path != "/api/oauth2/token":
-        resource = "/".join(parts[4:])
-        if resource in ("oauth2/token", "token"):
-            return kind or "token", parts[3], resource
-        return kind or "api", parts[3], resource
-    if path == "/api/oauth2/token":
-        return kind or "token", "api", ""
-    if len(parts) >= 4 and parts[2] == "oauth2":
-        ws, rest = parts[1], parts[3:]
-        if rest == ["token"]:
-            return kind or "token", ws, ""
-        if rest == ["authorize"]:
-            return kind or "authorize", ws, ""
-        if len(rest) == 2 and rest[1] == "expire":
-            return kind or "expire", ws, rest[0]
-        if len(rest) == 1 and method == "DELETE":
-            return "delete", ws, rest[0]
-        return kind or "other", ws, ""
-    if path.startswith("/sys") and len(parts) >= 5:
-        ws = parts[1][3:]
-        if parts[4] == "login":
-            return "login", ws, "/".join(parts[4:])
-        if parts[4] == "oauth2":
-            return "applications", ws, "/".join(parts[4:])
-    return kind or "other", "", ""
-
-
 def describe_request(request: Request) -> RequestInfo:
     """Build a :class:`RequestInfo`; never raises for a bad body (its params are then empty)."""
-    endpoint, workspace, resource = classify(request.path, request.method)
+    where = route(request.path, request.method)
+    endpoint, workspace, resource = where.family, where.workspace, where.resource
     params: Mapping[str, str] = {}
     encoding = "none"
     body = b""
