@@ -44,7 +44,7 @@ class CheckSpec:
     doc: str = ""
     """Section of the ProcessMaker documentation."""
     source: str = ""
-    """A source fact (§N); docs/behaviour.md lists the profile fields each section decides."""
+    """A source fact (§N of docs/source-facts.md); docs/behaviour.md lists the fields it decides."""
     rfc: str = ""
     tags: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
@@ -60,7 +60,7 @@ def references(doc: str, source: str, rfc: str) -> tuple[str, ...]:
     if doc:
         refs.append(f"doc: {doc}")
     if source:
-        refs.append(f"source {source} (docs/behaviour.md)")
+        refs.append(f"source {source} (docs/source-facts.md)")
     if rfc:
         refs.append(rfc)
     return tuple(refs)

@@ -152,13 +152,15 @@ def document() -> str:
         "Generated from `mockserver/state/profiles.py` by `pm3-mockserver --explain` "
         "(a test fails if this file drifts). Each field is one behaviour that differs between "
         "ProcessMaker's documentation, its 3.x releases and RFC 6749; each value says where it "
-        "comes from: the documentation (section), the 3.x source (a numbered fact of the project's "
-        "notes on the source, §N), the RFC, or the project's decision where the documentation is "
-        "silent or contradicts itself (the latest source wins a silence).",
+        "comes from: the documentation (section), the 3.x source (§N: a numbered fact of "
+        "[source facts](source-facts.md), which says what the real code does and where it was "
+        "read), the RFC, or the project's decision where the documentation is silent or "
+        "contradicts itself (the latest source wins a silence).",
         "",
         "Profiles: " + "; ".join(f"`{n}`: {p.summary}" for n, p in PROFILES.items()) + ".",
         "",
-        "Checks cite source facts by section; these are the fields each section decides:",
+        "Checks cite source facts by section (headings of [source facts](source-facts.md)); "
+        "these are the fields each section decides:",
         "",
     ]
     for section, fields in section_index().items():

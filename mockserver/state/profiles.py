@@ -27,7 +27,7 @@ BasicSplit = Literal["first-colon", "single-colon"]
 class Source:
     """Where a profile value comes from.
 
-    :param kind: ``doc`` (the documentation), ``source`` (a numbered source fact, see docs/behaviour.md),
+    :param kind: ``doc`` (the documentation), ``source`` (a numbered fact of docs/source-facts.md),
         ``rfc`` (RFC 6749/6750) or ``decision`` (DESIGN.md's rule for a silence or contradiction).
     :param ref: the section, fact number or clause.
     """
