@@ -1,9 +1,9 @@
 """Every value of every shipped profile, pinned from the spec texts and not from the profile module.
 
 The checks and the mock both read a profile's fields, so a wrong value there would be confirmed by
-itself. This table was written from the documentation (``spec/processmaker-3-oauth2.txt``, cited
-as ``doc:`` with its section), the source facts (``spec/pm3-behavior.md``, cited as
-``source:`` with its section, plus ProcessMaker commits read where the facts were not enough),
+itself. This table was written from the documentation (cited as ``doc:`` with its section), the source
+facts (``docs/source-facts.md``, cited as ``source:`` with its section, plus ProcessMaker commits
+read where the facts were not enough),
 DESIGN.md's rules for the documentation's silences and contradictions (``design:``), and the RFCs
 (``rfc:``). Where the RFC says nothing and ``rfc6749`` keeps the PM value, the row says so
 (``decision:``). Nothing here is derived from ``profiles.py``, its provenance or docs/behaviour.md;
