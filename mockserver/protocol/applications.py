@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response
 
 from mockserver.protocol import pages
 from mockserver.protocol import render
-from mockserver.protocol.authorize import php_urlencode
 from mockserver.protocol.context import SESSION_COOKIE
 from mockserver.protocol.context import RequestContext
 from mockserver.protocol.render import Reply
@@ -35,7 +34,7 @@ def classic_login_redirect(ctx: RequestContext, lang: str, skin: str) -> Reply:
     """A classic page without a session: 302 to the login page, ``u`` = this request's URI
     (``sysGeneric.php``)."""
     here = ctx.request.full_path.rstrip("?")
-    location = f"/sys{ctx.workspace}/{lang}/{skin}/login/login?u={php_urlencode(here)}"
+    location = f"/sys{ctx.workspace}/{lang}/{skin}/login/login?u={render.php_urlencode(here)}"
     return Response("", status=302, headers=[("Location", location)])
 
 

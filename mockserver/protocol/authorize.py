@@ -7,7 +7,6 @@ Source: doc '"authorization_code" Grant Type' and 'Implicit Grant'; source fact 
 from __future__ import annotations
 
 import hmac
-from urllib.parse import quote_plus
 from urllib.parse import urlsplit
 
 from werkzeug.wrappers import Response
@@ -24,25 +23,17 @@ from mockserver.protocol.errors import InvalidClientError
 from mockserver.protocol.errors import InvalidRequestError
 from mockserver.protocol.errors import InvalidScopeError
 from mockserver.protocol.errors import InvalidUriError
-from mockserver.protocol.errors import OAuthError
 from mockserver.protocol.errors import RedirectUriMismatchError
 from mockserver.protocol.errors import RestlerError
+from mockserver.protocol.grants import GrantContext
 from mockserver.protocol.token import check_scope
+from mockserver.protocol.token import issue_tokens
 from mockserver.state.store import TokenRow
 from mockserver.state.store import UserRow
 from mockserver.state.store import hash_password
 
 INSTALLED_LANGUAGES = ("en",)
 DEFAULT_SKIN = "neoclassic"
-
-
-def php_urlencode(value: str) -> str:
-    """PHP ``urlencode``: spaces as ``+``, everything but ``A-Za-z0-9-_.`` escaped (``*`` → ``%2A``)."""
-    return quote_plus(value, safe="").replace("~", "%7E")
-
-
-def http_build_query(params: list[tuple[str, str]]) -> str:
-    return "&".join(f"{php_urlencode(k)}={php_urlencode(v)}" for k, v in params)
 
 
 def _origin(ctx: RequestContext) -> str:
@@ -68,7 +59,7 @@ def login_redirect(ctx: RequestContext) -> Response:
     target = f"/{ctx.workspace}/oauth2/authorize" + (f"?{query}" if query else "")
     origin = _origin(ctx)
     u = origin + target if ctx.profile.login_redirect == "absolute" else target
-    location = f"{origin}/sys{ctx.workspace}/{language(ctx)}/{DEFAULT_SKIN}/login/login?u={php_urlencode(u)}"
+    location = f"{origin}/sys{ctx.workspace}/{language(ctx)}/{DEFAULT_SKIN}/login/login?u={render.php_urlencode(u)}"
     return Response("", status=302, headers=[("Location", location)])
 
 
@@ -102,31 +93,6 @@ def _param(ctx: RequestContext, name: str) -> str | None:
     if value is None:
         value = ctx.request.form.get(name)
     return value
-
-
-def _redirect(uri: str, params: list[tuple[str, str]], *, fragment: bool = False) -> Response:
-    if fragment:
-        location = f"{uri}#{http_build_query(params)}"
-    else:
-        location = uri + ("&" if "?" in uri else "?") + http_build_query(params)
-    body = render._json(dict(params)) if not fragment else "[]"
-    return Response(
-        body,
-        status=302,
-        headers=[
-            ("Location", location),
-            ("Content-Type", "application/json"),
-            ("Cache-Control", "no-store"),
-            render.CORS_ALLOW_ORIGIN,
-        ],
-    )
-
-
-def _redirect_error(uri: str, err: OAuthError, state: str | None) -> Response:
-    params = [("error", err.error), ("error_description", err.description)]
-    if state is not None:
-        params.append(("state", state))
-    return _redirect(uri, params)
 
 
 def authorize_post(ctx: RequestContext) -> Response:
@@ -165,16 +131,16 @@ def authorize_post(ctx: RequestContext) -> Response:
     state = _param(ctx, "state")
     response_type = _param(ctx, "response_type")
     if response_type not in ("code", "token"):
-        return _redirect_error(
+        return render.oauth_redirect_error(
             redirect_uri, InvalidRequestError(InvalidRequestError.BAD_RESPONSE_TYPE), state
         )
     scope = _param(ctx, "scope") or None
     try:
         check_scope(scope, None, ctx.profile.supported_scopes)
     except InvalidScopeError as err:
-        return _redirect_error(redirect_uri, err, state)
+        return render.oauth_redirect_error(redirect_uri, err, state)
     if not authorized:
-        return _redirect_error(
+        return render.oauth_redirect_error(
             redirect_uri, AccessDeniedError(AccessDeniedError.USER_DENIED), state
         )
     if response_type == "code":
@@ -207,9 +173,7 @@ def _issue_code(
     params = [("code", code)]
     if state is not None:
         params.append(("state", state))
-    response = _redirect(redirect_uri, params)
-    response.set_data(b"[]")
-    return response
+    return render.oauth_redirect(redirect_uri, params, body="[]")
 
 
 def _issue_implicit(
@@ -220,13 +184,14 @@ def _issue_implicit(
     scope: str | None,
     state: str | None,
 ) -> Response:
-    profile, clock = ctx.profile, ctx.state.clock
-    if profile.purge_expired_on_issue:
-        ctx.store.purge_expired(clock.stamp())
-    token = ctx.state.new_token()
-    ctx.store.insert_access_token(
-        TokenRow(token, client_id, user.uid, clock.stamp(profile.access_lifetime), scope)
+    issued = issue_tokens(
+        GrantContext(ctx.store, ctx.profile, ctx.state.clock, ctx.state.new_token, client_id),
+        client_id,
+        user.uid,
+        scope,
+        refresh=False,
     )
+    token, profile = issued.access_token, ctx.profile
     params = [
         ("access_token", token),
         ("expires_in", str(profile.access_lifetime)),
@@ -236,7 +201,7 @@ def _issue_implicit(
         params.append(("scope", scope))
     if state is not None:
         params.append(("state", state))
-    return _redirect(redirect_uri, params, fragment=True)
+    return render.oauth_redirect(redirect_uri, params, fragment=True)
 
 
 # --- the classic-UI login page -------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+from urllib.parse import quote_plus
 
 from werkzeug.datastructures import Headers
 from werkzeug.http import HTTP_STATUS_CODES
@@ -82,7 +83,8 @@ OPTIONS_HEADERS = (
 )
 
 
-def _json(data: object, *, pretty: bool = False) -> str:
+def json_text(data: object, *, pretty: bool = False) -> str:
+    """JSON as PHP's ``json_encode`` writes it (``/`` escaped), compact unless ``pretty``."""
     # PHP json_encode escapes "/" by default; bshaffer and Restler both use it.
     if pretty:
         text = json.dumps(data, indent=4, ensure_ascii=False)
@@ -116,7 +118,7 @@ def token_headers(profile: Profile) -> list[tuple[str, str]]:
 
 
 def token_success(body: dict[str, object], profile: Profile) -> Answer:
-    return Answer(_json(body), 200, token_headers(profile))
+    return Answer(json_text(body), 200, token_headers(profile))
 
 
 def token_error(err: OAuthError, profile: Profile, *, basic_used: bool = False) -> Answer:
@@ -130,13 +132,13 @@ def token_error(err: OAuthError, profile: Profile, *, basic_used: bool = False) 
     ):
         status = profile.invalid_client_status_with_basic
         headers.append(("WWW-Authenticate", 'Basic realm="Service"'))
-    return Answer(_json(err.body()), status, headers)
+    return Answer(json_text(err.body()), status, headers)
 
 
 def oauth_json_error(err: OAuthError) -> Response:
     """A flat error the authorize POST sends as JSON (status always preserved, §8.3)."""
     return Response(
-        _json(err.body()),
+        json_text(err.body()),
         status=err.http_status,
         headers=[
             ("Content-Type", "application/json"),
@@ -165,7 +167,7 @@ def restler_error(err: RestlerError, profile: Profile, *, cors: bool = True) -> 
     headers = restler_headers(profile)
     if cors:
         headers.append(CORS_ALLOW_ORIGIN)
-    return Response(_json(body, pretty=err.debug), status=err.code, headers=headers)
+    return Response(json_text(body, pretty=err.debug), status=err.code, headers=headers)
 
 
 def rest_unauthorized(profile: Profile, err: OAuthError | None) -> Response:
@@ -174,7 +176,7 @@ def rest_unauthorized(profile: Profile, err: OAuthError | None) -> Response:
         challenge = 'Bearer realm="Service"'
         if err is not None:
             challenge += f', error="{err.error}", error_description="{err.description}"'
-            body = _json(err.body())
+            body = json_text(err.body())
         else:
             body = ""
         return Response(
@@ -191,7 +193,7 @@ def rest_unauthorized(profile: Profile, err: OAuthError | None) -> Response:
 
 
 def rest_json(data: object, profile: Profile, status: int = 200) -> Answer:
-    return Answer(_json(data), status, [*restler_headers(profile), CORS_ALLOW_ORIGIN])
+    return Answer(json_text(data), status, [*restler_headers(profile), CORS_ALLOW_ORIGIN])
 
 
 def empty(status: int, headers: list[tuple[str, str]] | None = None) -> Response:
@@ -227,3 +229,44 @@ def html(page: str, status: int = 200, headers: list[tuple[str, str]] | None = N
 
 def too_large(profile: Profile) -> Response:
     return restler_error(RestlerError(413, HTTP_REASONS[413] + " (limit exceeded)"), profile)
+
+
+# --- redirects to a client's callback (authorize) -------------------------------------------------
+def php_urlencode(value: str) -> str:
+    """PHP ``urlencode``: spaces as ``+``, everything but ``A-Za-z0-9-_.`` escaped (``*`` → ``%2A``)."""
+    return quote_plus(value, safe="").replace("~", "%7E")
+
+
+def http_build_query(params: list[tuple[str, str]]) -> str:
+    return "&".join(f"{php_urlencode(k)}={php_urlencode(v)}" for k, v in params)
+
+
+def oauth_redirect(
+    uri: str, params: list[tuple[str, str]], *, fragment: bool = False, body: str | None = None
+) -> Response:
+    """bshaffer's 302 to a callback: the parameters in the query (or the fragment, implicit),
+    PHP-encoded; the body is the parameters as JSON unless ``body`` is given."""
+    if fragment:
+        location = f"{uri}#{http_build_query(params)}"
+    else:
+        location = uri + ("&" if "?" in uri else "?") + http_build_query(params)
+    if body is None:
+        body = json_text(dict(params)) if not fragment else "[]"
+    return Response(
+        body,
+        status=302,
+        headers=[
+            ("Location", location),
+            ("Content-Type", "application/json"),
+            ("Cache-Control", "no-store"),
+            CORS_ALLOW_ORIGIN,
+        ],
+    )
+
+
+def oauth_redirect_error(uri: str, err: OAuthError, state: str | None) -> Response:
+    """An authorize error delivered to the callback (``error``, ``error_description``, ``state``)."""
+    params = [("error", err.error), ("error_description", err.description)]
+    if state is not None:
+        params.append(("state", state))
+    return oauth_redirect(uri, params)

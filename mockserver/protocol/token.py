@@ -167,12 +167,14 @@ def grant_access_token(request: TokenRequest, base: GrantContext) -> IssuedToken
     scope = requested if requested is not None else validated.available_scope
     if validated.claim is not None and not validated.claim():
         raise InvalidGrantError(validated.lost_race_description)
-    return _issue(base, client_id, validated.user_id, scope, validated.issue_refresh_token)
+    return issue_tokens(base, client_id, validated.user_id, scope, validated.issue_refresh_token)
 
 
-def _issue(
+def issue_tokens(
     ctx: GrantContext, client_id: str, user_id: str | None, scope: str | None, refresh: bool
 ) -> IssuedTokens:
+    """The one token issuer (token endpoint and implicit authorize): purge per profile, store the
+    access token and, if asked, a refresh token."""
     profile, store, clock = ctx.profile, ctx.store, ctx.clock
     if profile.purge_expired_on_issue:
         store.purge_expired(clock.stamp())

@@ -65,7 +65,7 @@ def _alter(response: Response, action: Alter) -> Response:
         for key in action.drop:
             body.pop(key, None)
         body.update(action.set)
-        response.set_data(render._json(body))
+        response.set_data(render.json_text(body))
     if action.status is not None:
         response.status_code = action.status
     return response
