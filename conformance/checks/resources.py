@@ -11,17 +11,33 @@ from conformance.registry import check
 UNAUTHORIZED = {"error": {"code": 401, "message": "Unauthorized"}}
 
 
-def _expect_unauthorized(ctx: CheckContext, response: HttpResponse, what: str) -> None:
-    ctx.expect_status(response, 401, what)
+def _expect_unauthorized(
+    ctx: CheckContext, response: HttpResponse, what: str, *, expectation: str = "status"
+) -> None:
+    """401 in the profile's shape; ``expectation`` names what a wrong status means (``refused``:
+    the request was served)."""
+    ctx.expect_status(response, 401, what, expectation=expectation)
     challenge = response.header("WWW-Authenticate")
     if ctx.profile.resource_errors == "restler-401":
-        ctx.expect(response.json() == UNAUTHORIZED, f"{what}: body {response.text[:100]!r}")
         ctx.expect(
-            challenge is None, f"{what}: unexpected WWW-Authenticate {challenge!r}", HeaderMismatch
+            response.json() == UNAUTHORIZED,
+            f"{what}: expected Restler's 401 {{'error': {{'code': 401, 'message': 'Unauthorized'}}}}, "
+            f"got {ctx.describe(response)}",
+            expectation="body",
+        )
+        ctx.expect(
+            challenge is None,
+            f"{what}: unexpected WWW-Authenticate {challenge!r} (HTTP {response.status})",
+            HeaderMismatch,
+            expectation="header:WWW-Authenticate",
         )
     else:
         ctx.expect(
-            (challenge or "").startswith("Bearer"), f"{what}: no Bearer challenge", HeaderMismatch
+            (challenge or "").startswith("Bearer"),
+            f"{what}: expected a Bearer challenge, got WWW-Authenticate {challenge!r} "
+            f"(HTTP {response.status})",
+            HeaderMismatch,
+            expectation="header:WWW-Authenticate",
         )
 
 
@@ -37,7 +53,11 @@ def bearer_header_opens_the_api(ctx: CheckContext) -> None:
     """A fresh access token in Authorization: Bearer gets a JSON list from /api/1.0/{ws}/users."""
     response = ctx.api("users", ctx.tokens()["access_token"])
     ctx.expect_status(response, 200)
-    ctx.expect(isinstance(response.json(), list), "users is not a JSON list")
+    ctx.expect(
+        isinstance(response.json(), list),
+        f"users: expected a JSON list, got {ctx.describe(response)}",
+        expectation="body",
+    )
 
 
 @check(
@@ -76,7 +96,9 @@ def missing_or_invalid_token_gets_the_401_shape(ctx: CheckContext) -> None:
 def lowercase_bearer_is_refused(ctx: CheckContext) -> None:
     """The scheme must be spelled "Bearer": a lowercase "bearer" is refused."""
     token = ctx.tokens()["access_token"]
-    _expect_unauthorized(ctx, ctx.api("users", token, scheme="bearer"), "lowercase bearer")
+    _expect_unauthorized(
+        ctx, ctx.api("users", token, scheme="bearer"), "lowercase bearer", expectation="refused"
+    )
 
 
 @check(
@@ -114,8 +136,12 @@ def expire_endpoint_expires_a_token(ctx: CheckContext) -> None:
     token = ctx.tokens()["access_token"]
     response = ctx.request("POST", f"/{ctx.workspace}/oauth2/{token}/expire", cookies=False)
     ctx.expect_status(response, 200)
-    ctx.expect(response.body == b"", f"expected an empty body, got {response.text[:80]!r}")
-    _expect_unauthorized(ctx, ctx.api("users", token), "expired token")
+    ctx.expect(
+        response.body == b"",
+        f"expected an empty body, got {ctx.describe(response)}",
+        expectation="body",
+    )
+    _expect_unauthorized(ctx, ctx.api("users", token), "expired token", expectation="refused")
 
 
 @check(
@@ -128,7 +154,7 @@ def delete_endpoint_removes_a_token(ctx: CheckContext) -> None:
     """DELETE /{ws}/oauth2/{token} answers 200 and the token stops working."""
     token = ctx.tokens()["access_token"]
     ctx.expect_status(ctx.request("DELETE", f"/{ctx.workspace}/oauth2/{token}", cookies=False), 200)
-    _expect_unauthorized(ctx, ctx.api("users", token), "deleted token")
+    _expect_unauthorized(ctx, ctx.api("users", token), "deleted token", expectation="refused")
 
 
 @check(
