@@ -333,7 +333,9 @@ class CheckContext:
             )
 
     def consent(self, params: Mapping[str, str], *, accept: bool = True) -> HttpResponse:
-        """GET the consent page (logging in first if needed) and press Accept or Deny."""
+        """GET the consent page (logging in first if needed) and press Accept or Deny.
+
+        :raises Failure: (``page``) a consent page without a form, or without a named Deny."""
         page = self.authorize_get(params)
         if page.status in (301, 302, 303) and "/login/login" in (page.header("Location") or ""):
             self.login()
@@ -342,13 +344,21 @@ class CheckContext:
             return page
         forms = parse_forms(page.text)
         if not forms:
-            raise HarnessError(f"the consent page answered {self.describe(page)} with no form")
+            self.fail(
+                f"the consent page should offer Accept and Deny, got {self.describe(page)} "
+                "with no form",
+                expectation="page",
+            )
         form = forms[0]
         values = list(form["inputs"].items())
         if not accept:
             deny = next((b for b in form["buttons"] if b[0]), None)
             if deny is None:
-                raise HarnessError("the consent page has no Deny button with a name")
+                self.fail(
+                    f"the consent page (HTTP {page.status}) has no Deny button with a name; "
+                    f"buttons: {form['buttons']}",
+                    expectation="page",
+                )
             values.append(deny)
         action = form["action"]
         split = urlsplit(action)

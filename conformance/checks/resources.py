@@ -41,6 +41,17 @@ def _expect_unauthorized(
         )
 
 
+def _expect_users(ctx: CheckContext, response: HttpResponse, what: str) -> None:
+    """The users resource served: HTTP 200 and a JSON list (a status alone would let an error
+    page with HTTP 200 pass)."""
+    ctx.expect_status(response, 200, what)
+    ctx.expect(
+        isinstance(response.json(), list),
+        f"{what}: expected the users as a JSON list, got {ctx.describe(response)}",
+        expectation="body",
+    )
+
+
 @check(
     "PM3-REST-001",
     severity=Severity.CRITICAL,
@@ -51,13 +62,7 @@ def _expect_unauthorized(
 )
 def bearer_header_opens_the_api(ctx: CheckContext) -> None:
     """A fresh access token in Authorization: Bearer gets a JSON list from /api/1.0/{ws}/users."""
-    response = ctx.api("users", ctx.tokens()["access_token"])
-    ctx.expect_status(response, 200)
-    ctx.expect(
-        isinstance(response.json(), list),
-        f"users: expected a JSON list, got {ctx.describe(response)}",
-        expectation="body",
-    )
+    _expect_users(ctx, ctx.api("users", ctx.tokens()["access_token"]), "bearer header")
 
 
 @check(
@@ -69,7 +74,9 @@ def bearer_header_opens_the_api(ctx: CheckContext) -> None:
 )
 def access_token_query_parameter_works(ctx: CheckContext) -> None:
     """The token in ?access_token= is accepted too."""
-    ctx.expect_status(ctx.api("users", ctx.tokens()["access_token"], via="query"), 200)
+    _expect_users(
+        ctx, ctx.api("users", ctx.tokens()["access_token"], via="query"), "?access_token="
+    )
 
 
 @check(
@@ -185,4 +192,4 @@ def scope_is_not_enforced_on_resources(ctx: CheckContext) -> None:
     """A token with scope view_processes (or none) can call any resource: PM checks RBAC, not scope."""
     for scope in ("view_processes", None):
         token = ctx.tokens(scope=scope)["access_token"]
-        ctx.expect_status(ctx.api("users", token), 200, f"token with scope {scope!r}")
+        _expect_users(ctx, ctx.api("users", token), f"token with scope {scope!r}")
