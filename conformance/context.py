@@ -10,22 +10,30 @@ from __future__ import annotations
 
 import base64
 import json
-import uuid
 from collections.abc import Mapping
 from html.parser import HTMLParser
 from typing import Any
+from typing import NoReturn
 from urllib.parse import parse_qsl
 from urllib.parse import urlencode
 from urllib.parse import urlsplit
+
+from werkzeug.test import encode_multipart
 
 import schemas
 from mockserver import MockServer
 from mockserver import Profile
 
+from .answers import SCHEMA_SHAPES
+from .answers import SHAPES
+from .answers import describe
+from .answers import shape_of
+from .answers import shape_of_value
 from .failures import ErrorMismatch
 from .failures import Failure
 from .failures import HarnessError
 from .failures import HeaderMismatch
+from .failures import RedirectMismatch
 from .failures import SchemaViolation
 from .failures import SkipCheck
 from .failures import StatusMismatch
@@ -43,6 +51,9 @@ from .target import Target
 
 UNSET: Any = object()
 EVIDENCE_DEPTH = 3
+MULTIPART_BOUNDARY = "pm3-conformance-multipart-boundary"
+"""Fixed, so a multipart request (and the evidence and curl replay of it) is the same every run;
+no value this suite sends contains it."""
 
 
 class _Forms(HTMLParser):
@@ -152,11 +163,12 @@ class CheckContext:
             data = body
         if content_type is not None:
             hdrs["Content-Type"] = content_type
-        if cookies:
-            hdrs.update(self.cookies.header())
         full = path + ("?" + urlencode(query) if query else "")
+        url = self.session.transport.base_url + full
+        if cookies:
+            hdrs.update(self.cookies.header(url))
         response = self.send(HttpRequest(method, full, tuple(hdrs.items()), data))
-        self.cookies.absorb(response)
+        self.cookies.absorb(response, url)
         return response
 
     # --- token endpoint ------------------------------------------------------------------------
@@ -185,12 +197,7 @@ class CheckContext:
                 "POST", path, json_body=values, headers=headers, query=query, cookies=False
             )
         elif encoding == "multipart":
-            boundary = uuid.uuid4().hex
-            parts = [
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
-                for k, v in values.items()
-            ]
-            body = ("".join(parts) + f"--{boundary}--\r\n").encode()
+            boundary, body = encode_multipart(values, boundary=MULTIPART_BOUNDARY)
             response = self.request(
                 "POST",
                 path,
@@ -237,15 +244,18 @@ class CheckContext:
         return self.token(params, encoding=encoding, basic=creds)
 
     def tokens(self, **overrides: str | None) -> dict[str, Any]:
-        """A successful password grant's body. :raises HarnessError: when the login itself fails."""
+        """A successful password grant's body.
+
+        :raises Failure: (``token``) no token: the credentials logged in before the run (or the
+            run would have stopped), so the refusal is the server's."""
         response = self.token(self.password_params(**overrides))
         body = response.json()
-        if not isinstance(body, dict) or "access_token" not in body:
-            raise HarnessError(
-                f"could not obtain a token with the password grant (HTTP {response.status}: "
-                f"{self.secrets.redact(response.text)[:200]!r}); check the credentials"
+        if shape_of(response) != "token":
+            self.fail(
+                f"a valid password grant should give a token, got {self.describe(response)}",
+                expectation="token",
             )
-        return body
+        return dict(body)
 
     def refresh(self, refresh_token: str | None, **overrides: str | None) -> HttpResponse:
         c = self.credentials
@@ -284,14 +294,28 @@ class CheckContext:
         return self.request("GET", f"/{self.workspace}/oauth2/authorize", query=params)
 
     def login(self) -> None:
-        """Log in through the HTML login form, as a browser would. :raises HarnessError."""
+        """Log in through the HTML login form, as a browser would.
+
+        :raises Failure: (``login``) the login page is not served, or its form does not start a
+            session: the server's failure.
+        :raises HarnessError: the page is served but has no form this suite recognises.
+        """
         target = f"/{self.workspace}/oauth2/authorize?response_type=code&client_id={self.credentials.client_id}"
-        page = self.request(
-            "GET", f"/sys{self.workspace}/en/neoclassic/login/login", query={"u": target}
-        )
+        path = f"/sys{self.workspace}/en/neoclassic/login/login"
+        page = self.request("GET", path, query={"u": target})
+        if page.status != 200:
+            self.fail(
+                f"the login page {path} should answer HTTP 200 with a login form, got "
+                f"{self.describe(page)}",
+                StatusMismatch,
+                expectation="login",
+            )
         forms = [f for f in parse_forms(page.text) if any("USR_USERNAME" in n for n in f["inputs"])]
-        if page.status != 200 or not forms:
-            raise HarnessError("the login page has no login form this suite can fill in")
+        if not forms:
+            raise HarnessError(
+                f"the login page {path} answered {self.describe(page)}, but has no login form "
+                "this suite can fill in (no USR_USERNAME input)"
+            )
         form = forms[0]
         values = dict(form["inputs"])
         for name in values:
@@ -301,10 +325,17 @@ class CheckContext:
                 values[name] = self.credentials.password
         answer = self.request("POST", urlsplit(form["action"]).path or form["action"], form=values)
         if answer.status not in (301, 302, 303) or "PHPSESSID" not in self.cookies.values:
-            raise HarnessError(f"logging in through the form failed (HTTP {answer.status})")
+            session = "a" if "PHPSESSID" in self.cookies.values else "no"
+            self.fail(
+                "logging in through the login form should redirect and start a PHP session, "
+                f"got {self.describe(answer)} and {session} PHPSESSID cookie",
+                expectation="login",
+            )
 
     def consent(self, params: Mapping[str, str], *, accept: bool = True) -> HttpResponse:
-        """GET the consent page (logging in first if needed) and press Accept or Deny."""
+        """GET the consent page (logging in first if needed) and press Accept or Deny.
+
+        :raises Failure: (``page``) a consent page without a form, or without a named Deny."""
         page = self.authorize_get(params)
         if page.status in (301, 302, 303) and "/login/login" in (page.header("Location") or ""):
             self.login()
@@ -313,13 +344,21 @@ class CheckContext:
             return page
         forms = parse_forms(page.text)
         if not forms:
-            raise HarnessError("the consent page has no form")
+            self.fail(
+                f"the consent page should offer Accept and Deny, got {self.describe(page)} "
+                "with no form",
+                expectation="page",
+            )
         form = forms[0]
         values = list(form["inputs"].items())
         if not accept:
             deny = next((b for b in form["buttons"] if b[0]), None)
             if deny is None:
-                raise HarnessError("the consent page has no Deny button with a name")
+                self.fail(
+                    f"the consent page (HTTP {page.status}) has no Deny button with a name; "
+                    f"buttons: {form['buttons']}",
+                    expectation="page",
+                )
             values.append(deny)
         action = form["action"]
         split = urlsplit(action)
@@ -352,8 +391,18 @@ class CheckContext:
         """An authorization code through login + consent (``redirect_uri``/``state`` optional)."""
         answer = self.consent(self.authorize_params("code", **extra))
         _, query, _ = self.location_parts(answer)
-        if answer.status != 302 or "code" not in query:
-            raise HarnessError(f"could not obtain an authorization code (HTTP {answer.status})")
+        if answer.status != 302:
+            self.fail(
+                f"Accept on the consent page should redirect with a code, got {self.describe(answer)}",
+                RedirectMismatch,
+                expectation="redirect",
+            )
+        if "code" not in query:
+            self.fail(
+                f"Accept redirected without a code: {self.describe(answer)}",
+                RedirectMismatch,
+                expectation="field:code",
+            )
         return query["code"]
 
     def exchange_code(self, code: str, **overrides: str | None) -> HttpResponse:
@@ -371,106 +420,189 @@ class CheckContext:
         )
 
     # --- expectations --------------------------------------------------------------------------
-    def fail(self, message: str, cls: type[Failure] = Failure) -> None:
-        raise cls(message, evidence=tuple(self.exchanges[-EVIDENCE_DEPTH:]))
+    def describe(self, response: HttpResponse) -> str:
+        """What the server answered: status and shape (:func:`conformance.answers.describe`)."""
+        return describe(response, self.secrets)
 
-    def expect(self, condition: bool, message: str, cls: type[Failure] = ValueMismatch) -> None:
+    def fail(self, message: str, cls: type[Failure] = Failure, *, expectation: str) -> NoReturn:
+        """:raises Failure: ``cls`` naming ``expectation`` (see :data:`~conformance.failures.EXPECTATIONS`)."""
+        raise cls(
+            message, expectation=expectation, evidence=tuple(self.exchanges[-EVIDENCE_DEPTH:])
+        )
+
+    def expect(
+        self,
+        condition: bool,
+        message: str,
+        cls: type[Failure] = ValueMismatch,
+        *,
+        expectation: str,
+    ) -> None:
         if not condition:
-            self.fail(message, cls)
+            self.fail(message, cls, expectation=expectation)
 
-    def expect_status(self, response: HttpResponse, status: int, what: str = "") -> None:
+    def expect_status(
+        self, response: HttpResponse, status: int, what: str = "", *, expectation: str = "status"
+    ) -> None:
+        """The status; ``expectation`` names what the status stands for when it is not the point
+        itself (``lifetime``: a token still works; ``token``: a refresh worked)."""
         if response.status != status:
             label = f"{what}: " if what else ""
-            self.fail(f"{label}expected HTTP {status}, got {response.status}", StatusMismatch)
+            self.fail(
+                f"{label}expected HTTP {status}, got {self.describe(response)}",
+                StatusMismatch,
+                expectation=expectation,
+            )
 
     def expect_json(self, response: HttpResponse) -> Any:
         body = response.json()
         if body is None:
             self.fail(
-                f"expected a JSON body, got {self.secrets.redact(response.text)[:120]!r}",
+                f"expected a JSON body, got {self.describe(response)}",
                 SchemaViolation,
+                expectation="json",
             )
         return body
 
-    def expect_schema(self, instance: Any, name: str) -> None:
+    def expect_schema(self, instance: Any, name: str, response: HttpResponse | None = None) -> None:
+        """``instance`` matches schema ``name``; a wrong shape is named as such (a flat OAuth error
+        where Restler's nested error was expected), not with the validator's text."""
         problems = schemas.errors(name, instance)
-        if problems:
-            self.fail(f"does not match schema {name}: {problems[0]}", SchemaViolation)
+        if not problems:
+            return
+        status = f" (HTTP {response.status})" if response is not None else ""
+        want = SCHEMA_SHAPES.get(name)
+        got = shape_of_value(instance)
+        if want is not None and got != want and got in SCHEMA_SHAPES.values():
+            message = f"{SHAPES[got]} where {SHAPES[want]} was expected{status}"
+        else:
+            message = f"does not match schema {name}{status}: {problems[0]}"
+        self.fail(message, SchemaViolation, expectation=f"schema:{name}")
 
     def expect_header(self, response: HttpResponse, name: str, value: str | None) -> None:
         """``value=None`` expects the header to be absent."""
         actual = response.header(name)
         if actual != value:
             want = "absent" if value is None else repr(value)
-            self.fail(f"header {name}: expected {want}, got {actual!r}", HeaderMismatch)
+            self.fail(
+                f"header {name}: expected {want}, got {actual!r} (HTTP {response.status})",
+                HeaderMismatch,
+                expectation=f"header:{name}",
+            )
 
     def expect_token_response(
         self, response: HttpResponse, *, refresh: bool = True, scope: Any = UNSET
     ) -> dict[str, Any]:
+        """A token answer as the profile shapes it: a token (not an error), HTTP 200, the
+        token-response schema, the profile's ``expires_in``, a refresh token or none, the scope."""
+        body = response.json()
+        if shape_of(response) != "token":
+            self.fail(f"expected a token, got {self.describe(response)}", expectation="token")
         self.expect_status(response, 200, "token response")
-        body = self.expect_json(response)
-        if isinstance(body, dict) and "error" in body:
-            self.fail(
-                f"expected a token, got error {body.get('error')!r}: {body.get('error_description')!r}"
-            )
-        self.expect_schema(body, "token-response")
+        self.expect_schema(body, "token-response", response)
         self.expect(
             body.get("expires_in") == self.profile.access_lifetime,
             f"expires_in: expected {self.profile.access_lifetime}, got {body.get('expires_in')!r}",
+            expectation="field:expires_in",
         )
         self.expect(
             ("refresh_token" in body) == refresh,
-            f"refresh_token: expected {'present' if refresh else 'absent'}",
+            f"refresh_token: expected {'present' if refresh else 'absent'}, got "
+            + ("one" if "refresh_token" in body else "none"),
+            expectation="field:refresh_token",
         )
         if scope is not UNSET:
             if scope is None and self.profile.scope_when_none == "omit":
                 self.expect(
-                    "scope" not in body, f"scope: expected absent, got {body.get('scope')!r}"
+                    "scope" not in body,
+                    f"scope: expected absent, got {body.get('scope')!r}",
+                    expectation="field:scope",
                 )
             else:
                 self.expect(
                     "scope" in body and body["scope"] == scope,
                     f"scope: expected {scope!r}, got {body.get('scope', '<absent>')!r}",
+                    expectation="field:scope",
                 )
         return dict(body)
+
+    def _expect_no_redirect(self, response: HttpResponse, wanted: str) -> None:
+        if 300 <= response.status < 400:
+            self.fail(
+                f"expected {wanted}, got {self.describe(response)}",
+                RedirectMismatch,
+                expectation="redirect",
+            )
 
     def expect_oauth_error(
         self,
         response: HttpResponse,
         error: str,
-        description: str | None,
+        description: str,
         *,
         status: int | None = None,
         error_uri: str | None = None,
     ) -> None:
-        """A flat ``{"error","error_description"}`` with the profile's token-error status."""
+        """A flat ``{"error","error_description"}`` with the profile's token-error status.
+
+        In order: no token (``refused``), no redirect (``redirect``), the shape (``json``, ``schema:oauth-error``), the code
+        (``error``), the exact description (``error_description``), ``error_uri`` when given, and
+        the status last (``status``)."""
         expected_status = status if status is not None else self.token_error_status()
-        body = self.expect_json(response)
-        if not isinstance(body, dict) or not isinstance(body.get("error"), str):
+        wanted = f"{error!r}: {description!r}"
+        if shape_of(response) == "token":
             self.fail(
-                f"expected the flat OAuth error object, got {self.secrets.redact(response.text)[:160]!r}",
-                SchemaViolation,
+                f"expected the error {wanted}, got {self.describe(response)}",
+                Failure,
+                expectation="refused",
             )
-        self.expect_schema(body, "oauth-error")
-        got = (body.get("error"), body.get("error_description"))
-        if got[0] != error or (description is not None and got[1] != description):
+        self._expect_no_redirect(response, f"the error {wanted}")
+        body = self.expect_json(response)
+        self.expect_schema(body, "oauth-error", response)
+        if body.get("error") != error:
             self.fail(
-                f"expected {error!r} / {description!r}, got {got[0]!r} / {got[1]!r}", ErrorMismatch
+                f"expected the error {wanted}, got {self.describe(response)}",
+                ErrorMismatch,
+                expectation="error",
+            )
+        if body.get("error_description") != description:
+            self.fail(
+                f"{error}: expected the description {description!r}, got "
+                f"{body.get('error_description')!r} (HTTP {response.status})",
+                ErrorMismatch,
+                expectation="error_description",
             )
         if error_uri is not None:
             self.expect(
                 body.get("error_uri") == error_uri,
                 f"error_uri: expected {error_uri!r}, got {body.get('error_uri')!r}",
+                expectation="error_uri",
             )
         self.expect_status(response, expected_status, f"{error} error")
 
     def expect_restler_error(self, response: HttpResponse, status: int, message: str) -> None:
-        body = self.expect_json(response)
-        self.expect_schema(body, "restler-error")
-        got = body["error"]
-        if got.get("code") != status or got.get("message") != message:
+        """Restler's nested ``{"error":{"code","message"}}``: no token (``refused``), no redirect,
+        the shape, the code (``error``), the message (``error_description``), then the status."""
+        if shape_of(response) == "token":
             self.fail(
-                f"expected Restler error {status} {message!r}, got {got.get('code')} {got.get('message')!r}",
-                ErrorMismatch,
+                f"expected Restler's error {status} {message!r}, got {self.describe(response)}",
+                expectation="refused",
             )
-        self.expect_status(response, status)
+        self._expect_no_redirect(response, f"Restler's error {status} {message!r}")
+        body = self.expect_json(response)
+        self.expect_schema(body, "restler-error", response)
+        got = body["error"]
+        if got.get("code") != status:
+            self.fail(
+                f"expected Restler's error {status} {message!r}, got {self.describe(response)}",
+                ErrorMismatch,
+                expectation="error",
+            )
+        if got.get("message") != message:
+            self.fail(
+                f"Restler error {status}: expected the message {message!r}, got "
+                f"{got.get('message')!r} (HTTP {response.status})",
+                ErrorMismatch,
+                expectation="error_description",
+            )
+        self.expect_status(response, status, f"Restler error {status}")

@@ -8,6 +8,7 @@ passwords, tokens and Basic credentials never reach a report.
 from __future__ import annotations
 
 import http.client
+import http.cookiejar
 import json
 import re
 import shlex
@@ -15,9 +16,9 @@ import socket
 import ssl
 import threading
 import time
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
-from dataclasses import field
 from typing import Any
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -256,24 +257,42 @@ def is_connection_error(exc: BaseException) -> bool:
     return isinstance(exc, OSError | http.client.HTTPException | socket.timeout)
 
 
-@dataclass(slots=True)
+class _HeaderView:
+    """What :class:`http.cookiejar.CookieJar` reads of a response: ``info().get_all``."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        self._headers = response.headers
+
+    def info(self) -> _HeaderView:
+        return self
+
+    def get_all(self, name: str, default: list[str] | None = None) -> list[str] | None:
+        values = [v for k, v in self._headers if k.lower() == name.lower()]
+        return values or default
+
+
 class CookieJar:
-    """Just enough cookies for PHP sessions (``PHPSESSID``)."""
+    """The cookies of one check's browser-like requests (the PHP session, ``PHPSESSID``).
 
-    values: dict[str, str] = field(default_factory=dict)
+    :mod:`http.cookiejar` decides: a session cookie is kept, a cookie set with an expiry in the
+    past (``delete_cookie``) or ``Max-Age=0`` is removed, domains and paths are honoured.
+    """
 
-    def absorb(self, response: HttpResponse) -> None:
-        for key, value in response.headers:
-            if key.lower() == "set-cookie":
-                pair = value.split(";", 1)[0]
-                if "=" in pair:
-                    name, val = pair.split("=", 1)
-                    if val and "expires=Thu, 01 Jan 1970" not in value:
-                        self.values[name.strip()] = val.strip()
-                    else:
-                        self.values.pop(name.strip(), None)
+    def __init__(self) -> None:
+        self._jar = http.cookiejar.CookieJar()
 
-    def header(self) -> Mapping[str, str]:
-        if not self.values:
-            return {}
-        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.values.items())}
+    @property
+    def values(self) -> dict[str, str]:
+        """Names and values of the cookies held."""
+        return {c.name: c.value or "" for c in self._jar}
+
+    def absorb(self, response: HttpResponse, url: str) -> None:
+        """Take the ``Set-Cookie`` headers of ``response`` to a request for ``url``."""
+        self._jar.extract_cookies(_HeaderView(response), urllib.request.Request(url))  # type: ignore[arg-type]
+
+    def header(self, url: str) -> Mapping[str, str]:
+        """The ``Cookie`` header a request for ``url`` carries (empty when none applies)."""
+        request = urllib.request.Request(url)
+        self._jar.add_cookie_header(request)
+        cookie = request.get_header("Cookie") or request.unredirected_hdrs.get("Cookie")
+        return {"Cookie": cookie} if cookie else {}

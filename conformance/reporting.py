@@ -61,6 +61,7 @@ def to_outcome(result: CheckResult, secrets: SecretSet | None = None) -> reports
                     for e in f.evidence
                 ),
                 curl=f.curl,
+                expectation=f.expectation,
             )
             for f in result.failures
         ),

@@ -49,6 +49,9 @@ class FailureRecord:
     kind: str
     evidence: tuple[dict[str, Any], ...] = ()
     curl: str | None = None
+    expectation: str = ""
+    """The expectation the target broke (:data:`conformance.failures.EXPECTATIONS`); empty for
+    harness errors and bare assertions."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +164,9 @@ def run_check(
         return result("skipped", reason=str(exc))
     except Failure as exc:
         message, evidence, curl = exc.redacted(vault)
-        return result("failed", (FailureRecord(message, exc.kind, evidence, curl),))
+        return result(
+            "failed", (FailureRecord(message, exc.kind, evidence, curl, exc.expectation),)
+        )
     except AssertionError as exc:
         return result(
             "failed", (FailureRecord(str(exc) or "assertion failed", "custom", last_exchanges()),)

@@ -73,7 +73,8 @@ def _badge(outcome: str) -> str:
 def _evidence(outcome: Outcome) -> str:
     parts = []
     for failure in outcome.failures:
-        parts.append(f"<p><b>{escape(failure.kind)}</b>: {escape(failure.message)}</p>")
+        broke = f" ({escape(failure.expectation)})" if failure.expectation else ""
+        parts.append(f"<p><b>{escape(failure.kind)}</b>{broke}: {escape(failure.message)}</p>")
         if failure.curl:
             parts.append(f"<p>Replay:</p><pre>{escape(failure.curl)}</pre>")
         for ev in failure.evidence:

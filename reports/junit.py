@@ -40,7 +40,8 @@ def _case(suite: ET.Element, run_name: str, outcome: Outcome) -> None:
 def _details(outcome: Outcome) -> str:
     lines = [outcome.title]
     for failure in outcome.failures:
-        lines.append(f"[{failure.kind}] {failure.message}")
+        broke = f" {failure.expectation}" if failure.expectation else ""
+        lines.append(f"[{failure.kind}{broke}] {failure.message}")
         if failure.curl:
             lines.append(f"replay: {failure.curl}")
     if outcome.deviation_reason:

@@ -48,6 +48,8 @@ class Failure:
     kind: str
     evidence: tuple[Evidence, ...] = ()
     curl: str | None = None
+    expectation: str = ""
+    """Which expectation broke (``status``, ``field:expires_in``, ...); empty when none is named."""
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -57,6 +59,8 @@ class Failure:
         }
         if self.curl:
             out["curl"] = self.curl
+        if self.expectation:
+            out["expectation"] = self.expectation
         return out
 
     @classmethod
@@ -66,6 +70,7 @@ class Failure:
             kind=data["kind"],
             evidence=tuple(Evidence.from_json(e) for e in data.get("evidence", [])),
             curl=data.get("curl"),
+            expectation=data.get("expectation", ""),
         )
 
 

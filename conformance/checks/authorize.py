@@ -21,8 +21,9 @@ TOKEN_RE = r"^[0-9a-f]{40}$"
 def _expect_redirect(ctx: CheckContext, response: HttpResponse, what: str) -> str:
     ctx.expect(
         response.status in (301, 302, 303),
-        f"{what}: expected a redirect, got HTTP {response.status}",
+        f"{what}: expected a redirect, got {ctx.describe(response)}",
         RedirectMismatch,
+        expectation="redirect",
     )
     return response.header("Location") or ""
 
@@ -37,12 +38,15 @@ def _expect_redirect(ctx: CheckContext, response: HttpResponse, what: str) -> st
 def unauthenticated_authorize_redirects_to_login(ctx: CheckContext) -> None:
     """Without a session, authorize redirects to /sys{ws}/en/neoclassic/login/login?u=<the request>."""
     params = ctx.authorize_params("code")
-    location = _expect_redirect(ctx, ctx.authorize_get(params), "authorize without a session")
+    answer = ctx.authorize_get(params)
+    location = _expect_redirect(ctx, answer, "authorize without a session")
     split = urlsplit(location)
     ctx.expect(
         split.path == f"/sys{ctx.workspace}/en/neoclassic/login/login",
-        f"login redirect path: {split.path!r}",
+        f"expected a redirect to /sys{ctx.workspace}/en/neoclassic/login/login, got "
+        f"{ctx.describe(answer)}",
         RedirectMismatch,
+        expectation="redirect",
     )
     u = dict(parse_qsl(split.query)).get("u", "")
     target = f"/{ctx.workspace}/oauth2/authorize?"
@@ -51,16 +55,28 @@ def unauthenticated_authorize_redirects_to_login(ctx: CheckContext) -> None:
             u.startswith(("http://", "https://")) and target in u,
             f"u should be absolute: {u!r}",
             RedirectMismatch,
+            expectation="field:u",
         )
     else:
-        ctx.expect(u.startswith(target), f"u should be relative: {u!r}", RedirectMismatch)
+        ctx.expect(
+            u.startswith(target),
+            f"u should be relative: {u!r}",
+            RedirectMismatch,
+            expectation="field:u",
+        )
     inner = dict(parse_qsl(urlsplit(u).query))
     ctx.expect(
         inner.get("client_id") == ctx.credentials.client_id,
         f"u lost the client_id: {u!r}",
         RedirectMismatch,
+        expectation="field:u",
     )
-    ctx.expect(inner.get("scope") == "*", f"u lost the scope: {u!r}", RedirectMismatch)
+    ctx.expect(
+        inner.get("scope") == "*",
+        f"u lost the scope: {u!r}",
+        RedirectMismatch,
+        expectation="field:u",
+    )
 
 
 @check(
@@ -76,14 +92,26 @@ def consent_page_names_the_client_and_offers_accept_and_deny(ctx: CheckContext) 
     params = ctx.authorize_params("code")
     ctx.login()
     page = ctx.authorize_get(params)
-    ctx.expect_status(page, 200, "consent page")
+    ctx.expect_status(page, 200, "consent page", expectation="page")
     forms = parse_forms(page.text)
-    ctx.expect(bool(forms), "the consent page has no form")
-    buttons = [label for label, _ in forms[0]["buttons"]]
-    ctx.expect("cancel" in buttons, "no Deny button (name=cancel)")
-    ctx.expect(len(forms[0]["buttons"]) >= 2, "Accept and Deny buttons expected")
     ctx.expect(
-        "is requesting access" in page.text, "the page does not say the application requests access"
+        bool(forms), f"the consent page has no form: {ctx.describe(page)}", expectation="page"
+    )
+    buttons = [label for label, _ in forms[0]["buttons"]]
+    ctx.expect(
+        "cancel" in buttons,
+        f"the consent page (HTTP {page.status}) has no Deny button (name=cancel); buttons: {buttons}",
+        expectation="page",
+    )
+    ctx.expect(
+        len(forms[0]["buttons"]) >= 2,
+        f"the consent page (HTTP {page.status}) should offer Accept and Deny; buttons: {buttons}",
+        expectation="page",
+    )
+    ctx.expect(
+        "is requesting access" in page.text,
+        f"the consent page (HTTP {page.status}) does not say the application requests access",
+        expectation="page",
     )
 
 
@@ -102,12 +130,21 @@ def accept_redirects_with_a_code_and_the_state(ctx: CheckContext) -> None:
     _expect_redirect(ctx, answer, "Accept")
     base, query, _ = ctx.location_parts(answer)
     ctx.expect(
-        base == CALLBACK, f"redirected to {base!r}, not the registered callback", RedirectMismatch
+        base == CALLBACK,
+        f"redirected to {base!r}, not the registered callback",
+        RedirectMismatch,
+        expectation="redirect",
     )
     ctx.expect(
-        bool(re.match(TOKEN_RE, query.get("code", ""))), f"code {query.get('code')!r} is not 40 hex"
+        bool(re.match(TOKEN_RE, query.get("code", ""))),
+        f"code {query.get('code')!r} is not 40 hex",
+        expectation="field:code",
     )
-    ctx.expect(query.get("state") == "xyz-123", f"state not echoed: {query.get('state')!r}")
+    ctx.expect(
+        query.get("state") == "xyz-123",
+        f"state not echoed: {query.get('state')!r}",
+        expectation="field:state",
+    )
 
 
 @check(
@@ -124,7 +161,12 @@ def deny_redirects_with_access_denied(ctx: CheckContext) -> None:
     answer = ctx.consent(ctx.authorize_params("code", state="s1"), accept=False)
     location = _expect_redirect(ctx, answer, "Deny")
     expected = f"{CALLBACK}?error=access_denied&error_description=The+user+denied+access+to+your+application&state=s1"
-    ctx.expect(location == expected, f"Location: {location!r}", RedirectMismatch)
+    ctx.expect(
+        location == expected,
+        f"expected a redirect to {expected!r}, got {ctx.describe(answer)}",
+        RedirectMismatch,
+        expectation="redirect",
+    )
 
 
 @check(
@@ -142,20 +184,39 @@ def implicit_grant_returns_a_fragment_token(ctx: CheckContext) -> None:
     location = _expect_redirect(ctx, answer, "implicit Accept")
     _, query, fragment = ctx.location_parts(answer)
     ctx.expect(
-        not query, "the implicit answer must be in the fragment, not the query", RedirectMismatch
+        not query,
+        f"the implicit answer must be in the fragment, not the query: {ctx.describe(answer)}",
+        RedirectMismatch,
+        expectation="redirect",
     )
     ctx.expect(
         set(fragment) == {"access_token", "expires_in", "token_type", "scope", "state"},
-        f"fragment keys {sorted(fragment)}",
+        f"fragment keys: expected access_token, expires_in, token_type, scope, state, got "
+        f"{sorted(fragment)}",
+        RedirectMismatch,
+        expectation="redirect",
     )
     ctx.expect(
         fragment.get("expires_in") == str(ctx.profile.access_lifetime),
-        f"expires_in {fragment.get('expires_in')!r}",
+        f"expires_in: expected {ctx.profile.access_lifetime}, got {fragment.get('expires_in')!r}",
+        expectation="field:expires_in",
     )
-    ctx.expect(fragment.get("token_type") == "bearer", "token_type is not bearer")
-    ctx.expect("scope=%2A" in location, "scope '*' should be written %2A", RedirectMismatch)
+    ctx.expect(
+        fragment.get("token_type") == "bearer",
+        f"token_type: expected 'bearer', got {fragment.get('token_type')!r}",
+        expectation="field:token_type",
+    )
+    ctx.expect(
+        "scope=%2A" in location,
+        f"scope '*' should be written %2A: {ctx.describe(answer)}",
+        RedirectMismatch,
+        expectation="field:scope",
+    )
     ctx.expect_status(
-        ctx.api("users", fragment.get("access_token", "")), 200, "the implicit token on /api/1.0"
+        ctx.api("users", fragment.get("access_token", "")),
+        200,
+        "the implicit token on /api/1.0",
+        expectation="token",
     )
 
 
@@ -174,7 +235,12 @@ def unsupported_response_type_redirects_invalid_request(ctx: CheckContext) -> No
     expected = (
         f"{CALLBACK}?error=invalid_request&error_description=Invalid+or+missing+response+type"
     )
-    ctx.expect(location == expected, f"Location: {location!r}", RedirectMismatch)
+    ctx.expect(
+        location == expected,
+        f"expected a redirect to {expected!r}, got {ctx.describe(answer)}",
+        RedirectMismatch,
+        expectation="redirect",
+    )
 
 
 @check(
@@ -191,9 +257,17 @@ def unsupported_scope_redirects_invalid_scope(ctx: CheckContext) -> None:
     _expect_redirect(ctx, answer, "unsupported scope")
     _, query, _ = ctx.location_parts(answer)
     ctx.expect(
-        (query.get("error"), query.get("error_description"))
-        == ("invalid_scope", "An unsupported scope was requested"),
-        f"redirect carries {query}",
+        query.get("error") == "invalid_scope",
+        f"expected a redirect with error=invalid_scope, got {ctx.describe(answer)}",
+        RedirectMismatch,
+        expectation="error",
+    )
+    ctx.expect(
+        query.get("error_description") == "An unsupported scope was requested",
+        f"invalid_scope: expected the description 'An unsupported scope was requested', got "
+        f"{query.get('error_description')!r}",
+        RedirectMismatch,
+        expectation="error_description",
     )
 
 
@@ -294,8 +368,12 @@ def consent_is_asked_every_time(ctx: CheckContext) -> None:
     first = ctx.consent(params)
     _expect_redirect(ctx, first, "first Accept")
     again = ctx.authorize_get(params)
-    ctx.expect_status(again, 200, "second authorize (consent page again)")
-    ctx.expect(bool(parse_forms(again.text)), "no consent form the second time")
+    ctx.expect_status(again, 200, "second authorize (consent page again)", expectation="page")
+    ctx.expect(
+        bool(parse_forms(again.text)),
+        f"no consent form the second time: {ctx.describe(again)}",
+        expectation="page",
+    )
 
 
 def _doc_client(ctx: CheckContext) -> dict[str, str]:

@@ -42,6 +42,7 @@ from typing import Any
 from urllib.parse import quote
 from urllib.parse import urlsplit
 
+from conformance.checks.token_password import JSON_REFUSED
 from conformance.context import CheckContext
 from conformance.failures import Failure
 from conformance.failures import HeaderMismatch
@@ -119,7 +120,12 @@ def _form(name: str) -> Iterator[None]:
     try:
         yield
     except Failure as exc:
-        raise type(exc)(f"{name}: {exc.message}", evidence=exc.evidence, curl=exc.curl) from None
+        raise type(exc)(
+            f"{name}: {exc.message}",
+            expectation=exc.expectation,
+            evidence=exc.evidence,
+            curl=exc.curl,
+        ) from None
 
 
 def _post(ctx: CheckContext, headers: Fields, body: bytes, path: str = "") -> HttpResponse:
@@ -144,6 +150,7 @@ def _expect_readable_cross_origin(ctx: CheckContext, response: HttpResponse) -> 
         f"a page on {PAGE_ORIGIN} cannot read the answer: Access-Control-Allow-Origin is "
         f"{allowed!r}",
         HeaderMismatch,
+        expectation="header:Access-Control-Allow-Origin",
     )
 
 
@@ -202,6 +209,7 @@ def php_pm_rest_refresh(ctx: CheckContext) -> None:
         ctx.expect(
             answer["access_token"] != first["access_token"],
             "the refresh returned the same access token",
+            expectation="rotation",
         )
 
 
@@ -282,7 +290,11 @@ def xhr_json_refresh(ctx: CheckContext) -> None:
             },
             cookies=False,
         )
-        ctx.expect(200 <= preflight.status < 300, f"HTTP {preflight.status}, not a 2xx")
+        ctx.expect(
+            200 <= preflight.status < 300,
+            f"the preflight answered HTTP {preflight.status}, not a 2xx",
+            expectation="status",
+        )
         _expect_readable_cross_origin(ctx, preflight)
         allow_headers = _token_list(preflight.header("Access-Control-Allow-Headers"))
         ctx.expect(
@@ -290,16 +302,21 @@ def xhr_json_refresh(ctx: CheckContext) -> None:
             f"Access-Control-Allow-Headers {preflight.header('Access-Control-Allow-Headers')!r} "
             "does not allow content-type",
             HeaderMismatch,
+            expectation="header:Access-Control-Allow-Headers",
         )
         allow_methods = _token_list(preflight.header("Access-Control-Allow-Methods"))
-        ctx.expect("post" in allow_methods, "Access-Control-Allow-Methods does not allow POST")
+        ctx.expect(
+            "post" in allow_methods,
+            "Access-Control-Allow-Methods does not allow POST",
+            expectation="header:Access-Control-Allow-Methods",
+        )
     headers, body = xhr_json(_refresh_fields(ctx, first["refresh_token"]), origin=PAGE_ORIGIN)
     with _form(name):
         response = _post(ctx, headers, body)
         if ctx.profile.accept_json_token_request:
             ctx.expect_token_response(response, refresh=ctx.profile.always_issue_new_refresh_token)
         else:
-            ctx.expect_oauth_error(response, "invalid_request", None)
+            ctx.expect_oauth_error(response, "invalid_request", JSON_REFUSED)
         _expect_readable_cross_origin(ctx, response)
 
 
@@ -353,5 +370,7 @@ def access_token_in_the_query_on_every_resource(ctx: CheckContext) -> None:
             )
             ctx.expect_status(response, 200, "token in the query string")
             ctx.expect(
-                isinstance(response.json(), list), f"{resource}: the answer is not a JSON list"
+                isinstance(response.json(), list),
+                f"{resource}: the answer is not a JSON list",
+                expectation="body",
             )

@@ -34,6 +34,7 @@ def tokens_are_40_lowercase_hex(ctx: CheckContext) -> None:
         ctx.expect(
             bool(TOKEN.match(str(body.get(key)))),
             f"{key} {body.get(key)!r} is not 40 lowercase hex",
+            expectation=f"field:{key}",
         )
 
 
@@ -47,10 +48,15 @@ def tokens_are_40_lowercase_hex(ctx: CheckContext) -> None:
 def token_type_is_lowercase_bearer_and_expires_in_an_integer(ctx: CheckContext) -> None:
     """token_type is the lowercase "bearer" and expires_in an integer."""
     body = ctx.tokens()
-    ctx.expect(body.get("token_type") == "bearer", f"token_type {body.get('token_type')!r}")
+    ctx.expect(
+        body.get("token_type") == "bearer",
+        f"token_type: expected 'bearer', got {body.get('token_type')!r}",
+        expectation="field:token_type",
+    )
     ctx.expect(
         type(body.get("expires_in")) is int,
         f"expires_in {body.get('expires_in')!r} is not an integer",
+        expectation="field:expires_in",
     )
 
 
@@ -71,9 +77,13 @@ def registered_application_credentials_have_pm_formats(ctx: CheckContext) -> Non
     ctx.credentials = original
     page_path = f"/sys{ctx.workspace}/en/neoclassic/oauth2/applications"
     page = ctx.request("GET", page_path)
+    ctx.expect_status(page, 200, f"the applications page {page_path}", expectation="page")
     forms = [f for f in parse_forms(page.text) if "webSite" in f["inputs"]]
-    if page.status != 200 or not forms:
-        raise HarnessError("the applications page has no registration form")
+    if not forms:
+        raise HarnessError(
+            f"the applications page {page_path} answered {ctx.describe(page)}, but has no "
+            "registration form this suite can fill in (no webSite input)"
+        )
     answer = ctx.request(
         "POST",
         page_path,
@@ -84,18 +94,28 @@ def registered_application_credentials_have_pm_formats(ctx: CheckContext) -> Non
             "redirectUri": "",
         },
     )
-    ctx.expect(answer.status in (200, 201), f"registration answered HTTP {answer.status}")
+    ctx.expect(
+        answer.status in (200, 201),
+        f"registration: expected HTTP 200 or 201, got {ctx.describe(answer)}",
+        expectation="status",
+    )
     client_id = re.search(r'id="client-id">([^<]*)<', answer.text)
     secret = re.search(r'id="client-secret">([^<]*)<', answer.text)
     ctx.expect(
-        client_id is not None and secret is not None, "the page does not show the new credentials"
+        client_id is not None and secret is not None,
+        f"the registration answer ({ctx.describe(answer)}) does not show the new credentials",
+        expectation="page",
     )
     assert client_id is not None and secret is not None
     ctx.expect(
-        bool(CLIENT_ID.match(client_id.group(1))), f"client id {client_id.group(1)!r} is not 32 A-Z"
+        bool(CLIENT_ID.match(client_id.group(1))),
+        f"client id {client_id.group(1)!r} is not 32 A-Z",
+        expectation="field:client_id",
     )
     ctx.expect(
-        bool(SECRET.match(secret.group(1))), f"secret {secret.group(1)!r} is not in PM's format"
+        bool(SECRET.match(secret.group(1))),
+        f"secret {secret.group(1)!r} is not in PM's format",
+        expectation="field:client_secret",
     )
     ctx.expect_token_response(
         ctx.password_grant(client_id=client_id.group(1), client_secret=secret.group(1)),

@@ -10,7 +10,10 @@ is installed as a wheel (pytest rewrites a plugin's modules) or from source.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
+from typing import ClassVar
 
 from hypothesis import HealthCheck
 from hypothesis import given
@@ -22,12 +25,13 @@ from hypothesis.stateful import precondition
 from hypothesis.stateful import rule
 from hypothesis.stateful import run_state_machine_as_test
 
+from conformance.answers import shape_of
 from conformance.context import CheckContext
-from conformance.failures import Failure
 from conformance.failures import PropertyFalsified
 from conformance.http import HttpResponse
 from conformance.registry import Severity
 from conformance.registry import check
+from mockserver import Profile
 
 GRANT_TYPES = ("password", "client_credentials", "refresh_token", "authorization_code")
 
@@ -43,28 +47,61 @@ def _settings(ctx: CheckContext, mock_examples: int, live_examples: int) -> sett
     )
 
 
-def _shape(response: HttpResponse) -> str:
-    """Which documented shape an answer has; raises AssertionError when it has none."""
+def _falsified(ctx: CheckContext, message: str, expectation: str) -> PropertyFalsified:
+    """A falsified property, with the exchanges of the (shrunk) example that showed it."""
+    last = ctx.exchanges[-1] if ctx.exchanges else None
+    return PropertyFalsified(
+        message,
+        expectation=expectation,
+        evidence=tuple(ctx.exchanges[-2:]),
+        curl=last.curl(ctx.secrets) if last else None,
+    )
+
+
+def _holds(ctx: CheckContext, condition: bool, expectation: str, message: str) -> None:
+    """:raises PropertyFalsified: naming ``expectation`` when ``condition`` is false (hypothesis
+    shrinks on it like on any assertion)."""
+    if not condition:
+        raise _falsified(ctx, message, expectation)
+
+
+def _expect_documented_shape(ctx: CheckContext, response: HttpResponse) -> str:
+    """Which documented shape an answer has; :raises PropertyFalsified: when it has none."""
     if response.status == 503 and not response.body:
         return "empty-503"
-    ctype = response.header("Content-Type") or ""
-    if ctype.startswith("text/html"):
+    if (response.header("Content-Type") or "").startswith("text/html"):
         return "html"
+    shape = shape_of(response)
     body = response.json()
-    assert isinstance(body, dict), (
-        f"HTTP {response.status} body is not a JSON object: {response.text[:80]!r}"
+    _holds(
+        ctx,
+        shape in ("token", "oauth-error", "restler-error"),
+        "shape",
+        f"no documented shape: {ctx.describe(response)}",
     )
-    if "access_token" in body:
-        assert body.get("token_type") == "bearer", "token without token_type bearer"
-        return "token"
-    error = body.get("error")
-    if isinstance(error, str):
-        assert isinstance(body.get("error_description"), str), (
-            "flat error without error_description"
+    if shape == "token":
+        _holds(
+            ctx,
+            body.get("token_type") == "bearer",
+            "field:token_type",
+            f"a token whose token_type is {body.get('token_type')!r}, not 'bearer' "
+            f"(HTTP {response.status})",
         )
-        return "oauth-error"
-    assert isinstance(error, dict) and isinstance(error.get("code"), int), "unknown JSON shape"
-    return "restler-error"
+    elif shape == "oauth-error":
+        _holds(
+            ctx,
+            isinstance(body.get("error_description"), str),
+            "shape",
+            f"a flat OAuth error without error_description: {ctx.describe(response)}",
+        )
+    else:
+        _holds(
+            ctx,
+            isinstance(body["error"].get("code"), int),
+            "shape",
+            f"Restler's nested error without an integer code: {ctx.describe(response)}",
+        )
+    return shape
 
 
 @st.composite
@@ -108,34 +145,184 @@ def _token_requests(draw: st.DrawFn, ctx: CheckContext) -> dict[str, Any]:
 )
 def token_endpoint_answers_have_documented_shapes(ctx: CheckContext) -> None:
     """Generated token requests never get a 5xx, and every answer has a documented shape."""
-    failing: list[str] = []
 
     @_settings(ctx, 150, 15)
     @given(_token_requests(ctx))
     def prop(req: dict[str, Any]) -> None:
         basic = (ctx.credentials.client_id, ctx.credentials.client_secret) if req["basic"] else None
         response = ctx.token(req["params"], encoding=req["encoding"], basic=basic)
-        assert response.status < 500, f"HTTP {response.status} from the token endpoint"
-        shape = _shape(response)
-        if shape == "oauth-error":
-            expected = ctx.profile.token_error_status
-            if expected is not None:
-                assert response.status == expected, (
-                    f"OAuth error with HTTP {response.status}, the profile says {expected}"
-                )
+        _holds(
+            ctx,
+            response.status < 500,
+            "status",
+            f"a server error from the token endpoint: {ctx.describe(response)}",
+        )
+        shape = _expect_documented_shape(ctx, response)
+        expected = ctx.profile.token_error_status
+        if shape == "oauth-error" and expected is not None:
+            _holds(
+                ctx,
+                response.status == expected,
+                "status",
+                f"an OAuth error with HTTP {response.status}, the profile says {expected}: "
+                f"{ctx.describe(response)}",
+            )
         if shape == "token":
-            assert response.status == 200, f"token with HTTP {response.status}"
+            _holds(ctx, response.status == 200, "status", f"a token with HTTP {response.status}")
 
     try:
         prop()
-    except AssertionError as exc:
-        failing.append(str(exc))
-    if failing:
-        last = ctx.exchanges[-1] if ctx.exchanges else None
+    except PropertyFalsified as exc:
         raise PropertyFalsified(
-            f"falsified (shrunk): {failing[0]}",
-            evidence=tuple(ctx.exchanges[-1:]),
-            curl=last.curl(ctx.credentials.secrets()) if last else None,
+            f"falsified (shrunk): {exc.message}",
+            expectation=exc.expectation,
+            evidence=exc.evidence[-1:],
+            curl=exc.curl,
+        ) from None
+
+
+@dataclass
+class _TokenModel:
+    """What the target should hold, as the expected profile says: which refresh tokens work,
+    which were spent (single use), which have expired, which access tokens work."""
+
+    profile: Profile
+    now: int = 0
+    """Seconds the clock has been moved since the run began."""
+    live_refresh: dict[str, int] = field(default_factory=dict)
+    """Refresh tokens that work, with the time they were issued."""
+    spent_refresh: list[str] = field(default_factory=list)
+    expired_refresh: list[str] = field(default_factory=list)
+    live_access: list[str] = field(default_factory=list)
+
+    def issued(self, body: dict[str, Any]) -> None:
+        self.live_access.append(body["access_token"])
+        if isinstance(body.get("refresh_token"), str):
+            self.live_refresh[body["refresh_token"]] = self.now
+
+    def refreshed(self, used: str, body: dict[str, Any]) -> None:
+        if self.profile.refresh_token_single_use:
+            del self.live_refresh[used]
+            self.spent_refresh.append(used)
+        self.issued(body)
+
+    def advanced(self, seconds: int) -> None:
+        """The clock moved: access tokens are past their lifetime, refresh tokens may be too."""
+        self.now += seconds
+        self.live_access.clear()
+        lifetime = self.profile.refresh_token_lifetime
+        if lifetime is None:
+            return
+        for token, issued in list(self.live_refresh.items()):
+            if self.now - issued > lifetime:
+                del self.live_refresh[token]
+                self.expired_refresh.append(token)
+
+
+class _Lifecycle(RuleBasedStateMachine):
+    """Issue, refresh, reuse, code exchange, use and expiry against the target, each answer
+    compared with :class:`_TokenModel`; the store (on the mock) must agree with the model too."""
+
+    ctx: ClassVar[CheckContext]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model = _TokenModel(self.ctx.profile)
+
+    def _token(self, response: HttpResponse, what: str) -> dict[str, Any]:
+        _holds(
+            self.ctx,
+            shape_of(response) == "token",
+            "token",
+            f"{what} should give a token, got {self.ctx.describe(response)}",
+        )
+        return dict(response.json())
+
+    def _refused(self, response: HttpResponse, what: str, expectation: str) -> None:
+        ctx = self.ctx
+        _holds(ctx, shape_of(response) != "token", expectation, f"{what} was accepted")
+        body = response.json()
+        _holds(
+            ctx,
+            isinstance(body, dict) and body.get("error") == "invalid_grant",
+            "error",
+            f"{what}: expected invalid_grant, got {ctx.describe(response)}",
+        )
+
+    @rule()
+    def login(self) -> None:
+        self.model.issued(self.ctx.tokens())
+
+    @precondition(lambda self: bool(self.model.live_refresh))
+    @rule(data=st.data())
+    def refresh(self, data: st.DataObject) -> None:
+        token = data.draw(st.sampled_from(sorted(self.model.live_refresh)))
+        body = self._token(self.ctx.refresh(token), "refreshing with a live refresh token")
+        if self.model.profile.always_issue_new_refresh_token:
+            _holds(self.ctx, "refresh_token" in body, "rotation", "no new refresh token on refresh")
+        self.model.refreshed(token, body)
+
+    @precondition(lambda self: bool(self.model.spent_refresh or self.model.expired_refresh))
+    @rule(data=st.data())
+    def reuse(self, data: st.DataObject) -> None:
+        model = self.model
+        token = data.draw(st.sampled_from(model.spent_refresh + model.expired_refresh))
+        if token in model.spent_refresh:
+            self._refused(self.ctx.refresh(token), "a spent refresh token", "reuse")
+        else:
+            self._refused(self.ctx.refresh(token), "an expired refresh token", "lifetime")
+
+    @precondition(lambda self: bool(self.model.live_access))
+    @rule(data=st.data())
+    def use(self, data: st.DataObject) -> None:
+        response = self.ctx.api("users", data.draw(st.sampled_from(self.model.live_access)))
+        _holds(
+            self.ctx,
+            response.status == 200,
+            "lifetime",
+            f"a live access token on /api/1.0/users: {self.ctx.describe(response)}",
+        )
+
+    @rule()
+    def code_exchange_and_reuse(self) -> None:
+        ctx = self.ctx
+        code = ctx.code()
+        self.model.issued(self._token(ctx.exchange_code(code), "a fresh authorization code"))
+        self._refused(ctx.exchange_code(code), "a spent authorization code", "reuse")
+
+    @precondition(lambda self: bool(self.model.live_access))
+    @rule()
+    def expire_all_access(self) -> None:
+        ctx = self.ctx
+        seconds = ctx.profile.access_lifetime + 1
+        ctx.advance(seconds)
+        for token in self.model.live_access:
+            response = ctx.api("users", token)
+            _holds(
+                ctx,
+                response.status == 401,
+                "lifetime",
+                f"an access token {seconds} s old: expected HTTP 401, got {ctx.describe(response)}",
+            )
+        self.model.advanced(seconds)
+
+    @invariant()
+    def store_agrees(self) -> None:
+        """Every live refresh token is stored; no spent one is (it could be used again)."""
+        store = self.ctx.mock.workspace(self.ctx.workspace)
+        missing = [t for t in self.model.live_refresh if store.get_refresh_token(t) is None]
+        _holds(
+            self.ctx,
+            not missing,
+            "store",
+            f"{len(missing)} of {len(self.model.live_refresh)} live refresh token(s) not stored",
+        )
+        kept = [t for t in self.model.spent_refresh if store.get_refresh_token(t) is not None]
+        _holds(
+            self.ctx,
+            not kept,
+            "reuse",
+            f"{len(kept)} spent refresh token(s) still stored, so they can be used again",
         )
 
 
@@ -150,87 +337,10 @@ def token_endpoint_answers_have_documented_shapes(ctx: CheckContext) -> None:
 )
 def token_lifecycle_agrees_with_the_model(ctx: CheckContext) -> None:
     """A stateful model of issue, refresh, reuse, code exchange, use and expiry agrees with the target."""
-    profile = ctx.profile
-
-    class Lifecycle(RuleBasedStateMachine):
-        def __init__(self) -> None:
-            super().__init__()
-            self.live_refresh: list[str] = []
-            self.spent_refresh: list[str] = []
-            self.live_access: list[str] = []
-
-        @rule()
-        def login(self) -> None:
-            body = ctx.tokens()
-            self.live_access.append(body["access_token"])
-            self.live_refresh.append(body["refresh_token"])
-
-        @precondition(lambda self: bool(self.live_refresh))
-        @rule(data=st.data())
-        def refresh(self, data: st.DataObject) -> None:
-            token = data.draw(st.sampled_from(self.live_refresh))
-            response = ctx.refresh(token)
-            body = response.json() or {}
-            assert "access_token" in body, f"refresh of a live token failed: {response.text[:120]}"
-            self.live_access.append(body["access_token"])
-            if profile.refresh_token_single_use:
-                self.live_refresh.remove(token)
-                self.spent_refresh.append(token)
-            if profile.always_issue_new_refresh_token:
-                assert "refresh_token" in body, "no new refresh token on refresh"
-                self.live_refresh.append(body["refresh_token"])
-
-        @precondition(lambda self: bool(self.spent_refresh))
-        @rule(data=st.data())
-        def reuse(self, data: st.DataObject) -> None:
-            token = data.draw(st.sampled_from(self.spent_refresh))
-            body = ctx.refresh(token).json() or {}
-            assert body.get("error") == "invalid_grant", (
-                f"a spent refresh token was accepted: {body}"
-            )
-
-        @precondition(lambda self: bool(self.live_access))
-        @rule(data=st.data())
-        def use(self, data: st.DataObject) -> None:
-            token = data.draw(st.sampled_from(self.live_access))
-            status = ctx.api("users", token).status
-            assert status == 200, f"a live access token got HTTP {status} on /api/1.0/users"
-
-        @rule()
-        def code_exchange_and_reuse(self) -> None:
-            code = ctx.code()
-            first = ctx.exchange_code(code).json() or {}
-            assert "access_token" in first, f"a fresh code was refused: {first}"
-            self.live_access.append(first["access_token"])
-            self.live_refresh.append(first["refresh_token"])
-            again = ctx.exchange_code(code).json() or {}
-            assert again.get("error") == "invalid_grant", f"a spent code was accepted: {again}"
-
-        @precondition(lambda self: bool(self.live_access))
-        @rule()
-        def expire_all_access(self) -> None:
-            ctx.advance(profile.access_lifetime + 1)
-            for token in self.live_access:
-                status = ctx.api("users", token).status
-                assert status == 401, f"an expired access token got HTTP {status}"
-            self.live_access.clear()
-            if (
-                profile.refresh_token_lifetime is not None
-                and profile.refresh_token_lifetime <= profile.access_lifetime
-            ):
-                self.spent_refresh += self.live_refresh
-                self.live_refresh.clear()
-
-        @invariant()
-        def store_agrees(self) -> None:
-            stored = ctx.mock.workspace(ctx.workspace).count("OAUTH_REFRESH_TOKENS")
-            assert stored >= len(self.live_refresh), (
-                f"the store holds {stored} refresh tokens, the model {len(self.live_refresh)} live ones"
-            )
-
+    machine = type("Lifecycle", (_Lifecycle,), {"ctx": ctx})
     try:
         run_state_machine_as_test(  # type: ignore[no-untyped-call,unused-ignore]
-            Lifecycle,
+            machine,
             settings=settings(
                 max_examples=25,
                 stateful_step_count=12,
@@ -240,12 +350,10 @@ def token_lifecycle_agrees_with_the_model(ctx: CheckContext) -> None:
                 suppress_health_check=list(HealthCheck),
             ),
         )
-    except AssertionError as exc:
-        if isinstance(exc, Failure):
-            raise
-        last = ctx.exchanges[-1] if ctx.exchanges else None
+    except PropertyFalsified as exc:
         raise PropertyFalsified(
-            f"the model and the target disagree (shrunk): {str(exc).splitlines()[0]}",
-            evidence=tuple(ctx.exchanges[-2:]),
-            curl=last.curl(ctx.credentials.secrets()) if last else None,
+            f"the model and the target disagree (shrunk): {exc.message}",
+            expectation=exc.expectation,
+            evidence=exc.evidence,
+            curl=exc.curl,
         ) from None

@@ -11,18 +11,45 @@ from conformance.registry import check
 UNAUTHORIZED = {"error": {"code": 401, "message": "Unauthorized"}}
 
 
-def _expect_unauthorized(ctx: CheckContext, response: HttpResponse, what: str) -> None:
-    ctx.expect_status(response, 401, what)
+def _expect_unauthorized(
+    ctx: CheckContext, response: HttpResponse, what: str, *, expectation: str = "status"
+) -> None:
+    """401 in the profile's shape; ``expectation`` names what a wrong status means (``refused``:
+    the request was served)."""
+    ctx.expect_status(response, 401, what, expectation=expectation)
     challenge = response.header("WWW-Authenticate")
     if ctx.profile.resource_errors == "restler-401":
-        ctx.expect(response.json() == UNAUTHORIZED, f"{what}: body {response.text[:100]!r}")
         ctx.expect(
-            challenge is None, f"{what}: unexpected WWW-Authenticate {challenge!r}", HeaderMismatch
+            response.json() == UNAUTHORIZED,
+            f"{what}: expected Restler's 401 {{'error': {{'code': 401, 'message': 'Unauthorized'}}}}, "
+            f"got {ctx.describe(response)}",
+            expectation="body",
+        )
+        ctx.expect(
+            challenge is None,
+            f"{what}: unexpected WWW-Authenticate {challenge!r} (HTTP {response.status})",
+            HeaderMismatch,
+            expectation="header:WWW-Authenticate",
         )
     else:
         ctx.expect(
-            (challenge or "").startswith("Bearer"), f"{what}: no Bearer challenge", HeaderMismatch
+            (challenge or "").startswith("Bearer"),
+            f"{what}: expected a Bearer challenge, got WWW-Authenticate {challenge!r} "
+            f"(HTTP {response.status})",
+            HeaderMismatch,
+            expectation="header:WWW-Authenticate",
         )
+
+
+def _expect_users(ctx: CheckContext, response: HttpResponse, what: str) -> None:
+    """The users resource served: HTTP 200 and a JSON list (a status alone would let an error
+    page with HTTP 200 pass)."""
+    ctx.expect_status(response, 200, what)
+    ctx.expect(
+        isinstance(response.json(), list),
+        f"{what}: expected the users as a JSON list, got {ctx.describe(response)}",
+        expectation="body",
+    )
 
 
 @check(
@@ -35,9 +62,7 @@ def _expect_unauthorized(ctx: CheckContext, response: HttpResponse, what: str) -
 )
 def bearer_header_opens_the_api(ctx: CheckContext) -> None:
     """A fresh access token in Authorization: Bearer gets a JSON list from /api/1.0/{ws}/users."""
-    response = ctx.api("users", ctx.tokens()["access_token"])
-    ctx.expect_status(response, 200)
-    ctx.expect(isinstance(response.json(), list), "users is not a JSON list")
+    _expect_users(ctx, ctx.api("users", ctx.tokens()["access_token"]), "bearer header")
 
 
 @check(
@@ -49,7 +74,9 @@ def bearer_header_opens_the_api(ctx: CheckContext) -> None:
 )
 def access_token_query_parameter_works(ctx: CheckContext) -> None:
     """The token in ?access_token= is accepted too."""
-    ctx.expect_status(ctx.api("users", ctx.tokens()["access_token"], via="query"), 200)
+    _expect_users(
+        ctx, ctx.api("users", ctx.tokens()["access_token"], via="query"), "?access_token="
+    )
 
 
 @check(
@@ -76,7 +103,9 @@ def missing_or_invalid_token_gets_the_401_shape(ctx: CheckContext) -> None:
 def lowercase_bearer_is_refused(ctx: CheckContext) -> None:
     """The scheme must be spelled "Bearer": a lowercase "bearer" is refused."""
     token = ctx.tokens()["access_token"]
-    _expect_unauthorized(ctx, ctx.api("users", token, scheme="bearer"), "lowercase bearer")
+    _expect_unauthorized(
+        ctx, ctx.api("users", token, scheme="bearer"), "lowercase bearer", expectation="refused"
+    )
 
 
 @check(
@@ -114,8 +143,12 @@ def expire_endpoint_expires_a_token(ctx: CheckContext) -> None:
     token = ctx.tokens()["access_token"]
     response = ctx.request("POST", f"/{ctx.workspace}/oauth2/{token}/expire", cookies=False)
     ctx.expect_status(response, 200)
-    ctx.expect(response.body == b"", f"expected an empty body, got {response.text[:80]!r}")
-    _expect_unauthorized(ctx, ctx.api("users", token), "expired token")
+    ctx.expect(
+        response.body == b"",
+        f"expected an empty body, got {ctx.describe(response)}",
+        expectation="body",
+    )
+    _expect_unauthorized(ctx, ctx.api("users", token), "expired token", expectation="refused")
 
 
 @check(
@@ -128,7 +161,7 @@ def delete_endpoint_removes_a_token(ctx: CheckContext) -> None:
     """DELETE /{ws}/oauth2/{token} answers 200 and the token stops working."""
     token = ctx.tokens()["access_token"]
     ctx.expect_status(ctx.request("DELETE", f"/{ctx.workspace}/oauth2/{token}", cookies=False), 200)
-    _expect_unauthorized(ctx, ctx.api("users", token), "deleted token")
+    _expect_unauthorized(ctx, ctx.api("users", token), "deleted token", expectation="refused")
 
 
 @check(
@@ -159,7 +192,7 @@ def scope_is_not_enforced_on_resources(ctx: CheckContext) -> None:
     """A token with scope view_processes (or none) can call any resource: PM checks RBAC, not scope."""
     for scope in ("view_processes", None):
         token = ctx.tokens(scope=scope)["access_token"]
-        ctx.expect_status(ctx.api("users", token), 200, f"token with scope {scope!r}")
+        _expect_users(ctx, ctx.api("users", token), f"token with scope {scope!r}")
 
 
 @check(

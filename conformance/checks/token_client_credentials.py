@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conformance.context import CheckContext
+from conformance.failures import HeaderMismatch
 from conformance.registry import Severity
 from conformance.registry import check
 
@@ -70,7 +71,10 @@ def client_credentials_with_a_wrong_secret(ctx: CheckContext) -> None:
     if status == 401:
         ctx.expect(
             (response.header("WWW-Authenticate") or "").startswith("Basic"),
-            "a 401 for Basic client credentials needs a WWW-Authenticate challenge",
+            "a 401 for Basic client credentials needs a WWW-Authenticate Basic challenge, got "
+            f"{response.header('WWW-Authenticate')!r}",
+            HeaderMismatch,
+            expectation="header:WWW-Authenticate",
         )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from conformance.answers import shape_of
 from conformance.context import CheckContext
+from conformance.failures import TokenReuseAccepted
 from conformance.registry import Severity
 from conformance.registry import check
 
@@ -37,7 +39,14 @@ def code_is_single_use(ctx: CheckContext) -> None:
     """A code works once; the second exchange is invalid_grant."""
     code = ctx.code()
     ctx.expect_token_response(ctx.exchange_code(code), refresh=True, scope="*")
-    ctx.expect_oauth_error(ctx.exchange_code(code), "invalid_grant", BAD_CODE)
+    again = ctx.exchange_code(code)
+    ctx.expect(
+        shape_of(again) != "token",
+        f"a spent authorization code was accepted: {ctx.describe(again)}",
+        TokenReuseAccepted,
+        expectation="reuse",
+    )
+    ctx.expect_oauth_error(again, "invalid_grant", BAD_CODE)
 
 
 @check(
@@ -52,9 +61,14 @@ def code_expires(ctx: CheckContext) -> None:
     """A code older than its lifetime: invalid_grant "The authorization code has expired"."""
     code = ctx.code()
     ctx.advance(ctx.profile.auth_code_lifetime + 1)
-    ctx.expect_oauth_error(
-        ctx.exchange_code(code), "invalid_grant", "The authorization code has expired"
+    response = ctx.exchange_code(code)
+    ctx.expect(
+        shape_of(response) != "token",
+        f"a code {ctx.profile.auth_code_lifetime + 1} s old should have expired (the profile: "
+        f"{ctx.profile.auth_code_lifetime} s), got {ctx.describe(response)}",
+        expectation="lifetime",
     )
+    ctx.expect_oauth_error(response, "invalid_grant", "The authorization code has expired")
 
 
 @check(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conformance.answers import shape_of
 from conformance.context import CheckContext
 from conformance.failures import TokenReuseAccepted
 from conformance.registry import Severity
@@ -32,11 +33,15 @@ def refresh_issues_a_new_access_token(ctx: CheckContext) -> None:
     first = ctx.tokens()
     body = _refreshed(ctx, first["refresh_token"])
     ctx.expect(
-        body["access_token"] != first["access_token"], "the refresh returned the same access token"
+        body["access_token"] != first["access_token"],
+        "the refresh returned the access token it was meant to replace (HTTP 200)",
+        expectation="rotation",
     )
     if ctx.profile.always_issue_new_refresh_token:
         ctx.expect(
-            body["refresh_token"] != first["refresh_token"], "the refresh token did not rotate"
+            body["refresh_token"] != first["refresh_token"],
+            "the refresh returned the refresh token it spent, not a new one (HTTP 200)",
+            expectation="rotation",
         )
 
 
@@ -54,9 +59,12 @@ def refresh_token_is_single_use(ctx: CheckContext) -> None:
     _refreshed(ctx, first["refresh_token"])
     again = ctx.refresh(first["refresh_token"])
     if ctx.profile.refresh_token_single_use:
-        body = again.json() or {}
-        if "access_token" in body:
-            ctx.fail("a spent refresh token was accepted", TokenReuseAccepted)
+        ctx.expect(
+            shape_of(again) != "token",
+            f"a spent refresh token was accepted: {ctx.describe(again)}",
+            TokenReuseAccepted,
+            expectation="reuse",
+        )
         ctx.expect_oauth_error(again, "invalid_grant", INVALID)
     else:
         ctx.expect_token_response(again, refresh=ctx.profile.always_issue_new_refresh_token)
@@ -138,12 +146,11 @@ def missing_and_unknown_refresh_tokens(ctx: CheckContext) -> None:
 def narrowing_scope_on_refresh(ctx: CheckContext) -> None:
     """Narrowing a list scope on refresh works; narrowing '*' is refused (it is a literal)."""
     listed = ctx.tokens(scope="view_processes edit_processes")
-    body = ctx.expect_token_response(
+    ctx.expect_token_response(
         ctx.refresh(listed["refresh_token"], scope="view_processes"),
         refresh=ctx.profile.always_issue_new_refresh_token,
         scope="view_processes",
     )
-    ctx.expect(bool(body), "no body")
     star = ctx.tokens(scope="*")
     ctx.expect_oauth_error(
         ctx.refresh(star["refresh_token"], scope="view_processes"),
@@ -166,16 +173,30 @@ def refresh_token_lifetime(ctx: CheckContext) -> None:
     lifetime = ctx.profile.refresh_token_lifetime
     if lifetime is None:
         ctx.advance(10 * 365 * 86400)
-        _refreshed(ctx, first["refresh_token"])
+        response = ctx.refresh(first["refresh_token"])
+        ctx.expect(
+            shape_of(response) == "token",
+            "a refresh token ten years old should still work (the profile: refresh tokens never "
+            f"expire), got {ctx.describe(response)}",
+            expectation="lifetime",
+        )
+        ctx.expect_token_response(response, refresh=ctx.profile.always_issue_new_refresh_token)
         return
     ctx.advance(lifetime + 1)
     if ctx.profile.purge_expired_on_issue:
         ctx.tokens()  # any issuance purges expired rows first
-        ctx.expect_oauth_error(ctx.refresh(first["refresh_token"]), "invalid_grant", INVALID)
-    else:
-        ctx.expect_oauth_error(
-            ctx.refresh(first["refresh_token"]), "invalid_grant", "Refresh token has expired"
-        )
+    response = ctx.refresh(first["refresh_token"])
+    ctx.expect(
+        shape_of(response) != "token",
+        f"a refresh token {lifetime + 1} s old should have expired (the profile: {lifetime} s), "
+        f"got {ctx.describe(response)}",
+        expectation="lifetime",
+    )
+    ctx.expect_oauth_error(
+        response,
+        "invalid_grant",
+        INVALID if ctx.profile.purge_expired_on_issue else "Refresh token has expired",
+    )
 
 
 @check(
@@ -191,6 +212,16 @@ def access_token_expires_after_expires_in(ctx: CheckContext) -> None:
     """An access token works until expires_in seconds have passed, then gets 401."""
     token = ctx.tokens()["access_token"]
     ctx.advance(ctx.profile.access_lifetime - 5)
-    ctx.expect_status(ctx.api("users", token), 200, "before expiry")
+    ctx.expect_status(
+        ctx.api("users", token),
+        200,
+        f"{ctx.profile.access_lifetime - 5} s after issue (before expiry)",
+        expectation="lifetime",
+    )
     ctx.advance(10)
-    ctx.expect_status(ctx.api("users", token), 401, "after expiry")
+    ctx.expect_status(
+        ctx.api("users", token),
+        401,
+        f"{ctx.profile.access_lifetime + 5} s after issue (after expiry)",
+        expectation="lifetime",
+    )

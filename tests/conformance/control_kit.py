@@ -1,8 +1,12 @@
 """The kit for negative controls: a broken server each check must catch.
 
-A control is a mock whose profile differs from the one the check expects, or a mock with an
-override or fault that breaks exactly the behaviour the check verifies. ``test_controls.py`` walks
-the registry: a check without a control, or one its control does not make fail, is a defect.
+A control is a mock with an override, a fault or one profile field changed, breaking exactly
+the behaviour the check verifies; a whole other profile only where it differs from the expected
+one in nothing else the check sends. ``breaks`` names that behaviour as the expectation id the
+check's failure must carry (``conformance.failures.EXPECTATIONS``: ``status``, ``error_description``,
+``field:refresh_token``, ``header:Cache-Control``, ``schema:oauth-error``, ``reuse``, ...).
+``test_controls.py`` walks the registry: a check without a control, one its control does not make
+fail, or one that fails on another expectation than ``breaks``, is a defect.
 
 Add one entry per check id, in the module of the check's area (keep ids sorted within an area).
 """
@@ -25,9 +29,19 @@ class Control:
     server: str | None = None
     prepare: Prepare | None = None
     note: str = ""
+    breaks: str = ""
+    """The expectation the control breaks; the check must fail on exactly this one."""
     reason: str = ""
-    """A regular expression the failure message must match: the check failed for the reason the
-    control breaks, not for something incidental (empty: not asserted)."""
+    """A regular expression the failure message must also match (empty: not asserted)."""
+
+
+def profile_field(**changes: object) -> Prepare:
+    """The mock's profile with fields changed (everything else as the check expects)."""
+
+    def prepare(pm: MockServer) -> None:
+        pm.set_profile(pm.profile.derive("broken", **changes))
+
+    return prepare
 
 
 def override_token(**alter: object) -> Prepare:

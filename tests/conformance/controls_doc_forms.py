@@ -51,11 +51,13 @@ def _query_token_ignored_on(resource: str) -> Prepare:
 
 CONTROLS: dict[str, Control] = {
     "PM3-DOCFORM-001": Control(
+        breaks="token",
         prepare=_refuse(417, "Expectation Failed", headers={"expect": "100-continue"}),
         note="417 for Expect: 100-continue",
-        reason=r"^pmRestLogin\(\) .*Expect: 100-continue\): .*expected HTTP 200, got 417$",
+        reason=r"^pmRestLogin\(\) .*Expect: 100-continue\): .*got HTTP 417",
     ),
     "PM3-DOCFORM-002": Control(
+        breaks="token",
         prepare=error_instead(
             "token",
             "invalid_request",
@@ -67,6 +69,7 @@ CONTROLS: dict[str, Control] = {
         reason=r"^pmRestRefresh\(\) \(PHP cURL multipart.*multipart bodies are not supported",
     ),
     "PM3-DOCFORM-003": Control(
+        breaks="token",
         prepare=error_instead(
             "token",
             "invalid_client",
@@ -78,17 +81,20 @@ CONTROLS: dict[str, Control] = {
         reason=r"^gettoken\.php \(PHP cURL multipart.*Client credentials were not found",
     ),
     "PM3-DOCFORM-004": Control(
+        breaks="token",
         prepare=_refuse(403, "<h1>Forbidden</h1>", headers={"x-requested-with": "XMLHttpRequest"}),
         note="a CSRF filter refusing X-Requested-With",
-        reason=r"^the jQuery \$\.ajax example \(same origin.*X-Requested-With\): .*got 403$",
+        reason=r"^the jQuery \$\.ajax example \(same origin.*X-Requested-With\): .*got HTTP 403",
     ),
     "PM3-DOCFORM-005": Control(
+        breaks="header:Access-Control-Allow-Origin",
         prepare=_token_without_cors,
         note="token answers without Access-Control-Allow-Origin",
         reason=r"^the jQuery \$\.ajax example \(from .*cannot read the answer: "
         r"Access-Control-Allow-Origin is None$",
     ),
     "PM3-DOCFORM-006": Control(
+        breaks="token",
         prepare=error_instead(
             "token",
             "invalid_request",
@@ -101,6 +107,7 @@ CONTROLS: dict[str, Control] = {
         r".*JSON bodies are not supported",
     ),
     "PM3-DOCFORM-007": Control(
+        breaks="token",
         prepare=error_instead(
             "token", "invalid_client", NO_CREDENTIALS, headers={"authorization": UNPADDED_BASIC}
         ),
@@ -108,8 +115,9 @@ CONTROLS: dict[str, Control] = {
         reason=r"^the documentation's exact Basic header .*Client credentials were not found",
     ),
     "PM3-DOCFORM-008": Control(
+        breaks="status",
         prepare=_query_token_ignored_on("cases"),
         note="?access_token= ignored on cases",
-        reason=r"^GET /api/1\.0/\{workspace\}/cases with the access_token query parameter: .*got 401$",
+        reason=r"^GET /api/1\.0/\{workspace\}/cases with the access_token query parameter: .*got HTTP 401",
     ),
 }

@@ -10,17 +10,25 @@ from __future__ import annotations
 from tests.conformance.control_kit import Control
 from tests.conformance.control_kit import error_instead
 from tests.conformance.control_kit import override_token
+from tests.conformance.control_kit import profile_field
 
 PASSWORD_CONTROLS: dict[str, Control] = {
-    "PM3-TOKEN-PASSWORD-001": Control(prepare=override_token(set={"token_type": "Bearer"})),
-    "PM3-TOKEN-PASSWORD-002": Control(server="rfc6749", note="refuses JSON bodies"),
+    "PM3-TOKEN-PASSWORD-001": Control(
+        prepare=override_token(set={"token_type": "Bearer"}), breaks="schema:token-response"
+    ),
+    "PM3-TOKEN-PASSWORD-002": Control(
+        prepare=profile_field(accept_json_token_request=False),
+        note="refuses JSON bodies",
+        breaks="token",
+    ),
     "PM3-TOKEN-PASSWORD-003": Control(
         prepare=error_instead(
             "token",
             "invalid_request",
             "multipart refused",
             headers={"content-type": "re:^multipart"},
-        )
+        ),
+        breaks="token",
     ),
     "PM3-TOKEN-PASSWORD-004": Control(
         prepare=error_instead(
@@ -28,13 +36,23 @@ PASSWORD_CONTROLS: dict[str, Control] = {
             "invalid_grant",
             "Invalid username and password combination",
             params={"username": "re:[A-Z]"},
-        )
+        ),
+        breaks="token",
     ),
     "PM3-TOKEN-PASSWORD-005": Control(
-        expected="documented", server="pm-3.4.10", note="400 instead of 200"
+        prepare=error_instead(
+            "token",
+            "invalid_grant",
+            "Invalid username or password",
+            params={"password": "re:-wrong$"},
+        ),
+        note="invalid_grant with the profile's status, another description",
+        breaks="error_description",
     ),
     "PM3-TOKEN-PASSWORD-006": Control(
-        expected="pm-3.4.10", server="documented", note="200 instead of 400"
+        prepare=error_instead("token", "invalid_request", 'Missing parameter: "password"'),
+        note="invalid_request with the profile's status, naming one parameter only",
+        breaks="error_description",
     ),
     "PM3-TOKEN-PASSWORD-007": Control(
         prepare=error_instead(
@@ -42,16 +60,23 @@ PASSWORD_CONTROLS: dict[str, Control] = {
             "invalid_grant",
             "Invalid username and password combination",
             params={"password": "0"},
-        )
+        ),
+        breaks="error",
     ),
     "PM3-TOKEN-PASSWORD-008": Control(
-        expected="pm-3.4.11", server="pm-3.4.10", note="Basic-only accepted"
+        expected="pm-3.4.11",
+        prepare=profile_field(password_requires_body_client_credentials=False),
+        note="Basic-only accepted",
+        breaks="refused",
     ),
-    "PM3-TOKEN-PASSWORD-009": Control(prepare=override_token(set={"error": "invalid_token"})),
+    "PM3-TOKEN-PASSWORD-009": Control(
+        prepare=override_token(set={"error": "invalid_token"}), breaks="error"
+    ),
     "PM3-TOKEN-PASSWORD-010": Control(
         prepare=error_instead(
             "token", "invalid_request", "The grant type was not specified in the request"
-        )
+        ),
+        breaks="error",
     ),
 }
 

@@ -10,6 +10,7 @@ from conformance import CHECKS
 from conformance import Target
 from conformance import load_credentials
 from conformance import run_check
+from conformance.failures import is_expectation
 from mockserver import PROFILES
 from mockserver import get_profile
 from tests.conformance.negative_controls import CONTROLS
@@ -47,9 +48,21 @@ def test_negative_control_makes_the_check_fail(check_id: str) -> None:
         f"{check_id} did not catch its control ({control.note or 'override'}): "
         f"{result.outcome} {result.failures[0].message if result.failures else ''}"
     )
+    failure = result.failures[0]
+    assert failure.expectation == control.breaks, (
+        f"{check_id} failed on {failure.expectation!r}, not on what its control breaks "
+        f"({control.breaks!r}): {failure.message}"
+    )
     if control.reason:
-        message = result.failures[0].message
-        assert re.search(control.reason, message), (
+        assert re.search(control.reason, failure.message), (
             f"{check_id} failed for another reason than its control's ({control.reason!r}): "
-            f"{message}"
+            f"{failure.message}"
         )
+
+
+@pytest.mark.parametrize("check_id", IDS)
+def test_every_control_names_an_expectation_it_breaks(check_id: str) -> None:
+    control = CONTROLS.get(check_id)
+    assert control is not None and is_expectation(control.breaks), (
+        f"{check_id}: Control(breaks=...) must name an expectation id, not {control and control.breaks!r}"
+    )

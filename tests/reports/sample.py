@@ -39,8 +39,9 @@ def outcome(check_id: str, result: str, **extra: object) -> Outcome:
 
 
 FAILURE = Failure(
-    message="invalid_grant error: expected HTTP 200, got 400",
+    message="invalid_grant error: expected HTTP 200, got HTTP 400 with a flat OAuth error",
     kind="status_mismatch",
+    expectation="status",
     evidence=(EVIDENCE,),
     curl="curl -i -X POST --data-binary 'grant_type=password' http://localhost/workflow/oauth2/token",
 )

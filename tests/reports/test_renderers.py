@@ -50,6 +50,7 @@ def test_json_round_trip_is_exact(tmp_path: Path) -> None:
     write_json(report, path)
     again = read_json(path)
     assert dumps(again) == dumps(report)
+    assert '"expectation": "status"' in path.read_text(encoding="utf-8")
     assert again.summary() == {
         "passed": 7,
         "failed": 1,

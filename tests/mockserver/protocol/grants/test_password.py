@@ -52,14 +52,30 @@ def test_missing_user_credentials(client: Client, overrides: dict[str, str | Non
     assert error_of(response) == ("invalid_request", InvalidRequestError.MISSING_USER_CREDENTIALS)
 
 
+@pytest.mark.parametrize(
+    ("status", "due_date"),
+    [("INACTIVE", "2030-12-31"), ("ACTIVE", "2001-01-01")],
+    ids=["inactive", "past-due-date"],
+)
 def test_inactive_and_expired_users_look_like_bad_passwords(
-    mock: MockServer, client: Client
+    mock: MockServer, client: Client, status: str, due_date: str
 ) -> None:
-    store = mock.workspace()
-    user = store.find_user("johndoe")
-    assert user is not None
-    store.set_user_status(user.uid, 0)
-    assert error_of(login(client)) == ("invalid_grant", InvalidGrantError.BAD_USER_CREDENTIALS)
+    # VerifyLogin refuses an inactive user and an active one past its due date alike
+    user = {"username": "janedoe", "password": "s3cret", "status": status, "due_date": due_date}
+    mock.apply_scenario({"seed": {"users": [user]}})
+    response = login(client, username="janedoe", password="s3cret")
+    assert error_of(response) == ("invalid_grant", InvalidGrantError.BAD_USER_CREDENTIALS)
+
+
+def test_an_active_user_before_its_due_date_logs_in(mock: MockServer, client: Client) -> None:
+    user = {
+        "username": "janedoe",
+        "password": "s3cret",
+        "status": "ACTIVE",
+        "due_date": "2999-12-31",
+    }
+    mock.apply_scenario({"seed": {"users": [user]}})
+    assert "access_token" in (login(client, username="janedoe", password="s3cret").json or {})
 
 
 @pytest.mark.parametrize("profile_name", ["pm-3.0-rc"])

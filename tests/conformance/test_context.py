@@ -1,0 +1,123 @@
+"""What a check receives: request helpers and expectations that name what the server did."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from conformance import CHECKS
+from conformance import Target
+from conformance import load_credentials
+from conformance import run_check
+from conformance.context import MULTIPART_BOUNDARY
+from conformance.context import CheckContext
+from conformance.failures import Failure
+from conformance.http import HttpResponse
+from mockserver import MockServer
+from mockserver import get_profile
+from tests.conformance.control_kit import Prepare
+
+CREDENTIALS = load_credentials(env={})
+
+
+@pytest.fixture
+def ctx() -> Iterator[CheckContext]:
+    target = Target.mock("documented")
+    with target.session() as session:
+        yield CheckContext(
+            CHECKS.get("PM3-TOKEN-PASSWORD-003"),
+            session,
+            get_profile("documented"),
+            CREDENTIALS,
+            target,
+        )
+
+
+def test_multipart_bodies_are_the_same_every_time(ctx: CheckContext) -> None:
+    first = ctx.password_grant(encoding="multipart")
+    second = ctx.password_grant(encoding="multipart")
+    assert "access_token" in first.json() and "access_token" in second.json()
+    requests = [e.request for e in ctx.exchanges]
+    assert requests[0].body == requests[1].body
+    assert f'--{MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name="grant_type"' in (
+        requests[0].body.decode()
+    )
+    assert dict(requests[0].headers)["Content-Type"] == (
+        f"multipart/form-data; boundary={MULTIPART_BOUNDARY}"
+    )
+
+
+def nested(status: int, message: str) -> HttpResponse:
+    body = f'{{"error":{{"code":{status},"message":"{message}"}}}}'.encode()
+    return HttpResponse(status, (("Content-Type", "application/json"),), body)
+
+
+def flat(status: int, error: str, description: str) -> HttpResponse:
+    body = f'{{"error":"{error}","error_description":"{description}"}}'.encode()
+    return HttpResponse(status, (("Content-Type", "application/json"),), body)
+
+
+def test_a_flat_error_where_restlers_was_expected_is_named_so(ctx: CheckContext) -> None:
+    with pytest.raises(Failure) as caught:
+        ctx.expect_restler_error(flat(400, "invalid_request", "x"), 400, "Bad Request")
+    assert caught.value.expectation == "schema:restler-error"
+    assert caught.value.message == (
+        "a flat OAuth error where Restler's nested error was expected (HTTP 400)"
+    )
+
+
+def test_restlers_error_where_a_flat_one_was_expected_is_named_so(ctx: CheckContext) -> None:
+    with pytest.raises(Failure) as caught:
+        ctx.expect_oauth_error(nested(400, "Bad Request"), "invalid_grant", "x", status=400)
+    assert caught.value.expectation == "schema:oauth-error"
+    assert caught.value.message == (
+        "Restler's nested error where a flat OAuth error was expected (HTTP 400)"
+    )
+
+
+def test_the_description_is_compared_after_the_error(ctx: CheckContext) -> None:
+    with pytest.raises(Failure) as caught:
+        ctx.expect_oauth_error(flat(200, "invalid_grant", "other"), "invalid_grant", "wanted")
+    assert caught.value.expectation == "error_description"
+    assert "'other' (HTTP 200)" in caught.value.message
+
+
+def test_a_token_where_an_error_was_expected_is_refused_not_a_status(ctx: CheckContext) -> None:
+    token = HttpResponse(200, (), b'{"access_token":"abc","token_type":"bearer"}')
+    with pytest.raises(Failure) as caught:
+        ctx.expect_oauth_error(token, "invalid_grant", "Invalid refresh token")
+    assert caught.value.expectation == "refused"
+    assert caught.value.message.endswith("got HTTP 200 with a token")
+
+
+def test_an_empty_answer_names_its_status(ctx: CheckContext) -> None:
+    with pytest.raises(Failure) as caught:
+        ctx.expect_json(HttpResponse(503, (), b""))
+    assert caught.value.message == "expected a JSON body, got HTTP 503 with an empty body"
+
+
+def _login_page(status: int, body: str) -> Prepare:
+    def prepare(pm: MockServer) -> None:
+        pm.override("login", times=None, method="GET").respond_with(
+            status, body=body, headers={"Content-Type": "text/html"}
+        )
+
+    return prepare
+
+
+@pytest.mark.parametrize("check_id", ["PM3-AUTHZ-002", "PM3-AUTHZ-008"])
+def test_a_missing_login_page_is_the_servers_failure(check_id: str) -> None:
+    target = Target.mock("documented", prepare=_login_page(404, "<h1>Not Found</h1>"))
+    result = run_check(CHECKS.get(check_id), target, get_profile("documented"), CREDENTIALS)
+    assert result.outcome == "failed"
+    assert result.failures[0].expectation == "login"
+    assert "HTTP 404" in result.failures[0].message
+
+
+def test_a_login_page_without_a_form_is_the_suites_error() -> None:
+    target = Target.mock("documented", prepare=_login_page(200, "<p>Welcome</p>"))
+    result = run_check(CHECKS.get("PM3-AUTHZ-002"), target, get_profile("documented"), CREDENTIALS)
+    assert result.outcome == "error"
+    assert "no login form this suite can fill in" in result.failures[0].message
+    assert "HTTP 200" in result.failures[0].message
