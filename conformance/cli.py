@@ -26,6 +26,7 @@ from mockserver import get_profile
 from mockserver.state.profile_files import ProfileFileError
 from mockserver.state.profile_files import load_profile_file
 
+from . import cleanup
 from . import reporting
 from .clients import cli as clients_cli
 from .failures import HarnessError
@@ -308,7 +309,7 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
     # sends them again and again (an account lockout on a live server).
     if mock_names[0] is not None:
         args.mock_profile = mock_names[0]
-    check_login(_target(args, profiles[expected_names[0]]), credentials, secrets)
+    left_valid = check_login(_target(args, profiles[expected_names[0]]), credentials, secrets)
     runs: list[RunResult] = []
     labels: list[str] = []
     for name in expected_names:
@@ -328,6 +329,7 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
             )
             progress.finish()
             secrets.merge(result.secrets)
+            left_valid += result.tokens_left_valid()
             runs.append(result)
             labels.append(label)
             counts = result.counts()
@@ -337,10 +339,18 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
             )
     if args.target.startswith(("http://", "https://")):
         say(f"transport: {https_redirect_status(args.target, args.workspace)}")
+    _warn_left_valid(left_valid, args.target, secrets)
     report = reporting.build_report(runs, deviations, names=labels)
     written = reporting.write_all(report, args.report_dir)
     print("reports: " + ", ".join(str(p) for p in written))  # the user's own paths, as given
     return reporting.exit_code(report, args.fail_on)
+
+
+def _warn_left_valid(left: list[str], where: str, secrets: SecretSet) -> None:
+    """Tell the user about tokens the run could not expire: they stay valid on the server."""
+    line = cleanup.warning(left, where)
+    if line is not None:
+        print(secrets.redact(f"pm3-conformance: {line}"), file=sys.stderr)
 
 
 def _preflight(target: Target) -> None:
@@ -367,6 +377,7 @@ def cmd_fingerprint(args: argparse.Namespace, secrets: SecretSet | None = None) 
         print(secrets.redact(json.dumps(result.to_dict(), indent=2)))
     else:
         print(secrets.redact(result.render()))
+    _warn_left_valid(list(result.tokens_left_valid), target.base_url, secrets)
     if args.profile_file is not None:
         try:
             baseline = load_profile_file(args.profile_file)
@@ -430,6 +441,7 @@ def cmd_record(args: argparse.Namespace, secrets: SecretSet | None = None) -> in
     else:
         print(secrets.redact(recording.table()))
         print(f"profile file: {args.out}")
+    _warn_left_valid(recording.tokens_left_valid, target.base_url, secrets)
     return EXIT_OK
 
 
@@ -487,3 +499,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pm3-conformance: interrupted", file=sys.stderr)
         return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,15 +10,16 @@ agreements wins. The tokens it obtains are expired afterwards where the server a
 from __future__ import annotations
 
 import base64
-import contextlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from mockserver import PROFILES
 from mockserver import Profile
 
+from .cleanup import expire_tokens
 from .failures import HarnessError
 from .http import HttpRequest
 from .http import HttpResponse
@@ -37,6 +38,8 @@ class Observation:
 class Fingerprint:
     observations: tuple[Observation, ...]
     scores: dict[str, int]
+    tokens_left_valid: tuple[str, ...] = ()
+    """Why each token the probe obtained could not be expired afterwards."""
 
     @property
     def best(self) -> str:
@@ -102,105 +105,155 @@ def _unknown_workspace_prediction(p: Profile) -> str:
     }[p.unknown_workspace]
 
 
-def probe(transport: Transport, workspace: str, credentials: Credentials) -> Fingerprint:
-    """Run the probe. :raises HarnessError: when the server cannot be reached."""
-    c = credentials
-    issued: list[str] = []
+class _Probe:
+    """The probe's connection to the server: sends form posts, remembers what they obtained."""
+
+    def __init__(self, transport: Transport, workspace: str, credentials: Credentials) -> None:
+        self.transport = transport
+        self.workspace = workspace
+        self.token_path = f"/{workspace}/oauth2/token"
+        c = credentials
+        self.credentials = c
+        self.login = {
+            "grant_type": "password",
+            "scope": "*",
+            "client_id": c.client_id,
+            "client_secret": c.client_secret,
+            "username": c.username,
+            "password": c.password,
+        }
+        self.issued: list[str] = []
+        self.first: dict[str, Any] = {}  # the first successful login's answer
+        self.refresh_form: dict[str, str] = {}
 
     def post(
-        path: str, form: dict[str, str], headers: dict[str, str] | None = None
+        self, form: dict[str, str], headers: dict[str, str] | None = None, path: str = ""
     ) -> HttpResponse:
         hdrs = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
+        request = HttpRequest(
+            "POST", path or self.token_path, tuple(hdrs.items()), urlencode(form).encode()
+        )
         try:
-            response = transport.send(
-                HttpRequest("POST", path, tuple(hdrs.items()), urlencode(form).encode())
-            )
+            response = self.transport.send(request)
         except OSError as exc:
-            raise HarnessError(f"cannot reach {transport.base_url}: {exc}") from None
+            raise HarnessError(f"cannot reach {self.transport.base_url}: {exc}") from None
         body = response.json()
         if isinstance(body, dict) and isinstance(body.get("access_token"), str):
-            issued.append(body["access_token"])
+            self.issued.append(body["access_token"])
         return response
 
-    token_path = f"/{workspace}/oauth2/token"
-    login = {
-        "grant_type": "password",
-        "scope": "*",
-        "client_id": c.client_id,
-        "client_secret": c.client_secret,
-        "username": c.username,
-        "password": c.password,
-    }
-    observations: list[Observation] = []
+    def json(self, form: dict[str, str], headers: dict[str, str] | None = None) -> dict[str, Any]:
+        body = self.post(form, headers).json()
+        return body if isinstance(body, dict) else {}
 
-    def observe(name: str, observed: str, predict: Callable[[Profile], str]) -> None:
-        observations.append(
-            Observation(name, observed, {n: predict(p) for n, p in PROFILES.items()})
-        )
+    def without(self, *names: str) -> dict[str, str]:
+        return {k: v for k, v in self.login.items() if k not in names}
 
-    unknown = post(f"/pm3probe{secrets.token_hex(4)}/oauth2/token", login)
-    observe("unknown workspace", _status_class(unknown), _unknown_workspace_prediction)
-    missing = post(token_path, {"client_id": c.client_id})
-    observe(
-        "token error status",
-        str(missing.status),
-        lambda p: str(p.token_error_status if p.token_error_status is not None else 400),
-    )
-    first = post(token_path, login)
-    body = first.json() or {}
-    if "access_token" not in body:
+
+def _token_or_refused(body: dict[str, Any]) -> str:
+    return "token" if "access_token" in body else "refused"
+
+
+def _unknown_workspace(p: _Probe) -> str:
+    return _status_class(p.post(p.login, path=f"/pm3probe{secrets.token_hex(4)}/oauth2/token"))
+
+
+def _no_grant_type(p: _Probe) -> str:
+    return str(p.post({"client_id": p.credentials.client_id}).status)
+
+
+def _expires_in(p: _Probe) -> str:
+    first = p.post(p.login)
+    body = first.json()
+    if not isinstance(body, dict) or "access_token" not in body:
         raise HarnessError(
             f"the credentials do not log in (HTTP {first.status}): {first.text[:160]!r}"
         )
-    observe("expires_in", str(body.get("expires_in")), lambda p: str(p.access_lifetime))
-    basic = base64.b64encode(f"{c.client_id}:{c.client_secret}".encode()).decode()
-    basic_only = post(
-        token_path,
-        {k: v for k, v in login.items() if k not in ("client_id", "client_secret")},
-        {"Authorization": f"Basic {basic}"},
-    )
-    observe(
-        "Basic-only password grant",
-        "token" if "access_token" in (basic_only.json() or {}) else "refused",
-        lambda p: "refused" if p.password_requires_body_client_credentials else "token",
-    )
-    singular = post(token_path, {**login, "scope": "view_process"})
-    observe(
-        "scope view_process",
-        "token" if "access_token" in (singular.json() or {}) else "refused",
-        lambda p: "token" if "view_process" in p.supported_scopes else "refused",
-    )
-    no_scope = post(token_path, {k: v for k, v in login.items() if k != "scope"})
-    no_scope_body = no_scope.json() or {}
-    observe(
-        "scope when none asked",
-        ("null" if no_scope_body.get("scope", "absent") is None else "omit")
-        if "access_token" in no_scope_body
-        else "error",
-        lambda p: p.scope_when_none,
-    )
-    refresh_form = {
+    p.first = body
+    p.refresh_form = {
         "grant_type": "refresh_token",
-        "client_id": c.client_id,
-        "client_secret": c.client_secret,
+        "client_id": p.credentials.client_id,
+        "client_secret": p.credentials.client_secret,
         "refresh_token": str(body.get("refresh_token", "")),
     }
-    refreshed = post(token_path, refresh_form).json() or {}
-    observe(
+    return str(body.get("expires_in"))
+
+
+def _basic_only(p: _Probe) -> str:
+    c = p.credentials
+    basic = base64.b64encode(f"{c.client_id}:{c.client_secret}".encode()).decode()
+    return _token_or_refused(
+        p.json(p.without("client_id", "client_secret"), {"Authorization": f"Basic {basic}"})
+    )
+
+
+def _singular_scope(p: _Probe) -> str:
+    return _token_or_refused(p.json({**p.login, "scope": "view_process"}))
+
+
+def _scope_when_none(p: _Probe) -> str:
+    body = p.json(p.without("scope"))
+    if "access_token" not in body:
+        return "error"
+    return "null" if body.get("scope", "absent") is None else "omit"
+
+
+def _refresh_rotates(p: _Probe) -> str:
+    return "yes" if "refresh_token" in p.json(p.refresh_form) else "no"
+
+
+def _spent_refresh(p: _Probe) -> str:
+    return "refused" if "access_token" not in p.json(p.refresh_form) else "accepted"
+
+
+PROBES: tuple[tuple[str, Callable[[_Probe], str], Callable[[Profile], str]], ...] = (
+    # (observation, how the server is probed, what each profile predicts), in the order sent:
+    # the login of "expires_in" provides the refresh token the last two spend.
+    ("unknown workspace", _unknown_workspace, _unknown_workspace_prediction),
+    (
+        "token error status",
+        _no_grant_type,
+        lambda p: str(p.token_error_status if p.token_error_status is not None else 400),
+    ),
+    ("expires_in", _expires_in, lambda p: str(p.access_lifetime)),
+    (
+        "Basic-only password grant",
+        _basic_only,
+        lambda p: "refused" if p.password_requires_body_client_credentials else "token",
+    ),
+    (
+        "scope view_process",
+        _singular_scope,
+        lambda p: "token" if "view_process" in p.supported_scopes else "refused",
+    ),
+    ("scope when none asked", _scope_when_none, lambda p: p.scope_when_none),
+    (
         "refresh rotates",
-        "yes" if "refresh_token" in refreshed else "no",
+        _refresh_rotates,
         lambda p: "yes" if p.always_issue_new_refresh_token else "no",
-    )
-    reuse = post(token_path, refresh_form).json() or {}
-    observe(
+    ),
+    (
         "spent refresh token",
-        "refused" if "access_token" not in reuse else "accepted",
+        _spent_refresh,
         lambda p: "refused" if p.refresh_token_single_use else "accepted",
-    )
-    for token in issued:
-        with contextlib.suppress(OSError):
-            transport.send(HttpRequest("POST", f"/{workspace}/oauth2/{token}/expire"))
+    ),
+)
+
+
+def probe(transport: Transport, workspace: str, credentials: Credentials) -> Fingerprint:
+    """Run the probes (:data:`PROBES`), then expire what they obtained.
+
+    :raises HarnessError: when the server cannot be reached or the credentials do not log in.
+    """
+    session = _Probe(transport, workspace, credentials)
+    observations: list[Observation] = []
+    try:
+        for name, observe, predict in PROBES:
+            predictions = {n: predict(p) for n, p in PROFILES.items()}
+            observations.append(Observation(name, observe(session), predictions))
+    finally:
+        left = expire_tokens(transport, workspace, session.issued)
     scores = {
         name: sum(o.predictions[name] == o.observed for o in observations) for name in PROFILES
     }
-    return Fingerprint(tuple(observations), scores)
+    return Fingerprint(tuple(observations), scores, tuple(left))

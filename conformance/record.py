@@ -14,7 +14,6 @@ expired at the end.
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime
 import json
 import secrets as pysecrets
@@ -32,6 +31,7 @@ from mockserver.state.profiles import BEHAVIOUR_FIELDS
 from mockserver.state.profiles import BOTH_SCOPE_SPELLINGS
 from mockserver.state.profiles import PLURAL_SCOPES
 
+from .cleanup import expire_tokens
 from .failures import HarnessError
 from .http import HttpRequest
 from .http import HttpResponse
@@ -54,6 +54,8 @@ class Recording:
     date: str
     measured: dict[str, Measurement] = field(default_factory=dict)
     closest: str = "documented"
+    tokens_left_valid: list[str] = field(default_factory=list)
+    """Why each token the probes obtained could not be expired afterwards."""
 
     @property
     def inherited(self) -> list[str]:
@@ -361,9 +363,7 @@ def record(
     )
 
     # -- clean up: nothing the probes obtained stays valid ---------------------------------------
-    for token in issued:
-        with contextlib.suppress(OSError):
-            transport.send(HttpRequest("POST", f"/{workspace}/oauth2/{token}/expire"))
+    rec.tokens_left_valid = expire_tokens(transport, workspace, issued)
 
     def agreement(profile: Profile) -> int:
         return sum(getattr(profile, f) == m.value for f, m in rec.measured.items())

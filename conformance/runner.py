@@ -11,7 +11,6 @@ credentials), then the whole run again with every secret any of its checks saw.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import time
 import traceback
@@ -27,6 +26,7 @@ from urllib.parse import urlencode
 
 from mockserver import Profile
 
+from .cleanup import expire_tokens
 from .context import CheckContext
 from .failures import CredentialsRejected
 from .failures import Failure
@@ -62,6 +62,8 @@ class CheckResult:
     tags: tuple[str, ...]
     failures: tuple[FailureRecord, ...] = ()
     skip_reason: str = ""
+    tokens_left_valid: tuple[str, ...] = ()
+    """Why each access token this check obtained on a live server could not be expired."""
 
 
 def _skip_reason(spec: CheckSpec, target: Target) -> str:
@@ -74,15 +76,11 @@ def _skip_reason(spec: CheckSpec, target: Target) -> str:
     return ""
 
 
-def _cleanup(ctx: CheckContext) -> None:
-    """On live targets, expire the tokens this check obtained (where the server allows it)."""
+def _cleanup(ctx: CheckContext) -> list[str]:
+    """On live targets, expire the tokens this check obtained; why each one left valid is."""
     if ctx.target.controllable:
-        return
-    for token in ctx.issued_access_tokens:
-        with contextlib.suppress(Exception):  # best effort; the server may refuse or be gone
-            ctx.session.transport.send(
-                HttpRequest("POST", f"/{ctx.workspace}/oauth2/{token}/expire")
-            )
+        return []
+    return expire_tokens(ctx.session.transport, ctx.workspace, ctx.issued_access_tokens)
 
 
 def redact_result(result: CheckResult, secrets: SecretSet, *, evidence: bool = True) -> CheckResult:
@@ -116,6 +114,7 @@ def run_check(
     """
     started = time.perf_counter()
     vault = SecretSet(credentials=credentials.secrets())
+    left_valid: list[str] = []
 
     def result(
         outcome: str, failures: tuple[FailureRecord, ...] = (), reason: str = ""
@@ -133,6 +132,7 @@ def run_check(
                 tags=spec.tags,
                 failures=failures,
                 skip_reason=reason,
+                tokens_left_valid=tuple(left_valid),
             ),
             vault,
             evidence=False,  # built redacted below
@@ -153,7 +153,7 @@ def run_check(
             try:
                 spec.function(ctx)
             finally:
-                _cleanup(ctx)
+                left_valid += _cleanup(ctx)
                 if session.mock is not None:
                     vault.update(session.mock.known_secrets())  # clients registered meanwhile
                     session.mock.check()
@@ -203,11 +203,11 @@ def _describe_refusal(response: HttpResponse) -> str:
     return f"{status}, no token: {_one_line(response.text, 80)!r}"
 
 
-def check_login(target: Target, credentials: Credentials, secrets: SecretSet) -> None:
+def check_login(target: Target, credentials: Credentials, secrets: SecretSet) -> list[str]:
     """Log in once (the password grant) with the credentials given, before any check runs.
 
-    On a live target the token obtained is expired again. ``secrets`` learns what was sent and
-    received.
+    On a live target the token obtained is expired again; returns why it could not be (empty
+    when it was, or on the mock). ``secrets`` learns what was sent and received.
 
     :raises CredentialsRejected: the answer is not a token (wrong password, unknown or wrong
         client, or no token endpoint answering); nothing more should be sent with them.
@@ -246,14 +246,10 @@ def check_login(target: Target, credentials: Credentials, secrets: SecretSet) ->
             raise
         body = response.json()
         if isinstance(body, dict) and isinstance(body.get("access_token"), str):
-            if not target.controllable:  # leave nothing usable behind on a live server
-                with contextlib.suppress(Exception):
-                    session.transport.send(
-                        HttpRequest(
-                            "POST", f"/{session.workspace}/oauth2/{body['access_token']}/expire"
-                        )
-                    )
-            return
+            if target.controllable:
+                return []
+            # leave nothing usable behind on a live server
+            return expire_tokens(session.transport, session.workspace, [body["access_token"]])
         raise CredentialsRejected(
             secrets.redact(
                 f"{_whose(credentials)} cannot log in to {where}: "
@@ -272,6 +268,10 @@ class RunResult:
     secrets: SecretSet = field(default_factory=SecretSet)
     """Every secret the run saw: reports redact with it once more."""
 
+    def tokens_left_valid(self) -> list[str]:
+        """Why each access token the run obtained on a live server could not be expired."""
+        return [reason for r in self.results for reason in r.tokens_left_valid]
+
     def counts(self) -> dict[str, int]:
         out = {"passed": 0, "failed": 0, "error": 0, "skipped": 0}
         for r in self.results:
@@ -280,6 +280,16 @@ class RunResult:
 
 
 _WORKER_STATE: dict[str, Any] = {}
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """forkserver where the platform has it (workers start from a clean process that has
+    imported the checks once), spawn elsewhere."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["conformance"])
+        return ctx
+    return multiprocessing.get_context("spawn")
 
 
 def _init_worker(target: Target, profile: Profile, credentials: Credentials) -> None:
@@ -327,8 +337,9 @@ def run(
             results[spec.id] = res = run_check(spec, target, profile, credentials, secrets=vault)
             report(res)
     elif target.controllable:
-        # Each check gets its own mock, so checks spread over processes (fork keeps the registry).
-        ctx = multiprocessing.get_context("fork")
+        # Each check gets its own mock, so checks spread over processes. Not fork: this process
+        # may hold threads (a live mock, the progress line), and forking them is unsafe.
+        ctx = _worker_context()
         with ProcessPoolExecutor(
             workers,
             mp_context=ctx,

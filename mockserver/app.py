@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response
 from mockserver.protocol import api
 from mockserver.protocol import applications
 from mockserver.protocol import authorize
+from mockserver.protocol import designer
 from mockserver.protocol import render
 from mockserver.protocol.context import RequestContext
 from mockserver.protocol.environ import CLOSE_CONNECTION
@@ -83,6 +84,7 @@ CLASSIC_RULES = Map(
             endpoint="applications",
             methods=["GET", "POST"],
         ),
+        Rule("/sys<ws>/<lang>/<skin>/oauth2/grant", endpoint="grant", methods=["GET"]),
         Rule(
             "/sys<ws>/<lang>/<skin>/oauth2/clientSetupAjax",
             endpoint="client_setup",
@@ -195,9 +197,8 @@ class MockApp:
             errors, self._errors = self._errors, []
         if errors:
             raise errors[0]
-        failures = list(self.scripting.failures)
+        failures = self.scripting.take_failures()
         if failures:
-            self.scripting.failures.clear()
             raise AssertionError("\n".join(failures))
 
     # --- routing -------------------------------------------------------------------------------
@@ -284,6 +285,11 @@ class MockApp:
             return authorize.logout(ctx, lang, skin)
         if endpoint == "applications":
             return applications.applications(ctx, lang, skin)
+        if endpoint == "grant":
+            # sysGeneric.php: a page outside its no-login list needs the session first.
+            if ctx.session_user() is None:
+                return applications.classic_login_redirect(ctx, lang, skin)
+            return designer.grant_page(ctx)
         return applications.client_setup_ajax(ctx)
 
     # --- OAuth endpoints -----------------------------------------------------------------------

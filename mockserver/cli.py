@@ -300,6 +300,9 @@ def _serve_many(args: argparse.Namespace, argv: list[str], prepared: Prepared) -
         port = args.port or free_port(args.host)
         seeding = _make_server(args, prepared, db_dir)  # creates and seeds the databases once
         seeding.port = port
+        scheme = "https" if seeding.ssl_context is not None else "http"
+        bracketed = f"[{args.host}]" if ":" in args.host else args.host
+        seeding.state.set_origin(f"{scheme}://{bracketed}:{port}")  # the built-ins' callback
         seeding.state.close()
 
         def announce_when_listening() -> None:
@@ -358,7 +361,7 @@ def _announce(
         lines.append(f"                  authorize {url}/{ws}/oauth2/authorize")
         lines.append(f"                  REST API  {url}/api/1.0/{ws}/users")
     lines.append("  credentials (test values, seeded):")
-    for client in seed.clients:
+    for client in seed.clients_for(mobile_client=server.profile.mobile_client_seeded):
         lines.append(f"    client_id={client.client_id} client_secret={client.client_secret}")
     for user in seed.users:
         lines.append(f"    username={user.username} password={user.password}")

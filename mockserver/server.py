@@ -40,6 +40,7 @@ from mockserver.state.profiles import get_profile
 from mockserver.state.seed import Seed
 from mockserver.state.seed import default_seed
 from mockserver.state.store import WorkspaceStore
+from mockserver.state.world import DEFAULT_MAX_BODY
 from mockserver.state.world import DEFAULT_WORKSPACE
 from mockserver.state.world import MockState
 
@@ -143,7 +144,6 @@ class MockServer:
         control_token: str | None = None,
     ) -> None:
         prof = get_profile(profile) if isinstance(profile, str) else profile
-        kwargs = {"max_body": max_body} if max_body is not None else {}
         self.state = MockState(
             profile=prof,
             seed=seed if seed is not None else default_seed(),
@@ -151,7 +151,7 @@ class MockServer:
             db_dir=db_dir,
             clock=clock,
             token_factory=token_factory,
-            **kwargs,
+            max_body=max_body if max_body is not None else DEFAULT_MAX_BODY,
         )
         self.app = MockApp(self.state, journal=Journal(journal_capacity))
         self._initial_profile = prof
@@ -206,9 +206,7 @@ class MockServer:
     def set_seed(self, seed: Seed) -> None:
         """Use another seed: every workspace is emptied and seeded with it now."""
         self.state.seed = seed
-        for store in self.state.workspaces.values():
-            store.clear()
-            seed.apply(store)
+        self.state.reseed()
 
     def set_lifetimes(
         self,
@@ -420,6 +418,9 @@ class MockServer:
         if self._server is None:
             self._server = EmbeddedServer(self.app, self.host, self.port, self.ssl_context, fd=fd)
             self.port = self._server.port
+            # As an install records the origin it was installed from: the built-in clients'
+            # callback is the grant page of this server.
+            self.state.set_origin(self.url)
             self._server.start()
         return self
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import authorize as authorize
+from . import doc_forms as doc_forms
 from . import formats as formats
 from . import properties as properties
 from . import resources as resources
@@ -15,6 +16,7 @@ from . import workspace as workspace
 
 __all__ = [
     "authorize",
+    "doc_forms",
     "formats",
     "properties",
     "resources",

@@ -160,3 +160,19 @@ def scope_is_not_enforced_on_resources(ctx: CheckContext) -> None:
     for scope in ("view_processes", None):
         token = ctx.tokens(scope=scope)["access_token"]
         ctx.expect_status(ctx.api("users", token), 200, f"token with scope {scope!r}")
+
+
+@check(
+    "PM3-REST-011",
+    severity=Severity.LOW,
+    source="§9 (routing before authentication); Services/api.ini [alias: project], "
+    "[alias: projects]; no alias or Api class is named processes",
+    tags=("rest", "routing"),
+)
+def project_and_projects_are_routes_and_processes_is_not(ctx: CheckContext) -> None:
+    """project and projects are routed (401 without a token); processes is Restler's 404."""
+    for name in ("project", "projects"):
+        _expect_unauthorized(ctx, ctx.api(name), f"{name} without a token")
+    ctx.expect_restler_error(ctx.api("processes"), 404, "Not Found")
+    token = ctx.tokens()["access_token"]
+    ctx.expect_restler_error(ctx.api("processes", token), 404, "Not Found")

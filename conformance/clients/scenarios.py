@@ -162,7 +162,31 @@ def _wrong_password(env: ScenarioEnv) -> dict[str, str]:
     return {**env.credentials, "password": env.credentials["password"] + "-wrong"}
 
 
-def _reports_oauth_error(env: ScenarioEnv, outcome: Outcome, error: str, description: str) -> None:
+def _answer(entry: Any) -> tuple[int, dict[str, Any] | None]:
+    """What the mock answered an exchange: its status and its JSON object (None if it had none)."""
+    body = entry.json()
+    return entry.status, body if isinstance(body, dict) else None
+
+
+def _answered_error(env: ScenarioEnv, entry: Any, status: int) -> dict[str, Any]:
+    """The error object the mock answered with ``status``: the scenario's premise, checked."""
+    got, body = _answer(entry)
+    env.expect(
+        got == status and body is not None and "error" in body,
+        f"premise: the mock was to answer HTTP {status} with an error object, "
+        f"it answered HTTP {got} with {body!r}",
+    )
+    assert body is not None
+    return body
+
+
+def _reports_oauth_error(
+    env: ScenarioEnv, outcome: Outcome, error: str, description: str, *, status: int | None = None
+) -> None:
+    """The client reports the error object it was answered, and no other status than the wire's.
+
+    :param status: the HTTP status the answer carried (the last token exchange's, if not given).
+    """
     env.expect(not outcome.ok, f"the client reported success for an error answer: {outcome.state}")
     env.expect(
         not outcome.state.get("access_token"),
@@ -172,6 +196,12 @@ def _reports_oauth_error(env: ScenarioEnv, outcome: Outcome, error: str, descrip
     env.expect(
         got == (error, description),
         f"the client reported {outcome.describe()}; expected error {error!r} with description {description!r}",
+    )
+    wire = status if status is not None else env.token_requests()[-1].status
+    reported = outcome.error.get("status")
+    env.expect(
+        reported is None or reported == wire,
+        f"the client reported HTTP {reported}, but the answer came with HTTP {wire}",
     )
 
 
@@ -236,7 +266,20 @@ def login_with_basic_client_credentials(env: ScenarioEnv) -> None:
 )
 def error_with_http_200_is_a_failure(env: ScenarioEnv) -> None:
     """A wrong password answered with HTTP 200 + error object is reported as a failure."""
-    outcome = env.do("login", credentials=_wrong_password(env), scope="*")
+    wrong = _wrong_password(env)
+    outcome = env.do("login", credentials=wrong, scope="*")
+    logins = env.token_requests("password")
+    env.expect(len(logins) == 1, f"expected one login request, saw {len(logins)}")
+    env.expect(
+        logins[0].request.params.get("password") == wrong["password"],
+        "the client did not send the password it was given",
+    )
+    body = _answered_error(env, logins[0], 200)
+    env.expect(
+        not outcome.ok,
+        f"the client read an error answered with HTTP 200 as a successful login: it never "
+        f"looked at `error` ({body['error']!r})",
+    )
     _reports_oauth_error(env, outcome, "invalid_grant", "Invalid username and password combination")
 
 
@@ -262,12 +305,35 @@ def error_with_http_400_is_a_failure(env: ScenarioEnv) -> None:
     tags=("errors", "workspace"),
 )
 def unknown_workspace_is_a_clear_failure(env: ScenarioEnv) -> None:
-    """An unknown workspace (HTTP 503, empty body) is a clear failure, not a crash."""
+    """An unknown workspace (HTTP 503, empty body) is a clear failure, not a crash.
+
+    Clear means: reported as the HTTP status it is (the documentation's PHP example tests the
+    status before it decodes the body), not as a crash (an exception the client did not handle,
+    kind ``other``), and not as an OAuth error the empty body never carried.
+    """
     outcome = env.do("login", workspace="nosuchworkspace", scope="*")
-    env.expect(not outcome.ok, "the client reported success for a 503 with no body")
+    sent = env.token_requests()
+    env.expect(len(sent) == 1, f"expected one token request, saw {len(sent)}")
+    status, _ = _answer(sent[0])
     env.expect(
-        outcome.error.get("kind") != "other" or bool(outcome.error.get("message")),
-        "no explanation given",
+        status == 503 and sent[0].response_body == b"",
+        f"premise: the mock was to answer HTTP 503 with an empty body, it answered HTTP {status}",
+    )
+    env.expect(not outcome.ok, "the client reported success for a 503 with no body")
+    error = outcome.error
+    env.expect(
+        error.get("kind") != "other",
+        f"the client crashed on the empty 503 body instead of reporting it: {error.get('message')}",
+    )
+    env.expect(
+        error.get("error") is None,
+        f"the client reported the OAuth error {error.get('error')!r}, but the 503 answer had no "
+        "body: it read the body without looking at the HTTP status",
+    )
+    reported = error.get("status")
+    env.expect(
+        reported == 503 or (reported is None and "503" in str(error.get("message", ""))),
+        f"the client did not report the HTTP status 503: {outcome.describe()}",
     )
     again = env.do("login", scope="*")
     env.expect(again.ok, f"the client could not log in afterwards: {again.describe()}")
@@ -337,7 +403,14 @@ def refresh_uses_the_newest_token(env: ScenarioEnv) -> None:
     login = env.do("login", scope="*")
     env.expect(login.ok, f"login failed: {login.describe()}")
     for _ in range(2):
+        newest = _issued(env, "refresh_token")[-1:]
         outcome = env.do("refresh")
+        refreshes = env.token_requests("refresh_token")
+        env.expect(bool(refreshes), "the client sent no refresh request")
+        env.expect(
+            [refreshes[-1].request.params.get("refresh_token")] == newest,
+            "a refresh used a spent refresh token instead of the newest one",
+        )
         env.expect(outcome.ok, f"refresh failed: {outcome.describe()}")
     issued = _issued(env, "refresh_token")
     sent = [e.request.params.get("refresh_token") for e in env.token_requests("refresh_token")]
@@ -390,6 +463,45 @@ def lost_refresh_answer_is_a_failure(env: ScenarioEnv) -> None:
     )
     relogin = env.do("login", scope="*")
     env.expect(relogin.ok, f"the client could not log in again: {relogin.describe()}")
+
+
+@scenario(
+    "PM3-CLIENT-REFRESH-004",
+    severity=Severity.CRITICAL,
+    doc="Get a New Access Token: on an error the HTTP status code is still 200",
+    source="§3.2, §4",
+    rfc="RFC 6749 §5.2",
+    needs=("login", "refresh"),
+    profile="documented",
+    tags=("refresh", "errors", "quirk"),
+)
+def refresh_error_with_http_200_is_a_failure(env: ScenarioEnv) -> None:
+    """A refused refresh answered with HTTP 200 + error object is a failure, not new tokens."""
+    login = env.do("login", scope="*")
+    env.expect(login.ok, f"login failed: {login.describe()}")
+    issued = _issued(env, "refresh_token")
+    env.expect(bool(issued), "premise: the mock issued no refresh token")
+    env.mock.expire_tokens(client=env.credentials["client_id"])
+    outcome = env.do("refresh")
+    refreshes = env.token_requests("refresh_token")
+    env.expect(len(refreshes) == 1, f"expected one refresh request, saw {len(refreshes)}")
+    env.expect(
+        refreshes[0].request.params.get("refresh_token") == issued[0],
+        "the refresh did not carry the refresh token issued at login",
+    )
+    body = _answered_error(env, refreshes[0], 200)
+    kept = bool(outcome.state) and (
+        outcome.state.get("access_token") == login.state.get("access_token")
+        or outcome.state.get("refresh_token") == issued[0]
+    )
+    env.expect(
+        not outcome.ok,
+        f"the client read an error answered with HTTP 200 ({body['error']!r}) as a successful "
+        "refresh" + (" and kept its old tokens" if kept else ""),
+    )
+    _reports_oauth_error(
+        env, outcome, str(body["error"]), str(body.get("error_description")), status=200
+    )
 
 
 # --- faults ----------------------------------------------------------------------------------
@@ -457,9 +569,57 @@ def secrets_never_in_urls(env: ScenarioEnv) -> None:
 def scopes_as_the_server_accepts_them(env: ScenarioEnv) -> None:
     """Sends a two-scope request as the server accepts it (one space between scopes)."""
     outcome = env.do("login", scope="view_processes edit_processes")
-    env.expect(outcome.ok, f"login failed: {outcome.describe()}")
     sent = env.token_requests()[-1].request.params.get("scope")
     env.expect(sent == "view_processes edit_processes", f"the scope was sent as {sent!r}")
+    env.expect(outcome.ok, f"login failed: {outcome.describe()}")
+
+
+@scenario(
+    "PM3-CLIENT-SCOPE-002",
+    doc="Get a New Access Token: POST parameters (no scope)",
+    source="§4 (scope on refresh), §7",
+    rfc="RFC 6749 §6",
+    needs=("login", "refresh"),
+    profile="documented",
+    tags=("scope", "refresh"),
+)
+def refresh_keeps_the_granted_scope(env: ScenarioEnv) -> None:
+    """Refreshes within the granted scope: no scope, or a literal subset of the granted one.
+
+    The documentation's refresh request has no ``scope``, and ProcessMaker gives a refresh without
+    one the scope stored with the refresh token, so leaving it out is right. A scope that is not
+    a literal subset of the granted one (``*`` is a plain word there, so ``*`` does not cover
+    ``view_processes``, nor the reverse) is refused with ``invalid_scope``.
+    """
+    wanted = "view_processes edit_processes"
+    login = env.do("login", scope=wanted)
+    env.expect(login.ok, f"login failed: {login.describe()}")
+    _, granted_body = _answer(env.token_requests()[-1])
+    granted = (granted_body or {}).get("scope")
+    env.expect(granted == wanted, f"premise: the login was granted scope {granted!r}")
+    outcome = env.do("refresh")
+    refreshes = env.token_requests("refresh_token")
+    env.expect(len(refreshes) == 1, f"expected one refresh request, saw {len(refreshes)}")
+    asked = refreshes[0].request.params.get("scope")
+    if asked is None:
+        asked = refreshes[0].request.query.get("scope")
+    env.expect(
+        not asked or set(asked.split(" ")) <= set(wanted.split(" ")),
+        f"the refresh asked for scope {asked!r}, which is not a literal subset of the granted "
+        f"{wanted!r} (ProcessMaker refuses it with invalid_scope)",
+    )
+    env.expect(outcome.ok, f"refresh failed: {outcome.describe()}")
+    _, answer = _answer(refreshes[0])
+    given = (answer or {}).get("scope")
+    env.expect(
+        asked or given == wanted,
+        f"premise: a refresh without scope was given {given!r}, not the granted {wanted!r}",
+    )
+    held = outcome.state.get("scope", given)
+    env.expect(
+        held == given,
+        f"the client holds scope {held!r} after the refresh; the server gave {given!r}",
+    )
 
 
 @scenario(

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from mockserver.protocol import pages
 from mockserver.protocol import render
 from mockserver.protocol.authorize import php_urlencode
+from mockserver.protocol.context import SESSION_COOKIE
 from mockserver.protocol.context import RequestContext
 from mockserver.protocol.render import Reply
 from mockserver.state.formats import new_client_id
@@ -21,12 +22,18 @@ from mockserver.state.seed import APPLICATIONS_PERMISSION
 from mockserver.state.store import ClientRow
 from mockserver.state.store import UserRow
 
+USER_HAVENT_RIGHTS_PAGE = "User does not have rights on this page."
+"""English ``ID_USER_HAVENT_RIGHTS_PAGE`` (RC ``workflow/engine/content/translations/english/
+processmaker.en.po``; the same text in ``workflow/engine/data/mysql/insert.sql``)."""
+
 # clientSetup.js l.329-331: only the Web Site is validated; the callback URL is free text.
 WEBSITE_RE = re.compile(r"^https?://[^/\s]+(/.*)?$|^\d{1,3}(\.\d{1,3}){3}$")
 MAX_LENGTHS = {"name": 256, "description": 1024, "webSite": 1024, "redirectUri": 2000}
 
 
-def _login_redirect(ctx: RequestContext, lang: str, skin: str) -> Reply:
+def classic_login_redirect(ctx: RequestContext, lang: str, skin: str) -> Reply:
+    """A classic page without a session: 302 to the login page, ``u`` = this request's URI
+    (``sysGeneric.php``)."""
     here = ctx.request.full_path.rstrip("?")
     location = f"/sys{ctx.workspace}/{lang}/{skin}/login/login?u={php_urlencode(here)}"
     return Response("", status=302, headers=[("Location", location)])
@@ -68,13 +75,14 @@ def create_client(ctx: RequestContext, values: dict[str, str], owner: str) -> Cl
 def applications(ctx: RequestContext, lang: str, skin: str) -> Reply:
     user = ctx.session_user()
     if user is None:
-        return _login_redirect(ctx, lang, skin)
+        return classic_login_redirect(ctx, lang, skin)
     if not _allowed(ctx, user):
-        body = pages.message_page(
-            "Applications",
-            "You do not have permission to access this page (PM_REST_API_APPLICATIONS).",
-        )
-        return render.html(body, status=403)
+        # applications.php: G::SendTemporalMessage('ID_USER_HAVENT_RIGHTS_PAGE', 'error',
+        # 'labels'); G::header('location: ../login/login'); die() -- PHP's header() answers 302
+        # with the Location as written; the login page shows the message.
+        sid = ctx.request.cookies.get(SESSION_COOKIE, "")
+        ctx.store.set_session_message(sid, USER_HAVENT_RIGHTS_PAGE, "error")
+        return Response("", status=302, headers=[("Location", "../login/login")])
     action = f"/sys{ctx.workspace}/{lang}/{skin}/oauth2/applications"
     if ctx.request.method == "POST":
         form = ctx.request.form

@@ -14,7 +14,9 @@ from werkzeug.wrappers import Response
 
 from mockserver.protocol import pages
 from mockserver.protocol import render
+from mockserver.protocol.context import SESSION_COOKIE
 from mockserver.protocol.context import RequestContext
+from mockserver.protocol.designer import designer_credentials
 from mockserver.protocol.errors import RFC_3_1_2
 from mockserver.protocol.errors import RFC_3_1_2_3
 from mockserver.protocol.errors import AccessDeniedError
@@ -244,11 +246,14 @@ def _login_base(ctx: RequestContext, lang: str, skin: str) -> str:
 
 def login_form(ctx: RequestContext, lang: str, skin: str, error: str = "") -> Response:
     return_to = ctx.request.args.get("u", "")
+    sid = ctx.request.cookies.get(SESSION_COOKIE)
+    pending = ctx.store.pop_session_message(sid) if sid else None
     body = pages.login_page(
         workspace=ctx.workspace,
         action=f"{_login_base(ctx, lang, skin)}/authentication.php",
         return_to=return_to,
         error=error,
+        message=pending[0] if pending else "",
     )
     return render.html(body, status=200 if not error else 401)
 
@@ -311,7 +316,8 @@ def login_submit(ctx: RequestContext, lang: str, skin: str) -> Response:
     response = Response(
         "", status=302, headers=[("Location", safe_return_target(ctx, return_to, home))]
     )
-    ctx.start_session(response, user)
+    sid = ctx.start_session(response, user)
+    designer_credentials(ctx, user, sid)
     return response
 
 

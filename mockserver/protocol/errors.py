@@ -22,21 +22,27 @@ _ERRORS_BY_CODE: dict[str, type[OAuthError]] = {}
 class OAuthError(Exception):
     """A bshaffer OAuth error: wire code, description, optional ``error_uri`` and bshaffer's status."""
 
-    error: ClassVar[str] = ""
+    wire: ClassVar[str] = ""  # the class's wire code; an instance may carry another (``error``)
     status: ClassVar[int] = 400
 
     def __init__(
-        self, description: str, *, error_uri: str | None = None, status: int | None = None
+        self,
+        description: str,
+        *,
+        error_uri: str | None = None,
+        status: int | None = None,
+        error: str | None = None,
     ):
         super().__init__(description)
+        self.error = error if error is not None else self.wire
         self.description = description
         self.error_uri = error_uri
         self.status_override = status
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__()
-        if cls.error:
-            _ERRORS_BY_CODE[cls.error] = cls
+        if cls.wire:
+            _ERRORS_BY_CODE[cls.wire] = cls
 
     @property
     def http_status(self) -> int:
@@ -53,7 +59,7 @@ class OAuthError(Exception):
 
 
 class InvalidRequestError(OAuthError):
-    error = "invalid_request"
+    wire = "invalid_request"
     NO_GRANT_TYPE = "The grant type was not specified in the request"
     MISSING_USER_CREDENTIALS = 'Missing parameters: "username" and "password" required'
     MISSING_CODE = 'Missing parameter: "code" is required'
@@ -64,7 +70,7 @@ class InvalidRequestError(OAuthError):
 
 
 class InvalidClientError(OAuthError):
-    error = "invalid_client"
+    wire = "invalid_client"
     NOT_FOUND = "Client credentials were not found in the headers or body"
     INVALID = "The client credentials are invalid"
     PM_BODY_CREDENTIALS = (
@@ -75,7 +81,7 @@ class InvalidClientError(OAuthError):
 
 
 class InvalidGrantError(OAuthError):
-    error = "invalid_grant"
+    wire = "invalid_grant"
     BAD_USER_CREDENTIALS = "Invalid username and password combination"
     NO_USER_INFO = "Unable to retrieve user information"
     BAD_CODE = "Authorization code doesn't exist or is invalid for the client"
@@ -91,12 +97,12 @@ class InvalidGrantError(OAuthError):
 
 
 class UnauthorizedClientError(OAuthError):
-    error = "unauthorized_client"
+    wire = "unauthorized_client"
     GRANT_NOT_ALLOWED = "The grant type is unauthorized for this client_id"
 
 
 class UnsupportedGrantTypeError(OAuthError):
-    error = "unsupported_grant_type"
+    wire = "unsupported_grant_type"
     DOC_EXAMPLE = 'Grant type "X" not supported'  # the documentation's table, X = the value sent
 
     @staticmethod
@@ -105,17 +111,17 @@ class UnsupportedGrantTypeError(OAuthError):
 
 
 class InvalidScopeError(OAuthError):
-    error = "invalid_scope"
+    wire = "invalid_scope"
     UNSUPPORTED = "An unsupported scope was requested"
 
 
 class AccessDeniedError(OAuthError):
-    error = "access_denied"
+    wire = "access_denied"
     USER_DENIED = "The user denied access to your application"
 
 
 class InvalidTokenError(OAuthError):
-    error = "invalid_token"
+    wire = "invalid_token"
     status = 401
     INVALID = "The access token provided is invalid"
     MALFORMED = 'Malformed token (missing "expires" or "client_id")'
@@ -125,13 +131,13 @@ class InvalidTokenError(OAuthError):
 
 
 class InsufficientScopeError(OAuthError):
-    error = "insufficient_scope"
+    wire = "insufficient_scope"
     status = 403
     HIGHER_PRIVILEGES = "The request requires higher privileges than provided by the access token"
 
 
 class InvalidUriError(OAuthError):
-    error = "invalid_uri"
+    wire = "invalid_uri"
     NO_REDIRECT_URI = "No redirect URI was supplied or stored"
     DOC_NO_REDIRECT_URL = "No redirect URL was supplied or stored"
     FRAGMENT = "The redirect URI must not contain a fragment"
@@ -139,7 +145,7 @@ class InvalidUriError(OAuthError):
 
 
 class RedirectUriMismatchError(OAuthError):
-    error = "redirect_uri_mismatch"
+    wire = "redirect_uri_mismatch"
     TOKEN_MISMATCH = "The redirect URI is missing or do not match"
     AUTHORIZE_MISMATCH = "The redirect URI provided is missing or does not match"
 
@@ -148,11 +154,12 @@ ERRORS_BY_CODE: Mapping[str, type[OAuthError]] = _ERRORS_BY_CODE
 
 
 def error_from_wire(code: str, description: str | None = None) -> OAuthError:
-    """Build the error object for a wire code (``invalid_grant`` ...).
-
-    :raises KeyError: for a code no class knows.
-    """
-    cls = ERRORS_BY_CODE[code]
+    """The error object for any wire code: its class's (``invalid_grant`` ... with the class's
+    first description when none is given), or a plain :class:`OAuthError` carrying an unknown
+    code (a scripted one-off)."""
+    cls = ERRORS_BY_CODE.get(code)
+    if cls is None:
+        return OAuthError(description or "", error=code)
     return cls(description if description is not None else _default_description(cls))
 
 

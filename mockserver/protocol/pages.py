@@ -46,8 +46,16 @@ def page(title: str, body: str) -> str:
     return _LAYOUT.substitute(title=escape(title), body=body)
 
 
-def login_page(*, workspace: str, action: str, return_to: str, error: str = "") -> str:
+def login_page(
+    *, workspace: str, action: str, return_to: str, error: str = "", message: str = ""
+) -> str:
+    """The login form; ``error`` is a failed attempt, ``message`` the session's temporary message
+    (``G::SendTemporalMessage``) a page left for it, e.g. "User does not have rights on this
+    page." after the applications page refused the user."""
     err = f'<p class="error" role="alert">{escape(error)}</p>' if error else ""
+    if message:
+        err += f'<p class="error" role="alert" id="temporal-message">{escape(message)}</p>'
+
     body = f"""<h1>ProcessMaker &mdash; workspace {escape(workspace)}</h1>
 {err}
 <form method="post" action="{escape(action)}" id="login-form">
@@ -121,5 +129,6 @@ def applications_page(
     return page("Applications", "\n".join(parts))
 
 
-def message_page(title: str, message: str) -> str:
-    return page(title, f"<h1>{escape(title)}</h1><p>{escape(message)}</p>")
+def grant_page(blocks: list[str]) -> str:
+    """``methods/oauth2/grant.php``: what it prints, one ``<pre>`` per ``G::pr`` (escaped here)."""
+    return page("oauth2/grant", "\n".join(f"<pre>{escape(b)}</pre>" for b in blocks))

@@ -267,7 +267,7 @@ class Control:
             seed = seed_from_data({"clients": [data]}, "POST /_pm3/clients")
         except SeedError as exc:
             raise ControlError(str(exc)) from None
-        seed.apply(store)
+        seed.apply(store, workspace=workspace)
         client = seed.clients[0]
         self.server.state.given_secrets.add(client.client_secret)
         return {"client_id": client.client_id, "workspace": workspace}
@@ -279,7 +279,7 @@ class Control:
             seed = seed_from_data({"users": [data]}, "POST /_pm3/users")
         except SeedError as exc:
             raise ControlError(str(exc)) from None
-        seed.apply(store)
+        seed.apply(store, workspace=workspace)
         self.server.state.given_secrets.add(seed.users[0].password)
         return {"username": seed.users[0].username, "workspace": workspace}
 

@@ -23,9 +23,8 @@ from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response
 
 from mockserver.protocol import render
-from mockserver.protocol.errors import ERRORS_BY_CODE
-from mockserver.protocol.errors import OAuthError
 from mockserver.protocol.errors import RestlerError
+from mockserver.protocol.errors import error_from_wire
 from mockserver.protocol.render import Reply
 from mockserver.scripting.matching import RequestInfo
 from mockserver.scripting.overrides import HTML_500
@@ -46,27 +45,10 @@ SLOW_DEFAULT_SECONDS = 31.0  # past the documentation's CURLOPT_TIMEOUT of 30 s
 SOCKET_FAULTS = ("reset", "rotate_then_drop", "truncate", "reset_mid_response")
 
 
-def oauth_error(code: str, description: str | None) -> OAuthError:
-    """An error object for any wire code, known (its class) or not (a one-off)."""
-    cls = ERRORS_BY_CODE.get(code)
-    if cls is not None:
-        return cls(description if description is not None else _first_constant(cls))
-    err = OAuthError(description or "")
-    err.error = code  # type: ignore[misc]
-    return err
-
-
-def _first_constant(cls: type[OAuthError]) -> str:
-    for name, value in vars(cls).items():
-        if name.isupper() and isinstance(value, str):
-            return value
-    return ""
-
-
 def _error_response(profile: Profile, info: RequestInfo, action: RespondError) -> Reply:
     if isinstance(action.error, int):
         return render.restler_error(RestlerError(action.error, action.description), profile)
-    err = oauth_error(action.error, action.description)
+    err = error_from_wire(action.error, action.description)
     if info.endpoint == "api":
         return render.rest_unauthorized(profile, err)
     if info.endpoint == "authorize":

@@ -351,7 +351,8 @@ class Journal:
             return self._bytes
 
     def next_seq(self) -> int:
-        return next(self._seq)
+        with self._lock:
+            return next(self._seq)
 
     def record(self, exchange: Exchange) -> None:
         """Keep an exchange, cut down (bodies, values) before it is stored."""

@@ -144,7 +144,7 @@ class Scripting:
         self._ordered: list[Override] = []
         self._others: list[Override] = []
         self._next_id = 1
-        self.failures: list[str] = []
+        self._failures: list[str] = []
 
     def add(self, override: Override) -> Override:
         if isinstance(override.action, Fault) and override.action.kind not in FAULT_KINDS:
@@ -192,7 +192,7 @@ class Scripting:
     def _claim(self, choice: _Choice) -> Override | None:
         """Record the decision; called with the lock held, on the current lists."""
         if choice.miss is not None:
-            self.failures.append(choice.miss)
+            self._failures.append(choice.miss)
         chosen = choice.chosen
         if chosen is None:
             return None
@@ -204,6 +204,12 @@ class Scripting:
                 del self._others[next(i for i, o in enumerate(self._others) if o is chosen)]
         return chosen
 
+    def take_failures(self) -> list[str]:
+        """The ordered-override misses recorded so far, forgotten as they are returned."""
+        with self._lock:
+            failures, self._failures = self._failures, []
+        return failures
+
     def pending(self) -> list[Override]:
         """Overrides not yet used up (``times=None`` ones included)."""
         with self._lock:
@@ -213,7 +219,7 @@ class Scripting:
         with self._lock:
             self._ordered.clear()
             self._others.clear()
-            self.failures.clear()
+            self._failures.clear()
             self._next_id = 1
 
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import functools
 import http.server
 import io
 import os
@@ -145,17 +146,14 @@ class _Body(io.RawIOBase):
         return len(data)
 
 
-_date_cache: tuple[int, str] = (0, "")
+@functools.lru_cache(maxsize=2)
+def _date_of(second: int) -> str:
+    """The ``Date`` header of a second (cached: one formatting per second, thread-safe)."""
+    return email.utils.formatdate(second, usegmt=True)
 
 
 def _http_date() -> str:
-    global _date_cache
-    now = int(time.time())
-    second, text = _date_cache
-    if second != now:
-        text = email.utils.formatdate(now, usegmt=True)
-        _date_cache = (now, text)
-    return text
+    return _date_of(int(time.time()))
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from mockserver.state import doc_errors
 from mockserver.state.profiles import BEHAVIOUR_FIELDS
 from mockserver.state.profiles import PROFILES
 from mockserver.state.profiles import Profile
@@ -78,6 +79,11 @@ MEANINGS: dict[str, str] = {
     ),
     "applications_require_permission": (
         "Whether the application registration page needs the `PM_REST_API_APPLICATIONS` permission."
+    ),
+    "mobile_client_seeded": (
+        "Whether the mobile app's built-in client `x-pm-mobile-client` (secret "
+        "`4426746995afa07e7485df1055471800`) is registered beside the web designer's "
+        "`x-pm-local-client`, with the same callback `{origin}/sys{ws}/{lang}/{skin}/oauth2/grant`."
     ),
     "resource_errors": (
         "The answer of `/api/1.0` to a missing, invalid or expired token: Restler's 401 JSON, or "
@@ -157,4 +163,4 @@ def document() -> str:
     ]
     for section, fields in section_index().items():
         head.append(f"- {section}: " + ", ".join(f"[`{f}`](#{f})" for f in fields))
-    return "\n".join([*head, "", explain()]).rstrip() + "\n"
+    return "\n".join([*head, "", explain(), doc_errors.document()]).rstrip() + "\n"

@@ -97,6 +97,9 @@ class Profile:
     # --- authorize flow ---
     login_redirect: LoginRedirectStyle
     applications_require_permission: bool
+    # --- built-in clients ---
+    mobile_client_seeded: bool
+    """Whether ``x-pm-mobile-client`` is a built-in client beside ``x-pm-local-client``."""
     # --- resources ---
     resource_errors: ResourceErrorStyle
     # --- sessions ---
@@ -154,6 +157,7 @@ _PM_3_4_10 = Profile(
     unknown_workspace="restler-400",
     login_redirect="relative",
     applications_require_permission=True,
+    mobile_client_seeded=True,
     resource_errors="restler-401",
     login_session_lifetime=1440,
     provenance={
@@ -183,6 +187,10 @@ _PM_3_4_10 = Profile(
         "unknown_workspace": src("§1.5: PM-1752, 400 Restler JSON in debug mode"),
         "login_redirect": src("§8.1: PMC-1235 (3.4.4) makes u relative"),
         "applications_require_permission": src("§12: R-1007, PM_REST_API_APPLICATIONS gate (3.2+)"),
+        "mobile_client_seeded": src(
+            "§6: x-pm-mobile-client from 3.3 (RC b5200cef5 HOR-4485, config/oauthClients.php; "
+            "installer and WorkspaceTools::checkMafeRequirements register it)"
+        ),
         "resource_errors": src("§9: Restler 401 Unauthorized, no WWW-Authenticate"),
         "basic_split": decision(
             "PM 3 installs run PHP as an Apache module, and PHP splits a Basic value at the first "
@@ -223,6 +231,7 @@ _PM_3_0_RC = dataclasses.replace(
     unknown_workspace="html-503",
     login_redirect="absolute",
     applications_require_permission=False,
+    mobile_client_seeded=False,
     provenance={
         **_PM_3_4_10.provenance,
         "token_error_status": src("§3.2 row 1: bug 0016986 / PM-2112, status overwritten to 200"),
@@ -236,6 +245,9 @@ _PM_3_0_RC = dataclasses.replace(
         "unknown_workspace": src("§1.5: before PM-1752, 503 with an HTML Exception page"),
         "login_redirect": src("§8.1: absolute u up to 3.4.2"),
         "applications_require_permission": src("§11: R-1007 gate arrives in 3.1/3.2"),
+        "mobile_client_seeded": src(
+            "§6: config/oauthClients.php and its mobile client arrive in 3.3 (RC b5200cef5, 2018-05)"
+        ),
     },
 )
 
@@ -280,6 +292,21 @@ _DOCUMENTED = dataclasses.replace(
         "unknown_workspace": doc("Error Response: error code 503 and no return object"),
         "login_redirect": doc("authorization_code: login?u=http%3A%2F%2F{pm-server}..."),
         "resource_errors": decision("doc silent: latest source REST 401 shape"),
+        "restler_version": decision("doc silent: latest source, Restler 3.0.0rc5"),
+        "purge_expired_on_issue": decision("doc silent: latest source purges on issuance"),
+        "verify_user_status": decision("doc silent: latest source RBAC::VerifyLogin"),
+        "invalid_client_status_with_basic": doc(
+            "Error Response: every token error is HTTP 200, invalid_client included"
+        ),
+        "accept_json_token_request": doc(
+            "Get a New Access Token, JavaScript Example: the request is application/json"
+        ),
+        "applications_require_permission": doc(
+            "Registering: log in as a user with the PM_REST_API_APPLICATIONS permission"
+        ),
+        "mobile_client_seeded": decision(
+            "doc silent (it names only the client registered by hand): latest source, seeded"
+        ),
     },
 )
 
@@ -308,6 +335,9 @@ _RFC6749 = dataclasses.replace(
         "basic_split": rfc("RFC 7617 §2: the user-id has no ':'; the password is the rest"),
         "unknown_workspace": rfc("RFC 7231 §6.5.4: 404 for an unknown resource"),
         "resource_errors": rfc("RFC 6750 §3: WWW-Authenticate Bearer with error=invalid_token"),
+        "mobile_client_seeded": decision(
+            "RFC 6749 §2 leaves client registration to the server: as pm-3.4.10, seeded"
+        ),
     },
 )
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 from typing import Any
+from typing import Literal
 
 from mockserver.state.formats import new_unique_id
 from mockserver.state.store import ClientRow
@@ -27,9 +28,26 @@ DOC_USERNAME = "johndoe"
 DOC_PASSWORD = "p4ssw0rd"
 LOCAL_CLIENT_ID = "x-pm-local-client"
 LOCAL_CLIENT_SECRET = "179ad45c6ce2cb97cf1029e212046e81"
+MOBILE_CLIENT_ID = "x-pm-mobile-client"
+MOBILE_CLIENT_SECRET = "4426746995afa07e7485df1055471800"
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin"
 DEFAULT_CALLBACK = "http://localhost/callback"
+DEFAULT_ORIGIN = "http://localhost"
+"""The origin a mock registers its built-in clients' callback under until it knows its own URL
+(the in-process clients' base URL; a started server re-registers them under its real URL)."""
+
+Builtin = Literal["", "local", "mobile"]
+
+
+def builtin_callback(origin: str, workspace: str) -> str:
+    """The callback PM registers for its built-in clients: the ``oauth2/grant`` page.
+
+    The installer (``InstallerModule``) and ``WorkspaceTools::checkMafeRequirements`` both write
+    ``{origin}/sys{ws}/{lang}/{skin}/oauth2/grant`` with the origin of the installing request and
+    the default language and skin, for ``x-pm-local-client`` and (3.3+) ``x-pm-mobile-client``.
+    """
+    return f"{origin}/sys{workspace}/en/neoclassic/oauth2/grant"
 
 
 class SeedError(ValueError):
@@ -59,6 +77,9 @@ class SeedClient:
     website: str = "http://localhost"
     redirect_uri: str = ""
     owner: str = ADMIN_USERNAME
+    builtin: Builtin = ""
+    """``local`` / ``mobile``: one of PM's own clients, whose callback is the workspace's grant
+    page at the mock's origin (``redirect_uri`` is then ignored)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +99,25 @@ class Seed:
         clients.update({c.client_id: c for c in self.clients})
         return Seed(tuple(users.values()), tuple(clients.values()))
 
-    def apply(self, store: WorkspaceStore) -> None:
-        """Write the users and clients into a (cleared) store."""
+    def clients_for(self, *, mobile_client: bool) -> tuple[SeedClient, ...]:
+        """The clients a workspace gets: the mobile built-in only where the profile has it."""
+        return tuple(c for c in self.clients if c.builtin != "mobile" or mobile_client)
+
+    def apply(
+        self,
+        store: WorkspaceStore,
+        *,
+        workspace: str,
+        origin: str = DEFAULT_ORIGIN,
+        mobile_client: bool = True,
+    ) -> None:
+        """Write the users and clients into a (cleared) store.
+
+        :param workspace: the store's workspace (the built-in clients' callback names it).
+        :param origin: ``scheme://host[:port]`` the built-in clients' callback is registered under.
+        :param mobile_client: whether to register ``x-pm-mobile-client`` (profile field
+            ``mobile_client_seeded``).
+        """
         uids: dict[str, str] = {}
         for user in self.users:
             uid = user.uid or _stable_uid(user.username)
@@ -99,18 +137,43 @@ class Seed:
                 ),
                 user.permissions,
             )
+        for client in self.clients_for(mobile_client=mobile_client):
+            store.add_client(self.client_row(client, uids, workspace=workspace, origin=origin))
+
+    @staticmethod
+    def client_row(
+        client: SeedClient, uids: dict[str, str], *, workspace: str, origin: str
+    ) -> ClientRow:
+        redirect = builtin_callback(origin, workspace) if client.builtin else client.redirect_uri
+        return ClientRow(
+            client.client_id,
+            client.client_secret,
+            client.name or client.client_id,
+            client.description,
+            client.website,
+            redirect,
+            uids.get(client.owner.lower(), ADMIN_UID),
+        )
+
+    def sync_builtins(
+        self, store: WorkspaceStore, *, workspace: str, origin: str, mobile_client: bool
+    ) -> None:
+        """Bring the built-in clients of a live store in line with the origin and the profile.
+
+        A started server re-registers their callback under its real URL (as an install records
+        the origin it was installed from); a profile switch adds or removes the mobile client.
+        Rows of other clients, users and tokens are left alone."""
         for client in self.clients:
-            store.add_client(
-                ClientRow(
-                    client.client_id,
-                    client.client_secret,
-                    client.name or client.client_id,
-                    client.description,
-                    client.website,
-                    client.redirect_uri,
-                    uids.get(client.owner.lower(), ADMIN_UID),
-                )
-            )
+            if not client.builtin:
+                continue
+            present = store.get_client(client.client_id) is not None
+            wanted = client.builtin != "mobile" or mobile_client
+            if wanted and present:
+                store.set_client_redirect_uri(client.client_id, builtin_callback(origin, workspace))
+            elif wanted:
+                store.add_client(self.client_row(client, {}, workspace=workspace, origin=origin))
+            elif present:
+                store.delete_client(client.client_id)
 
 
 def _stable_uid(username: str) -> str:
@@ -123,7 +186,10 @@ def _stable_uid(username: str) -> str:
 
 
 def default_seed(callback: str = DEFAULT_CALLBACK) -> Seed:
-    """The documentation's example credentials, an admin, and the built-in designer client."""
+    """The documentation's example credentials, an admin, and PM's built-in clients.
+
+    The built-ins are as the installer writes them (``InstallerModule``, values from
+    ``config/oauthClients.php``): owner admin, callback the workspace's grant page."""
     return Seed(
         users=(
             SeedUser(
@@ -159,7 +225,16 @@ def default_seed(callback: str = DEFAULT_CALLBACK) -> Seed:
                 name="PM Web Designer",
                 description="ProcessMaker Web Designer App",
                 website="www.processmaker.com",
-                redirect_uri="",
+                builtin="local",
+            ),
+            # config/oauthClients.php 'mobile' (3.3+; profile field mobile_client_seeded)
+            SeedClient(
+                MOBILE_CLIENT_ID,
+                MOBILE_CLIENT_SECRET,
+                name="PM Mobile App",
+                description="PM Mobile App for Android and iOS",
+                website="www.processmaker.com",
+                builtin="mobile",
             ),
         ),
     )

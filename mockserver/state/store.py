@@ -1,9 +1,11 @@
 """The workspace store: SQLite tables named and shaped like ProcessMaker's ``wf_<workspace>`` database.
 
-One database per workspace, as ProcessMaker has. ``OAUTH_*`` tables follow source fact §10,
-users live in ``RBAC_USERS``, so the documentation's trigger query
+One database per workspace, as ProcessMaker has. ``OAUTH_*`` tables and
+``PMOAUTH_USER_ACCESS_TOKENS`` (the designer's tokens linked to a PHP session) follow source fact
+§10, users live in ``RBAC_USERS``, so the documentation's trigger query
 ``SELECT ACCESS_TOKEN FROM OAUTH_ACCESS_TOKENS WHERE USER_ID=... ORDER BY EXPIRES DESC`` runs as is.
-Tables prefixed ``PM3MOCK_`` hold what PM keeps elsewhere (PHP sessions, role permissions).
+Tables prefixed ``PM3MOCK_`` hold what PM keeps elsewhere (PHP sessions and the temporary message
+a session carries to the next page, role permissions).
 
 Single use is atomic: claiming a refresh token or a code is one ``DELETE ... RETURNING``, so of
 many concurrent claims exactly one gets the row, across threads and across processes sharing a file.
@@ -59,6 +61,13 @@ CREATE TABLE IF NOT EXISTS OAUTH_SCOPES (
     SCOPE VARCHAR(2000) NULL,
     CLIENT_ID VARCHAR(80) NULL
 );
+CREATE TABLE IF NOT EXISTS PMOAUTH_USER_ACCESS_TOKENS (
+    ACCESS_TOKEN VARCHAR(40) NOT NULL PRIMARY KEY,
+    REFRESH_TOKEN VARCHAR(40) NOT NULL,
+    USER_ID VARCHAR(32) NULL,
+    SESSION_ID VARCHAR(64) NOT NULL,
+    SESSION_NAME VARCHAR(64) NOT NULL
+);
 CREATE TABLE IF NOT EXISTS RBAC_USERS (
     USR_UID VARCHAR(32) NOT NULL PRIMARY KEY,
     USR_USERNAME VARCHAR(100) NOT NULL,
@@ -81,6 +90,11 @@ CREATE TABLE IF NOT EXISTS PM3MOCK_SESSIONS (
     SESSION_ID VARCHAR(64) NOT NULL PRIMARY KEY,
     USR_UID VARCHAR(32) NOT NULL,
     EXPIRES DATETIME NOT NULL
+);
+CREATE TABLE IF NOT EXISTS PM3MOCK_SESSION_MESSAGES (
+    SESSION_ID VARCHAR(64) NOT NULL PRIMARY KEY,
+    G_MESSAGE VARCHAR(1024) NOT NULL,
+    G_MESSAGE_TYPE VARCHAR(16) NOT NULL
 );
 """
 
@@ -222,6 +236,16 @@ class WorkspaceStore:
                 "SELECT * FROM OAUTH_CLIENTS WHERE USR_UID = ? ORDER BY CLIENT_NAME", (owner,)
             )
         return [ClientRow(*r) for r in rows]  # type: ignore[arg-type]
+
+    def set_client_redirect_uri(self, client_id: str, redirect_uri: str) -> bool:
+        """Re-register a client's callback. Used by: the built-in clients, once the origin is known."""
+        return (
+            self._exec(
+                "UPDATE OAUTH_CLIENTS SET REDIRECT_URI = ? WHERE CLIENT_ID = ?",
+                (redirect_uri, client_id),
+            )
+            > 0
+        )
 
     def delete_client(self, client_id: str) -> bool:
         return self._exec("DELETE FROM OAUTH_CLIENTS WHERE CLIENT_ID = ?", (client_id,)) > 0
@@ -386,8 +410,29 @@ class WorkspaceStore:
             self._db.execute("DELETE FROM OAUTH_REFRESH_TOKENS WHERE EXPIRES < ?", (now,))
             self._purged_at = now
 
+    def link_user_access_token(
+        self,
+        access_token: str,
+        refresh_token: str,
+        user_id: str | None,
+        session_id: str,
+        session_name: str,
+    ) -> None:
+        """A ``PMOAUTH_USER_ACCESS_TOKENS`` row: the designer's token and the PHP session it
+        belongs to (``Server::postToken`` writes one for ``x-pm-local-client``)."""
+        self._exec(
+            "INSERT OR REPLACE INTO PMOAUTH_USER_ACCESS_TOKENS VALUES (?, ?, ?, ?, ?)",
+            (access_token, refresh_token, user_id, session_id, session_name),
+        )
+
     def count(self, table: str) -> int:
-        if table not in (*TOKEN_TABLES, "OAUTH_CLIENTS", "RBAC_USERS", "PM3MOCK_SESSIONS"):
+        if table not in (
+            *TOKEN_TABLES,
+            "OAUTH_CLIENTS",
+            "RBAC_USERS",
+            "PM3MOCK_SESSIONS",
+            "PMOAUTH_USER_ACCESS_TOKENS",
+        ):
             raise ValueError(f"unknown table {table}")
         row = self._one(f"SELECT COUNT(*) FROM {table}", ())
         return int(row[0]) if row else 0  # type: ignore[call-overload]
@@ -424,7 +469,25 @@ class WorkspaceStore:
         return row is not None
 
     def delete_session(self, session_id: str) -> None:
-        self._exec("DELETE FROM PM3MOCK_SESSIONS WHERE SESSION_ID = ?", (session_id,))
+        with self.transaction() as db:
+            db.execute("DELETE FROM PM3MOCK_SESSIONS WHERE SESSION_ID = ?", (session_id,))
+            db.execute("DELETE FROM PM3MOCK_SESSION_MESSAGES WHERE SESSION_ID = ?", (session_id,))
+
+    def set_session_message(self, session_id: str, message: str, kind: str) -> None:
+        """``G::SendTemporalMessage``: a message the session shows on the next page."""
+        self._exec(
+            "INSERT OR REPLACE INTO PM3MOCK_SESSION_MESSAGES VALUES (?, ?, ?)",
+            (session_id, message, kind),
+        )
+
+    def pop_session_message(self, session_id: str) -> tuple[str, str] | None:
+        """The session's pending message (text, type), removed as the page showing it is rendered."""
+        row = self._one(
+            "DELETE FROM PM3MOCK_SESSION_MESSAGES WHERE SESSION_ID = ? "
+            "RETURNING G_MESSAGE, G_MESSAGE_TYPE",
+            (session_id,),
+        )
+        return (str(row[0]), str(row[1])) if row else None
 
     # --- whole-store operations --------------------------------------------------------------
     def clear(self) -> None:
@@ -435,9 +498,11 @@ class WorkspaceStore:
                 *TOKEN_TABLES,
                 "OAUTH_CLIENTS",
                 "OAUTH_SCOPES",
+                "PMOAUTH_USER_ACCESS_TOKENS",
                 "RBAC_USERS",
                 "PM3MOCK_USER_PERMISSIONS",
                 "PM3MOCK_SESSIONS",
+                "PM3MOCK_SESSION_MESSAGES",
             ):
                 db.execute(f"DELETE FROM {table}")
 

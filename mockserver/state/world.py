@@ -10,6 +10,7 @@ from mockserver.state.clock import Clock
 from mockserver.state.formats import TokenFactory
 from mockserver.state.formats import new_token
 from mockserver.state.profiles import Profile
+from mockserver.state.seed import DEFAULT_ORIGIN
 from mockserver.state.seed import Seed
 from mockserver.state.store import WorkspaceStore
 
@@ -50,6 +51,8 @@ class MockState:
     """The mutable world behind the WSGI app.
 
     :param db_dir: a directory for ``wf_<workspace>.sqlite`` files; ``None`` keeps them in memory.
+    :param origin: ``scheme://host[:port]`` the built-in clients' callback is registered under
+        (:meth:`set_origin` changes it once a server knows its URL).
     """
 
     def __init__(
@@ -62,8 +65,10 @@ class MockState:
         clock: Clock | None = None,
         token_factory: TokenFactory | None = None,
         max_body: int = DEFAULT_MAX_BODY,
+        origin: str = DEFAULT_ORIGIN,
     ) -> None:
         self.profile = profile
+        self.origin = origin
         self.seed = seed
         self.clock = clock or Clock()
         self.new_token: TokenFactory = token_factory or new_token
@@ -90,9 +95,37 @@ class MockState:
                 path = self.database_path(name)
             store = WorkspaceStore(path, case_insensitive=self.profile.case_insensitive_lookups)
             if store.count("RBAC_USERS") == 0 and store.count("OAUTH_CLIENTS") == 0:
-                self.seed.apply(store)
+                self._seed(store, name)
             self.workspaces[name] = store
             return store
+
+    def _seed(self, store: WorkspaceStore, workspace: str) -> None:
+        self.seed.apply(
+            store,
+            workspace=workspace,
+            origin=self.origin,
+            mobile_client=self.profile.mobile_client_seeded,
+        )
+
+    def reseed(self) -> None:
+        """Empty every workspace and seed it again (with the current seed, origin and profile)."""
+        for name, store in self.workspaces.items():
+            store.clear()
+            self._seed(store, name)
+
+    def _sync_builtins(self) -> None:
+        for name, store in self.workspaces.items():
+            self.seed.sync_builtins(
+                store,
+                workspace=name,
+                origin=self.origin,
+                mobile_client=self.profile.mobile_client_seeded,
+            )
+
+    def set_origin(self, origin: str) -> None:
+        """Register the built-in clients' callback under ``origin`` (the serving URL)."""
+        self.origin = origin
+        self._sync_builtins()
 
     def database_path(self, name: str) -> Path:
         """``DIR/wf_{name}.sqlite``, verified to lie inside ``DIR`` once resolved."""
@@ -108,17 +141,18 @@ class MockState:
         return self.workspaces.get(workspace)
 
     def set_profile(self, profile: Profile) -> None:
+        previous = self.profile
         self.profile = profile
         for store in self.workspaces.values():
             store.case_insensitive = profile.case_insensitive_lookups
+        if previous.mobile_client_seeded != profile.mobile_client_seeded:
+            self._sync_builtins()
 
     def reset(self, *, profile: Profile | None = None) -> None:
         """Empty every workspace, seed it again, and let the clock run free."""
         if profile is not None:
             self.set_profile(profile)
-        for store in self.workspaces.values():
-            store.clear()
-            self.seed.apply(store)
+        self.reseed()
         self.clock.reset()
 
     def close(self) -> None:

@@ -25,6 +25,9 @@ class Control:
     server: str | None = None
     prepare: Prepare | None = None
     note: str = ""
+    reason: str = ""
+    """A regular expression the failure message must match: the check failed for the reason the
+    control breaks, not for something incidental (empty: not asserted)."""
 
 
 def override_token(**alter: object) -> Prepare:

@@ -148,6 +148,7 @@ CONTROLS: dict[str, Control] = {
             403, '{"error":{"code":403,"message":"Forbidden"}}', headers={"authorization": "*"}
         )
     ),
+    "PM3-REST-011": Control(prepare=_api(200, "[]", resource="processes")),
     # workspace
     "PM3-WS-001": Control(
         expected="documented", server="pm-3.4.10", note="400 JSON instead of an empty 503"

@@ -58,11 +58,12 @@ PASSWORD_CONTROLS: dict[str, Control] = {
 
 def _all_controls() -> dict[str, Control]:
     from tests.conformance.controls_authorize import CONTROLS as AUTHORIZE
+    from tests.conformance.controls_doc_forms import CONTROLS as DOC_FORMS
     from tests.conformance.controls_properties import CONTROLS as PROPERTIES
     from tests.conformance.controls_token import CONTROLS as TOKEN
 
     merged: dict[str, Control] = {}
-    for part in (PASSWORD_CONTROLS, TOKEN, AUTHORIZE, PROPERTIES):
+    for part in (PASSWORD_CONTROLS, TOKEN, AUTHORIZE, PROPERTIES, DOC_FORMS):
         overlap = set(merged) & set(part)
         if overlap:
             raise ValueError(f"negative controls defined twice: {sorted(overlap)}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conformance import CHECKS
@@ -45,3 +47,9 @@ def test_negative_control_makes_the_check_fail(check_id: str) -> None:
         f"{check_id} did not catch its control ({control.note or 'override'}): "
         f"{result.outcome} {result.failures[0].message if result.failures else ''}"
     )
+    if control.reason:
+        message = result.failures[0].message
+        assert re.search(control.reason, message), (
+            f"{check_id} failed for another reason than its control's ({control.reason!r}): "
+            f"{message}"
+        )

@@ -22,6 +22,9 @@ def _failure(exc: Exception) -> ClientReportedError:
         return ClientReportedError("oauth", error=exc.error, error_description=exc.description)
     if isinstance(exc, requests.Timeout):
         return ClientReportedError("timeout", message=str(exc))
+    if isinstance(exc, requests.HTTPError) and exc.response is not None:
+        # authlib raises the response's status for a 5xx or a body that is not a JSON object
+        return ClientReportedError("http", status=exc.response.status_code, message=str(exc))
     if isinstance(exc, requests.RequestException):
         return ClientReportedError("transport", message=str(exc))
     if isinstance(exc, ValueError):

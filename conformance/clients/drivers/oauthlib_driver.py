@@ -24,9 +24,9 @@ os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")  # the mock serves pla
 
 def _failure(exc: Exception) -> ClientReportedError:
     if isinstance(exc, OAuth2Error):
-        return ClientReportedError(
-            "oauth", error=exc.error, error_description=exc.description, status=exc.status_code
-        )
+        # no status: the client side never sees the HTTP status (the session hands oauthlib the
+        # body alone), and OAuth2Error.status_code is the class's default for servers (400)
+        return ClientReportedError("oauth", error=exc.error, error_description=exc.description)
     if isinstance(exc, requests.Timeout):
         return ClientReportedError("timeout", message=str(exc))
     if isinstance(exc, requests.RequestException):

@@ -76,6 +76,8 @@ class FlawedClient(ClientAdapter):
         except ValueError:
             if FLAW in ("lenient-parse", "503-ok"):
                 return self.token
+            if FLAW == "503-crash":  # decodes before it looks at the status, and blows up
+                raise
             raise ClientReportedError(
                 "parse" if body else "http",
                 status=status,
@@ -83,7 +85,8 @@ class FlawedClient(ClientAdapter):
             ) from None
         if not isinstance(parsed, dict):
             raise ClientReportedError("parse", status=status, message="not a JSON object")
-        if "error" in parsed and FLAW != "any-200":
+        looks_at_error = FLAW != "any-200" and not (FLAW == "ignore-error-200" and status == 200)
+        if "error" in parsed and looks_at_error:
             description = None if FLAW == "drop-description" else parsed.get("error_description")
             raise ClientReportedError(
                 "oauth", error=parsed["error"], error_description=description, status=status
@@ -119,13 +122,16 @@ class FlawedClient(ClientAdapter):
         current = (
             self.first_refresh if FLAW == "reuse-first-refresh" else self.token.get("refresh_token")
         )
+        params = {"grant_type": "refresh_token", "refresh_token": current or ""}
+        if FLAW == "refresh-scope-star":  # a default scope sent on every token request
+            params["scope"] = "*"
         try:
-            return self._token_request(
-                request, {"grant_type": "refresh_token", "refresh_token": current or ""}
-            )
+            return self._token_request(request, params)
         except ClientReportedError as exc:
             if FLAW == "fake-refresh" and exc.fields["kind"] in ("transport", "parse", "oauth"):
                 return {**self.token, "access_token": "f" * 40}
+            if FLAW == "refresh-200-keeps-old" and exc.fields.get("status") == 200:
+                return self.token  # "HTTP 200, so it worked": keeps the tokens it had
             raise
 
     def call(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -9,6 +9,7 @@ from mockserver.protocol.errors import InvalidClientError
 from mockserver.protocol.errors import InvalidGrantError
 from mockserver.protocol.errors import InvalidTokenError
 from mockserver.protocol.errors import InvalidUriError
+from mockserver.protocol.errors import OAuthError
 from mockserver.protocol.errors import RestlerError
 from mockserver.protocol.errors import error_from_wire
 
@@ -62,3 +63,17 @@ def test_restler_messages() -> None:
         "Bad Request: You have specified an unavailable workspace."
     )
     assert InvalidUriError.DOC_NO_REDIRECT_URL != InvalidUriError.NO_REDIRECT_URI
+
+
+def test_an_unknown_wire_code_is_a_plain_error_carrying_it() -> None:
+    err = error_from_wire("server_error", "scripted")
+    assert type(err) is OAuthError
+    assert err.body() == {"error": "server_error", "error_description": "scripted"}
+    assert err.http_status == 400
+
+
+def test_a_known_code_keeps_its_class_and_the_class_keeps_its_code() -> None:
+    err = error_from_wire("invalid_grant")
+    assert isinstance(err, InvalidGrantError)
+    assert err.error == InvalidGrantError.wire == "invalid_grant"
+    assert err.description == InvalidGrantError.BAD_USER_CREDENTIALS

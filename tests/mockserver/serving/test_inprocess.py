@@ -103,3 +103,11 @@ def test_the_control_api_answers_in_process() -> None:
     with _httpx(pm) as client:
         assert client.get("/_pm3/health").json()["status"] == "ok"
     pm.close()
+
+
+def test_in_process_clients_reach_the_built_in_clients_callback() -> None:
+    from mockserver.serving.inprocess import INPROCESS_URL
+    from mockserver.state.seed import DEFAULT_ORIGIN
+
+    # an unstarted mock registers the built-ins' callback under the in-process base URL
+    assert DEFAULT_ORIGIN == INPROCESS_URL

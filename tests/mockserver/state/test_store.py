@@ -6,6 +6,7 @@ import multiprocessing
 import threading
 from pathlib import Path
 
+from mockserver.state.store import ClientRow
 from mockserver.state.store import TokenRow
 from mockserver.state.store import WorkspaceStore
 
@@ -123,3 +124,39 @@ def test_file_store_persists(tmp_path: Path) -> None:
     store.insert_access_token(_row())
     store.close()
     assert WorkspaceStore(path).get_access_token(TOKEN) is not None
+
+
+def test_pmoauth_user_access_tokens_is_shaped_like_pms() -> None:
+    store = WorkspaceStore()
+    info = store.query("PRAGMA table_info(PMOAUTH_USER_ACCESS_TOKENS)")
+    # (name, type, notnull, pk) as schema.sql declares them (source fact §10)
+    assert [(r[1], r[2], r[3], r[5]) for r in info] == [
+        ("ACCESS_TOKEN", "VARCHAR(40)", 1, 1),
+        ("REFRESH_TOKEN", "VARCHAR(40)", 1, 0),
+        ("USER_ID", "VARCHAR(32)", 0, 0),
+        ("SESSION_ID", "VARCHAR(64)", 1, 0),
+        ("SESSION_NAME", "VARCHAR(64)", 1, 0),
+    ]
+    store.link_user_access_token("a" * 40, "r" * 40, "u1", "sid", "PHPSESSID")
+    assert store.count("PMOAUTH_USER_ACCESS_TOKENS") == 1
+    store.clear()
+    assert store.count("PMOAUTH_USER_ACCESS_TOKENS") == 0
+
+
+def test_a_session_message_is_shown_once_and_dies_with_the_session() -> None:
+    store = WorkspaceStore()
+    store.set_session_message("sid", "User does not have rights on this page.", "error")
+    assert store.pop_session_message("sid") == ("User does not have rights on this page.", "error")
+    assert store.pop_session_message("sid") is None
+    store.set_session_message("sid", "m", "error")
+    store.delete_session("sid")
+    assert store.pop_session_message("sid") is None
+
+
+def test_a_clients_callback_can_be_registered_again() -> None:
+    store = WorkspaceStore()
+    store.add_client(ClientRow("c", "s", "n", "", "", "/old", "u"))
+    assert store.set_client_redirect_uri("c", "http://h/new")
+    assert not store.set_client_redirect_uri("missing", "http://h/new")
+    client = store.get_client("c")
+    assert client is not None and client.redirect_uri == "http://h/new"

@@ -1,0 +1,97 @@
+"""Tokens a run obtained on a live server are expired afterwards, and any that cannot be are
+reported to the user, never left valid in silence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conformance.cleanup import expire_tokens
+from conformance.cleanup import warning
+from conformance.cli import main as cli_main
+from conformance.http import HttpRequest
+from conformance.http import HttpResponse
+from conformance.http import HttpTransport
+from mockserver import MockServer
+
+
+class _Answers:
+    """A transport that answers each request with the next status, or raises."""
+
+    base_url = "http://pm.example"
+
+    def __init__(self, *outcomes: int | Exception) -> None:
+        self.outcomes = list(outcomes)
+        self.sent: list[HttpRequest] = []
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        self.sent.append(request)
+        outcome = self.outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return HttpResponse(outcome, (), b"")
+
+
+def test_expire_tokens_says_why_each_token_stays_valid() -> None:
+    transport = _Answers(200, 404, ConnectionRefusedError())
+    left = expire_tokens(transport, "workflow", ["a" * 40, "b" * 40, "a" * 40, "c" * 40])  # type: ignore[arg-type]
+    assert left == ["HTTP 404", "ConnectionRefusedError"]
+    assert [r.path for r in transport.sent] == [
+        f"/workflow/oauth2/{t * 40}/expire" for t in "abc"
+    ]  # each token once, in order
+
+
+def test_warning_counts_reasons_and_is_silent_when_all_expired() -> None:
+    assert warning([], "https://pm.example") is None
+    one = warning(["HTTP 404"], "https://pm.example")
+    assert one is not None and "1 access token" in one and "(HTTP 404)" in one
+    many = warning(["HTTP 404", "HTTP 404", "TimeoutError"], "https://pm.example")
+    assert many is not None
+    assert "3 access tokens obtained on https://pm.example" in many
+    assert "HTTP 404 for 2, TimeoutError" in many and "stay valid" in many
+
+
+def test_fingerprint_reports_tokens_it_could_not_expire() -> None:
+    from conformance.fingerprint import probe
+    from conformance.target import load_credentials
+
+    with MockServer() as pm:
+        pm.override("expire", times=None).respond_with(404, body="")
+        result = probe(HttpTransport(pm.url), "workflow", load_credentials(env={}))
+    assert result.tokens_left_valid and set(result.tokens_left_valid) == {"HTTP 404"}
+
+
+@pytest.mark.parametrize("command", ["fingerprint", "record", "run"])
+def test_every_live_command_warns_when_tokens_stay_valid(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with MockServer() as pm:
+        pm.override("expire", times=None).respond_with(404, body="")
+        argv = {
+            "fingerprint": ["fingerprint", "--target", pm.url],
+            "record": ["record", pm.url, "--out", str(tmp_path / "p.json")],
+            "run": [
+                "run",
+                "--target",
+                pm.url,
+                "--select",
+                "PM3-TOKEN-PASSWORD-001",
+                "--report-dir",
+                str(tmp_path / "r"),
+                "--quiet",
+            ],
+        }[command]
+        cli_main(argv)
+        url = pm.url
+    err = capsys.readouterr().err
+    assert "could not be expired (HTTP 404" in err and url in err, err
+    assert "stay valid" in err or "stays valid" in err
+
+
+def test_no_warning_when_the_server_expires_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with MockServer() as pm:
+        assert cli_main(["fingerprint", "--target", pm.url]) == 0
+    assert "could not be expired" not in capsys.readouterr().err

@@ -1,0 +1,226 @@
+"""The /api/1.0 routes: ProcessMaker's paths and shapes under every profile, 404 for the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from werkzeug.test import Client
+
+from mockserver import PROFILES
+from mockserver import MockServer
+from mockserver.protocol.api import NO_USER
+from mockserver.protocol.api import SAMPLE_PROJECTS
+from mockserver.protocol.api import routes
+from mockserver.state.seed import ADMIN_UID
+from mockserver.state.seed import LOCAL_CLIENT_ID
+from mockserver.state.seed import LOCAL_CLIENT_SECRET
+from tests.mockserver.helpers import TOKEN
+from tests.mockserver.helpers import tokens
+
+API = "/api/1.0/workflow/"
+LISTS = ("", "/draft", "/participated", "/unassigned", "/paused", "/advanced-search")
+PAGE_KEYS = [
+    "totalCount",
+    "data",
+    "total",
+    "start",
+    "limit",
+    "sort",
+    "dir",
+    "cat_uid",
+    "pro_uid",
+    "search",
+]
+USER_KEYS = {
+    "usr_uid",
+    "usr_username",
+    "usr_firstname",
+    "usr_lastname",
+    "usr_email",
+    "usr_due_date",
+    "usr_status",
+    "usr_role",
+}
+
+
+@pytest.fixture(params=list(PROFILES))
+def api(request: pytest.FixtureRequest) -> Iterator[tuple[Client, str]]:
+    """A werkzeug client of a mock under each profile, and a password-grant access token."""
+    server = MockServer(str(request.param))
+    client = Client(server.app)
+    yield client, tokens(client)["access_token"]
+    server.close()
+
+
+def _get(client: Client, path: str, token: str | None = None, **query: str) -> Any:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.get(API + path, headers=headers, query_string=query)
+
+
+def _client_credentials(client: Client) -> str:
+    body = client.post(
+        TOKEN,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": LOCAL_CLIENT_ID,
+            "client_secret": LOCAL_CLIENT_SECRET,
+        },
+    ).json
+    assert body is not None and "access_token" in body, body
+    return str(body["access_token"])
+
+
+@pytest.mark.parametrize("path", ["project", "projects", "project/", "projects/"])
+def test_project_and_projects_both_list_the_projects(api: tuple[Client, str], path: str) -> None:
+    client, token = api
+    response = _get(client, path, token)
+    assert response.status_code == 200
+    assert response.json == SAMPLE_PROJECTS
+    assert set(response.json[0]) == {
+        "prj_uid",
+        "prj_name",
+        "prj_description",
+        "prj_category",
+        "prj_type",
+        "prj_create_date",
+        "prj_update_date",
+        "prj_status",
+    }
+
+
+@pytest.mark.parametrize("prefix", ["cases", "case"])
+@pytest.mark.parametrize("kind", LISTS)
+def test_a_cases_list_is_a_json_list(api: tuple[Client, str], prefix: str, kind: str) -> None:
+    client, token = api
+    response = _get(client, prefix + kind, token)
+    assert response.status_code == 200
+    assert response.json == []
+
+
+@pytest.mark.parametrize("prefix", ["cases", "case"])
+@pytest.mark.parametrize("kind", LISTS)
+def test_a_paged_cases_list_is_getlists_page(
+    api: tuple[Client, str], prefix: str, kind: str
+) -> None:
+    client, token = api
+    response = _get(client, f"{prefix}{kind}/paged", token)
+    assert response.status_code == 200
+    assert list(response.json) == PAGE_KEYS
+    assert response.json == {
+        "totalCount": 0,
+        "data": [],
+        "total": 0,
+        "start": 1,
+        "limit": 0,
+        "sort": "application.app_number",
+        "dir": "desc",
+        "cat_uid": "",
+        "pro_uid": "",
+        "search": "",
+    }
+
+
+def test_a_page_echoes_its_parameters_as_getlist_does(api: tuple[Client, str]) -> None:
+    client, token = api
+    query = {"start": "10", "limit": "5", "sort": "APP_CACHE_VIEW.APP_TITLE", "dir": "ASC"}
+    page = _get(client, "cases/participated/paged", token, search="x", pro_uid="p", **query).json
+    assert (page["start"], page["limit"]) == (11, 5)
+    assert (page["sort"], page["dir"]) == ("app_cache_view.app_title", "asc")
+    assert (page["search"], page["pro_uid"], page["cat_uid"]) == ("x", "p", "")
+
+
+def test_a_non_integer_start_or_limit_is_restlers_400(api: tuple[Client, str]) -> None:
+    client, token = api
+    for name in ("start", "limit"):
+        response = _get(client, "cases/paged", token, **{name: "ten"})
+        assert response.status_code == 400
+        assert response.json == {
+            "error": {
+                "code": 400,
+                "message": f"Bad Request: Invalid value specified for `{name}`. "
+                "Expecting integer value",
+            }
+        }
+
+
+def test_a_client_credentials_token_has_no_user_for_the_cases_lists(
+    api: tuple[Client, str],
+) -> None:
+    client, _ = api
+    token = _client_credentials(client)
+    for kind in LISTS:
+        for path in (f"cases{kind}", f"cases{kind}/paged"):
+            response = _get(client, path, token)
+            assert response.status_code == 400, path
+            assert response.json == {"error": {"code": 400, "message": f"Bad Request: {NO_USER}"}}
+    # The lists that need no user still answer it.
+    for path in ("users", "projects", "project"):
+        assert _get(client, path, token).status_code == 200, path
+
+
+@pytest.mark.parametrize("path", ["users", "user"])
+def test_user_and_users_both_list_the_users(api: tuple[Client, str], path: str) -> None:
+    client, token = api
+    response = _get(client, path, token)
+    assert response.status_code == 200
+    assert isinstance(response.json, list) and response.json
+    assert all(set(user) == USER_KEYS for user in response.json)
+
+
+@pytest.mark.parametrize("path", ["users", "user"])
+def test_one_user_under_either_alias(api: tuple[Client, str], path: str) -> None:
+    client, token = api
+    assert _get(client, f"{path}/{ADMIN_UID}", token).json["usr_uid"] == ADMIN_UID
+    missing = _get(client, f"{path}/nosuchuser", token)
+    assert missing.status_code == 400
+    assert "nosuchuser" in missing.json["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "path", ["processes", "processes/", "process-list", "projects/x/y/z", "cases/paged/extra"]
+)
+def test_a_path_processmaker_lacks_is_404_before_authentication(
+    api: tuple[Client, str], path: str
+) -> None:
+    client, token = api
+    for sent in (None, token):
+        response = _get(client, path, sent)
+        assert response.status_code == 404, (path, sent)
+        assert response.json == {"error": {"code": 404, "message": "Not Found"}}
+
+
+def test_a_known_path_without_a_token_is_the_profiles_401(api: tuple[Client, str]) -> None:
+    client, _ = api
+    for route in routes():
+        path = route.path.replace("{usr_uid}", ADMIN_UID)
+        assert _get(client, path).status_code == 401, path
+
+
+def test_another_method_on_a_known_path_is_405(api: tuple[Client, str]) -> None:
+    client, token = api
+    response = client.post(API + "projects", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, OPTIONS"
+    assert client.delete(API + "processes").status_code == 404  # routing comes first
+
+
+def test_every_route_says_where_processmaker_maps_it() -> None:
+    table = routes()
+    assert len({(r.method, r.path) for r in table}) == len(table)
+    for route in table:
+        assert route.method == "GET"
+        alias, url = route.provenance
+        assert alias.kind == url.kind == "source"
+        mount = route.path.split("/")[0]
+        assert "/api.ini l." in alias.ref and alias.ref.endswith(f"[alias: {mount}]")
+        assert "/Api/" in url.ref and ".php l." in url.ref and "@url GET" in url.ref
+
+
+def test_the_table_holds_processmakers_list_routes_and_no_processes() -> None:
+    paths = {r.path for r in routes()}
+    assert {"project", "projects", "users", "user", "user/{usr_uid}", "cases"} <= paths
+    for kind in LISTS:
+        assert {f"cases{kind}", f"cases{kind}/paged"} <= paths
+    assert not any(p.startswith("process") and not p.startswith("project") for p in paths)
