@@ -20,9 +20,13 @@ from pathlib import Path
 import pytest
 
 from mockserver import MockServer
+from tests.conformance.clients.drivers.test_js import KIT as JS_KIT_DIR
+from tests.conformance.clients.drivers.test_js import MISSING as JS_MISSING
+from tests.conformance.clients.drivers.test_php import MISSING as PHP_MISSING
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 BIN = Path(sys.executable).parent
+JS_KIT = JS_KIT_DIR.relative_to(README.parent)
 
 
 def readme_commands() -> list[str]:
@@ -139,6 +143,44 @@ def run_clients(tmp: Path) -> None:
     assert "0 failed" in out
 
 
+def run_npm_ci(tmp: Path) -> None:
+    # The pip half is what tox does to build this environment, and tox runs this same npm ci
+    # before the tests (running it again here would pull node_modules from under other workers).
+    tox = (README.parent / "tox.ini").read_text()
+    assert "npm ci --prefix conformance/clients/drivers/js" in tox
+    lock = json.loads((README.parent / JS_KIT / "package-lock.json").read_text())
+    assert set(lock["packages"][""]["dependencies"]) == {"simple-oauth2", "oauth4webapi"}
+    if JS_MISSING is None:
+        installed = README.parent / JS_KIT / "node_modules" / ".package-lock.json"
+        assert json.loads(installed.read_text())["name"] == lock["name"]
+
+
+def _kit_clients(command: str, tmp: Path, missing: str | None, names: tuple[str, ...]) -> None:
+    if missing is not None and not os.environ.get("CI"):
+        pytest.skip(f"{missing} (in CI this never skips)")
+    # from the clone's root, as the README says; the reports go to the test's own folder
+    command = command.replace("--report-dir pm3-reports", f"--report-dir {tmp / 'pm3-reports'}")
+    out = _ok(command, README.parent, code=1)  # every client here fails some scenario
+    for name in names:
+        assert re.search(rf"^{re.escape(name)}.*: \d+ passed, \d+ failed", out, flags=re.M), out
+    report = json.loads((tmp / "pm3-reports" / "report.json").read_text())
+    assert len(report["runs"]) == 2
+
+
+def run_php_clients(tmp: Path) -> None:
+    command = next(
+        c for c in COMMANDS if c.startswith('pm3-conformance clients --driver "php conformance/')
+    )
+    _kit_clients(command, tmp, PHP_MISSING, ("PHP ", "Guzzle "))
+
+
+def run_js_clients(tmp: Path) -> None:
+    command = next(
+        c for c in COMMANDS if c.startswith('pm3-conformance clients --driver "node conformance/')
+    )
+    _kit_clients(command, tmp, JS_MISSING, ("simple-oauth2 ", "oauth4webapi "))
+
+
 def run_schemathesis(tmp: Path) -> None:
     st = shutil.which("st", path=str(BIN))
     if st is None:
@@ -232,6 +274,15 @@ COMMANDS: dict[str, Callable[[Path], None]] = {
     ),
     'pm3-conformance clients --driver "node test/pm3-driver.js" --report-dir pm3-reports': (
         run_clients
+    ),
+    "python3 -m pip install . && npm ci --prefix conformance/clients/drivers/js": run_npm_ci,
+    'pm3-conformance clients --driver "php conformance/clients/drivers/php/docs_curl.php" '
+    '--driver "php conformance/clients/drivers/php/guzzle.php" --report-dir pm3-reports': (
+        run_php_clients
+    ),
+    'pm3-conformance clients --driver "node conformance/clients/drivers/js/simple-oauth2.mjs" '
+    '--driver "node conformance/clients/drivers/js/oauth4webapi.mjs" --report-dir pm3-reports': (
+        run_js_clients
     ),
 }
 

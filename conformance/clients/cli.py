@@ -2,12 +2,15 @@
 
 Same exit codes and reports as ``run``: 0 every scenario passed (or was skipped for a missing
 capability), 1 a scenario failed, 2 a usage or harness error (the driver broke the protocol).
+Several drivers run side by side (``--jobs``); each scenario has its own mock and driver process,
+so they share nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +20,23 @@ from conformance.runner import RunResult
 from conformance.target import Target
 from mockserver import get_profile
 
+from .harness import ClientRun
 from .harness import run_clients
 from .harness import select
 
+DEFAULT_JOBS = 4
+
 MARKS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "skipped": "SKIP"}
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {text!r}")
+    return value
 
 
 def add_parser(sub: Any) -> None:
@@ -37,27 +53,44 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--select", nargs="*", metavar="ID_OR_TAG", help="scenario ids (globs) or tags")
     p.add_argument("--report-dir", type=Path, default=Path("pm3-reports"), help="where reports go")
+    p.add_argument(
+        "--jobs",
+        type=_positive,
+        metavar="N",
+        help=f"drivers run side by side (default: one per driver, at most {DEFAULT_JOBS})",
+    )
     p.add_argument("--quiet", action="store_true", help="only the summary")
 
 
 def run_clients_command(args: argparse.Namespace) -> int:
     profile = get_profile(args.profile)
     scenarios = select(args.select)
+    commands: list[str] = args.driver
+    jobs = args.jobs or min(DEFAULT_JOBS, len(commands))
+    several = len(commands) > 1
+
+    def show(result: CheckResult, index: int) -> None:
+        if args.quiet:
+            return
+        line = f"{MARKS[result.outcome]:<5} {result.id:<24} {result.title}"
+        if result.outcome == "failed":
+            line += f"\n      {result.failures[0].message}"
+        elif result.outcome == "skipped":
+            line += f" ({result.skip_reason})"
+        # drivers run side by side: each line says which one it is about
+        print(f"[{index + 1}] {line}" if several else line, file=sys.stderr, flush=True)
+
+    def one(index: int) -> ClientRun:
+        return run_clients(commands[index], profile, scenarios, on_result=lambda r: show(r, index))
+
+    if several and not args.quiet:
+        for index, command in enumerate(commands):
+            print(f"[{index + 1}] {command}", file=sys.stderr)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        finished = list(pool.map(one, range(len(commands))))
     runs: list[RunResult] = []
     names: list[str] = []
-    for command in args.driver:
-
-        def show(result: CheckResult, command: str = command) -> None:
-            if args.quiet:
-                return
-            line = f"{MARKS[result.outcome]:<5} {result.id:<24} {result.title}"
-            if result.outcome == "failed":
-                line += f"\n      {result.failures[0].message}"
-            elif result.outcome == "skipped":
-                line += f" ({result.skip_reason})"
-            print(line, file=sys.stderr)
-
-        run = run_clients(command, profile, scenarios, on_result=show)
+    for command, run in zip(commands, finished, strict=True):
         result = RunResult(
             Target("driver", base_url=command),
             profile,
