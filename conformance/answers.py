@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mockserver.redaction import SecretSet
+
 from .http import HttpResponse
-from .redaction import SecretSet
 
 SHAPES: dict[str, str] = {
     "empty": "an empty body",

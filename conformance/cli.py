@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from mockserver import PROFILES
 from mockserver import Profile
 from mockserver import get_profile
+from mockserver.redaction import SecretSet
 from mockserver.state.profile_files import ProfileFileError
 from mockserver.state.profile_files import load_profile_file
 
@@ -33,7 +34,6 @@ from .failures import HarnessError
 from .fingerprint import probe
 from .http import LearningTransport
 from .record import record
-from .redaction import SecretSet
 from .registry import CHECKS
 from .runner import CheckResult
 from .runner import RunResult

@@ -2,7 +2,7 @@
 
 Expectations come from the *expected* profile (``ctx.profile``), never from the profile's name.
 Every exchange is kept; a failure carries the last few as evidence, redacted by the runner. Every
-exchange also feeds the check's :class:`~conformance.redaction.SecretSet` (credentials sent,
+exchange also feeds the check's :class:`~mockserver.redaction.SecretSet` (credentials sent,
 tokens, codes and client secrets received), so what the target hands out is hidden by value.
 """
 
@@ -23,6 +23,7 @@ from werkzeug.test import encode_multipart
 import schemas
 from mockserver import MockServer
 from mockserver import Profile
+from mockserver.redaction import SecretSet
 
 from .answers import SCHEMA_SHAPES
 from .answers import SHAPES
@@ -43,7 +44,6 @@ from .http import Exchange
 from .http import HttpRequest
 from .http import HttpResponse
 from .http import is_connection_error
-from .redaction import SecretSet
 from .registry import CheckSpec
 from .target import Credentials
 from .target import Session

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mockserver.redaction import SecretSet
+
 from .http import Exchange
-from .redaction import SecretSet
 
 EXPECTATIONS: dict[str, str] = {
     "status": "the HTTP status",

@@ -1,7 +1,7 @@
 """One small HTTP layer for every target: in process (WSGI), over loopback, or to a live install.
 
 Redirects are never followed (authorize checks must see the 302). Every exchange is kept so a
-failure can carry it as evidence, redacted (:mod:`conformance.redaction`): client secrets,
+failure can carry it as evidence, redacted (:mod:`mockserver.redaction`): client secrets,
 passwords, tokens and Basic credentials never reach a report.
 """
 
@@ -26,11 +26,10 @@ from urllib.parse import urlsplit
 from werkzeug.test import Client
 
 from mockserver import redact_header as mock_redact_header
-
-from .redaction import PLACEHOLDER
-from .redaction import SECRET_FIELDS as SECRET_FIELDS
-from .redaction import SecretSet
-from .redaction import as_secret_set
+from mockserver.redaction import PLACEHOLDER
+from mockserver.redaction import SECRET_FIELDS as SECRET_FIELDS
+from mockserver.redaction import SecretSet
+from mockserver.redaction import as_secret_set
 
 Secrets = SecretSet | tuple[str, ...]
 """What the redacting helpers take: the run's :class:`SecretSet`, or plain values."""
@@ -117,7 +116,7 @@ class Exchange:
 
 
 def redact(text: str, secrets: Secrets = ()) -> str:
-    """Known secrets (by value) and secret-shaped values hidden; see :mod:`conformance.redaction`."""
+    """Known secrets (by value) and secret-shaped values hidden; see :mod:`mockserver.redaction`."""
     return as_secret_set(secrets).redact(text)
 
 

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from mockserver import PROFILES
 from mockserver import Profile
+from mockserver.redaction import SecretSet
 from mockserver.state.profiles import BEHAVIOUR_FIELDS
 from mockserver.state.profiles import BOTH_SCOPE_SPELLINGS
 from mockserver.state.profiles import PLURAL_SCOPES
@@ -36,7 +37,6 @@ from .failures import HarnessError
 from .http import HttpRequest
 from .http import HttpResponse
 from .http import Transport
-from .redaction import SecretSet
 from .target import Credentials
 
 

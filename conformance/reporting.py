@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import reports
+from mockserver.redaction import SecretSet
 from reports import ReportError as ReportError
 from reports import deviations as deviations_mod
 from reports import diff as diff_mod
@@ -24,7 +25,6 @@ from reports import html as html_mod
 from reports import junit as junit_mod
 from reports import markdown as markdown_mod
 
-from .redaction import SecretSet
 from .runner import CheckResult
 from .runner import RunResult
 from .runner import redact_result

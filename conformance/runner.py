@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from mockserver import Profile
+from mockserver.redaction import SecretSet
 
 from .cleanup import expire_tokens
 from .context import CheckContext
@@ -36,7 +37,6 @@ from .http import HttpRequest
 from .http import HttpResponse
 from .http import LearningTransport
 from .http import is_connection_error
-from .redaction import SecretSet
 from .registry import CHECKS
 from .registry import CheckSpec
 from .target import Credentials

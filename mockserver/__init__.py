@@ -10,7 +10,7 @@ from mockserver.app import MockApp as MockApp
 from mockserver.protocol.errors import ERRORS_BY_CODE as ERRORS_BY_CODE
 from mockserver.protocol.errors import OAuthError as OAuthError
 from mockserver.protocol.errors import RestlerError as RestlerError
-from mockserver.scripting.journal import redact_header as redact_header
+from mockserver.redaction import redact_header as redact_header
 from mockserver.server import MockServer as MockServer
 from mockserver.state.clock import Clock as Clock
 from mockserver.state.formats import SequentialTokens as SequentialTokens

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from dataclasses import field
 
 from conformance.failures import Failure
-from conformance.redaction import SecretSet
 from conformance.runner import CheckResult
 from conformance.runner import FailureRecord
 from conformance.runner import redact_result
@@ -21,6 +20,7 @@ from conformance.target import DOC_CREDENTIALS
 from mockserver import MockServer
 from mockserver import Profile
 from mockserver import get_profile
+from mockserver.redaction import SecretSet
 
 from .driver import Driver
 from .driver import DriverError

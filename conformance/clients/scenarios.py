@@ -13,10 +13,10 @@ from dataclasses import field
 from typing import Any
 
 from conformance.failures import Failure
-from conformance.redaction import SecretSet
 from conformance.registry import Severity
 from conformance.registry import references
 from mockserver import MockServer
+from mockserver.redaction import SecretSet
 
 from .driver import Driver
 from .driver import Outcome

@@ -23,9 +23,7 @@ the oldest exchanges are evicted and counted in ``dropped``. The newest exchange
 
 from __future__ import annotations
 
-import base64
 import itertools
-import re
 import sys
 import threading
 from collections import deque
@@ -37,14 +35,13 @@ from dataclasses import field
 from dataclasses import replace
 from typing import Any
 
+from mockserver.redaction import SECRET_PARAMS
+from mockserver.redaction import redact_header
+from mockserver.redaction import redact_text
+from mockserver.redaction import redact_value
 from mockserver.scripting.matching import RequestInfo
 from mockserver.scripting.matching import RequestMatcher
 
-SECRET_PARAMS = frozenset(
-    {"client_secret", "password", "refresh_token", "access_token", "code", "form[USR_PASSWORD]"}
-)
-SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-pm3-control-token"})
-_TOKENISH = re.compile(r"\b[0-9a-f]{40}\b")
 DEFAULT_CAPACITY = 5000
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 """What the journal holds at most, by default (an estimate of its entries' memory)."""
@@ -61,40 +58,6 @@ _PAIR_OVERHEAD = _FIELD_OVERHEAD + 2 * sys.getsizeof("")
 """A pair's cost beyond its characters: two string objects and the mapping's slot (estimate)."""
 """Bytes counted per kept field for its dict slot and tuple."""
 _HEX = "0123456789abcdef"
-
-
-def redact_value(name: str, value: str) -> str:
-    """Hide a secret parameter's value; tokens keep six characters so exchanges can be correlated."""
-    if name in ("client_secret", "password", "form[USR_PASSWORD]"):
-        return "<redacted>"
-    if len(value) > 8:
-        return value[:6] + "…<redacted>"
-    return "<redacted>"
-
-
-def redact_header(name: str, value: str) -> str:
-    lower = name.lower()
-    if lower not in SECRET_HEADERS:
-        return value
-    if lower == "authorization":
-        scheme = value.split(" ", 1)[0]
-        if scheme.lower() == "basic":
-            try:
-                user = base64.b64decode(value[6:] + "==").decode("utf-8").split(":", 1)[0]
-            except (ValueError, UnicodeDecodeError):
-                user = "?"
-            return f"Basic <redacted: client {user}>"
-        return f"{scheme} <redacted>"
-    return "<redacted>"
-
-
-def redact_text(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """Hide 40-hex tokens and any known secret values inside free text (bodies, locations)."""
-    out = _TOKENISH.sub(lambda m: m.group(0)[:6] + "…<redacted>", text)
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            out = out.replace(secret, "<redacted>")
-    return out
 
 
 def _trim_cut(text: str, secrets: tuple[str, ...]) -> str:

@@ -9,7 +9,7 @@ import pytest
 from conformance.answers import describe
 from conformance.answers import shape_of
 from conformance.http import HttpResponse
-from conformance.redaction import SecretSet
+from mockserver.redaction import SecretSet
 
 
 def answer(status: int, body: object = b"", **headers: str) -> HttpResponse:

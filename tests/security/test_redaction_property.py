@@ -144,7 +144,7 @@ def test_every_secret_of_a_set_is_gone_even_when_they_overlap(
 ) -> None:
     """Several secrets, some maybe inside or overlapping others: redacting with all of them
     leaves none (longest first, in one pass)."""
-    from conformance.redaction import SecretSet
+    from mockserver.redaction import SecretSet
 
     assume(not any(_touches_placeholder(s) for s in secrets))
     pieces = data.draw(st.lists(st.sampled_from(secrets) | OTHER_TEXT, min_size=1, max_size=8))

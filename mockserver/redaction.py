@@ -1,4 +1,12 @@
-"""Redaction by value: every secret a run knows is hidden in every string that reaches an output.
+"""Redaction, in one place: the mock's journal and the suite's transport, reports and terminal
+lines all hide secrets with this module.
+
+Redaction by name (the journal): a secret parameter's value, a secret header, a 40-hex token in
+free text; tokens keep six characters so exchanges can still be correlated
+(:func:`redact_value`, :func:`redact_header`, :func:`redact_text`).
+
+Redaction by value (the suite): every secret a run knows is hidden in every string that reaches
+an output.
 
 A :class:`SecretSet` (the run's vault) is fed with every secret the run sees: the credentials it
 was given, the credential values it sends (client secrets, passwords), and what the target hands
@@ -82,7 +90,8 @@ def _net_replacement(match: re.Match[str]) -> str:
 
 
 def encodings(secret: str) -> set[str]:
-    """The forms a secret takes in an output: raw, JSON-escaped, URL-encoded, HTML-escaped, as
+    """The forms a secret takes in an output: raw, JSON-escaped (as Python and as PHP write it),
+    URL-encoded, HTML-escaped, as
     Python's ``repr`` shows it inside a longer string (messages quote bodies with ``!r``), and
     shell-quoted (curl replays)."""
     forms = {
@@ -93,6 +102,9 @@ def encodings(secret: str) -> set[str]:
         html.escape(secret, quote=False),
         json.dumps(secret)[1:-1],
         json.dumps(secret, ensure_ascii=False)[1:-1],
+        # PHP's json_encode (and so ProcessMaker's answers, and the mock's) escapes "/" too
+        json.dumps(secret)[1:-1].replace("/", "\\/"),
+        json.dumps(secret, ensure_ascii=False)[1:-1].replace("/", "\\/"),
     }
     for form in list(forms):
         # repr() of a string holding both quote kinds escapes ' (and never "); inside a longer
@@ -345,3 +357,45 @@ def as_secret_set(secrets: SecretSet | Iterable[str]) -> SecretSet:
 def redact(text: str, secrets: SecretSet | Iterable[str] = ()) -> str:
     """Hide known secrets (a :class:`SecretSet` or plain values) and secret-shaped values."""
     return as_secret_set(secrets).redact(text)
+
+
+# --- redaction by name: the mock's journal ---------------------------------------------------
+SECRET_PARAMS = frozenset(
+    {"client_secret", "password", "refresh_token", "access_token", "code", "form[USR_PASSWORD]"}
+)
+SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-pm3-control-token"})
+_TOKENISH = re.compile(r"\b[0-9a-f]{40}\b")
+
+
+def redact_value(name: str, value: str) -> str:
+    """Hide a secret parameter's value; tokens keep six characters so exchanges can be correlated."""
+    if name in ("client_secret", "password", "form[USR_PASSWORD]"):
+        return "<redacted>"
+    if len(value) > 8:
+        return value[:6] + "…<redacted>"
+    return "<redacted>"
+
+
+def redact_header(name: str, value: str) -> str:
+    lower = name.lower()
+    if lower not in SECRET_HEADERS:
+        return value
+    if lower == "authorization":
+        scheme = value.split(" ", 1)[0]
+        if scheme.lower() == "basic":
+            try:
+                user = base64.b64decode(value[6:] + "==").decode("utf-8").split(":", 1)[0]
+            except (ValueError, UnicodeDecodeError):
+                user = "?"
+            return f"Basic <redacted: client {user}>"
+        return f"{scheme} <redacted>"
+    return "<redacted>"
+
+
+def redact_text(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """Hide 40-hex tokens and any known secret values inside free text (bodies, locations)."""
+    out = _TOKENISH.sub(lambda m: m.group(0)[:6] + "…<redacted>", text)
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            out = out.replace(secret, "<redacted>")
+    return out
