@@ -299,7 +299,7 @@ def build_report(mutants: list[Mutant], equivalents: list[Equivalent]) -> Report
 def _row(label: str, t: Tally) -> str:
     score = "-" if t.score is None else f"{t.score:5.1f}%"
     return (
-        f"{label:<44} {t.total:>5} {t.killed:>6} {t.timeout:>4} {t.type_check:>4} "
+        f"{label:<50} {t.total:>5} {t.killed:>6} {t.timeout:>4} {t.type_check:>4} "
         f"{t.survived:>5} {t.no_tests:>5} {t.unclear:>4} {t.equivalent:>4} {t.unrun:>5} {score:>7}"
     )
 
@@ -311,7 +311,7 @@ def survivor_line(m: Mutant) -> str:
 
 def render(report: Report) -> str:
     header = (
-        f"{'module':<44} {'total':>5} {'killed':>6} {'tout':>4} {'type':>4} "
+        f"{'module':<50} {'total':>5} {'killed':>6} {'tout':>4} {'type':>4} "
         f"{'surv':>5} {'untst':>5} {'?':>4} {'eqv':>4} {'unrun':>5} {'score':>7}"
     )
     out = [header]
