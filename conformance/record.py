@@ -126,6 +126,255 @@ def _evidence(request: HttpRequest, response: HttpResponse, secrets: SecretSet) 
     }
 
 
+class _Recorder:
+    """The recording's connection to the server: sends probes, keeps what they measured, and
+    remembers the tokens they obtained (expired at the end)."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        workspace: str,
+        credentials: Credentials,
+        vault: SecretSet,
+        rec: Recording,
+    ) -> None:
+        self.transport = transport
+        self.workspace = workspace
+        self.c = credentials
+        self.vault = vault
+        self.rec = rec
+        self.issued: list[str] = []
+        self.token_path = f"/{workspace}/oauth2/token"
+        self.login = {
+            "grant_type": "password",
+            "scope": "*",
+            "client_id": credentials.client_id,
+            "client_secret": credentials.client_secret,
+            "username": credentials.username,
+            "password": credentials.password,
+        }
+
+    def send(self, request: HttpRequest) -> HttpResponse:
+        try:
+            response = self.transport.send(request)
+        except OSError as exc:
+            raise HarnessError(f"cannot reach {self.transport.base_url}: {exc}") from None
+        body = response.json()
+        if isinstance(body, dict):
+            for key in ("access_token", "refresh_token"):
+                if isinstance(body.get(key), str):
+                    self.vault.update((body[key],))
+            if isinstance(body.get("access_token"), str):
+                self.issued.append(body["access_token"])
+        return response
+
+    @staticmethod
+    def form(path: str, data: dict[str, str], headers: dict[str, str] | None = None) -> HttpRequest:
+        hdrs = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
+        return HttpRequest("POST", path, tuple(hdrs.items()), urlencode(data).encode())
+
+    def measure(
+        self, fname: str, probe: str, request: HttpRequest, read: Callable[[HttpResponse], Any]
+    ) -> HttpResponse:
+        response = self.send(request)
+        self.rec.measured[fname] = Measurement(
+            fname, read(response), probe, [_evidence(request, response, self.vault)]
+        )
+        return response
+
+
+def _token_of(response: HttpResponse) -> dict[str, Any]:
+    body = response.json()
+    return body if isinstance(body, dict) and "access_token" in body else {}
+
+
+def _server_and_error_shapes(rec: _Recorder) -> None:
+    # -- the server and its error shapes -------------------------------------------------------
+    def workspace_style(r: HttpResponse) -> str:
+        if r.status == 503:
+            return (
+                "html-503"
+                if (r.header("Content-Type") or "").startswith("text/html")
+                else "empty-503"
+            )
+        return "plain-404" if r.status == 404 else "restler-400"
+
+    rec.measure(
+        "unknown_workspace",
+        "unknown-rec.workspace",
+        rec.form(f"/pm3probe{pysecrets.token_hex(4)}/oauth2/token", {"grant_type": "password"}),
+        workspace_style,
+    )
+    rec.measure(
+        "restler_version",
+        "malformed-json",
+        HttpRequest("POST", rec.token_path, (("Content-Type", "application/json"),), b"{"),
+        lambda r: (r.header("X-Powered-By") or "v?").rsplit("v", 1)[-1],
+    )
+    rec.measure(
+        "resource_errors",
+        "api-without-token",
+        HttpRequest("GET", f"/api/1.0/{rec.workspace}/users"),
+        lambda r: (
+            "rfc6750" if "bearer" in (r.header("WWW-Authenticate") or "").lower() else "restler-401"
+        ),
+    )
+    missing = rec.measure(
+        "token_error_status",
+        "missing-grant-type",
+        rec.form(rec.token_path, {"client_id": rec.c.client_id}),
+        lambda r: 200 if r.status == 200 else None,
+    )
+    rec.rec.measured["token_headers"] = Measurement(
+        "token_headers",
+        "bshaffer" if (missing.header("Cache-Control") or "") == "no-store" else "restler",
+        "missing-grant-type",
+        [_evidence(rec.form(rec.token_path, {"client_id": rec.c.client_id}), missing, rec.vault)],
+    )
+    basic_wrong = base64.b64encode(f"{rec.c.client_id}:pm3-wrong-secret".encode()).decode()
+    rec.measure(
+        "invalid_client_status_with_basic",
+        "basic-wrong-client-secret",
+        rec.form(
+            rec.token_path,
+            {"grant_type": "client_credentials"},
+            {"Authorization": f"Basic {basic_wrong}"},
+        ),
+        lambda r: 401 if r.status == 401 else None,
+    )
+
+    two_colons = base64.b64encode(f"{rec.c.client_id}:pm3probe:x".encode()).decode()
+    rec.measure(
+        "basic_split",
+        "basic-value-with-two-colons",
+        rec.form(
+            rec.token_path,
+            {
+                "grant_type": "client_credentials",
+                "client_id": rec.c.client_id,
+                "client_secret": rec.c.client_secret,
+            },
+            {"Authorization": f"Basic {two_colons}"},
+        ),
+        # Split at the first ':' the header names a wrong secret (refused); a parse that wants
+        # exactly one ':' ignores the header, and the body's right credentials get a token.
+        lambda r: "single-colon" if _token_of(r) else "first-colon",
+    )
+
+
+def _grants(rec: _Recorder) -> None:
+    # -- grants ----------------------------------------------------------------------------------
+    first = rec.measure(
+        "access_lifetime",
+        "password-grant",
+        rec.form(rec.token_path, rec.login),
+        lambda r: _token_of(r).get("expires_in"),
+    )
+    body = _token_of(first)
+    if not body:
+        raise HarnessError(
+            f"the credentials do not log in (HTTP {first.status}): {rec.vault.redact(first.text[:160])!r}"
+        )
+    no_scope = {k: v for k, v in rec.login.items() if k != "scope"}
+    rec.measure(
+        "scope_when_none",
+        "password-grant-without-scope",
+        rec.form(rec.token_path, no_scope),
+        lambda r: "null" if "scope" in _token_of(r) and _token_of(r)["scope"] is None else "omit",
+    )
+    basic = base64.b64encode(f"{rec.c.client_id}:{rec.c.client_secret}".encode()).decode()
+    rec.measure(
+        "password_requires_body_client_credentials",
+        "basic-only-password-grant",
+        rec.form(
+            rec.token_path,
+            {k: v for k, v in rec.login.items() if k not in ("client_id", "client_secret")},
+            {"Authorization": f"Basic {basic}"},
+        ),
+        lambda r: not _token_of(r),
+    )
+    rec.measure(
+        "case_insensitive_lookups",
+        "client-id-in-other-case",
+        rec.form(rec.token_path, {**rec.login, "client_id": rec.c.client_id.swapcase()}),
+        lambda r: bool(_token_of(r)),
+    )
+    rec.measure(
+        "accept_json_token_request",
+        "json-body",
+        HttpRequest(
+            "POST",
+            rec.token_path,
+            (("Content-Type", "application/json"),),
+            json.dumps(rec.login).encode(),
+        ),
+        lambda r: bool(_token_of(r)),
+    )
+    rec.measure(
+        "unknown_client_empty_secret_passes",
+        "unknown-client-empty-secret",
+        rec.form(
+            rec.token_path,
+            {
+                "grant_type": "client_credentials",
+                "client_id": f"PM3PROBE{pysecrets.token_hex(4).upper()}",
+                "client_secret": "",
+            },
+        ),
+        lambda r: bool(_token_of(r)),
+    )
+    accepted = []
+    evidence = []
+    for scope in BOTH_SCOPE_SPELLINGS:
+        request = rec.form(rec.token_path, {**rec.login, "scope": scope})
+        response = rec.send(request)
+        evidence.append(_evidence(request, response, rec.vault))
+        if _token_of(response):
+            accepted.append(scope)
+    scopes = (
+        PLURAL_SCOPES
+        if set(accepted) == set(PLURAL_SCOPES)
+        else (
+            BOTH_SCOPE_SPELLINGS if set(accepted) == set(BOTH_SCOPE_SPELLINGS) else tuple(accepted)
+        )
+    )
+    rec.rec.measured["supported_scopes"] = Measurement(
+        "supported_scopes", scopes, "each-scope", evidence
+    )
+
+    refresh_form = {
+        "grant_type": "refresh_token",
+        "client_id": rec.c.client_id,
+        "client_secret": rec.c.client_secret,
+        "refresh_token": str(body.get("refresh_token", "")),
+    }
+    rec.measure(
+        "always_issue_new_refresh_token",
+        "refresh",
+        rec.form(rec.token_path, refresh_form),
+        lambda r: "refresh_token" in _token_of(r),
+    )
+    rec.measure(
+        "refresh_token_single_use",
+        "refresh-again",
+        rec.form(rec.token_path, refresh_form),
+        lambda r: not _token_of(r),
+    )
+
+
+def _authorize_flow(rec: _Recorder) -> None:
+    # -- the authorize flow --------------------------------------------------------------------
+    query = urlencode({"response_type": "code", "client_id": rec.c.client_id})
+    rec.measure(
+        "login_redirect",
+        "authorize-without-session",
+        HttpRequest("GET", f"/{rec.workspace}/oauth2/authorize?{query}"),
+        lambda r: (
+            "absolute" if _login_target(r).startswith(("http://", "https://")) else "relative"
+        ),
+    )
+
+
 def record(
     transport: Transport,
     workspace: str,
@@ -137,233 +386,15 @@ def record(
     """Measure every field a probe can; :class:`HarnessError` if the server cannot be reached."""
     vault = secrets if secrets is not None else SecretSet()
     vault.update(credentials.secrets(), always=True)
-    c = credentials
-    issued: list[str] = []
     today = datetime.datetime.now(datetime.UTC).date().isoformat()
     rec = Recording(url=url, date=today)
-    token_path = f"/{workspace}/oauth2/token"
-
-    def send(request: HttpRequest) -> HttpResponse:
-        try:
-            response = transport.send(request)
-        except OSError as exc:
-            raise HarnessError(f"cannot reach {transport.base_url}: {exc}") from None
-        body = response.json()
-        if isinstance(body, dict):
-            for key in ("access_token", "refresh_token"):
-                if isinstance(body.get(key), str):
-                    vault.update((body[key],))
-            if isinstance(body.get("access_token"), str):
-                issued.append(body["access_token"])
-        return response
-
-    def form(path: str, data: dict[str, str], headers: dict[str, str] | None = None) -> HttpRequest:
-        hdrs = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
-        return HttpRequest("POST", path, tuple(hdrs.items()), urlencode(data).encode())
-
-    def measure(
-        fname: str, probe: str, request: HttpRequest, read: Callable[[HttpResponse], Any]
-    ) -> HttpResponse:
-        response = send(request)
-        value = read(response)
-        rec.measured[fname] = Measurement(
-            fname, value, probe, [_evidence(request, response, vault)]
-        )
-        return response
-
-    login = {
-        "grant_type": "password",
-        "scope": "*",
-        "client_id": c.client_id,
-        "client_secret": c.client_secret,
-        "username": c.username,
-        "password": c.password,
-    }
-
-    def token_of(response: HttpResponse) -> dict[str, Any]:
-        body = response.json()
-        return body if isinstance(body, dict) and "access_token" in body else {}
-
-    # -- the server and its error shapes -------------------------------------------------------
-    def workspace_style(r: HttpResponse) -> str:
-        if r.status == 503:
-            return (
-                "html-503"
-                if (r.header("Content-Type") or "").startswith("text/html")
-                else "empty-503"
-            )
-        return "plain-404" if r.status == 404 else "restler-400"
-
-    measure(
-        "unknown_workspace",
-        "unknown-workspace",
-        form(f"/pm3probe{pysecrets.token_hex(4)}/oauth2/token", {"grant_type": "password"}),
-        workspace_style,
-    )
-    measure(
-        "restler_version",
-        "malformed-json",
-        HttpRequest("POST", token_path, (("Content-Type", "application/json"),), b"{"),
-        lambda r: (r.header("X-Powered-By") or "v?").rsplit("v", 1)[-1],
-    )
-    measure(
-        "resource_errors",
-        "api-without-token",
-        HttpRequest("GET", f"/api/1.0/{workspace}/users"),
-        lambda r: (
-            "rfc6750" if "bearer" in (r.header("WWW-Authenticate") or "").lower() else "restler-401"
-        ),
-    )
-    missing = measure(
-        "token_error_status",
-        "missing-grant-type",
-        form(token_path, {"client_id": c.client_id}),
-        lambda r: 200 if r.status == 200 else None,
-    )
-    rec.measured["token_headers"] = Measurement(
-        "token_headers",
-        "bshaffer" if (missing.header("Cache-Control") or "") == "no-store" else "restler",
-        "missing-grant-type",
-        [_evidence(form(token_path, {"client_id": c.client_id}), missing, vault)],
-    )
-    basic_wrong = base64.b64encode(f"{c.client_id}:pm3-wrong-secret".encode()).decode()
-    measure(
-        "invalid_client_status_with_basic",
-        "basic-wrong-client-secret",
-        form(
-            token_path,
-            {"grant_type": "client_credentials"},
-            {"Authorization": f"Basic {basic_wrong}"},
-        ),
-        lambda r: 401 if r.status == 401 else None,
-    )
-
-    two_colons = base64.b64encode(f"{c.client_id}:pm3probe:x".encode()).decode()
-    measure(
-        "basic_split",
-        "basic-value-with-two-colons",
-        form(
-            token_path,
-            {
-                "grant_type": "client_credentials",
-                "client_id": c.client_id,
-                "client_secret": c.client_secret,
-            },
-            {"Authorization": f"Basic {two_colons}"},
-        ),
-        # Split at the first ':' the header names a wrong secret (refused); a parse that wants
-        # exactly one ':' ignores the header, and the body's right credentials get a token.
-        lambda r: "single-colon" if token_of(r) else "first-colon",
-    )
-
-    # -- grants ----------------------------------------------------------------------------------
-    first = measure(
-        "access_lifetime",
-        "password-grant",
-        form(token_path, login),
-        lambda r: token_of(r).get("expires_in"),
-    )
-    body = token_of(first)
-    if not body:
-        raise HarnessError(
-            f"the credentials do not log in (HTTP {first.status}): {vault.redact(first.text[:160])!r}"
-        )
-    no_scope = {k: v for k, v in login.items() if k != "scope"}
-    measure(
-        "scope_when_none",
-        "password-grant-without-scope",
-        form(token_path, no_scope),
-        lambda r: "null" if "scope" in token_of(r) and token_of(r)["scope"] is None else "omit",
-    )
-    basic = base64.b64encode(f"{c.client_id}:{c.client_secret}".encode()).decode()
-    measure(
-        "password_requires_body_client_credentials",
-        "basic-only-password-grant",
-        form(
-            token_path,
-            {k: v for k, v in login.items() if k not in ("client_id", "client_secret")},
-            {"Authorization": f"Basic {basic}"},
-        ),
-        lambda r: not token_of(r),
-    )
-    measure(
-        "case_insensitive_lookups",
-        "client-id-in-other-case",
-        form(token_path, {**login, "client_id": c.client_id.swapcase()}),
-        lambda r: bool(token_of(r)),
-    )
-    measure(
-        "accept_json_token_request",
-        "json-body",
-        HttpRequest(
-            "POST", token_path, (("Content-Type", "application/json"),), json.dumps(login).encode()
-        ),
-        lambda r: bool(token_of(r)),
-    )
-    measure(
-        "unknown_client_empty_secret_passes",
-        "unknown-client-empty-secret",
-        form(
-            token_path,
-            {
-                "grant_type": "client_credentials",
-                "client_id": f"PM3PROBE{pysecrets.token_hex(4).upper()}",
-                "client_secret": "",
-            },
-        ),
-        lambda r: bool(token_of(r)),
-    )
-    accepted = []
-    evidence = []
-    for scope in BOTH_SCOPE_SPELLINGS:
-        request = form(token_path, {**login, "scope": scope})
-        response = send(request)
-        evidence.append(_evidence(request, response, vault))
-        if token_of(response):
-            accepted.append(scope)
-    scopes = (
-        PLURAL_SCOPES
-        if set(accepted) == set(PLURAL_SCOPES)
-        else (
-            BOTH_SCOPE_SPELLINGS if set(accepted) == set(BOTH_SCOPE_SPELLINGS) else tuple(accepted)
-        )
-    )
-    rec.measured["supported_scopes"] = Measurement(
-        "supported_scopes", scopes, "each-scope", evidence
-    )
-
-    refresh_form = {
-        "grant_type": "refresh_token",
-        "client_id": c.client_id,
-        "client_secret": c.client_secret,
-        "refresh_token": str(body.get("refresh_token", "")),
-    }
-    measure(
-        "always_issue_new_refresh_token",
-        "refresh",
-        form(token_path, refresh_form),
-        lambda r: "refresh_token" in token_of(r),
-    )
-    measure(
-        "refresh_token_single_use",
-        "refresh-again",
-        form(token_path, refresh_form),
-        lambda r: not token_of(r),
-    )
-
-    # -- the authorize flow --------------------------------------------------------------------
-    query = urlencode({"response_type": "code", "client_id": c.client_id})
-    measure(
-        "login_redirect",
-        "authorize-without-session",
-        HttpRequest("GET", f"/{workspace}/oauth2/authorize?{query}"),
-        lambda r: (
-            "absolute" if _login_target(r).startswith(("http://", "https://")) else "relative"
-        ),
-    )
-
-    # -- clean up: nothing the probes obtained stays valid ---------------------------------------
-    rec.tokens_left_valid = expire_tokens(transport, workspace, issued)
+    recorder = _Recorder(transport, workspace, credentials, vault, rec)
+    try:
+        for probes in (_server_and_error_shapes, _grants, _authorize_flow):
+            probes(recorder)
+    finally:
+        # nothing the probes obtained stays valid (or the user is told)
+        rec.tokens_left_valid = expire_tokens(transport, workspace, recorder.issued)
 
     def agreement(profile: Profile) -> int:
         return sum(getattr(profile, f) == m.value for f, m in rec.measured.items())
