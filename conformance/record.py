@@ -142,7 +142,7 @@ class _Recorder:
         self.workspace = workspace
         self.c = credentials
         self.vault = vault
-        self.rec = rec
+        self.recording = rec
         self.issued: list[str] = []
         self.token_path = f"/{workspace}/oauth2/token"
         self.login = {
@@ -177,7 +177,7 @@ class _Recorder:
         self, fname: str, probe: str, request: HttpRequest, read: Callable[[HttpResponse], Any]
     ) -> HttpResponse:
         response = self.send(request)
-        self.rec.measured[fname] = Measurement(
+        self.recording.measured[fname] = Measurement(
             fname, read(response), probe, [_evidence(request, response, self.vault)]
         )
         return response
@@ -225,7 +225,7 @@ def _server_and_error_shapes(rec: _Recorder) -> None:
         rec.form(rec.token_path, {"client_id": rec.c.client_id}),
         lambda r: 200 if r.status == 200 else None,
     )
-    rec.rec.measured["token_headers"] = Measurement(
+    rec.recording.measured["token_headers"] = Measurement(
         "token_headers",
         "bshaffer" if (missing.header("Cache-Control") or "") == "no-store" else "restler",
         "missing-grant-type",
@@ -338,7 +338,7 @@ def _grants(rec: _Recorder) -> None:
             BOTH_SCOPE_SPELLINGS if set(accepted) == set(BOTH_SCOPE_SPELLINGS) else tuple(accepted)
         )
     )
-    rec.rec.measured["supported_scopes"] = Measurement(
+    rec.recording.measured["supported_scopes"] = Measurement(
         "supported_scopes", scopes, "each-scope", evidence
     )
 
