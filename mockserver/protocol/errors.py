@@ -64,7 +64,6 @@ class InvalidRequestError(OAuthError):
     MISSING_USER_CREDENTIALS = 'Missing parameters: "username" and "password" required'
     MISSING_CODE = 'Missing parameter: "code" is required'
     MISSING_REFRESH_TOKEN = 'Missing parameter: "refresh_token" is required'
-    METHOD_NOT_POST = "The request method must be POST when requesting an access token"
     BAD_RESPONSE_TYPE = "Invalid or missing response type"
     FORM_BODY_REQUIRED = "The request body must be application/x-www-form-urlencoded"
 
@@ -83,12 +82,10 @@ class InvalidClientError(OAuthError):
 class InvalidGrantError(OAuthError):
     wire = "invalid_grant"
     BAD_USER_CREDENTIALS = "Invalid username and password combination"
-    NO_USER_INFO = "Unable to retrieve user information"
     BAD_CODE = "Authorization code doesn't exist or is invalid for the client"
     CODE_EXPIRED = "The authorization code has expired"
     BAD_REFRESH_TOKEN = "Invalid refresh token"
     REFRESH_EXPIRED = "Refresh token has expired"
-    CODE_CLIENT_MISMATCH = "authorization_code doesn't exist or is invalid for the client"
     REFRESH_CLIENT_MISMATCH = "refresh_token doesn't exist or is invalid for the client"
 
     @staticmethod
@@ -199,9 +196,6 @@ class RestlerError(Exception):
     MISSING_CLIENT_ID = "Invalid request. The 'client_id' parameter is missing!"
     MISSING_RESPONSE_TYPE = "Invalid request. The 'response_type' parameter is missing!"
     NO_SESSION = "Local Authentication Error, user session is not started."
-    FORBIDDEN_ENDPOINT = (
-        "You don't have permission to access this endpoint or resource on this server."
-    )
     UNDER_UPGRADE = (
         "The server is currently unable to handle the request due to temporary overloading or "
         "server maintenance (an application update has probably been performed on the server)"
