@@ -8,14 +8,12 @@ fail here even if every check that reads the same value went on passing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
 import pytest
 from werkzeug.test import Client
 
-from mockserver import MockServer
 from mockserver.state.seed import DOC_CLIENT_ID
 from mockserver.state.seed import DOC_CLIENT_SECRET
 from tests.mockserver.helpers import TOKEN
@@ -31,20 +29,9 @@ NAMES = ("documented", "pm-3.0-rc", "pm-3.4.10", "pm-3.4.11", "rfc6749")
 
 @pytest.fixture(params=NAMES)
 def profile_name(request: pytest.FixtureRequest) -> str:
+    """Every shipped profile, named here and not read from the profile module; ``mock`` and
+    ``client`` (tests/conftest.py) serve it."""
     return str(request.param)
-
-
-@pytest.fixture
-def mock(profile_name: str) -> Iterator[MockServer]:
-    server = MockServer(profile_name)
-    yield server
-    server.check()
-    server.close()
-
-
-@pytest.fixture
-def client(mock: MockServer) -> Client:
-    return Client(mock.app)
 
 
 # token_error_status: doc Error Response 200; §3.2 rows 1-3; RFC 6749 §5.2.

@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from conformance.clients.harness import run_scenario
+from conformance.clients.scenarios import SCENARIOS
+from mockserver import get_profile
+
 ROOT = Path(__file__).resolve().parents[4]
 COMMITTED = ROOT / "reports" / "clients" / "report.json"
 HERE = Path(__file__).resolve().parent
@@ -49,3 +53,21 @@ def committed_outcome(command: str, scenario_id: str) -> str:
         "(README: Which popular libraries handle ProcessMaker's quirks)"
     )
     return outcomes[scenario_id]
+
+
+def assert_committed_verdict(command: str, scenario_id: str) -> None:
+    """The driver gets, on this scenario, the verdict committed in reports/clients/."""
+    expected = committed_outcome(command, scenario_id)
+    result, name = run_scenario(
+        SCENARIOS[scenario_id], absolute(command), get_profile("documented")
+    )
+    detail = result.failures[0].message if result.failures else result.skip_reason
+    assert result.outcome == expected, f"{name} on {scenario_id}: {result.outcome} ({detail})"
+
+
+def assert_flaw_caught(program: str, script: str, scenario_id: str) -> None:
+    """The flawed variant ``script`` (beside these tests) fails the scenario meant to catch it."""
+    command = f"{program} {HERE / script}"
+    result, name = run_scenario(SCENARIOS[scenario_id], command, get_profile("documented"))
+    assert result.outcome == "failed", f"{scenario_id} did not catch {name}"
+    assert "flaw" in name and result.failures[0].message

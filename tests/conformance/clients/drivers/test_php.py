@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 
 from conformance.clients.driver import Driver
-from conformance.clients.harness import run_scenario
 from conformance.clients.scenarios import SCENARIOS
 from mockserver import get_profile
 
-from .kits import HERE
 from .kits import absolute
-from .kits import committed_outcome
+from .kits import assert_committed_verdict
+from .kits import assert_flaw_caught
 from .kits import needs
 
 PHP = shutil.which("php")
@@ -59,17 +58,12 @@ def _runtime() -> None:
 @pytest.mark.parametrize("scenario_id", list(SCENARIOS))
 @pytest.mark.parametrize("command", DRIVERS)
 def test_committed_verdict_holds(command: str, scenario_id: str) -> None:
-    expected = committed_outcome(command, scenario_id)
-    result, name = run_scenario(SCENARIOS[scenario_id], absolute(command), DOCUMENTED)
-    detail = result.failures[0].message if result.failures else result.skip_reason
-    assert result.outcome == expected, f"{name} on {scenario_id}: {result.outcome} ({detail})"
+    assert_committed_verdict(command, scenario_id)
 
 
 @pytest.mark.parametrize(("script", "scenario_id"), list(FLAWED.items()))
 def test_flawed_client_is_caught(script: str, scenario_id: str) -> None:
-    result, name = run_scenario(SCENARIOS[scenario_id], f"php {HERE / script}", DOCUMENTED)
-    assert result.outcome == "failed", f"{scenario_id} did not catch {name}"
-    assert "flaw" in name and result.failures[0].message
+    assert_flaw_caught("php", script, scenario_id)
 
 
 def test_an_unreachable_server_is_a_transport_failure() -> None:
