@@ -218,14 +218,7 @@ class CheckContext:
 
     def password_params(self, **overrides: str | None) -> dict[str, str | None]:
         c = self.credentials
-        params: dict[str, str | None] = {
-            "grant_type": "password",
-            "scope": "*",
-            "client_id": c.client_id,
-            "client_secret": c.client_secret,
-            "username": c.username,
-            "password": c.password,
-        }
+        params: dict[str, str | None] = dict(c.password_form())
         params.update(overrides)
         return params
 

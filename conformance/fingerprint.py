@@ -112,16 +112,8 @@ class _Probe:
         self.transport = transport
         self.workspace = workspace
         self.token_path = f"/{workspace}/oauth2/token"
-        c = credentials
-        self.credentials = c
-        self.login = {
-            "grant_type": "password",
-            "scope": "*",
-            "client_id": c.client_id,
-            "client_secret": c.client_secret,
-            "username": c.username,
-            "password": c.password,
-        }
+        self.credentials = credentials
+        self.login = credentials.password_form()
         self.issued: list[str] = []
         self.first: dict[str, Any] = {}  # the first successful login's answer
         self.refresh_form: dict[str, str] = {}

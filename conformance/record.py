@@ -145,14 +145,7 @@ class _Recorder:
         self.recording = rec
         self.issued: list[str] = []
         self.token_path = f"/{workspace}/oauth2/token"
-        self.login = {
-            "grant_type": "password",
-            "scope": "*",
-            "client_id": credentials.client_id,
-            "client_secret": credentials.client_secret,
-            "username": credentials.username,
-            "password": credentials.password,
-        }
+        self.login = credentials.password_form()
 
     def send(self, request: HttpRequest) -> HttpResponse:
         try:

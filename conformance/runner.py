@@ -229,14 +229,7 @@ def check_login(target: Target, credentials: Credentials, secrets: SecretSet) ->
             if target.kind == "mock"
             else f"{session.transport.base_url}{token_path}"
         )
-        form = {
-            "grant_type": "password",
-            "scope": "*",
-            "client_id": credentials.client_id,
-            "client_secret": credentials.client_secret,
-            "username": credentials.username,
-            "password": credentials.password,
-        }
+        form = credentials.password_form()
         request = HttpRequest(
             "POST",
             token_path,

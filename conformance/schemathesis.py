@@ -54,14 +54,7 @@ def _password_grant(base: str) -> dict[str, Any]:
     c = CREDENTIALS
     answer = requests.post(
         f"{base}/{WORKSPACE}/oauth2/token",
-        data={
-            "grant_type": "password",
-            "scope": "*",
-            "client_id": c.client_id,
-            "client_secret": c.client_secret,
-            "username": c.username,
-            "password": c.password,
-        },
+        data=c.password_form(),
         timeout=TIMEOUT,
     )
     body = answer.json()

@@ -58,6 +58,17 @@ class Credentials:
     def secrets(self) -> tuple[str, ...]:
         return (self.client_secret, self.password)
 
+    def password_form(self, scope: str = "*") -> dict[str, str]:
+        """The documentation's password grant with these credentials (pmRestLogin's fields)."""
+        return {
+            "grant_type": "password",
+            "scope": scope,
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "username": self.username,
+            "password": self.password,
+        }
+
 
 def load_credentials(path: Path | None = None, env: dict[str, str] | None = None) -> Credentials:
     """Credentials from ``--credentials FILE`` (the doc's ``oauthCredentials.json``), else the

@@ -41,14 +41,7 @@ def _same_refresh_token_back(pm: MockServer) -> None:
     c = load_credentials(env={})
     answer = Client(pm.app).post(
         "/workflow/oauth2/token",
-        data={
-            "grant_type": "password",
-            "scope": "*",
-            "client_id": c.client_id,
-            "client_secret": c.client_secret,
-            "username": c.username,
-            "password": c.password,
-        },
+        data=c.password_form(),
     )
     kept = answer.get_json()["refresh_token"]
     for grant in ("password", "refresh_token"):
