@@ -22,7 +22,9 @@ def _failure_of(profile: str, answer: tuple[int, object, dict[str, str]]) -> tup
         pm.override("api", times=None).respond_with(status, json=body, headers=headers)
 
     spec = CHECKS.get("PM3-REST-003")
-    result = run_check(spec, Target.mock(profile, prepare=prepare), get_profile(profile), CREDENTIALS)
+    result = run_check(
+        spec, Target.mock(profile, prepare=prepare), get_profile(profile), CREDENTIALS
+    )
     assert result.outcome == "failed"
     failure = result.failures[0]
     return failure.expectation, failure.message

@@ -247,6 +247,7 @@ def test_a_token_is_valid_up_to_its_expiry_second_and_not_after(
     mock.clock.advance(1)
     expired = _get(client, "users", token)
     assert expired.status_code == 401
-    assert 'error_description="The access token provided has expired"' in (
-        expired.headers["WWW-Authenticate"]
+    assert (
+        'error_description="The access token provided has expired"'
+        in (expired.headers["WWW-Authenticate"])
     )

@@ -215,7 +215,10 @@ def test_registration_validates_and_issues_pm_formats(live: MockServer) -> None:
 
 @pytest.mark.parametrize(
     ("base_url", "origin"),
-    [("http://localhost/", "http://localhost"), ("http://localhost:8080/", "http://localhost:8080")],
+    [
+        ("http://localhost/", "http://localhost"),
+        ("http://localhost:8080/", "http://localhost:8080"),
+    ],
 )
 def test_the_login_redirect_writes_the_port_only_when_it_is_not_80(
     mock: MockServer, base_url: str, origin: str

@@ -43,7 +43,11 @@ def test_an_answer_is_byte_identical_to_its_response(profile: str, kind: str, me
 
 @pytest.mark.parametrize(
     ("allowed", "header"),
-    [({"GET", "HEAD"}, "GET, OPTIONS"), ({"post", "get"}, "GET, OPTIONS, POST"), (set(), "OPTIONS")],
+    [
+        ({"GET", "HEAD"}, "GET, OPTIONS"),
+        ({"post", "get"}, "GET, OPTIONS, POST"),
+        (set(), "OPTIONS"),
+    ],
 )
 def test_a_405_allows_options_and_leaves_head_out(allowed: set[str], header: str) -> None:
     response = render.method_not_allowed(get_profile("documented"), allowed)
