@@ -224,3 +224,30 @@ def test_the_table_holds_processmakers_list_routes_and_no_processes() -> None:
     for kind in LISTS:
         assert {f"cases{kind}", f"cases{kind}/paged"} <= paths
     assert not any(p.startswith("process") and not p.startswith("project") for p in paths)
+
+
+@pytest.mark.parametrize("profile_name", ["rfc6749"])
+def test_an_unknown_token_is_named_invalid_in_the_rfc6750_challenge(client: Client) -> None:
+    response = client.get(API + "users", headers={"Authorization": "Bearer not-a-token"})
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == (
+        'Bearer realm="Service", error="invalid_token", '
+        'error_description="The access token provided is invalid"'
+    )
+
+
+@pytest.mark.parametrize("profile_name", ["rfc6749"])
+def test_a_token_is_valid_up_to_its_expiry_second_and_not_after(
+    mock: MockServer, client: Client
+) -> None:
+    # bshaffer ResourceController: expired when time() > expires, so the expiry second still serves
+    token = tokens(client)["access_token"]
+    mock.clock.advance(mock.profile.access_lifetime)
+    assert _get(client, "users", token).status_code == 200
+    mock.clock.advance(1)
+    expired = _get(client, "users", token)
+    assert expired.status_code == 401
+    assert (
+        'error_description="The access token provided has expired"'
+        in (expired.headers["WWW-Authenticate"])
+    )

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from werkzeug.test import Client
 
 from mockserver import MockServer
 from mockserver.state.seed import DOC_CLIENT_ID
@@ -210,3 +211,31 @@ def test_registration_validates_and_issues_pm_formats(live: MockServer) -> None:
         timeout=10,
     ).json()
     assert client_id.group(1) in {row["CLIENT_ID"] for row in listing["resultRoot"]}
+
+
+@pytest.mark.parametrize(
+    ("base_url", "origin"),
+    [
+        ("http://localhost/", "http://localhost"),
+        ("http://localhost:8080/", "http://localhost:8080"),
+    ],
+)
+def test_the_login_redirect_writes_the_port_only_when_it_is_not_80(
+    mock: MockServer, base_url: str, origin: str
+) -> None:
+    answer = Client(mock.app).get(
+        "/workflow/oauth2/authorize?response_type=code", base_url=base_url
+    )
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == (
+        f"{origin}/sysworkflow/en/neoclassic/login/login?u="
+        f"{origin.replace(':', '%3A').replace('/', '%2F')}"
+        "%2Fworkflow%2Foauth2%2Fauthorize%3Fresponse_type%3Dcode"
+    )
+
+
+def test_logout_redirects_to_the_login_page_and_drops_the_session(client: Client) -> None:
+    answer = client.get("/sysworkflow/en/neoclassic/login/logout")
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/sysworkflow/en/neoclassic/login/login"
+    assert any(c.startswith("PHPSESSID=;") for c in answer.headers.getlist("Set-Cookie"))

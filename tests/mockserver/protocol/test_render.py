@@ -39,3 +39,17 @@ def test_an_answer_is_byte_identical_to_its_response(profile: str, kind: str, me
     assert _wire(answer, method) == _wire(answer.to_response(), method)
     assert render.header_items(answer) == tuple(answer.to_response().headers.items())
     assert answer.status == answer.to_response().status
+
+
+@pytest.mark.parametrize(
+    ("allowed", "header"),
+    [
+        ({"GET", "HEAD"}, "GET, OPTIONS"),
+        ({"post", "get"}, "GET, OPTIONS, POST"),
+        (set(), "OPTIONS"),
+    ],
+)
+def test_a_405_allows_options_and_leaves_head_out(allowed: set[str], header: str) -> None:
+    response = render.method_not_allowed(get_profile("documented"), allowed)
+    assert response.status_code == 405
+    assert response.headers["Allow"] == header
