@@ -27,8 +27,6 @@ from mockserver.protocol.errors import InvalidRequestError
 from mockserver.protocol.errors import InvalidTokenError
 from mockserver.protocol.errors import OAuthError
 from mockserver.protocol.errors import RestlerError
-from mockserver.protocol.params import FORM
-from mockserver.protocol.params import media_type
 from mockserver.protocol.render import Reply
 from mockserver.state.profiles import Source
 from mockserver.state.profiles import src
@@ -58,7 +56,11 @@ class _NoToken(Exception):
 
 
 def _token_value(ctx: RequestContext) -> str:
-    """The one bearer token of the request; :raises OAuthError / _NoToken: none or several."""
+    """The one bearer token of the request; :raises OAuthError / _NoToken: none or several.
+
+    bshaffer also reads ``access_token`` from a form-encoded POST body (§9); every route here is
+    a GET (a POST is answered 405 before authentication), so only the header and the query can
+    carry it."""
     req = ctx.request
     sources: list[str] = []
     header = req.headers.get("Authorization")
@@ -68,8 +70,6 @@ def _token_value(ctx: RequestContext) -> str:
             sources.append(match.group(1))
     if "access_token" in req.args:
         sources.append(req.args["access_token"])
-    if req.method == "POST" and media_type(req) == FORM and "access_token" in req.form:
-        sources.append(req.form["access_token"])
     if len(sources) > 1:
         raise InvalidRequestError("Only one method may be used to authenticate at a time")
     if not sources:
