@@ -144,3 +144,18 @@ def test_a_clock_out_of_range_is_refused_naming_the_file(clock: dict[str, object
     assert str(raised.value) == (
         "plan.yaml: clock: the mock's clock must stay between 1970-01-01 and 9000-01-01 (UTC)"
     )
+
+
+def test_an_unknown_profile_is_refused_listing_the_known_ones() -> None:
+    with pytest.raises(ScenarioError) as raised:
+        validate_scenario({"profile": "pm-9"}, "plan.yaml")
+    assert str(raised.value) == (
+        "plan.yaml: profile: 'pm-9' is not one of "
+        "['documented', 'pm-3.0-rc', 'pm-3.4.10', 'pm-3.4.11', 'rfc6749']"
+    )
+
+
+def test_a_scenario_without_an_origin_is_called_scenario() -> None:
+    with pytest.raises(ScenarioError) as raised:
+        validate_scenario({"clock": {"advance": 1e300}})
+    assert str(raised.value).startswith("scenario: clock: ")

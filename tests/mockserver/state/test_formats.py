@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from mockserver.state import formats
 from mockserver.state.formats import CLIENT_ID_RE
 from mockserver.state.formats import TOKEN_RE
 from mockserver.state.formats import UID_RE
@@ -24,6 +27,15 @@ def test_unique_id_microseconds_are_truncated_not_rounded() -> None:
     # 0.9999995 s is 999999 whole microseconds: the second does not roll over
     assert new_unique_id(1.9999995)[9:22] == "00000001" + "f423f"
     assert new_unique_id(7.000001)[9:22] == "00000007" + "00001"
+
+
+def test_a_unique_id_keeps_its_shape_at_the_top_of_the_random_ranges(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(formats.secrets, "randbelow", lambda n: n - 1)
+    uid = new_unique_id(7.0)
+    assert uid == "999999999" + "00000007" + "00000" + "9" + "0" + "99999999"
+    assert UID_RE.match(uid)
 
 
 def test_unique_ids_without_a_clock_differ() -> None:

@@ -82,8 +82,17 @@ def test_fields_left_out_take_the_defaults() -> None:
         "2030-12-31",
         "PROCESSMAKER_OPERATOR",
     )
-    client = seed.clients[0]
-    assert (client.name, client.website, client.owner) == ("", "http://localhost", ADMIN_USERNAME)
+    assert seed.clients == (
+        SeedClient(
+            client_id="C",
+            client_secret="s",
+            name="",
+            description="",
+            website="http://localhost",
+            redirect_uri="",
+            owner=ADMIN_USERNAME,
+        ),
+    )
 
 
 def test_seeded_rows_carry_the_files_values() -> None:
@@ -132,3 +141,9 @@ def test_an_invalid_seed_names_the_file_and_the_field(data: object, message: str
     with pytest.raises(SeedError) as raised:
         seed_from_data(data, "team.yaml")
     assert str(raised.value) == message
+
+
+def test_a_seed_without_an_origin_is_called_seed() -> None:
+    with pytest.raises(SeedError) as raised:
+        seed_from_data({"users": [{"username": "bob"}]})
+    assert str(raised.value) == "seed: users[0]: 'password' is a required property"
