@@ -159,3 +159,12 @@ def test_a_scenario_without_an_origin_is_called_scenario() -> None:
     with pytest.raises(ScenarioError) as raised:
         validate_scenario({"clock": {"advance": 1e300}})
     assert str(raised.value).startswith("scenario: clock: ")
+
+
+@pytest.mark.parametrize("key", ["overrides", "faults"])
+def test_a_bad_matcher_pattern_is_refused_naming_the_entry(key: str) -> None:
+    action = {"fault": "delay"} if key == "faults" else {"error": "invalid_grant"}
+    entry = {**action, "match": {"params": {"x": "re:("}}}
+    with pytest.raises(ScenarioError) as raised:
+        validate_scenario({key: [entry]}, "plan.yaml")
+    assert str(raised.value).startswith(f"plan.yaml: {key}[0]: params.x: regex '(': missing ): (")
