@@ -12,6 +12,7 @@ import requests
 from werkzeug.test import Client
 
 from mockserver import MockServer
+from mockserver.scripting.control import host_name
 from tests.mockserver.helpers import password_params
 
 
@@ -155,3 +156,69 @@ def test_control_api_is_off_by_default() -> None:
     response = Client(pm.app).get("/_pm3/health")
     assert response.status_code == 404
     pm.close()
+
+
+LOOPBACK = {"REMOTE_ADDR": "127.0.0.1"}
+
+
+@pytest.fixture
+def inproc() -> Iterator[tuple[MockServer, Client]]:
+    """The control API in this process, so that its calls are seen by coverage and mutmut."""
+    pm = MockServer(control=True)
+    pm.clock.freeze(1_767_225_600.0)  # 2026-01-01 00:00:00 UTC
+    yield pm, Client(pm.app)
+    pm.close()
+
+
+def test_health_reports_exactly_its_fields(inproc: tuple[MockServer, Client]) -> None:
+    pm, client = inproc
+    client.post("/workflow/oauth2/token", data=password_params())
+    pm.apply_scenario({"overrides": [{"match": {"endpoint": "token"}, "error": "invalid_grant"}]})
+    health = client.get("/_pm3/health", environ_base=LOOPBACK).get_json()
+    assert health == {
+        "status": "ok",
+        "profile": "documented",
+        "workspaces": ["workflow"],
+        "journal": 1,
+        "overrides": 1,
+        "now": "2026-01-01 00:00:00",
+    }
+
+
+def test_overrides_are_added_listed_and_cleared(inproc: tuple[MockServer, Client]) -> None:
+    pm, client = inproc
+    override = {"match": {"endpoint": "token"}, "error": "invalid_grant"}
+    added = client.post("/_pm3/overrides", json=[override, override], environ_base=LOOPBACK)
+    assert added.get_json() == {
+        "added": 2,
+        "pending": [
+            "override #1 (error invalid_grant) on {endpoint=token}",
+            "override #2 (error invalid_grant) on {endpoint=token}",
+        ],
+    }
+    cleared = client.delete("/_pm3/overrides", environ_base=LOOPBACK)
+    assert (cleared.status_code, cleared.get_json()) == (200, {"pending": []})
+    assert pm.scripting.pending() == []
+
+
+def test_expiring_an_unknown_user_says_who(inproc: tuple[MockServer, Client]) -> None:
+    _, client = inproc
+    response = client.post("/_pm3/expire", json={"user": "nobody"}, environ_base=LOOPBACK)
+    assert response.status_code == 404
+    assert response.get_json() == {"error": "expire.user: no user 'nobody'"}
+
+
+@pytest.mark.parametrize(
+    ("authority", "host"),
+    [
+        ("localhost:8080", "localhost"),
+        ("LOCALHOST", "localhost"),
+        ("[::1]:8080", "::1"),
+        ("[::1]", "::1"),
+        ("[::1]:8080]", "::1"),  # the address ends at the first "]"
+        ("::1", "::1"),  # a bare IPv6 address has no port to drop
+        ("[::1", "[::1"),
+    ],
+)
+def test_host_name_drops_port_and_brackets(authority: str, host: str) -> None:
+    assert host_name(authority) == host

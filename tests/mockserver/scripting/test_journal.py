@@ -11,6 +11,9 @@ from werkzeug.test import Client
 from mockserver import MockServer
 from mockserver.scripting.journal import BODY_CAP
 from mockserver.scripting.journal import VALUE_CAP
+from mockserver.scripting.journal import Exchange
+from mockserver.scripting.journal import Journal
+from mockserver.scripting.matching import RequestInfo
 from mockserver.state.seed import DOC_CLIENT_SECRET
 from mockserver.state.seed import DOC_PASSWORD
 from tests.mockserver.helpers import basic
@@ -108,3 +111,62 @@ def test_journal_numbers_restart_on_reset() -> None:
     client.post("/workflow/oauth2/token", data={})
     assert [e.seq for e in pm.journal] == [1]
     pm.close()
+
+
+def _small(journal: Journal) -> Exchange:
+    return Exchange(
+        seq=journal.next_seq(),
+        at=0.0,
+        request=RequestInfo(
+            method="GET",
+            path="/",
+            endpoint="other",
+            workspace="",
+            query={},
+            params={},
+            encoding="none",
+            headers={},
+        ),
+        status=404,
+        response_headers=(),
+        response_body=b"{}",
+        duration_ms=1.0,
+    )
+
+
+def _size_of_one() -> int:
+    journal = Journal()
+    journal.record(_small(journal))
+    return journal.retained_bytes
+
+
+def test_the_byte_cap_is_inclusive() -> None:
+    size = _size_of_one()
+    journal = Journal(max_bytes=2 * size)
+    for _ in range(2):
+        journal.record(_small(journal))
+    assert (len(journal), journal.retained_bytes, journal.dropped) == (2, 2 * size, 0)
+    journal.record(_small(journal))
+    assert [e.seq for e in journal] == [2, 3]
+    assert (journal.retained_bytes, journal.dropped) == (2 * size, 1)
+
+
+def test_the_newest_exchange_is_kept_even_over_the_byte_cap() -> None:
+    journal = Journal(max_bytes=1)
+    for _ in range(3):
+        journal.record(_small(journal))
+    assert [e.seq for e in journal] == [3]
+    assert journal.dropped == 2
+
+
+def test_a_journal_of_capacity_zero_keeps_nothing() -> None:
+    journal = Journal(capacity=0)
+    journal.record(_small(journal))
+    assert (len(journal), journal.retained_bytes, journal.dropped) == (0, 0, 1)
+    assert Journal(capacity=-5).capacity == 0
+
+
+def test_the_byte_cap_must_allow_one_byte() -> None:
+    assert Journal(max_bytes=1).max_bytes == 1
+    with pytest.raises(ValueError, match="max_bytes must be at least 1"):
+        Journal(max_bytes=0)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 import requests
+from werkzeug.test import Client
 
 from mockserver import MockServer
 from mockserver.protocol.errors import InvalidGrantError
@@ -182,3 +183,30 @@ def test_override_numbers_start_at_one_per_mock_and_again_after_reset() -> None:
     assert first.override("token").respond_with(500).id == 1
     first.close()
     second.close()
+
+
+def test_a_json_override_is_served_as_json_unless_it_names_its_own_type() -> None:
+    pm = MockServer()
+    try:
+        pm.apply_scenario(
+            {
+                "overrides": [
+                    {"match": {"endpoint": "token"}, "status": 503, "json": {"down": True}},
+                    {
+                        "match": {"endpoint": "api"},
+                        "status": 200,
+                        "json": {"ok": 1},
+                        "headers": {"Content-Type": "application/vnd.pm+json"},
+                    },
+                ]
+            }
+        )
+        client = Client(pm.app)
+        token = client.post("/workflow/oauth2/token", data=password_params())
+        assert token.status_code == 503
+        assert token.headers["Content-Type"] == "application/json"
+        assert token.get_json() == {"down": True}
+        api = client.get("/api/1.0/workflow/users")
+        assert api.headers.getlist("Content-Type") == ["application/vnd.pm+json"]
+    finally:
+        pm.close()

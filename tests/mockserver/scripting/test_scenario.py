@@ -14,6 +14,7 @@ import requests
 from mockserver import MockServer
 from mockserver.scripting.scenario import ScenarioError
 from mockserver.scripting.scenario import load_scenario
+from mockserver.scripting.scenario import validate_scenario
 from tests.mockserver.helpers import password_params
 
 SCENARIO_YAML = """
@@ -118,3 +119,52 @@ def test_cli_refuses_a_bad_scenario(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "faults[0].fault" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "clock",
+    [{"advance": 3600}, {"advance": -86400.5, "freeze": True}, {"set": "2026-01-01T00:00:00Z"}],
+)
+def test_a_clock_within_range_is_a_valid_scenario(clock: dict[str, object]) -> None:
+    validate_scenario({"clock": clock}, "plan.yaml")
+    pm = MockServer()
+    try:
+        pm.apply_scenario({"clock": clock})
+        assert pm.clock.frozen is bool(clock.get("freeze"))
+    finally:
+        pm.close()
+
+
+@pytest.mark.parametrize(
+    "clock", [{"advance": 1e300}, {"advance": -1e300}, {"set": "9999-01-01T00:00:00Z"}]
+)
+def test_a_clock_out_of_range_is_refused_naming_the_file(clock: dict[str, object]) -> None:
+    with pytest.raises(ScenarioError) as raised:
+        validate_scenario({"clock": clock}, "plan.yaml")
+    assert str(raised.value) == (
+        "plan.yaml: clock: the mock's clock must stay between 1970-01-01 and 9000-01-01 (UTC)"
+    )
+
+
+def test_an_unknown_profile_is_refused_listing_the_known_ones() -> None:
+    with pytest.raises(ScenarioError) as raised:
+        validate_scenario({"profile": "pm-9"}, "plan.yaml")
+    assert str(raised.value) == (
+        "plan.yaml: profile: 'pm-9' is not one of "
+        "['documented', 'pm-3.0-rc', 'pm-3.4.10', 'pm-3.4.11', 'rfc6749']"
+    )
+
+
+def test_a_scenario_without_an_origin_is_called_scenario() -> None:
+    with pytest.raises(ScenarioError) as raised:
+        validate_scenario({"clock": {"advance": 1e300}})
+    assert str(raised.value).startswith("scenario: clock: ")
+
+
+@pytest.mark.parametrize("key", ["overrides", "faults"])
+def test_a_bad_matcher_pattern_is_refused_naming_the_entry(key: str) -> None:
+    action = {"fault": "delay"} if key == "faults" else {"error": "invalid_grant"}
+    entry = {**action, "match": {"params": {"x": "re:("}}}
+    with pytest.raises(ScenarioError) as raised:
+        validate_scenario({key: [entry]}, "plan.yaml")
+    assert str(raised.value).startswith(f"plan.yaml: {key}[0]: params.x: regex '(': missing ): (")

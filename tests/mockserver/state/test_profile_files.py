@@ -105,6 +105,31 @@ def test_a_bad_file_names_the_field(data: object, says: str) -> None:
     assert says in str(caught.value) and "\n" not in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("verify_user_status", "yes", 'fields.verify_user_status.value: "yes" is not a boolean'),
+        ("access_lifetime", "1h", 'fields.access_lifetime.value: "1h" is not a whole number'),
+        (
+            "token_error_status",
+            "x",
+            'fields.token_error_status.value: "x" is not a whole number or null',
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_type_names_the_type_wanted(
+    field: str, value: object, message: str
+) -> None:
+    data = {
+        "name": "x",
+        "extends": "documented",
+        "fields": {field: {"value": value, "provenance": {"kind": "doc", "ref": "a"}}},
+    }
+    with pytest.raises(ProfileFileError) as caught:
+        profile_from_data(data, "f.json")
+    assert str(caught.value) == f"f.json: {message}"
+
+
 def test_the_cli_serves_a_profile_file_and_refuses_a_bad_one(tmp_path: Path) -> None:
     good = tmp_path / "good.json"
     good.write_text(

@@ -63,3 +63,21 @@ def test_derive_marks_changed_fields() -> None:
     derived = PROFILES["documented"].derive("custom", access_lifetime=60)
     assert derived.access_lifetime == 60
     assert str(derived.source_of("access_lifetime")).startswith("decision:")
+
+
+def test_derive_names_the_new_profile_and_says_where_it_came_from() -> None:
+    derived = PROFILES["documented"].derive("custom", access_lifetime=60)
+    assert derived.name == "custom"
+    assert (
+        str(derived.source_of("access_lifetime")) == "decision: derived from documented by custom"
+    )
+    # fields left alone keep their sources
+    assert derived.source_of("token_error_status") == PROFILES["documented"].source_of(
+        "token_error_status"
+    )
+
+
+def test_a_documented_value_shows_its_doc_source() -> None:
+    source = PROFILES["documented"].source_of("token_error_status")
+    assert source.kind == "doc"
+    assert str(source) == "doc: Error Response: HTTP status code of 200 (OK)"

@@ -1,0 +1,65 @@
+"""Request matchers: exact text means the whole value, ``*`` any value, ``re:`` a search."""
+
+from __future__ import annotations
+
+import pytest
+
+from mockserver.scripting.matching import RequestInfo
+from mockserver.scripting.matching import RequestMatcher
+
+
+def _info(**params: str) -> RequestInfo:
+    return RequestInfo(
+        method="POST",
+        path="/workflow/oauth2/token",
+        endpoint="token",
+        workspace="workflow",
+        query={},
+        params=params,
+        encoding="form",
+        headers={"Authorization": "Basic YWJjOmRlZg=="},
+    )
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "matches"),
+    [
+        ("johndoe", "johndoe", True),
+        ("john", "johndoe", False),  # an exact value is not a substring match
+        ("doe", "johndoe", False),
+        ("johndoe", "johndoe2", False),
+        ("JOHNDOE", "johndoe", False),
+        ("*", "johndoe", True),
+        ("re:^john", "johndoe", True),
+        ("re:doe$", "johndoe2", False),
+    ],
+)
+def test_parameter_values(expected: str, actual: str, matches: bool) -> None:
+    matcher = RequestMatcher.build("token", params={"username": expected})
+    assert matcher.matches(_info(username=actual)) is matches
+    assert matcher.mismatches(_info(username=actual)) == ([] if matches else ["username"])
+
+
+def test_an_exact_grant_type_is_not_found_inside_a_longer_one() -> None:
+    matcher = RequestMatcher.build("token", grant_type="password")
+    assert matcher.matches(_info(grant_type="password"))
+    assert not matcher.matches(_info(grant_type="password_or_not"))
+    assert not RequestMatcher.build("token", grant_type="pass").matches(
+        _info(grant_type="password")
+    )
+
+
+def test_a_missing_parameter_matches_nothing_not_even_star() -> None:
+    assert not RequestMatcher.build("token", params={"scope": "*"}).matches(_info())
+
+
+def test_header_names_are_case_insensitive_values_exact() -> None:
+    exact = RequestMatcher.build("token", headers={"AUTHORIZATION": "Basic YWJjOmRlZg=="})
+    assert exact.matches(_info())
+    assert not RequestMatcher.build("token", headers={"authorization": "Basic"}).matches(_info())
+
+
+def test_describe_and_score() -> None:
+    matcher = RequestMatcher.build("token", method="post", grant_type="password", params={"a": "1"})
+    assert matcher.describe() == "{endpoint=token, method=POST, grant_type=password, a=1}"
+    assert matcher.score(_info(grant_type="password", a="2")) == 4

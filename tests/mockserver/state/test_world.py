@@ -1,0 +1,47 @@
+"""The mock's world: workspaces created on demand follow the profile's lookup rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from mockserver.state.profiles import PROFILES
+from mockserver.state.seed import DOC_CLIENT_ID
+from mockserver.state.seed import default_seed
+from mockserver.state.world import MockState
+from mockserver.state.world import WorkspaceNameError
+
+
+@pytest.mark.parametrize("profile_name", ["documented", "rfc6749"])
+def test_a_new_workspace_looks_ids_up_as_the_profile_says(profile_name: str) -> None:
+    profile = PROFILES[profile_name]
+    state = MockState(profile=profile, seed=default_seed())
+    try:
+        store = state.add_workspace("second")
+        assert store.case_insensitive is profile.case_insensitive_lookups
+        # utf8_general_ci (PM) finds a client id in another case; a byte compare (RFC) does not
+        found = store.get_client(DOC_CLIENT_ID.lower())
+        assert (found is not None) is profile.case_insensitive_lookups
+        assert store.get_client(DOC_CLIENT_ID) is not None  # seeded like the first workspace
+        assert state.add_workspace("second") is store
+    finally:
+        state.close()
+
+
+def test_a_profile_switch_changes_the_lookups_of_open_workspaces() -> None:
+    state = MockState(profile=PROFILES["documented"], seed=default_seed())
+    try:
+        store = state.add_workspace("second")
+        state.set_profile(PROFILES["rfc6749"])
+        assert store.get_client(DOC_CLIENT_ID.lower()) is None
+    finally:
+        state.close()
+
+
+def test_a_workspace_name_outside_the_pattern_is_refused() -> None:
+    state = MockState(profile=PROFILES["documented"], seed=default_seed())
+    try:
+        with pytest.raises(WorkspaceNameError):
+            state.add_workspace("../etc")
+        assert "../etc" not in state.workspaces
+    finally:
+        state.close()
