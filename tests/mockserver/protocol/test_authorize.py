@@ -239,3 +239,45 @@ def test_logout_redirects_to_the_login_page_and_drops_the_session(client: Client
     assert answer.status_code == 302
     assert answer.headers["Location"] == "/sysworkflow/en/neoclassic/login/login"
     assert any(c.startswith("PHPSESSID=;") for c in answer.headers.getlist("Set-Cookie"))
+
+
+@pytest.mark.parametrize(
+    ("profile_name", "status", "due_date", "signed_in"),
+    [
+        ("documented", 1, "2000-01-01", False),  # past its due date
+        ("documented", 0, "2030-12-31", False),  # inactive
+        ("documented", 1, "2030-12-31", True),
+        ("pm-3.0-rc", 1, "2000-01-01", True),  # no user-status check before 3.0 GA
+    ],
+)
+def test_the_login_form_refuses_inactive_and_past_due_users(
+    live: MockServer, status: int, due_date: str, signed_in: bool
+) -> None:
+    from mockserver.state.seed import hash_password
+    from mockserver.state.store import UserRow
+
+    live.workspace().add_user(
+        UserRow(
+            "9" * 32,
+            "expired",
+            hash_password("pw123456"),
+            "E",
+            "X",
+            "e@x",
+            due_date,
+            status,
+            "",
+            "PROCESSMAKER_OPERATOR",
+        )
+    )
+    s = requests.Session()
+    answer = s.post(
+        f"{live.url}/sysworkflow/en/neoclassic/login/authentication.php",
+        data={"form[USR_USERNAME]": "expired", "form[USR_PASSWORD]": "pw123456", "form[URL]": "/"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert (answer.status_code == 302) is signed_in
+    assert ("PHPSESSID" in s.cookies) is signed_in
+    if not signed_in:
+        assert answer.status_code == 401 and "Wrong password" in answer.text
