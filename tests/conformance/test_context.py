@@ -121,3 +121,79 @@ def test_a_login_page_without_a_form_is_the_suites_error() -> None:
     assert result.outcome == "error"
     assert "no login form this suite can fill in" in result.failures[0].message
     assert "HTTP 200" in result.failures[0].message
+
+
+def test_a_form_without_a_method_is_a_get() -> None:
+    from conformance.context import parse_forms
+
+    forms = parse_forms('<form action="/x"><input name="a" value="1"></form>')
+    assert forms[0]["method"] == "get"
+    assert parse_forms('<form method="POST" action="/y"></form>')[0]["method"] == "POST"
+
+
+def test_token_requests_carry_no_session_cookie(ctx: CheckContext) -> None:
+    ctx.login()  # through the form: the PHP session cookie is held
+    assert "PHPSESSID" in ctx.cookies.values
+    before = len(ctx.exchanges)
+    ctx.password_grant()
+    ctx.api("users", "0" * 40)
+    sent = [dict(e.request.headers) for e in ctx.exchanges[before:]]
+    assert len(sent) == 2 and all("Cookie" not in h and "cookie" not in h for h in sent), sent
+
+
+def test_password_grant_with_basic_sends_the_overrides_it_is_given(ctx: CheckContext) -> None:
+    ctx.password_grant(basic=True, client_id="body-id", client_secret="body-secret")
+    body = ctx.exchanges[-1].request.body.decode()
+    assert "client_id=body-id" in body and "client_secret=body-secret" in body
+
+
+def test_a_refused_login_is_the_servers_failure_named_so() -> None:
+    target = Target.mock(
+        "documented",
+        prepare=lambda pm: pm.override("token", times=None).respond_with_error(
+            "invalid_grant", "Invalid username and password combination"
+        ),
+    )
+    with target.session() as session:
+        ctx = CheckContext(
+            CHECKS.get("PM3-TOKEN-PASSWORD-003"),
+            session,
+            get_profile("documented"),
+            CREDENTIALS,
+            target,
+        )
+        with pytest.raises(Failure) as caught:
+            ctx.tokens()
+    assert caught.value.expectation == "token"
+    assert caught.value.message.startswith("a valid password grant should give a token, got HTTP")
+
+
+def test_a_consent_page_without_a_form_fails_on_the_page() -> None:
+    def prepare(pm: MockServer) -> None:
+        pm.override("authorize", times=None, method="GET").respond_with(
+            200, body="<p>consent</p>", headers={"Content-Type": "text/html"}
+        )
+
+    target = Target.mock("documented", prepare=prepare)
+    with target.session() as session:
+        ctx = CheckContext(
+            CHECKS.get("PM3-AUTHZ-002"), session, get_profile("documented"), CREDENTIALS, target
+        )
+        with pytest.raises(Failure) as caught:
+            ctx.consent(ctx.authorize_params("code"))
+    assert caught.value.expectation == "page"
+    assert "with no form" in caught.value.message
+
+
+def test_a_missing_refresh_token_is_named(ctx: CheckContext) -> None:
+    c = ctx.credentials
+    answer = ctx.token(
+        {
+            "grant_type": "client_credentials",
+            "client_id": c.client_id,
+            "client_secret": c.client_secret,
+        }
+    )
+    with pytest.raises(Failure) as caught:
+        ctx.expect_token_response(answer, refresh=True)
+    assert caught.value.message == "refresh_token: expected present, got none"

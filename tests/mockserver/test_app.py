@@ -19,7 +19,12 @@ from tests.mockserver.helpers import password_params
     ("profile_name", "status", "body", "content_type"),
     [
         ("documented", 503, b"", None),
-        ("pm-3.0-rc", 503, b"Runtime Exception.", "text/html; charset=utf-8"),
+        (
+            "pm-3.0-rc",
+            503,
+            b"<p>You have specified an unavailable workspace.</p></body></html>\n",
+            "text/html; charset=utf-8",
+        ),
         (
             "pm-3.4.10",
             400,
@@ -44,6 +49,8 @@ def test_unknown_workspace(
         assert response.status_code == status
         if body:
             assert body in response.get_data()
+            if content_type and content_type.startswith("text/html"):
+                assert response.get_data().endswith(body)
         else:
             assert response.get_data() == b""
         assert response.headers.get("Content-Type") == content_type

@@ -211,6 +211,13 @@ def test_registration_validates_and_issues_pm_formats(live: MockServer) -> None:
         timeout=10,
     ).json()
     assert client_id.group(1) in {row["CLIENT_ID"] for row in listing["resultRoot"]}
+    unknown = s.post(
+        f"{live.url}/sysworkflow/en/neoclassic/oauth2/clientSetupAjax",
+        data={"option": "DEL", "oauthClientId": "NOSUCHCLIENTNOSUCHCLIENTNOSUCHCL"},
+        timeout=10,
+    )
+    assert unknown.status_code == 400
+    assert unknown.json() == {"status": "ERROR", "message": "unknown client"}
 
 
 @pytest.mark.parametrize(
@@ -280,4 +287,5 @@ def test_the_login_form_refuses_inactive_and_past_due_users(
     assert (answer.status_code == 302) is signed_in
     assert ("PHPSESSID" in s.cookies) is signed_in
     if not signed_in:
-        assert answer.status_code == 401 and "Wrong password" in answer.text
+        assert answer.status_code == 401
+        assert '<p class="error" role="alert">Wrong password or user name</p>' in answer.text
