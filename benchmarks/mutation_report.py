@@ -340,11 +340,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--equivalent", type=Path, default=DEFAULT_EQUIVALENT)
     parser.add_argument("--survivors-out", type=Path, help="also write the survivors here")
     parser.add_argument("--fail-under", type=float, default=0.0, help="exit 1 below this score")
+    parser.add_argument(
+        "--only",
+        type=Path,
+        help="score only the mutants named in this file (one name a line): a sample's score",
+    )
     args = parser.parse_args(argv)
     if not (args.root / "mutants").is_dir():
         print("no mutants/ directory: run `mutmut run` (or `tox -e mutate`) first")
         return 2
-    report = build_report(load_mutants(args.root), load_equivalents(args.equivalent))
+    mutants = load_mutants(args.root)
+    if args.only is not None:
+        wanted = set(args.only.read_text("utf-8").split())
+        mutants = [m for m in mutants if m.name in wanted]
+    report = build_report(mutants, load_equivalents(args.equivalent))
     print(render(report))
     if args.survivors_out:
         args.survivors_out.write_text(

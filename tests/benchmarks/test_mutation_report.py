@@ -168,3 +168,14 @@ def test_the_committed_equivalents_file_is_valid() -> None:
     raw = tomllib.loads(DEFAULT_EQUIVALENT.read_text("utf-8")).get("equivalent", [])
     assert len(entries) == len(raw)
     assert all(Path(e.file).suffix == ".py" for e in entries)
+
+
+def test_only_scores_the_named_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = _project(tmp_path)
+    equivalent = tmp_path / "equivalent.toml"
+    equivalent.write_text("", "utf-8")
+    sample = tmp_path / "sample.txt"
+    sample.write_text("pkg.clock.xǁClockǁnow__mutmut_1\npkg.clock.x_double__mutmut_1\n", "utf-8")
+    args = ["--root", str(root), "--equivalent", str(equivalent), "--only", str(sample)]
+    assert main([*args, "--fail-under", "100"]) == 0  # the two named: killed and timed out
+    assert "100.0%" in capsys.readouterr().out
