@@ -12,6 +12,7 @@ credentials), then the whole run again with every secret any of its checks saw.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -281,9 +282,17 @@ _WORKER_STATE: dict[str, Any] = {}
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
-    """forkserver where the platform has it (workers start from a clean process that has
-    imported the checks once), spawn elsewhere."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    """How worker processes start.
+
+    fork copies a process that has already imported the checks, so it costs nothing, but forking
+    a process that runs threads can deadlock a child on a lock some thread held (Python 3.12
+    warns). So fork only while this process runs a single thread; otherwise forkserver (workers
+    fork from a clean server process that imported the checks once), or spawn where neither
+    exists."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["conformance"])
         return ctx
