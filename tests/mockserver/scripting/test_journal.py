@@ -170,3 +170,13 @@ def test_the_byte_cap_must_allow_one_byte() -> None:
     assert Journal(max_bytes=1).max_bytes == 1
     with pytest.raises(ValueError, match="max_bytes must be at least 1"):
         Journal(max_bytes=0)
+
+
+def test_a_small_exchange_renders_its_response_headers_and_omits_nothing(mock: MockServer) -> None:
+    Client(mock.app).post("/workflow/oauth2/token", data=password_params())
+    entry = mock.journal.last()
+    assert entry is not None and entry.omitted_fields == 0
+    rendered = entry.to_dict()
+    assert "omitted_fields" not in rendered["request"]
+    assert rendered["response"]["headers"] == dict(entry.response_headers)
+    assert rendered["response"]["headers"]["Cache-Control"] == "no-cache, must-revalidate"
