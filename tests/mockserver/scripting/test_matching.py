@@ -69,7 +69,9 @@ def test_describe_and_score() -> None:
 
 
 def test_a_get_has_no_body_encoding() -> None:
-    info = describe_request(Request(EnvironBuilder(path="/workflow/oauth2/authorize").get_environ()))
+    info = describe_request(
+        Request(EnvironBuilder(path="/workflow/oauth2/authorize").get_environ())
+    )
     assert (info.endpoint, info.encoding, dict(info.params)) == ("authorize", "none", {})
 
 
