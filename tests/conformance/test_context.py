@@ -197,3 +197,29 @@ def test_a_missing_refresh_token_is_named(ctx: CheckContext) -> None:
     with pytest.raises(Failure) as caught:
         ctx.expect_token_response(answer, refresh=True)
     assert caught.value.message == "refresh_token: expected present, got none"
+
+
+def test_a_content_type_given_with_a_form_is_sent_alone(ctx: CheckContext) -> None:
+    own = "application/x-www-form-urlencoded; charset=UTF-8"
+    ctx.request("POST", "/workflow/oauth2/token", form={"a": "b"}, headers={"Content-Type": own})
+    sent = [(k, v) for k, v in ctx.exchanges[-1].request.headers if k.lower() == "content-type"]
+    assert sent == [("Content-Type", own)]
+
+
+def test_location_parts_keep_blank_parameters() -> None:
+    response = HttpResponse(302, (("Location", "https://app.example/cb?code=&state=s#x="),), b"")
+    assert CheckContext.location_parts(response) == (
+        "https://app.example/cb",
+        {"code": "", "state": "s"},
+        {"x": ""},
+    )
+
+
+def test_an_expected_absent_header_is_named_absent(ctx: CheckContext) -> None:
+    response = HttpResponse(200, (("X-Frame-Options", "DENY"),), b"")
+    with pytest.raises(Failure) as caught:
+        ctx.expect_header(response, "X-Frame-Options", None)
+    assert caught.value.message == "header X-Frame-Options: expected absent, got 'DENY' (HTTP 200)"
+    with pytest.raises(Failure) as caught:
+        ctx.expect_header(response, "X-Frame-Options", "SAMEORIGIN")
+    assert "expected 'SAMEORIGIN', got 'DENY'" in caught.value.message

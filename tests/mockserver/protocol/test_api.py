@@ -251,3 +251,14 @@ def test_a_token_is_valid_up_to_its_expiry_second_and_not_after(
         'error_description="The access token provided has expired"'
         in (expired.headers["WWW-Authenticate"])
     )
+
+
+def test_an_index_route_cites_the_bare_url_annotation_and_handlers_say_what_they_are() -> None:
+    by_path = {r.path: r for r in routes()}
+    _, url = by_path["users"].provenance
+    assert url.ref.endswith("Api/User.php l.22 @url GET (index)")
+    _, sub = by_path["user/{usr_uid}"].provenance
+    assert sub.ref.endswith("Api/User.php l.46 @url GET /:usr_uid (doGetUser)")
+    assert by_path["cases/paged"].handler.__name__ == "_cases_page"
+    assert by_path["cases"].handler.__name__ == "_cases_list"
+    assert by_path["cases/paged"].pattern().match("cases/paged/") is not None

@@ -7,6 +7,7 @@ from werkzeug.test import Client
 
 from mockserver import MockServer
 from mockserver.protocol.applications import USER_HAVENT_RIGHTS_PAGE
+from mockserver.state.store import ClientRow
 
 LOGIN = "/sysworkflow/en/neoclassic/login/authentication.php"
 APPLICATIONS = "/sysworkflow/en/neoclassic/oauth2/applications"
@@ -60,3 +61,23 @@ def test_a_user_with_the_permission_gets_the_page(mock: MockServer) -> None:
     client = logged_in(mock, "admin", "admin")
     page = client.get(APPLICATIONS)
     assert page.status_code == 200 and 'id="new-application"' in page.get_data(as_text=True)
+
+
+SETUP_AJAX = "/sysworkflow/en/neoclassic/oauth2/clientSetupAjax"
+
+
+def test_without_a_session_the_ajax_answers_401(mock: MockServer) -> None:
+    answer = Client(mock.app).post(SETUP_AJAX, data={"option": "LST"})
+    assert answer.status_code == 401
+    assert answer.get_json() == {"status": "ERROR", "message": "session expired"}
+
+
+def test_a_delete_without_a_client_id_touches_no_client(mock: MockServer) -> None:
+    store = mock.workspace("workflow")
+    row = ClientRow("XXXX", "secret", "n", "d", "https://w.example", "https://w.example/cb", "")
+    store.add_client(row)
+    client = logged_in(mock, "johndoe", "p4ssw0rd")
+    answer = client.post(SETUP_AJAX, data={"option": "DEL"})
+    assert answer.status_code == 400
+    assert answer.get_json() == {"status": "ERROR", "message": "unknown client"}
+    assert store.get_client("XXXX") is not None

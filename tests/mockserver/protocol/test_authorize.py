@@ -289,3 +289,18 @@ def test_the_login_form_refuses_inactive_and_past_due_users(
     if not signed_in:
         assert answer.status_code == 401
         assert '<p class="error" role="alert">Wrong password or user name</p>' in answer.text
+
+
+def test_logout_ends_the_session_of_its_cookie(mock: MockServer) -> None:
+    client = Client(mock.app)
+    login = client.post(
+        "/sysworkflow/en/neoclassic/login/authentication.php",
+        data={"form[USR_USERNAME]": "johndoe", "form[USR_PASSWORD]": "p4ssw0rd"},
+    )
+    assert login.status_code == 302
+    cookie = client.get_cookie("PHPSESSID")
+    assert cookie is not None
+    client.get("/sysworkflow/en/neoclassic/login/logout")
+    client.set_cookie("PHPSESSID", cookie.value)
+    ajax = client.post("/sysworkflow/en/neoclassic/oauth2/clientSetupAjax", data={"option": "LST"})
+    assert ajax.status_code == 401

@@ -11,6 +11,7 @@ from mockserver import get_profile
 from mockserver.protocol import render
 from mockserver.protocol.errors import InvalidClientError
 from mockserver.protocol.errors import InvalidGrantError
+from mockserver.protocol.errors import RestlerError
 
 
 def _wire(app: Any, method: str = "POST") -> tuple[str, list[tuple[str, str]], bytes]:
@@ -53,3 +54,12 @@ def test_a_405_allows_options_and_leaves_head_out(allowed: set[str], header: str
     response = render.method_not_allowed(get_profile("documented"), allowed)
     assert response.status_code == 405
     assert response.headers["Allow"] == header
+
+
+def test_a_debug_restler_error_carries_restlers_debug_block() -> None:
+    err = RestlerError(401, debug=True)
+    answer = render.restler_error(err, get_profile("documented"))
+    assert answer.get_json()["debug"] == {
+        "source": "WebApplication.php:566 at setup stage",
+        "stages": {"success": [], "failure": ["message"]},
+    }

@@ -12,7 +12,9 @@ import pytest
 from werkzeug.test import Client
 
 from mockserver import MockServer
+from mockserver.protocol.errors import InvalidScopeError
 from mockserver.protocol.token import basic_credentials
+from mockserver.protocol.token import check_scope
 from mockserver.protocol.token import php_loose_equals
 from mockserver.state.seed import DOC_CLIENT_ID
 from mockserver.state.seed import DOC_CLIENT_SECRET
@@ -125,3 +127,9 @@ def test_an_empty_scope_in_the_query_string_counts_as_absent(client: Client) -> 
 def test_an_unsupported_scope_is_still_refused(client: Client) -> None:
     answer = login(client, scope="delete_everything")
     assert error_of(answer)[0] == "invalid_scope"
+
+
+def test_only_spaces_are_trimmed_from_a_requested_scope() -> None:
+    check_scope(" X ", None, ("X",))  # a scope that begins or ends with X keeps it
+    with pytest.raises(InvalidScopeError):
+        check_scope("X  Y", None, ("X", "Y"))  # an inner double space is an empty scope

@@ -222,3 +222,58 @@ def test_expiring_an_unknown_user_says_who(inproc: tuple[MockServer, Client]) ->
 )
 def test_host_name_drops_port_and_brackets(authority: str, host: str) -> None:
     assert host_name(authority) == host
+
+
+def test_a_delete_with_a_body_must_be_json(inproc: tuple[MockServer, Client]) -> None:
+    _, client = inproc
+    plain = client.delete(
+        "/_pm3/overrides", data=b"x", content_type="text/plain", environ_base=LOOPBACK
+    )
+    assert plain.status_code == 415
+    assert client.get("/_pm3/health", data=b"x", environ_base=LOOPBACK).status_code == 200
+
+
+def test_a_known_command_with_the_wrong_method_is_named(inproc: tuple[MockServer, Client]) -> None:
+    _, client = inproc
+    response = client.get("/_pm3/reset", environ_base=LOOPBACK)
+    assert (response.status_code, response.get_json()) == (
+        405,
+        {"error": "method GET not allowed on reset"},
+    )
+
+
+def test_clock_freezes_unfreezes_and_checks_advance(inproc: tuple[MockServer, Client]) -> None:
+    _, client = inproc
+    thawed = client.post("/_pm3/clock", json={"unfreeze": True}, environ_base=LOOPBACK)
+    assert thawed.status_code == 200 and thawed.get_json()["frozen"] is False
+    bad = client.post("/_pm3/clock", json={"advance": "soon"}, environ_base=LOOPBACK)
+    assert (bad.status_code, bad.get_json()) == (
+        400,
+        {"error": "clock.advance: a number of seconds"},
+    )
+
+
+def test_expiring_one_token(inproc: tuple[MockServer, Client]) -> None:
+    _, client = inproc
+    token = client.post("/workflow/oauth2/token", data=password_params()).get_json()
+    expired = client.post(
+        "/_pm3/expire", json={"token": token["access_token"]}, environ_base=LOOPBACK
+    )
+    assert (expired.status_code, expired.get_json()) == (200, {"expired": 1})
+    unknown = client.post("/_pm3/expire", json={"token": "nope"}, environ_base=LOOPBACK)
+    assert (unknown.status_code, unknown.get_json()) == (
+        404,
+        {"error": "expire.token: no such access token"},
+    )
+
+
+def test_check_reports_an_ordered_miss(inproc: tuple[MockServer, Client]) -> None:
+    pm, client = inproc
+    assert client.get("/_pm3/check", environ_base=LOOPBACK).get_json() == {"ok": True}
+    first = {"match": {"endpoint": "token"}, "error": "invalid_grant", "ordered": True}
+    second = {"match": {"endpoint": "authorize"}, "error": "access_denied", "ordered": True}
+    pm.apply_scenario({"overrides": [first, second]})
+    client.get("/workflow/oauth2/authorize", query_string={"response_type": "code"})
+    answer = client.get("/_pm3/check", environ_base=LOOPBACK).get_json()
+    assert answer["ok"] is False
+    assert set(answer) == {"ok", "failure"} and "order" in answer["failure"]

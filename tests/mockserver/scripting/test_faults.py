@@ -150,3 +150,20 @@ def test_faults_are_journaled(live: MockServer) -> None:
     assert last is not None
     assert last.status == 500
     assert "fault html_500" in last.scripted
+
+
+def test_a_scripted_authorize_error_is_the_authorize_posts_json_error(
+    mock: MockServer, client: Client
+) -> None:
+    mock.apply_scenario(
+        {"overrides": [{"match": {"endpoint": "authorize"}, "error": "access_denied"}]}
+    )
+    answer = client.get("/workflow/oauth2/authorize", query_string={"response_type": "code"})
+    assert answer.status_code == 400
+    assert {k.lower(): v for k, v in answer.headers.items()} == {  # names are case-insensitive
+        "access-control-allow-origin": "*",
+        "cache-control": "no-store",
+        "content-length": str(len(answer.get_data())),
+        "content-type": "application/json",
+    }
+    assert answer.get_json()["error"] == "access_denied"

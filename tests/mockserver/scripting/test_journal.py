@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 import requests
@@ -13,6 +14,7 @@ from mockserver.scripting.journal import BODY_CAP
 from mockserver.scripting.journal import VALUE_CAP
 from mockserver.scripting.journal import Exchange
 from mockserver.scripting.journal import Journal
+from mockserver.scripting.journal import bounded
 from mockserver.scripting.matching import RequestInfo
 from mockserver.state.seed import DOC_CLIENT_SECRET
 from mockserver.state.seed import DOC_PASSWORD
@@ -170,3 +172,19 @@ def test_the_byte_cap_must_allow_one_byte() -> None:
     assert Journal(max_bytes=1).max_bytes == 1
     with pytest.raises(ValueError, match="max_bytes must be at least 1"):
         Journal(max_bytes=0)
+
+
+def test_a_small_exchange_renders_its_response_headers_and_omits_nothing(mock: MockServer) -> None:
+    Client(mock.app).post("/workflow/oauth2/token", data=password_params())
+    entry = mock.journal.last()
+    assert entry is not None and entry.omitted_fields == 0
+    rendered = entry.to_dict()
+    assert "omitted_fields" not in rendered["request"]
+    assert rendered["response"]["headers"] == dict(entry.response_headers)
+    assert rendered["response"]["headers"]["Cache-Control"] == "no-cache, must-revalidate"
+
+
+def test_cutting_a_big_body_leaves_out_no_field() -> None:
+    journal = Journal()
+    big = replace(_small(journal), response_body=b"x" * (BODY_CAP + 1))
+    assert bounded(big).omitted_fields == 0

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
 from mockserver.scripting.matching import RequestInfo
 from mockserver.scripting.matching import RequestMatcher
+from mockserver.scripting.matching import describe_request
 
 
 def _info(**params: str) -> RequestInfo:
@@ -63,3 +66,24 @@ def test_describe_and_score() -> None:
     matcher = RequestMatcher.build("token", method="post", grant_type="password", params={"a": "1"})
     assert matcher.describe() == "{endpoint=token, method=POST, grant_type=password, a=1}"
     assert matcher.score(_info(grant_type="password", a="2")) == 4
+
+
+def test_a_get_has_no_body_encoding() -> None:
+    info = describe_request(
+        Request(EnvironBuilder(path="/workflow/oauth2/authorize").get_environ())
+    )
+    assert (info.endpoint, info.encoding, dict(info.params)) == ("authorize", "none", {})
+
+
+def test_an_unknown_endpoint_lists_the_known_ones() -> None:
+    with pytest.raises(ValueError) as caught:
+        RequestMatcher.build("tokens")
+    assert str(caught.value) == (
+        "unknown endpoint 'tokens'; known: token, authorize, expire, delete, api, login, "
+        "applications, options, control, other, *"
+    )
+
+
+def test_a_grant_type_mismatch_is_named_grant_type() -> None:
+    matcher = RequestMatcher.build("token", grant_type="password")
+    assert matcher.mismatches(_info(grant_type="refresh_token")) == ["grant_type"]

@@ -10,6 +10,9 @@ from werkzeug.test import Client
 
 from mockserver import MockServer
 from mockserver.protocol.errors import InvalidGrantError
+from mockserver.scripting.overrides import Fault
+from mockserver.scripting.overrides import action_from_data
+from mockserver.scripting.overrides import matcher_from_data
 from tests.mockserver.helpers import password_params
 
 
@@ -210,3 +213,9 @@ def test_a_json_override_is_served_as_json_unless_it_names_its_own_type() -> Non
         assert api.headers.getlist("Content-Type") == ["application/vnd.pm+json"]
     finally:
         pm.close()
+
+
+def test_a_fault_keeps_its_body_and_a_matcher_its_method() -> None:
+    fault = action_from_data({"fault": "php_warning", "body": "Warning: x"})
+    assert fault == Fault(kind="php_warning", body="Warning: x")
+    assert matcher_from_data({"endpoint": "token", "method": "GET"}).method == "GET"

@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ import requests
 from mockserver import MockServer
 from mockserver.scripting.scenario import ScenarioError
 from mockserver.scripting.scenario import load_scenario
+from mockserver.scripting.scenario import parse_instant
 from mockserver.scripting.scenario import validate_scenario
 from tests.mockserver.helpers import password_params
 
@@ -168,3 +171,14 @@ def test_a_bad_matcher_pattern_is_refused_naming_the_entry(key: str) -> None:
     with pytest.raises(ScenarioError) as raised:
         validate_scenario({key: [entry]}, "plan.yaml")
     assert str(raised.value).startswith(f"plan.yaml: {key}[0]: params.x: regex '(': missing ): (")
+
+
+def test_a_scenario_sets_the_login_session_lifetime() -> None:
+    with MockServer() as pm:
+        pm.apply_scenario({"lifetimes": {"session": 60}})
+        assert pm.profile.login_session_lifetime == 60
+
+
+def test_a_trailing_z_is_utc_even_on_a_bare_date() -> None:
+    assert parse_instant("2030-01-01Z") == datetime(2030, 1, 1, tzinfo=UTC)
+    assert parse_instant("2030-01-01T12:00:00Z") == datetime(2030, 1, 1, 12, tzinfo=UTC)

@@ -185,3 +185,8 @@ def test_rfc6749_names_the_expired_token_in_the_challenge(mock: MockServer, clie
     assert answer.status_code == 401
     assert 'error="invalid_token"' in answer.headers["WWW-Authenticate"]
     assert "has expired" in answer.headers["WWW-Authenticate"]
+
+
+def test_every_row_is_placed_under_exactly_the_shipped_profiles() -> None:
+    for row in ROWS:
+        assert set(row.placements) == set(PROFILES), row.key

@@ -45,6 +45,9 @@ def test_a_file_extends_a_shipped_profile_field_by_field(tmp_path: Path) -> None
     assert profile.token_error_status == PROFILES["pm-3.4.10"].token_error_status
     source = profile.source_of("access_lifetime")
     assert source is not None and source.kind == "observed" and "pm.acme.example" in source.ref
+    assert (
+        source.ref == "expires_in (url https://pm.acme.example; date 2026-11-30; probe lifetimes)"
+    )
 
 
 @pytest.mark.parametrize(

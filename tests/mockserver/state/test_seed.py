@@ -9,6 +9,8 @@ from mockserver.state.seed import Seed
 from mockserver.state.seed import SeedClient
 from mockserver.state.seed import SeedError
 from mockserver.state.seed import SeedUser
+from mockserver.state.seed import _stable_uid
+from mockserver.state.seed import default_seed
 from mockserver.state.seed import seed_from_data
 from mockserver.state.store import WorkspaceStore
 
@@ -147,3 +149,14 @@ def test_a_seed_without_an_origin_is_called_seed() -> None:
     with pytest.raises(SeedError) as raised:
         seed_from_data({"users": [{"username": "bob"}]})
     assert str(raised.value) == "seed: users[0]: 'password' is a required property"
+
+
+def test_a_stable_uid_has_pms_32_characters() -> None:
+    uid = _stable_uid("johndoe")
+    assert len(uid) == 32 and uid == _stable_uid("JohnDoe")
+    assert uid[23] == "0" and uid[:9].isdigit()  # digest[20:33] takes 13 characters
+
+
+def test_the_builtin_clients_carry_processmakers_names() -> None:
+    names = {c.builtin: c.name for c in default_seed().clients if c.builtin}
+    assert names == {"local": "PM Web Designer", "mobile": "PM Mobile App"}
