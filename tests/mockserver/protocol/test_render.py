@@ -63,3 +63,19 @@ def test_a_debug_restler_error_carries_restlers_debug_block() -> None:
         "source": "WebApplication.php:566 at setup stage",
         "stages": {"success": [], "failure": ["message"]},
     }
+
+
+def test_header_names_are_written_as_php_writes_them() -> None:
+    """Names are case-insensitive on the wire, but a journal, a fingerprint or a strict proxy
+    sees them as sent; PHP's header() and bshaffer send them capitalised."""
+    names = [k for k, _ in render.restler_headers(get_profile("pm-3.4.10"))]
+    assert names[:2] == ["Content-Type", "Cache-Control"]
+    err = render.oauth_json_error(InvalidClientError(InvalidClientError.NO_CLIENT_ID))
+    assert [k for k, _ in render.header_items(err)][:2] == ["Content-Type", "Cache-Control"]
+    redirect = render.oauth_redirect("http://cb.example/", [("code", "c")])
+    assert [k for k, _ in render.header_items(redirect)][:3] == [
+        "Location",
+        "Content-Type",
+        "Cache-Control",
+    ]
+
