@@ -78,4 +78,3 @@ def test_header_names_are_written_as_php_writes_them() -> None:
         "Content-Type",
         "Cache-Control",
     ]
-
