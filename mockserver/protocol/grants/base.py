@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from dataclasses import field
 from typing import ClassVar
 from typing import Protocol
 
@@ -56,8 +55,6 @@ class Validated:
     """Atomically spend the single-use row; false when another request spent it first."""
     lost_race_description: str = ""
     issue_refresh_token: bool = True
-    spent_refresh_token: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 class Grant(Protocol):

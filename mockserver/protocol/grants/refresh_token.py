@@ -43,5 +43,4 @@ class RefreshTokenGrant:
             claim=(lambda: ctx.store.claim_refresh_token(row.token)) if single_use else None,
             lost_race_description=InvalidGrantError.BAD_REFRESH_TOKEN,
             issue_refresh_token=rotate,
-            spent_refresh_token=row.token,
         )
