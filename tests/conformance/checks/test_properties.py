@@ -26,3 +26,26 @@ def test_property_runs_are_reproducible_and_report_one_minimal_example() -> None
     # One falsifying example, shrunk, is what a failure shows; not several at once.
     assert chosen.report_multiple_bugs is False
     assert chosen.max_examples == 7 and chosen.deadline is None
+
+
+def test_the_lifecycle_model_expires_refresh_tokens_by_their_age() -> None:
+    from conformance.checks.properties import _TokenModel
+
+    model = _TokenModel(get_profile("pm-3.4.10").derive("t", refresh_token_lifetime=100))
+    model.advanced(50)
+    model.issued({"access_token": "a1", "refresh_token": "r1"})  # issued at t=50
+    model.advanced(60)  # t=110: r1 is 60 s old
+    assert "r1" in model.live_refresh and model.expired_refresh == []
+    assert model.live_access == []  # access tokens do not survive a clock move
+    model.advanced(41)  # t=151: 101 s old
+    assert "r1" not in model.live_refresh and model.expired_refresh == ["r1"]
+
+
+def test_the_lifecycle_model_spends_single_use_refresh_tokens() -> None:
+    from conformance.checks.properties import _TokenModel
+
+    model = _TokenModel(get_profile("documented"))
+    model.issued({"access_token": "a1", "refresh_token": "r1"})
+    model.refreshed("r1", {"access_token": "a2", "refresh_token": "r2"})
+    assert model.spent_refresh == ["r1"] and list(model.live_refresh) == ["r2"]
+    assert model.live_access == ["a1", "a2"]
