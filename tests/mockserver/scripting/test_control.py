@@ -277,3 +277,309 @@ def test_check_reports_an_ordered_miss(inproc: tuple[MockServer, Client]) -> Non
     answer = client.get("/_pm3/check", environ_base=LOOPBACK).get_json()
     assert answer["ok"] is False
     assert set(answer) == {"ok", "failure"} and "order" in answer["failure"]
+
+
+# --- complete answers: every key and value of every endpoint, and of every refusal ------------
+
+
+def _ask(
+    client: Client, method: str, path: str, body: object = None, **kwargs: object
+) -> tuple[int, object]:
+    response = client.open(
+        f"/_pm3/{path}", method=method, json=body, environ_base=LOOPBACK, **kwargs
+    )
+    return response.status_code, response.get_json()
+
+
+def test_reset_answers_exactly_reset(inproc: tuple[MockServer, Client]) -> None:
+    _, client = inproc
+    assert _ask(client, "POST", "reset", {}) == (200, {"status": "reset"})
+
+
+def test_clock_answers_now_and_frozen(inproc: tuple[MockServer, Client]) -> None:
+    _, client = inproc
+    assert _ask(client, "POST", "clock", {"advance": 60}) == (
+        200,
+        {"now": "2026-01-01 00:01:00", "frozen": True},
+    )
+    assert _ask(client, "POST", "clock", {"set": "2030-01-01T00:00:00Z"}) == (
+        200,
+        {"now": "2030-01-01 00:00:00", "frozen": True},
+    )
+    status, thawed = _ask(client, "POST", "clock", {"unfreeze": True})
+    assert status == 200 and isinstance(thawed, dict)
+    assert set(thawed) == {"now", "frozen"} and thawed["frozen"] is False
+    assert _ask(client, "POST", "clock", {"set": "2031-01-01T00:00:00Z", "freeze": True}) == (
+        200,
+        {"now": "2031-01-01 00:00:00", "frozen": True},
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ({}, "clock: use one of ['advance', 'freeze', 'set', 'unfreeze']; got nothing"),
+        (
+            {"tomorrow": 1, "advance": 1},
+            "clock: use one of ['advance', 'freeze', 'set', 'unfreeze']; got ['advance', 'tomorrow']",
+        ),
+        ({"advance": True}, "clock.advance: a number of seconds"),
+        ({"set": "soon"}, "clock.set: not an ISO 8601 instant: 'soon'"),
+        ([1], "body must be a JSON object"),
+    ],
+)
+def test_clock_mistakes_answer_exactly(
+    inproc: tuple[MockServer, Client], body: object, error: str
+) -> None:
+    _, client = inproc
+    assert _ask(client, "POST", "clock", body) == (400, {"error": error})
+
+
+def test_a_clock_out_of_range_answers_exactly(inproc: tuple[MockServer, Client]) -> None:
+    _, client = inproc
+    bounds = "the mock's clock must stay between 1970-01-01 and 9000-01-01 (UTC)"
+    assert _ask(client, "POST", "clock", {"advance": 1e308}) == (
+        400,
+        {"error": f"clock.advance: {bounds}"},
+    )
+    assert _ask(client, "POST", "clock", {"set": "9999-12-31T23:59:59Z"}) == (
+        400,
+        {"error": f"clock.set: {bounds}"},
+    )
+
+
+def test_refusals_answer_exactly(inproc: tuple[MockServer, Client]) -> None:
+    _, client = inproc
+    assert _ask(client, "GET", "nothing") == (
+        404,
+        {
+            "error": "unknown control endpoint 'nothing'",
+            "known": [
+                "check",
+                "clients",
+                "clock",
+                "expire",
+                "faults",
+                "health",
+                "journal",
+                "overrides",
+                "profile",
+                "reset",
+                "scenario",
+                "users",
+            ],
+        },
+    )
+    assert _ask(client, "DELETE", "clock") == (405, {"error": "method DELETE not allowed on clock"})
+    plain = client.post("/_pm3/reset", data=b"{}", content_type="text/plain", environ_base=LOOPBACK)
+    assert (plain.status_code, plain.get_json()) == (
+        415,
+        {"error": "control API writes must be sent as Content-Type: application/json"},
+    )
+    foreign = client.get("/_pm3/health", environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    assert (foreign.status_code, foreign.get_json()) == (
+        403,
+        {"error": "the control API only answers loopback peers (or the control token)"},
+    )
+    rebound = client.get("/_pm3/health", environ_base=LOOPBACK, headers={"Host": "evil.example"})
+    assert (rebound.status_code, rebound.get_json()) == (
+        403,
+        {"error": "the control API refuses Host 'evil.example': use localhost or 127.0.0.1"},
+    )
+    page = client.get(
+        "/_pm3/health", environ_base=LOOPBACK, headers={"Origin": "http://evil.example"}
+    )
+    assert (page.status_code, page.get_json()) == (
+        403,
+        {"error": "the control API refuses requests from Origin 'http://evil.example'"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "error"),
+    [
+        (
+            b"{nope",
+            "body is not valid JSON: Expecting property name enclosed in double quotes:"
+            " line 1 column 2 (char 1)",
+        ),
+        (b"[" * 100_000, "body is not valid JSON: nested too deeply"),
+    ],
+)
+def test_bad_bodies_answer_exactly(
+    inproc: tuple[MockServer, Client], raw: bytes, error: str
+) -> None:
+    _, client = inproc
+    response = client.post(
+        "/_pm3/clock", data=raw, content_type="application/json", environ_base=LOOPBACK
+    )
+    assert (response.status_code, response.get_json()) == (400, {"error": error})
+
+
+def test_faults_and_overrides_answer_what_was_added_and_what_waits(
+    inproc: tuple[MockServer, Client],
+) -> None:
+    _, client = inproc
+    fault = {"match": {"endpoint": "token"}, "fault": "html_500"}
+    assert _ask(client, "POST", "faults", fault) == (
+        200,
+        {"added": 1, "pending": ["override #1 (fault html_500) on {endpoint=token}"]},
+    )
+    wrapped = {"overrides": [{"match": {"endpoint": "token"}, "error": "invalid_grant"}]}
+    assert _ask(client, "POST", "overrides", wrapped) == (
+        200,
+        {
+            "added": 1,
+            "pending": [
+                "override #1 (fault html_500) on {endpoint=token}",
+                "override #2 (error invalid_grant) on {endpoint=token}",
+            ],
+        },
+    )
+
+
+def test_override_and_fault_mistakes_answer_exactly(inproc: tuple[MockServer, Client]) -> None:
+    _, client = inproc
+    endpoints = "['token', 'authorize', 'expire', 'delete', 'api', 'login', 'applications',"
+    endpoints += " 'options', 'other', '*']"
+    assert _ask(client, "POST", "overrides", {"match": {"endpoint": "tokens"}, "error": "x"}) == (
+        400,
+        {
+            "error": "POST /_pm3/overrides: overrides[0].match.endpoint: 'tokens' is not one of "
+            + endpoints
+        },
+    )
+    status, answer = _ask(client, "POST", "faults", {"fault": "explode"})
+    assert status == 400 and isinstance(answer, dict) and set(answer) == {"error"}
+    assert answer["error"].startswith("POST /_pm3/faults: faults[0].fault: 'explode' is not one of")
+
+
+def test_journal_answers_its_entries_and_drops(inproc: tuple[MockServer, Client]) -> None:
+    _, client = inproc
+    client.get("/nothing-here")
+    status, answer = _ask(client, "GET", "journal")
+    assert status == 200 and isinstance(answer, dict)
+    entry = answer["entries"][0]
+    assert isinstance(entry.pop("duration_ms"), float)
+    assert answer == {
+        "entries": [
+            {
+                "seq": 1,
+                "at": 1_767_225_600.0,
+                "request": {
+                    "method": "GET",
+                    "path": "/nothing-here",
+                    "endpoint": "other",
+                    "workspace": "",
+                    "query": {},
+                    "params": {},
+                    "encoding": "none",
+                    "headers": {"Host": "localhost"},
+                },
+                "response": {
+                    "status": 404,
+                    "headers": {
+                        "Content-Type": "application/json; charset=utf-8",
+                        "Cache-Control": "no-cache, must-revalidate",
+                        "Expires": "0",
+                        "X-Powered-By": "Luracast Restler v3.0.0rc5",
+                        "Content-Language": "en",
+                        "Content-Length": "44",
+                    },
+                    "body": '{"error":{"code":404,"message":"Not Found"}}',
+                },
+                "scripted": "",
+            }
+        ],
+        "dropped": 0,
+    }
+    assert _ask(client, "GET", "journal", query_string={"limit": "0"}) == (
+        200,
+        {"entries": [], "dropped": 0},
+    )
+    assert _ask(client, "GET", "journal", query_string={"limit": "x"}) == (
+        400,
+        {"error": "limit: a whole number"},
+    )
+    assert _ask(client, "DELETE", "journal") == (200, {"entries": []})
+
+
+def test_clients_users_profile_answer_exactly(inproc: tuple[MockServer, Client]) -> None:
+    _, client = inproc
+    client_id = "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ"
+    assert _ask(client, "POST", "clients", {"client_id": client_id, "client_secret": "s"}) == (
+        200,
+        {"client_id": client_id, "workspace": "workflow"},
+    )
+    assert _ask(client, "POST", "clients", {"client_id": "Z"}) == (
+        400,
+        {"error": "POST /_pm3/clients: clients[0]: 'client_secret' is a required property"},
+    )
+    assert _ask(client, "POST", "clients", {"workspace": "nope", "client_id": "Z"}) == (
+        400,
+        {"error": "clients.workspace: no workspace 'nope' (served: workflow)"},
+    )
+    assert _ask(client, "POST", "users", {"username": "bob", "password": "pw"}) == (
+        200,
+        {"username": "bob", "workspace": "workflow"},
+    )
+    assert _ask(client, "POST", "users", {"username": "bob"}) == (
+        400,
+        {"error": "POST /_pm3/users: users[0]: 'password' is a required property"},
+    )
+    assert _ask(client, "POST", "users", {"username": "b", "password": "p", "workspace": 3}) == (
+        400,
+        {"error": "users.workspace: no workspace 3 (served: workflow)"},
+    )
+    assert _ask(client, "POST", "profile", {"name": "pm-3.4.10"}) == (
+        200,
+        {"profile": "pm-3.4.10"},
+    )
+    assert _ask(client, "POST", "profile", {"name": "pm-9"}) == (
+        400,
+        {"error": "profile.name: one of documented, pm-3.0-rc, pm-3.4.10, pm-3.4.11, rfc6749"},
+    )
+
+
+def test_expire_answers_how_many(inproc: tuple[MockServer, Client]) -> None:
+    _, client = inproc
+    client.post("/workflow/oauth2/token", data=password_params())
+    assert _ask(client, "POST", "expire", {}) == (200, {"expired": 2})
+    assert _ask(client, "POST", "expire", {"workspace": "x"}) == (
+        400,
+        {"error": "expire.workspace: no workspace 'x' (served: workflow)"},
+    )
+
+
+def test_scenario_answers_what_it_applied(inproc: tuple[MockServer, Client]) -> None:
+    _, client = inproc
+    scenario = {"overrides": [{"match": {"endpoint": "token"}, "error": "invalid_grant"}]}
+    assert _ask(client, "POST", "scenario", scenario) == (
+        200,
+        {"applied": True, "overrides": ["override #1 (error invalid_grant) on {endpoint=token}"]},
+    )
+    assert _ask(client, "POST", "scenario", {"bogus": 1}) == (
+        400,
+        {
+            "error": "POST /_pm3/scenario: $: Additional properties are not allowed"
+            " ('bogus' was unexpected)"
+        },
+    )
+
+
+def test_check_answers_the_whole_ordered_miss(inproc: tuple[MockServer, Client]) -> None:
+    pm, client = inproc
+    first = {"match": {"endpoint": "token"}, "error": "invalid_grant", "ordered": True}
+    second = {"match": {"endpoint": "authorize"}, "error": "access_denied", "ordered": True}
+    pm.apply_scenario({"overrides": [first, second]})
+    client.get("/workflow/oauth2/authorize", query_string={"response_type": "code"})
+    assert _ask(client, "GET", "check") == (
+        200,
+        {
+            "ok": False,
+            "failure": "ordered miss: GET /workflow/oauth2/authorize matched override #2"
+            " (error access_denied) on {endpoint=authorize} while override #1"
+            " (error invalid_grant) on {endpoint=token} was still waiting",
+        },
+    )
+    assert _ask(client, "GET", "check") == (200, {"ok": True})

@@ -188,3 +188,98 @@ def test_cutting_a_big_body_leaves_out_no_field() -> None:
     journal = Journal()
     big = replace(_small(journal), response_body=b"x" * (BODY_CAP + 1))
     assert bounded(big).omitted_fields == 0
+
+
+def _full() -> Exchange:
+    token = "ab" * 20  # a 40-hex access token
+    return Exchange(
+        seq=7,
+        at=1_767_225_600.5,
+        request=RequestInfo(
+            method="POST",
+            path="/workflow/oauth2/token/hunter22",
+            endpoint="token",
+            workspace="workflow",
+            query={"state": "xyz", "code": "c0de-c0de-c0de"},
+            params={"password": "hunter22", "note": "said hunter22", "grant_type": "password"},
+            encoding="form",
+            headers={"Authorization": f"Bearer {token}", "X-Note": "hunter22"},
+        ),
+        status=200,
+        response_headers=(("Content-Type", "application/json"), ("Set-Cookie", "s=1")),
+        response_body=f'{{"access_token":"{token}","pw":"hunter22"}}'.encode(),
+        duration_ms=1.23456,
+        scripted="override #1 (error invalid_grant) on {endpoint=token}",
+        omitted_fields=3,
+    )
+
+
+def test_to_dict_renders_every_field_redacted() -> None:
+    assert _full().to_dict(secrets=("hunter22",)) == {
+        "seq": 7,
+        "at": 1_767_225_600.5,
+        "request": {
+            "method": "POST",
+            "path": "/workflow/oauth2/token/<redacted>",
+            "endpoint": "token",
+            "workspace": "workflow",
+            "query": {"state": "xyz", "code": "c0de-c…<redacted>"},
+            "params": {
+                "password": "<redacted>",
+                "note": "said <redacted>",
+                "grant_type": "password",
+            },
+            "encoding": "form",
+            "headers": {"Authorization": "Bearer <redacted>", "X-Note": "<redacted>"},
+            "omitted_fields": 3,
+        },
+        "response": {
+            "status": 200,
+            "headers": {"Content-Type": "application/json", "Set-Cookie": "<redacted>"},
+            "body": '{"access_token":"ababab…<redacted>","pw":"<redacted>"}',
+        },
+        "duration_ms": 1.235,
+        "scripted": "override #1 (error invalid_grant) on {endpoint=token}",
+    }
+
+
+def test_to_dict_unredacted_keeps_every_value_as_recorded() -> None:
+    exchange = _full()
+    rendered = exchange.to_dict(redact=False, secrets=("hunter22",))
+    assert rendered == {
+        "seq": 7,
+        "at": 1_767_225_600.5,
+        "request": {
+            "method": "POST",
+            "path": "/workflow/oauth2/token/hunter22",
+            "endpoint": "token",
+            "workspace": "workflow",
+            "query": {"state": "xyz", "code": "c0de-c0de-c0de"},
+            "params": {"password": "hunter22", "note": "said hunter22", "grant_type": "password"},
+            "encoding": "form",
+            "headers": {"Authorization": f"Bearer {'ab' * 20}", "X-Note": "hunter22"},
+            "omitted_fields": 3,
+        },
+        "response": {
+            "status": 200,
+            "headers": {"Content-Type": "application/json", "Set-Cookie": "s=1"},
+            "body": exchange.response_body.decode(),
+        },
+        "duration_ms": 1.235,
+        "scripted": "override #1 (error invalid_grant) on {endpoint=token}",
+    }
+
+
+def test_to_dict_of_a_cut_body_says_how_big_it_was() -> None:
+    journal = Journal()
+    body = b"x" * (BODY_CAP - 3) + b"hunter22"
+    cut = replace(_small(journal), response_body=body)
+    rendered = cut.to_dict(secrets=("hunter22",))
+    assert set(rendered) == {"seq", "at", "request", "response", "duration_ms", "scripted"}
+    assert rendered["response"] == {
+        "status": 404,
+        "headers": {},
+        "body": "x" * (BODY_CAP - 3) + f"…[truncated: {BODY_CAP + 5} bytes total]",
+    }
+    raw = cut.to_dict(redact=False)["response"]["body"]
+    assert raw == "x" * (BODY_CAP - 3) + f"hun…[truncated: {BODY_CAP + 5} bytes total]"
