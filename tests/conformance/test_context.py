@@ -223,3 +223,24 @@ def test_an_expected_absent_header_is_named_absent(ctx: CheckContext) -> None:
     with pytest.raises(Failure) as caught:
         ctx.expect_header(response, "X-Frame-Options", "SAMEORIGIN")
     assert "expected 'SAMEORIGIN', got 'DENY'" in caught.value.message
+
+
+def test_the_form_parser_fills_every_default() -> None:
+    from conformance.context import parse_forms
+
+    html = (
+        "<p><input name='outside' value='x'></p>"
+        "<form><input name='bare'><input value='nameless'><textarea name='note'></textarea>"
+        "<input name='empty' value><button>Go</button><button name='deny' value='no'>"
+        "</button></form>"
+        "<form action='/a?b=c' method='post'><input name='k' value='v'></form>"
+    )
+    assert parse_forms(html) == [
+        {
+            "action": "",
+            "method": "get",
+            "inputs": {"bare": "", "note": "", "empty": ""},
+            "buttons": [("", ""), ("deny", "no")],
+        },
+        {"action": "/a?b=c", "method": "post", "inputs": {"k": "v"}, "buttons": []},
+    ]

@@ -262,3 +262,37 @@ def test_an_index_route_cites_the_bare_url_annotation_and_handlers_say_what_they
     assert by_path["cases/paged"].handler.__name__ == "_cases_page"
     assert by_path["cases"].handler.__name__ == "_cases_list"
     assert by_path["cases/paged"].pattern().match("cases/paged/") is not None
+
+
+def test_a_page_echoes_every_parameter_in_full(api: tuple[Client, str]) -> None:
+    client, token = api
+    query = {
+        "start": "3",
+        "limit": "7",
+        "sort": "APP_CACHE_VIEW.APP_NUMBER",  # the default sort, written out: getList's replaces it
+        "dir": "Asc",
+        "cat_uid": "c1",
+        "pro_uid": "p1",
+        "search": "s1",
+    }
+    response = _get(client, "cases/paused/paged", token, **query)
+    assert response.status_code == 200
+    assert response.json == {
+        "totalCount": 0,
+        "data": [],
+        "total": 0,
+        "start": 4,
+        "limit": 7,
+        "sort": "application.app_number",
+        "dir": "asc",
+        "cat_uid": "c1",
+        "pro_uid": "p1",
+        "search": "s1",
+    }
+
+
+def test_an_unpaged_list_ignores_its_parameters(api: tuple[Client, str]) -> None:
+    client, token = api
+    response = _get(client, "cases/draft", token, start="2", limit="3", search="x", cat_uid="c")
+    assert response.status_code == 200
+    assert response.json == []

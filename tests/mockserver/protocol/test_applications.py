@@ -81,3 +81,125 @@ def test_a_delete_without_a_client_id_touches_no_client(mock: MockServer) -> Non
     assert answer.status_code == 400
     assert answer.get_json() == {"status": "ERROR", "message": "unknown client"}
     assert store.get_client("XXXX") is not None
+
+
+def _ajax(client: Client, **form: str) -> tuple[int, object]:
+    answer = client.post(SETUP_AJAX, data=form)
+    return answer.status_code, answer.get_json()
+
+
+NEW_APP = {
+    "name": " App ",
+    "description": "desc",
+    "webSite": "https://w.example",
+    "redirectUri": " https://w.example/cb ",
+}
+
+
+def test_every_option_answers_its_complete_json(mock: MockServer) -> None:
+    store = mock.workspace("workflow")
+    client = logged_in(mock, "johndoe", "p4ssw0rd")
+    assert _ajax(client, option="LST") == (
+        200,
+        {"status": "OK", "success": True, "resultRoot": [], "resultTotal": 0},
+    )
+    status, created = _ajax(client, option="INS", **NEW_APP)
+    assert status == 200 and isinstance(created, dict)
+    client_id = created["data"]["CLIENT_ID"]
+    row = store.get_client(client_id)
+    assert row is not None
+    assert created == {
+        "status": "OK",
+        "data": {"CLIENT_ID": client_id, "CLIENT_SECRET": row.client_secret},
+    }
+    # name and redirect URI are stripped, description and web site kept as sent
+    assert (row.name, row.description, row.website, row.redirect_uri) == (
+        "App",
+        "desc",
+        "https://w.example",
+        "https://w.example/cb",
+    )
+    listed = {
+        "CLIENT_ID": client_id,
+        "CLIENT_NAME": "App",
+        "CLIENT_DESCRIPTION": "desc",
+        "CLIENT_WEBSITE": "https://w.example",
+        "REDIRECT_URI": "https://w.example/cb",
+    }
+    assert _ajax(client, option="LST") == (
+        200,
+        {"status": "OK", "success": True, "resultRoot": [listed], "resultTotal": 1},
+    )
+    # an empty name or web site keeps the stored one; description and redirect URI are replaced
+    update = {"name": "", "description": "", "webSite": "", "redirectUri": "https://x.example/cb"}
+    assert _ajax(client, option="UPD", oauthClientId=client_id, **update) == (
+        200,
+        {"status": "OK"},
+    )
+    updated = store.get_client(client_id)
+    assert updated is not None
+    assert (updated.name, updated.description, updated.website, updated.redirect_uri) == (
+        "App",
+        "",
+        "https://w.example",
+        "https://x.example/cb",
+    )
+    assert updated.client_secret == row.client_secret
+    renamed = {**NEW_APP, "name": "B", "webSite": "https://b.example"}
+    assert _ajax(client, option="UPD", oauthClientId=client_id, **renamed) == (
+        200,
+        {"status": "OK"},
+    )
+    again = store.get_client(client_id)
+    assert again is not None and (again.name, again.website) == ("B", "https://b.example")
+    assert _ajax(client, option="DEL", oauthClientId=client_id) == (200, {"status": "OK"})
+    assert store.get_client(client_id) is None
+    assert _ajax(client, option="LST") == (
+        200,
+        {"status": "OK", "success": True, "resultRoot": [], "resultTotal": 0},
+    )
+
+
+def test_an_absent_description_or_redirect_uri_is_stored_empty(mock: MockServer) -> None:
+    from mockserver.protocol.applications import create_client
+
+    class Ctx:  # create_client reads only the store and the clock
+        def __init__(self) -> None:
+            self.store = mock.workspace("workflow")
+            self.state = mock.state
+
+    row = create_client(Ctx(), {"name": "n", "webSite": "https://w.example"}, "owner")  # type: ignore[arg-type]
+    assert (row.description, row.website, row.redirect_uri) == ("", "https://w.example", "")
+
+
+def test_an_invalid_insert_names_every_problem(mock: MockServer) -> None:
+    client = logged_in(mock, "johndoe", "p4ssw0rd")
+    assert _ajax(client, option="INS", name=" ", webSite="w.example") == (
+        400,
+        {
+            "status": "ERROR",
+            "message": 'Name is required. Web Site must be a URL including the protocol "http://".',
+        },
+    )
+
+
+@pytest.mark.parametrize("option", ["UPD", "DEL"])
+def test_an_unknown_client_is_refused_and_nothing_changes(mock: MockServer, option: str) -> None:
+    store = mock.workspace("workflow")
+    row = ClientRow("XXXX", "secret", "n", "d", "https://w.example", "https://w.example/cb", "")
+    store.add_client(row)
+    client = logged_in(mock, "johndoe", "p4ssw0rd")
+    answer = _ajax(client, option=option, oauthClientId="nope", **NEW_APP)
+    assert answer == (400, {"status": "ERROR", "message": "unknown client"})
+    assert store.get_client("XXXX") == row
+
+
+@pytest.mark.parametrize("option", ["", "lst", "ins", "upd", "del", "CRT", "XX"])
+def test_an_option_is_matched_exactly(mock: MockServer, option: str) -> None:
+    store = mock.workspace("workflow")
+    row = ClientRow("XXXX", "secret", "n", "d", "https://w.example", "https://w.example/cb", "")
+    store.add_client(row)
+    client = logged_in(mock, "johndoe", "p4ssw0rd")
+    answer = _ajax(client, option=option, oauthClientId="XXXX", **NEW_APP)
+    assert answer == (400, {"status": "ERROR", "message": "unknown option"})
+    assert store.get_client("XXXX") == row

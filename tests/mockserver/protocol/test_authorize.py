@@ -304,3 +304,35 @@ def test_logout_ends_the_session_of_its_cookie(mock: MockServer) -> None:
     client.set_cookie("PHPSESSID", cookie.value)
     ajax = client.post("/sysworkflow/en/neoclassic/oauth2/clientSetupAjax", data={"option": "LST"})
     assert ajax.status_code == 401
+
+
+def test_a_host_without_a_port_takes_server_port(mock: MockServer) -> None:
+    answer = Client(mock.app).get(
+        "/workflow/oauth2/authorize?response_type=code",
+        environ_overrides={"HTTP_HOST": "pm.example", "SERVER_PORT": "8443"},
+    )
+    assert answer.status_code == 302
+    assert answer.headers["Location"].startswith(
+        "http://pm.example:8443/sysworkflow/en/neoclassic/login/login?u="
+    )
+
+
+LOGIN_FORM = "/sysworkflow/en/neoclassic/login/login"
+
+
+def test_the_login_form_without_u_returns_to_nothing(mock: MockServer) -> None:
+    page = Client(mock.app).get(LOGIN_FORM)
+    assert page.status_code == 200
+    assert forms(page.get_data(as_text=True))[0]["inputs"] == {
+        "form[USR_USERNAME]": "",
+        "form[USR_PASSWORD]": "",
+        "form[URL]": "",
+    }
+
+
+def test_a_refused_login_answers_exactly_401(mock: MockServer) -> None:
+    page = Client(mock.app).post(
+        "/sysworkflow/en/neoclassic/login/authentication.php",
+        data={"form[USR_USERNAME]": "johndoe", "form[USR_PASSWORD]": "nope", "form[URL]": "/"},
+    )
+    assert page.status_code == 401
