@@ -23,6 +23,7 @@ from mockserver import MockServer
 from tests.conformance.clients.drivers.test_js import KIT as JS_KIT_DIR
 from tests.conformance.clients.drivers.test_js import MISSING as JS_MISSING
 from tests.conformance.clients.drivers.test_php import MISSING as PHP_MISSING
+from tests.tools import require
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 BIN = Path(sys.executable).parent
@@ -66,8 +67,7 @@ def run_tests(tmp: Path) -> None:
 
 
 def run_control_curl(tmp: Path) -> None:
-    if shutil.which("curl") is None:
-        pytest.skip("curl is not installed")
+    require(shutil.which("curl"), "curl", ".ci/run installs it")
     with MockServer(control=True) as pm:
         command = (
             f"curl -s -X POST {pm.url}/_pm3/faults -H 'Content-Type: application/json' "
@@ -182,9 +182,7 @@ def run_js_clients(tmp: Path) -> None:
 
 
 def run_schemathesis(tmp: Path) -> None:
-    st = shutil.which("st", path=str(BIN))
-    if st is None:
-        pytest.skip("schemathesis is not installed (it is in the test extra)")
+    st = require(shutil.which("st", path=str(BIN)), "schemathesis", "it is in the test extra")
     root = README.parent
     with MockServer() as pm:
         result = subprocess.run(

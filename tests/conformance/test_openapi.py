@@ -14,6 +14,7 @@ from conformance.openapi import build
 from conformance.openapi import render
 from mockserver import PROFILES
 from mockserver import MockServer
+from tests.tools import require
 
 OPENAPI = Path(__file__).resolve().parents[2] / "schemas" / "openapi.json"
 
@@ -45,9 +46,11 @@ def test_token_errors_carry_the_profiles_status() -> None:
 
 
 def _st(url: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    st = shutil.which("st", path=str(Path(sys.executable).parent)) or shutil.which("st")
-    if st is None:
-        pytest.skip("schemathesis is not installed (it is in the test extra)")
+    st = require(
+        shutil.which("st", path=str(Path(sys.executable).parent)) or shutil.which("st"),
+        "schemathesis",
+        "it is in the test extra",
+    )
     return subprocess.run(
         [st, "run", str(OPENAPI), "--url", url, "--max-examples", "15", "--seed", "1", *extra],
         capture_output=True,

@@ -3,7 +3,6 @@ to their kit as the guide says, pass the scenarios they claim to handle."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -14,6 +13,7 @@ from conformance.clients.harness import run_scenario
 from conformance.clients.scenarios import SCENARIOS
 from mockserver import get_profile
 from tests.conformance.clients.drivers.kits import ROOT
+from tests.tools import require
 
 GUIDE = ROOT / "docs" / "drivers.md"
 KITS = ROOT / "conformance" / "clients" / "drivers"
@@ -56,10 +56,7 @@ def test_examples_are_under_50_lines(fence: str, name: str) -> None:
 def test_example_passes(
     fence: str, name: str, kit: Path, runtime: str, scenario_id: str, tmp_path: Path
 ) -> None:
-    program = shutil.which(runtime)
-    if program is None and not os.environ.get("CI"):
-        pytest.skip(f"{runtime} is not installed (.ci/run installs it; in CI this never skips)")
-    assert program is not None, f"{runtime} is required in CI"
+    program = require(shutil.which(runtime), runtime, ".ci/run installs it")
     shutil.copy(kit, tmp_path / kit.name)
     (tmp_path / name).write_text(_example(fence), encoding="utf-8")
     result, _ = run_scenario(
