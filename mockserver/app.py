@@ -36,7 +36,7 @@ from mockserver.protocol.params import ClientGone
 from mockserver.protocol.params import read_body
 from mockserver.protocol.render import Reply
 from mockserver.protocol.routing import Route
-from mockserver.protocol.routing import route
+from mockserver.protocol.routing import route_of
 from mockserver.protocol.token import basic_credentials
 from mockserver.protocol.token import grant_access_token
 from mockserver.scripting.faults import answer
@@ -168,7 +168,7 @@ class MockApp:
         profile = self.state.profile
         if request.content_length is not None and request.content_length > self.state.max_body:
             raise RequestEntityTooLarge()
-        where = route(request.path, request.method)
+        where = route_of(request)
         if where.mode == "api":
             return self._api_mode(request, where)
         if where.mode == "oauth":

@@ -21,6 +21,7 @@ from dataclasses import field
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map
 from werkzeug.routing import Rule
+from werkzeug.wrappers import Request
 
 CONTROL_PREFIX = "/_pm3/"
 
@@ -87,6 +88,19 @@ class Route:
         if self.methods is None or method in self.methods:
             return True
         return method == "HEAD" and "GET" in self.methods
+
+
+ROUTE_KEY = "pm3.route"
+
+
+def route_of(request: Request) -> Route:
+    """The route of ``request``, worked out once: scripting describes the request with it, then
+    the app dispatches on the same one (kept in the WSGI environ)."""
+    where = request.environ.get(ROUTE_KEY)
+    if not isinstance(where, Route):
+        where = route(request.path, request.method)
+        request.environ[ROUTE_KEY] = where
+    return where
 
 
 def route(path: str, method: str) -> Route:

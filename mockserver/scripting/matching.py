@@ -49,7 +49,7 @@ from werkzeug.wrappers import Request
 from mockserver.protocol.errors import RestlerError
 from mockserver.protocol.params import ClientGone
 from mockserver.protocol.params import read_body
-from mockserver.protocol.routing import route
+from mockserver.protocol.routing import route_of
 
 ENDPOINTS = (
     "token",
@@ -158,7 +158,7 @@ class RequestInfo:
 
 def describe_request(request: Request) -> RequestInfo:
     """Build a :class:`RequestInfo`; never raises for a bad body (its params are then empty)."""
-    where = route(request.path, request.method)
+    where = route_of(request)
     endpoint, workspace, resource = where.family, where.workspace, where.resource
     params: Mapping[str, str] = {}
     encoding = "none"

@@ -122,3 +122,15 @@ def test_the_journal_files_requests_under_the_route_family() -> None:
     client.get("/sysworkflow/en/neoclassic/oauth2/grant")
     assert [e.request.endpoint for e in pm.journal] == ["other", "delete", "applications"]
     pm.close()
+
+
+def test_a_request_is_routed_once() -> None:
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    from mockserver.protocol.routing import route_of
+
+    request = Request(EnvironBuilder(path="/workflow/oauth2/token", method="POST").get_environ())
+    first = route_of(request)
+    assert route_of(request) is first
+    assert first == route("/workflow/oauth2/token", "POST")
