@@ -14,14 +14,13 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from mockserver import PROFILES
 from mockserver import Profile
 
-from .cleanup import expire_tokens
+from .cleanup import TokenKeeper
+from .cleanup import form_post
 from .failures import HarnessError
-from .http import HttpRequest
 from .http import HttpResponse
 from .http import Transport
 from .target import Credentials
@@ -109,30 +108,18 @@ class _Probe:
     """The probe's connection to the server: sends form posts, remembers what they obtained."""
 
     def __init__(self, transport: Transport, workspace: str, credentials: Credentials) -> None:
-        self.transport = transport
+        self.keeper = TokenKeeper(transport)
         self.workspace = workspace
         self.token_path = f"/{workspace}/oauth2/token"
         self.credentials = credentials
         self.login = credentials.password_form()
-        self.issued: list[str] = []
         self.first: dict[str, Any] = {}  # the first successful login's answer
         self.refresh_form: dict[str, str] = {}
 
     def post(
         self, form: dict[str, str], headers: dict[str, str] | None = None, path: str = ""
     ) -> HttpResponse:
-        hdrs = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
-        request = HttpRequest(
-            "POST", path or self.token_path, tuple(hdrs.items()), urlencode(form).encode()
-        )
-        try:
-            response = self.transport.send(request)
-        except OSError as exc:
-            raise HarnessError(f"cannot reach {self.transport.base_url}: {exc}") from None
-        body = response.json()
-        if isinstance(body, dict) and isinstance(body.get("access_token"), str):
-            self.issued.append(body["access_token"])
-        return response
+        return self.keeper.send(form_post(path or self.token_path, form, headers))
 
     def json(self, form: dict[str, str], headers: dict[str, str] | None = None) -> dict[str, Any]:
         body = self.post(form, headers).json()
@@ -244,7 +231,7 @@ def probe(transport: Transport, workspace: str, credentials: Credentials) -> Fin
             predictions = {n: predict(p) for n, p in PROFILES.items()}
             observations.append(Observation(name, observe(session), predictions))
     finally:
-        left = expire_tokens(transport, workspace, session.issued)
+        left = session.keeper.expire_all(workspace)
     scores = {
         name: sum(o.predictions[name] == o.observed for o in observations) for name in PROFILES
     }

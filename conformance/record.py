@@ -32,7 +32,8 @@ from mockserver.state.profiles import BEHAVIOUR_FIELDS
 from mockserver.state.profiles import BOTH_SCOPE_SPELLINGS
 from mockserver.state.profiles import PLURAL_SCOPES
 
-from .cleanup import expire_tokens
+from .cleanup import TokenKeeper
+from .cleanup import form_post
 from .failures import HarnessError
 from .http import HttpRequest
 from .http import HttpResponse
@@ -138,33 +139,24 @@ class _Recorder:
         vault: SecretSet,
         rec: Recording,
     ) -> None:
-        self.transport = transport
+        self.keeper = TokenKeeper(transport)
         self.workspace = workspace
         self.c = credentials
         self.vault = vault
         self.recording = rec
-        self.issued: list[str] = []
         self.token_path = f"/{workspace}/oauth2/token"
         self.login = credentials.password_form()
 
     def send(self, request: HttpRequest) -> HttpResponse:
-        try:
-            response = self.transport.send(request)
-        except OSError as exc:
-            raise HarnessError(f"cannot reach {self.transport.base_url}: {exc}") from None
+        response = self.keeper.send(request)
         body = response.json()
         if isinstance(body, dict):
-            for key in ("access_token", "refresh_token"):
-                if isinstance(body.get(key), str):
-                    self.vault.update((body[key],))
-            if isinstance(body.get("access_token"), str):
-                self.issued.append(body["access_token"])
+            self.vault.update(
+                v for k in ("access_token", "refresh_token") if isinstance(v := body.get(k), str)
+            )
         return response
 
-    @staticmethod
-    def form(path: str, data: dict[str, str], headers: dict[str, str] | None = None) -> HttpRequest:
-        hdrs = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
-        return HttpRequest("POST", path, tuple(hdrs.items()), urlencode(data).encode())
+    form = staticmethod(form_post)
 
     def measure(
         self, fname: str, probe: str, request: HttpRequest, read: Callable[[HttpResponse], Any]
@@ -387,7 +379,7 @@ def record(
             probes(recorder)
     finally:
         # nothing the probes obtained stays valid (or the user is told)
-        rec.tokens_left_valid = expire_tokens(transport, workspace, recorder.issued)
+        rec.tokens_left_valid = recorder.keeper.expire_all(workspace)
 
     def agreement(profile: Profile) -> int:
         return sum(getattr(profile, f) == m.value for f, m in rec.measured.items())
