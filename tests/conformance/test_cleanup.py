@@ -114,5 +114,5 @@ def test_the_token_keeper_remembers_issued_tokens_and_names_an_unreachable_serve
     assert keeper.issued == ["t" * 40]
     assert keeper.transport.sent[0].body == b"grant_type=password"  # type: ignore[attr-defined]
     gone = TokenKeeper(_Answers(ConnectionRefusedError("refused")))  # type: ignore[arg-type]
-    with pytest.raises(HarnessError, match="cannot reach http://pm.example"):
+    with pytest.raises(HarnessError, match=r"cannot reach http://pm\.example"):
         gone.send(form_post("/x", {}))
