@@ -186,7 +186,7 @@ def _server_and_error_shapes(rec: _Recorder) -> None:
 
     rec.measure(
         "unknown_workspace",
-        "unknown-rec.workspace",
+        "unknown-workspace",
         rec.form(f"/pm3probe{pysecrets.token_hex(4)}/oauth2/token", {"grant_type": "password"}),
         workspace_style,
     )

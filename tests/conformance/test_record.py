@@ -120,3 +120,30 @@ def test_cli_record_and_fingerprint_against_the_file(
         other.write_text(json.dumps({"name": "o", "extends": "documented"}))
         assert cli_main(["fingerprint", "--target", pm.url, "--profile-file", str(other)]) == 1
         assert "differs from" in capsys.readouterr().out
+
+
+def test_each_field_names_the_probe_that_measured_it() -> None:
+    """The probe names are written into profile files as provenance: they are part of the format."""
+    from conformance.http import HttpTransport
+
+    with MockServer() as pm:
+        recording = record(HttpTransport(pm.url), "workflow", load_credentials(env={}), url=pm.url)
+    assert {f: m.probe for f, m in recording.measured.items()} == {
+        "unknown_workspace": "unknown-workspace",
+        "restler_version": "malformed-json",
+        "resource_errors": "api-without-token",
+        "token_error_status": "missing-grant-type",
+        "token_headers": "missing-grant-type",
+        "invalid_client_status_with_basic": "basic-wrong-client-secret",
+        "basic_split": "basic-value-with-two-colons",
+        "access_lifetime": "password-grant",
+        "scope_when_none": "password-grant-without-scope",
+        "password_requires_body_client_credentials": "basic-only-password-grant",
+        "case_insensitive_lookups": "client-id-in-other-case",
+        "accept_json_token_request": "json-body",
+        "unknown_client_empty_secret_passes": "unknown-client-empty-secret",
+        "supported_scopes": "each-scope",
+        "always_issue_new_refresh_token": "refresh",
+        "refresh_token_single_use": "refresh-again",
+        "login_redirect": "authorize-without-session",
+    }
