@@ -16,6 +16,7 @@ from typing import Any
 from typing import NoReturn
 from urllib.parse import parse_qsl
 from urllib.parse import urlencode
+from urllib.parse import urljoin
 from urllib.parse import urlsplit
 
 from werkzeug.test import encode_multipart
@@ -78,6 +79,13 @@ class _Forms(HTMLParser):
             self.forms[-1]["inputs"][a["name"]] = a.get("value", "")
         elif self.forms and tag == "button":
             self.forms[-1]["buttons"].append((a.get("name", ""), a.get("value", "")))
+
+
+def form_target(page_url: str, form: Mapping[str, Any]) -> str:
+    """The path and query a form posts to: its action resolved against the page's URL, as a
+    browser does (an empty action posts back to the page itself, query included)."""
+    split = urlsplit(urljoin(page_url, str(form["action"])))
+    return split.path + (f"?{split.query}" if split.query else "")
 
 
 def parse_forms(html: str) -> list[dict[str, Any]]:
@@ -316,7 +324,9 @@ class CheckContext:
                 values[name] = self.credentials.username
             elif "USR_PASSWORD" in name:
                 values[name] = self.credentials.password
-        answer = self.request("POST", urlsplit(form["action"]).path or form["action"], form=values)
+        answer = self.request(
+            "POST", form_target(f"{path}?{urlencode({'u': target})}", form), form=values
+        )
         if answer.status not in (301, 302, 303) or "PHPSESSID" not in self.cookies.values:
             session = "a" if "PHPSESSID" in self.cookies.values else "no"
             self.fail(
@@ -353,13 +363,10 @@ class CheckContext:
                     expectation="page",
                 )
             values.append(deny)
-        action = form["action"]
-        split = urlsplit(action)
-        return self.request(
-            "POST", split.path + (f"?{split.query}" if split.query else ""), form=values
-        )
+        page_url = f"/{self.workspace}/oauth2/authorize?{urlencode(params)}"
+        return self.request("POST", form_target(page_url, form), form=values)
 
-    def authorize_params(self, response_type: str = "code", **extra: str) -> dict[str, str]:
+    def authorize_params(self, response_type: str, **extra: str) -> dict[str, str]:
         params = {
             "response_type": response_type,
             "client_id": self.credentials.client_id,

@@ -149,41 +149,45 @@ def _int_arg(ctx: RequestContext, name: str) -> int:
     return int(raw)
 
 
-def _cases(*, paged: bool) -> Handler:
-    """The handler of a cases list: a JSON list, or (``paged``) the paged object."""
+def _cases_answer(ctx: RequestContext, token: TokenRow, *, paged: bool) -> Reply:
+    """A cases list: a JSON list, or (``paged``) the paged object."""
+    args = ctx.request.args
+    try:  # Restler validates the arguments before it calls the method
+        start = _int_arg(ctx, "start")
+        limit = _int_arg(ctx, "limit")
+    except RestlerError as err:
+        return render.restler_error(err, ctx.profile)
+    if token.user_id is None:
+        # A client_credentials token has no user. getList refuses the empty userId
+        # (ID_USER_NOT_EXIST, CO f2a7e57db…8b6e24a95 BusinessModel/Cases.php l.82-86) and RC's
+        # Behat feature oauth/authorization_code/main_tests_client_credentials.feature
+        # expects 400 from `cases` (§2.5).
+        return render.restler_error(RestlerError(400, NO_USER), ctx.profile)
+    if not paged:
+        return render.rest_json([], ctx.profile)
+    sort = args.get("sort", DEFAULT_SORT)
+    page: dict[str, object] = {
+        "totalCount": 0,
+        "data": [],
+        "total": 0,
+        "start": start + 1,
+        "limit": limit,
+        "sort": (LIST_SORT if sort == DEFAULT_SORT else sort).lower(),
+        "dir": args.get("dir", "DESC").lower(),
+        "cat_uid": args.get("cat_uid", ""),
+        "pro_uid": args.get("pro_uid", ""),
+        "search": args.get("search", ""),
+    }
+    return render.rest_json(page, ctx.profile)
 
-    def handler(ctx: RequestContext, token: TokenRow, _arg: str) -> Reply:
-        args = ctx.request.args
-        try:  # Restler validates the arguments before it calls the method
-            start = _int_arg(ctx, "start")
-            limit = _int_arg(ctx, "limit")
-        except RestlerError as err:
-            return render.restler_error(err, ctx.profile)
-        if token.user_id is None:
-            # A client_credentials token has no user. getList refuses the empty userId
-            # (ID_USER_NOT_EXIST, CO f2a7e57db…8b6e24a95 BusinessModel/Cases.php l.82-86) and RC's
-            # Behat feature oauth/authorization_code/main_tests_client_credentials.feature
-            # expects 400 from `cases` (§2.5).
-            return render.restler_error(RestlerError(400, NO_USER), ctx.profile)
-        if not paged:
-            return render.rest_json([], ctx.profile)
-        sort = args.get("sort", DEFAULT_SORT)
-        page: dict[str, object] = {
-            "totalCount": 0,
-            "data": [],
-            "total": 0,
-            "start": start + 1,
-            "limit": limit,
-            "sort": (LIST_SORT if sort == DEFAULT_SORT else sort).lower(),
-            "dir": args.get("dir", "DESC").lower(),
-            "cat_uid": args.get("cat_uid", ""),
-            "pro_uid": args.get("pro_uid", ""),
-            "search": args.get("search", ""),
-        }
-        return render.rest_json(page, ctx.profile)
 
-    handler.__name__ = handler.__qualname__ = "_cases_page" if paged else "_cases_list"
-    return handler
+# Module-level handlers (not closures built at import) so that the answer is computed per request.
+def _cases_list(ctx: RequestContext, token: TokenRow, _arg: str) -> Reply:
+    return _cases_answer(ctx, token, paged=False)
+
+
+def _cases_page(ctx: RequestContext, token: TokenRow, _arg: str) -> Reply:
+    return _cases_answer(ctx, token, paged=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,27 +243,27 @@ _API_CLASSES: tuple[tuple[str, tuple[tuple[str, int], ...], tuple[_ApiMethod, ..
         "Cases",
         (("case", 75), ("cases", 79)),
         (
-            ("", 220, "doGetCasesListToDo", _cases(paged=False)),
-            ("/paged", 265, "doGetCasesListToDoPaged", _cases(paged=True)),
-            ("/draft", 309, "doGetCasesListDraft", _cases(paged=False)),
-            ("/draft/paged", 353, "doGetCasesListDraftPaged", _cases(paged=True)),
-            ("/participated", 397, "doGetCasesListParticipated", _cases(paged=False)),
+            ("", 220, "doGetCasesListToDo", _cases_list),
+            ("/paged", 265, "doGetCasesListToDoPaged", _cases_page),
+            ("/draft", 309, "doGetCasesListDraft", _cases_list),
+            ("/draft/paged", 353, "doGetCasesListDraftPaged", _cases_page),
+            ("/participated", 397, "doGetCasesListParticipated", _cases_list),
             (
                 "/participated/paged",
                 441,
                 "doGetCasesListParticipatedPaged",
-                _cases(paged=True),
+                _cases_page,
             ),
-            ("/unassigned", 485, "doGetCasesListUnassigned", _cases(paged=False)),
-            ("/unassigned/paged", 529, "doGetCasesListUnassignedPaged", _cases(paged=True)),
-            ("/paused", 573, "doGetCasesListPaused", _cases(paged=False)),
-            ("/paused/paged", 617, "doGetCasesListPausedPaged", _cases(paged=True)),
-            ("/advanced-search", 665, "doGetCasesListAdvancedSearch", _cases(paged=False)),
+            ("/unassigned", 485, "doGetCasesListUnassigned", _cases_list),
+            ("/unassigned/paged", 529, "doGetCasesListUnassignedPaged", _cases_page),
+            ("/paused", 573, "doGetCasesListPaused", _cases_list),
+            ("/paused/paged", 617, "doGetCasesListPausedPaged", _cases_page),
+            ("/advanced-search", 665, "doGetCasesListAdvancedSearch", _cases_list),
             (
                 "/advanced-search/paged",
                 722,
                 "doGetCasesListAdvancedSearchPaged",
-                _cases(paged=True),
+                _cases_page,
             ),
         ),
     ),

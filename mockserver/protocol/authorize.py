@@ -81,8 +81,8 @@ def authorize_get(ctx: RequestContext) -> Response:
         return render.restler_error(
             RestlerError(400, RestlerError.unknown_client(client_id)), ctx.profile
         )
-    query = ctx.request.query_string.decode("latin-1")
-    action = f"/{ctx.workspace}/oauth2/authorize" + (f"?{query}" if query else "")
+    # Reached only with client_id and response_type in the query, so the query is never empty.
+    action = f"/{ctx.workspace}/oauth2/authorize?{ctx.request.query_string.decode('latin-1')}"
     full_name = f"{user.firstname} {user.lastname}".strip() or user.username
     body = pages.consent_page(user_full_name=full_name, client_name=client.name, action=action)
     return render.html(body, headers=[("Cache-Control", "no-store")])

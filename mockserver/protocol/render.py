@@ -15,7 +15,6 @@ from werkzeug.datastructures import Headers
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
 
-from mockserver.protocol.errors import HTTP_REASONS
 from mockserver.protocol.errors import OAuthError
 from mockserver.protocol.errors import RestlerError
 from mockserver.state.profiles import Profile
@@ -225,10 +224,6 @@ def html(page: str, status: int = 200, headers: list[tuple[str, str]] | None = N
     return Response(
         page, status=status, headers=headers or [], content_type="text/html; charset=utf-8"
     )
-
-
-def too_large(profile: Profile) -> Response:
-    return restler_error(RestlerError(413, HTTP_REASONS[413] + " (limit exceeded)"), profile)
 
 
 # --- redirects to a client's callback (authorize) -------------------------------------------------

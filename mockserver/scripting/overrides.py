@@ -317,5 +317,5 @@ def override_from_data(data: Mapping[str, Any]) -> Override:
         matcher=matcher_from_data(data.get("match", {})),
         action=action_from_data(action_data),
         times=times,
-        ordered=bool(data.get("ordered", False)),
+        ordered=bool(data.get("ordered")),
     )

@@ -67,7 +67,7 @@ def load_scenario(path: Path) -> dict[str, Any]:
     return data
 
 
-def scenario_seed(data: Mapping[str, Any], base: Seed, origin: str = "scenario") -> Seed:
+def scenario_seed(data: Mapping[str, Any], base: Seed, origin: str) -> Seed:
     if "seed" not in data:
         return base
     try:

@@ -140,8 +140,6 @@ def profile_from_data(data: Any, origin: str = "profile file") -> Profile:
             raise ProfileFileError(
                 f"{origin}: fields.{field}: not a profile field (see pm3-mockserver --explain)"
             )
-        if not isinstance(entry, dict) or "value" not in entry or "provenance" not in entry:
-            raise ProfileFileError(f"{origin}: fields.{field}: an object with value and provenance")
         changes[field] = _check_value(field, entry["value"], hints[field], origin)
         provenance[field] = _source(entry["provenance"], f"{origin}: fields.{field}.provenance")
     return dataclasses.replace(base, name=name, summary=summary, provenance=provenance, **changes)

@@ -37,8 +37,8 @@ class AuthorizationCodeGrant:
             raise InvalidGrantError(InvalidGrantError.BAD_CODE)
         # Only a redirect_uri supplied to authorize is stored, and only then must it match.
         if row.redirect_uri:
-            given = unquote_plus(request.get("redirect_uri") or "")
-            if given != row.redirect_uri:
+            given = request.get("redirect_uri")
+            if given is None or unquote_plus(given) != row.redirect_uri:
                 raise RedirectUriMismatchError(
                     RedirectUriMismatchError.TOKEN_MISMATCH, error_uri=RFC_4_1_3
                 )
