@@ -35,7 +35,7 @@ def classic_login_redirect(ctx: RequestContext, lang: str, skin: str) -> Reply:
     (``sysGeneric.php``)."""
     here = ctx.request.full_path.rstrip("?")
     location = f"/sys{ctx.workspace}/{lang}/{skin}/login/login?u={render.php_urlencode(here)}"
-    return Response("", status=302, headers=[("Location", location)])
+    return Response(status=302, headers=[("Location", location)])
 
 
 def _allowed(ctx: RequestContext, user: UserRow) -> bool:
@@ -81,7 +81,7 @@ def applications(ctx: RequestContext, lang: str, skin: str) -> Reply:
         # with the Location as written; the login page shows the message.
         sid = ctx.request.cookies.get(SESSION_COOKIE, "")
         ctx.store.set_session_message(sid, USER_HAVENT_RIGHTS_PAGE, "error")
-        return Response("", status=302, headers=[("Location", "../login/login")])
+        return Response(status=302, headers=[("Location", "../login/login")])
     action = f"/sys{ctx.workspace}/{lang}/{skin}/oauth2/applications"
     if ctx.request.method == "POST":
         form = ctx.request.form

@@ -60,7 +60,7 @@ def login_redirect(ctx: RequestContext) -> Response:
     origin = _origin(ctx)
     u = origin + target if ctx.profile.login_redirect == "absolute" else target
     location = f"{origin}/sys{ctx.workspace}/{language(ctx)}/{DEFAULT_SKIN}/login/login?u={render.php_urlencode(u)}"
-    return Response("", status=302, headers=[("Location", location)])
+    return Response(status=302, headers=[("Location", location)])
 
 
 def authorize_get(ctx: RequestContext) -> Response:

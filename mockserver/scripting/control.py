@@ -110,7 +110,10 @@ class Control:
         if not is_loopback(request.remote_addr):
             return "the control API only answers loopback peers (or the control token)", 403
         configured = self.server.host
-        host = host_name(request.headers.get("Host", ""))
+        raw_host = request.headers.get("Host")
+        if raw_host is None:
+            return "the control API needs a Host header: localhost or 127.0.0.1", 403
+        host = host_name(raw_host)
         if not is_local_name(host, configured):
             return f"the control API refuses Host {host!r}: use localhost or 127.0.0.1", 403
         origin = request.headers.get("Origin")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -244,3 +245,92 @@ def test_the_form_parser_fills_every_default() -> None:
         },
         {"action": "/a?b=c", "method": "post", "inputs": {"k": "v"}, "buttons": []},
     ]
+
+
+def test_every_request_names_its_method_in_capitals(ctx: CheckContext) -> None:
+    ctx.token({"grant_type": "client_credentials"})
+    ctx.authorize_get(ctx.authorize_params("code"))
+    assert [e.request.method for e in ctx.exchanges] == ["POST", "GET"]
+
+
+LOGIN_INPUTS = '<input name="form[USR_USERNAME]"><input name="form[USR_PASSWORD]" type="password">'
+
+
+@pytest.mark.parametrize(
+    ("action", "posted"),
+    [
+        ("authentication.php", "/sysworkflow/en/neoclassic/login/authentication.php"),
+        ("", "/sysworkflow/en/neoclassic/login/login?u="),
+    ],
+)
+def test_a_login_forms_action_is_resolved_against_its_page(action: str, posted: str) -> None:
+    """As a browser does: relative to the page, and an empty action posts back to the page."""
+    target = Target.mock(
+        "documented",
+        prepare=_login_page(200, f'<form method="post" action="{action}">{LOGIN_INPUTS}</form>'),
+    )
+    with target.session() as session:
+        ctx = CheckContext(
+            CHECKS.get("PM3-AUTHZ-002"), session, get_profile("documented"), CREDENTIALS, target
+        )
+        if action:
+            ctx.login()
+            assert "PHPSESSID" in ctx.cookies.values
+        else:
+            with pytest.raises(Failure):  # posting back to the login page starts no session
+                ctx.login()
+        assert ctx.exchanges[-1].request.method == "POST"
+        assert ctx.exchanges[-1].request.path.startswith(posted)
+
+
+def test_a_consent_page_without_a_named_deny_lists_its_buttons() -> None:
+    def prepare(pm: MockServer) -> None:
+        pm.override("authorize", times=None, method="GET").respond_with(
+            200,
+            body='<form method="post" action=""><button value="no">Deny</button></form>',
+            headers={"Content-Type": "text/html"},
+        )
+
+    target = Target.mock("documented", prepare=prepare)
+    with target.session() as session:
+        ctx = CheckContext(
+            CHECKS.get("PM3-AUTHZ-002"), session, get_profile("documented"), CREDENTIALS, target
+        )
+        with pytest.raises(Failure) as caught:
+            ctx.consent(ctx.authorize_params("code"), accept=False)
+    assert caught.value.expectation == "page"
+    assert caught.value.message == (
+        "the consent page (HTTP 200) has no Deny button with a name; buttons: [('', 'no')]"
+    )
+
+
+def _token_answer(**fields: object) -> HttpResponse:
+    body = {"access_token": "a" * 40, "token_type": "bearer", **fields}
+    return HttpResponse(200, (("Content-Type", "application/json"),), json.dumps(body).encode())
+
+
+def test_a_wrong_lifetime_is_named_with_the_value_got(ctx: CheckContext) -> None:
+    with pytest.raises(Failure) as caught:
+        ctx.expect_token_response(_token_answer(expires_in=7, scope=None), refresh=False)
+    assert caught.value.expectation == "field:expires_in"
+    assert caught.value.message == "expires_in: expected 86400, got 7"
+
+
+def test_a_scope_the_profile_omits_is_refused_when_sent() -> None:
+    target = Target.mock("rfc6749")
+    with target.session() as session:
+        ctx = CheckContext(
+            CHECKS.get("PM3-TOKEN-PASSWORD-003"),
+            session,
+            get_profile("rfc6749"),
+            CREDENTIALS,
+            target,
+        )
+        lifetime = ctx.profile.access_lifetime
+        ctx.expect_token_response(_token_answer(expires_in=lifetime), refresh=False, scope=None)
+        with pytest.raises(Failure) as caught:
+            ctx.expect_token_response(
+                _token_answer(expires_in=lifetime, scope="*"), refresh=False, scope=None
+            )
+    assert caught.value.expectation == "field:scope"
+    assert caught.value.message == "scope: expected absent, got '*'"

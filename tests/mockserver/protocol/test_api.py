@@ -296,3 +296,30 @@ def test_an_unpaged_list_ignores_its_parameters(api: tuple[Client, str]) -> None
     response = _get(client, "cases/draft", token, start="2", limit="3", search="x", cat_uid="c")
     assert response.status_code == 200
     assert response.json == []
+
+
+def test_a_token_in_both_header_and_query_is_bshaffers_invalid_request() -> None:
+    """bshaffer's Bearer refuses two token sources; rfc6749 shows its description (RFC 6750 §2)."""
+    server = MockServer("rfc6749")
+    client = Client(server.app)
+    token = tokens(client)["access_token"]
+    response = _get(client, "users", token, access_token=token)
+    server.close()
+    assert response.status_code == 401
+    assert response.json == {
+        "error": "invalid_request",
+        "error_description": "Only one method may be used to authenticate at a time",
+    }
+
+
+def test_deleting_an_unknown_token_is_restlers_400_and_deletes_nothing(
+    api: tuple[Client, str],
+) -> None:
+    client, token = api
+    unknown = "f" * 40
+    response = client.delete(f"/workflow/oauth2/{unknown}")
+    assert response.status_code == 400
+    assert unknown in response.get_data(as_text=True)
+    assert _get(client, "users", token).status_code == 200
+    assert client.delete(f"/workflow/oauth2/{token}").status_code == 200
+    assert _get(client, "users", token).status_code == 401

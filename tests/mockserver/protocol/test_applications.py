@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from werkzeug.test import Client
 
@@ -203,3 +205,22 @@ def test_an_option_is_matched_exactly(mock: MockServer, option: str) -> None:
     answer = _ajax(client, option=option, oauthClientId="XXXX", **NEW_APP)
     assert answer == (400, {"status": "ERROR", "message": "unknown option"})
     assert store.get_client("XXXX") == row
+
+
+def test_without_a_session_u_is_the_page_without_an_empty_query(mock: MockServer) -> None:
+    answer = Client(mock.app).get(APPLICATIONS)
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == (
+        "/sysworkflow/en/neoclassic/login/login?u=%2Fsysworkflow%2Fen%2Fneoclassic%2Foauth2%2Fapplications"
+    )
+
+
+def test_a_refused_registration_keeps_what_was_typed(mock: MockServer) -> None:
+    client = logged_in(mock, "admin", "admin")
+    typed = {"name": "My CI", "description": "d", "webSite": "example", "redirectUri": "x"}
+    answer = client.post(APPLICATIONS, data=typed)
+    assert answer.status_code == 400
+    page = answer.get_data(as_text=True)
+    assert "Web Site must be a URL including the protocol" in page
+    for name, value in typed.items():
+        assert re.search(rf'name="{name}"[^>]*(value="{re.escape(value)}"|>{value}<)', page), name

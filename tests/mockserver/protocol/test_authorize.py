@@ -336,3 +336,28 @@ def test_a_refused_login_answers_exactly_401(mock: MockServer) -> None:
         data={"form[USR_USERNAME]": "johndoe", "form[USR_PASSWORD]": "nope", "form[URL]": "/"},
     )
     assert page.status_code == 401
+
+
+def test_an_ipv6_host_keeps_its_brackets_and_port(mock: MockServer) -> None:
+    answer = Client(mock.app).get(
+        "/workflow/oauth2/authorize?response_type=code",
+        environ_overrides={"HTTP_HOST": "[::1]:8080"},
+    )
+    assert answer.status_code == 302
+    assert answer.headers["Location"].startswith(
+        "http://[::1]:8080/sysworkflow/en/neoclassic/login/login?u="
+    )
+
+
+def test_the_consent_page_is_titled_and_posts_back_to_its_query(mock: MockServer) -> None:
+    client = Client(mock.app)
+    client.post(
+        "/sysworkflow/en/neoclassic/login/authentication.php",
+        data={"form[USR_USERNAME]": "admin", "form[USR_PASSWORD]": "admin"},
+    )
+    query = f"response_type=code&client_id={DOC_CLIENT_ID}&scope=%2A"
+    page = client.get(f"/workflow/oauth2/authorize?{query}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "<title>Authorize application</title>" in html
+    assert forms(html)[0]["action"] == f"/workflow/oauth2/authorize?{query}"

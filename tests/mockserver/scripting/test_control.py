@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,6 +14,9 @@ from werkzeug.test import Client
 
 from mockserver import MockServer
 from mockserver.scripting.control import host_name
+from mockserver.state.seed import DOC_CLIENT_ID
+from mockserver.state.seed import LOCAL_CLIENT_ID
+from mockserver.state.seed import LOCAL_CLIENT_SECRET
 from tests.mockserver.helpers import password_params
 
 
@@ -583,3 +587,36 @@ def test_check_answers_the_whole_ordered_miss(inproc: tuple[MockServer, Client])
         },
     )
     assert _ask(client, "GET", "check") == (200, {"ok": True})
+
+
+def test_a_request_without_host_is_refused_by_name(inproc: tuple[MockServer, Client]) -> None:
+    from werkzeug.test import create_environ
+    from werkzeug.test import run_wsgi_app
+
+    pm, _ = inproc
+    environ = create_environ("/_pm3/health", environ_base=LOOPBACK)
+    del environ["HTTP_HOST"]
+    body, status, _ = run_wsgi_app(pm.app, environ)
+    assert status.startswith("403 ")
+    assert json.loads(b"".join(body)) == {
+        "error": "the control API needs a Host header: localhost or 127.0.0.1"
+    }
+
+
+def test_answers_are_json_indented_by_two(inproc: tuple[MockServer, Client]) -> None:
+    _, client = inproc
+    text = client.get("/_pm3/health", environ_base=LOOPBACK).get_data(as_text=True)
+    assert text.startswith('{\n  "status": "ok",\n  "profile": "documented",\n')
+    assert text.endswith("\n}\n")
+
+
+def test_expiring_by_client_leaves_other_clients_tokens(inproc: tuple[MockServer, Client]) -> None:
+    _, client = inproc
+    client.post("/workflow/oauth2/token", data=password_params())
+    local = password_params(client_id=LOCAL_CLIENT_ID, client_secret=LOCAL_CLIENT_SECRET)
+    other = client.post("/workflow/oauth2/token", data=local).get_json()
+    assert _ask(client, "POST", "expire", {"client": DOC_CLIENT_ID}) == (200, {"expired": 2})
+    users = client.get(
+        "/api/1.0/workflow/users", headers={"Authorization": f"Bearer {other['access_token']}"}
+    )
+    assert users.status_code == 200

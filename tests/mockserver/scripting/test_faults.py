@@ -167,3 +167,19 @@ def test_a_scripted_authorize_error_is_the_authorize_posts_json_error(
         "content-type": "application/json",
     }
     assert answer.get_json()["error"] == "access_denied"
+
+
+def test_a_scripted_invalid_client_after_basic_gets_the_basic_challenge() -> None:
+    """Under rfc6749 an ``invalid_client`` sent to a Basic caller is 401 with a challenge."""
+    from tests.mockserver.helpers import basic
+
+    pm = MockServer("rfc6749")
+    pm.override("token", times=None).respond_with_error("invalid_client", "scripted")
+    client = Client(pm.app)
+    params = password_params(client_id=None, client_secret=None)
+    with_basic = client.post(TOKEN, data=params, headers=basic(DOC_CLIENT_ID, DOC_CLIENT_SECRET))
+    in_body = client.post(TOKEN, data=password_params())
+    pm.close()
+    assert with_basic.status_code == 401
+    assert with_basic.headers["WWW-Authenticate"] == 'Basic realm="Service"'
+    assert in_body.status_code == 400 and "WWW-Authenticate" not in in_body.headers

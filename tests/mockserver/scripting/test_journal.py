@@ -283,3 +283,20 @@ def test_to_dict_of_a_cut_body_says_how_big_it_was() -> None:
     }
     raw = cut.to_dict(redact=False)["response"]["body"]
     assert raw == "x" * (BODY_CAP - 3) + f"hun…[truncated: {BODY_CAP + 5} bytes total]"
+
+
+def test_a_four_character_secret_cut_at_the_end_is_not_shown_in_part() -> None:
+    journal = Journal()
+    cut = replace(_small(journal), response_body=b"x" * (BODY_CAP - 2) + b"pw4z")
+    rendered = cut.to_dict(secrets=("pw4z",))["response"]["body"]
+    assert rendered == "x" * (BODY_CAP - 2) + f"…[truncated: {BODY_CAP + 2} bytes total]"
+
+
+def test_long_response_header_values_are_cut_like_request_values() -> None:
+    journal = Journal()
+    long_value = "v" * (VALUE_CAP + 1)
+    big = replace(_small(journal), response_headers=(("X-Big", long_value), ("X-Small", "s")))
+    assert bounded(big).response_headers == (
+        ("X-Big", "v" * VALUE_CAP + f"…[truncated: {VALUE_CAP + 1} chars total]"),
+        ("X-Small", "s"),
+    )

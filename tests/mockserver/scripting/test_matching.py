@@ -87,3 +87,17 @@ def test_an_unknown_endpoint_lists_the_known_ones() -> None:
 def test_a_grant_type_mismatch_is_named_grant_type() -> None:
     matcher = RequestMatcher.build("token", grant_type="password")
     assert matcher.mismatches(_info(grant_type="refresh_token")) == ["grant_type"]
+
+
+def test_a_python_pattern_keeps_every_flag_and_errors_show_it_as_written() -> None:
+    import re
+
+    from mockserver.scripting.matching import Regex
+    from mockserver.scripting.matching import compile_value
+
+    both = compile_value(re.compile("^a.b$", re.IGNORECASE | re.DOTALL))
+    assert isinstance(both, Regex) and both.pattern == "(?i)(?s)^a.b$"
+    assert both.search("A\nB")
+    with pytest.raises(ValueError) as caught:
+        compile_value(re.compile(r"(a)\1", re.IGNORECASE))
+    assert str(caught.value).startswith("regex '(a)\\\\1': ")

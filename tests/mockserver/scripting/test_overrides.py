@@ -219,3 +219,16 @@ def test_a_fault_keeps_its_body_and_a_matcher_its_method() -> None:
     fault = action_from_data({"fault": "php_warning", "body": "Warning: x"})
     assert fault == Fault(kind="php_warning", body="Warning: x")
     assert matcher_from_data({"endpoint": "token", "method": "GET"}).method == "GET"
+
+
+def test_alter_and_raw_answers_keep_every_field_of_their_data() -> None:
+    from mockserver.scripting.overrides import Alter
+    from mockserver.scripting.overrides import RespondRaw
+
+    altered = action_from_data(
+        {"alter": {"set": {"expires_in": 1}, "drop": ["scope"], "status": 201}}
+    )
+    assert altered == Alter(drop=("scope",), set={"expires_in": 1}, status=201)
+    raw = action_from_data({"status": 418, "body": "teapot", "headers": {"X-A": "1"}})
+    assert raw == RespondRaw(418, b"teapot", (("X-A", "1"),))
+    assert action_from_data({"status": 204}) == RespondRaw(204, b"", ())

@@ -182,3 +182,21 @@ def test_a_scenario_sets_the_login_session_lifetime() -> None:
 def test_a_trailing_z_is_utc_even_on_a_bare_date() -> None:
     assert parse_instant("2030-01-01Z") == datetime(2030, 1, 1, tzinfo=UTC)
     assert parse_instant("2030-01-01T12:00:00Z") == datetime(2030, 1, 1, 12, tzinfo=UTC)
+
+
+def test_every_lifetime_of_a_scenario_is_applied() -> None:
+    pm = MockServer()
+    try:
+        pm.apply_scenario({"lifetimes": {"access": 11, "code": 12, "refresh": 13, "session": 14}})
+        profile = pm.profile
+        assert (
+            profile.access_lifetime,
+            profile.auth_code_lifetime,
+            profile.refresh_token_lifetime,
+            profile.login_session_lifetime,
+        ) == (11, 12, 13, 14)
+        pm.apply_scenario({"lifetimes": {"refresh": None}})  # null: refresh tokens never expire
+        assert pm.profile.refresh_token_lifetime is None
+        assert pm.profile.access_lifetime == 11
+    finally:
+        pm.close()

@@ -209,3 +209,27 @@ def test_mockserver_takes_a_loaded_profile() -> None:
     profile = profile_from_data({"name": "p", "extends": "documented"})
     with MockServer(profile=profile) as pm:
         assert pm.profile.name == "p"
+
+
+def test_a_recordings_inherited_list_is_accepted() -> None:
+    """``pm3-conformance record`` writes ``inherited``: the fields it could not measure."""
+    data = {"name": "acme", "extends": "pm-3.4.11", "inherited": ["mobile_client_seeded"]}
+    loaded = profile_from_data(data, "acme.json")
+    for field in BEHAVIOUR_FIELDS:
+        assert getattr(loaded, field) == getattr(PROFILES["pm-3.4.11"], field), field
+
+
+def test_a_bad_file_is_named_by_its_path(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps({"name": "x", "extends": "nothing"}))
+    with pytest.raises(ProfileFileError) as caught:
+        load_profile_file(path)
+    assert str(caught.value).startswith(f"{path}: extends: ")
+
+
+def test_a_derived_profile_is_exported_over_documented() -> None:
+    derived = PROFILES["pm-3.4.10"].derive("acme", access_lifetime=60)
+    exported = export_profile(derived)
+    assert (exported["name"], exported["extends"]) == ("acme", "documented")
+    assert exported["fields"]["access_lifetime"]["value"] == 60
+    assert profile_from_data(exported).values() == derived.values()

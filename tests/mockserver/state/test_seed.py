@@ -160,3 +160,20 @@ def test_a_stable_uid_has_pms_32_characters() -> None:
 def test_the_builtin_clients_carry_processmakers_names() -> None:
     names = {c.builtin: c.name for c in default_seed().clients if c.builtin}
     assert names == {"local": "PM Web Designer", "mobile": "PM Mobile App"}
+
+
+def test_a_replacing_seed_keeps_its_own_clients_only() -> None:
+    own = SeedClient("own-client", "s3cret")
+    merged = Seed(clients=(own,), replace=True).merged_over(default_seed())
+    assert merged.clients == (own,) and merged.users == ()
+
+
+def test_usernames_merge_as_processmaker_compares_them() -> None:
+    """Case-insensitively, but "straße" is not "STRASSE" (MySQL's general_ci folds ß to s)."""
+    base = Seed(users=(SeedUser("straße", "a"), SeedUser("Admin", "b")))
+    merged = Seed(users=(SeedUser("STRASSE", "c"), SeedUser("admin", "d"))).merged_over(base)
+    assert [(u.username, u.password) for u in merged.users] == [
+        ("straße", "a"),
+        ("admin", "d"),
+        ("STRASSE", "c"),
+    ]
