@@ -48,14 +48,9 @@ def _settings(ctx: CheckContext, mock_examples: int, live_examples: int) -> sett
 
 
 def _falsified(ctx: CheckContext, message: str, expectation: str) -> PropertyFalsified:
-    """A falsified property, with the exchanges of the (shrunk) example that showed it."""
-    last = ctx.exchanges[-1] if ctx.exchanges else None
-    return PropertyFalsified(
-        message,
-        expectation=expectation,
-        evidence=tuple(ctx.exchanges[-2:]),
-        curl=last.curl(ctx.secrets) if last else None,
-    )
+    """A falsified property, with the exchanges of the (shrunk) example that showed it; the
+    report's replay is the last of them (:meth:`~conformance.failures.Failure.redacted`)."""
+    return PropertyFalsified(message, expectation=expectation, evidence=tuple(ctx.exchanges[-2:]))
 
 
 def _holds(ctx: CheckContext, condition: bool, expectation: str, message: str) -> None:
@@ -177,7 +172,6 @@ def token_endpoint_answers_have_documented_shapes(ctx: CheckContext) -> None:
             f"falsified (shrunk): {exc.message}",
             expectation=exc.expectation,
             evidence=exc.evidence[-1:],
-            curl=exc.curl,
         ) from None
 
 
@@ -355,5 +349,4 @@ def token_lifecycle_agrees_with_the_model(ctx: CheckContext) -> None:
             f"the model and the target disagree (shrunk): {exc.message}",
             expectation=exc.expectation,
             evidence=exc.evidence,
-            curl=exc.curl,
         ) from None

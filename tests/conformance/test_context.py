@@ -334,3 +334,106 @@ def test_a_scope_the_profile_omits_is_refused_when_sent() -> None:
             )
     assert caught.value.expectation == "field:scope"
     assert caught.value.message == "scope: expected absent, got '*'"
+
+
+def _json(status: int, body: object, *headers: tuple[str, str]) -> HttpResponse:
+    return HttpResponse(
+        status, (("Content-Type", "application/json"), *headers), json.dumps(body).encode()
+    )
+
+
+CALLBACK_ERROR = ("Location", "http://localhost/callback?error=invalid_grant")
+WANTED = "expected the error 'invalid_grant': 'Invalid code'"
+
+
+@pytest.mark.parametrize(
+    ("answer", "kind", "expectation", "message"),
+    [
+        (
+            HttpResponse(300, (CALLBACK_ERROR,), b""),
+            "redirect_mismatch",
+            "redirect",
+            f"{WANTED}, got HTTP 300 to 'http://localhost/callback?error=invalid_grant'",
+        ),
+        (
+            HttpResponse(302, (CALLBACK_ERROR,), b""),
+            "redirect_mismatch",
+            "redirect",
+            f"{WANTED}, got HTTP 302 to 'http://localhost/callback?error=invalid_grant'",
+        ),
+        (
+            _json(400, {"error": "invalid_request", "error_description": "Invalid code"}),
+            "error_mismatch",
+            "error",
+            f"{WANTED}, got HTTP 400 with a flat OAuth error 'invalid_request': 'Invalid code'",
+        ),
+        (
+            _json(400, {"error": "invalid_grant", "error_description": "Expired code"}),
+            "error_mismatch",
+            "error_description",
+            "invalid_grant: expected the description 'Invalid code', got 'Expired code' (HTTP 400)",
+        ),
+        (
+            _json(
+                400,
+                {
+                    "error": "invalid_grant",
+                    "error_description": "Invalid code",
+                    "error_uri": "http://tools.ietf.org/html/rfc6749#section-5.2",
+                },
+            ),
+            "value_mismatch",
+            "error_uri",
+            "error_uri: expected 'http://tools.ietf.org/html/rfc6749#section-4.1.2', got "
+            "'http://tools.ietf.org/html/rfc6749#section-5.2'",
+        ),
+    ],
+)
+def test_each_broken_part_of_an_oauth_error_is_named(
+    ctx: CheckContext, answer: HttpResponse, kind: str, expectation: str, message: str
+) -> None:
+    with pytest.raises(Failure) as caught:
+        ctx.expect_oauth_error(
+            answer,
+            "invalid_grant",
+            "Invalid code",
+            status=400,
+            error_uri="http://tools.ietf.org/html/rfc6749#section-4.1.2",
+        )
+    assert (caught.value.kind, caught.value.expectation) == (kind, expectation)
+    assert caught.value.message == message
+
+
+def test_a_400_is_not_taken_for_a_redirect(ctx: CheckContext) -> None:
+    answer = _json(400, {"error": "invalid_grant", "error_description": "x"}, CALLBACK_ERROR)
+    with pytest.raises(Failure) as caught:
+        ctx.expect_oauth_error(answer, "invalid_grant", "Invalid code", status=400)
+    assert caught.value.expectation == "error_description"
+
+
+@pytest.mark.parametrize(
+    ("answer", "kind", "expectation", "message"),
+    [
+        (
+            nested(404, "Bad Request"),
+            "error_mismatch",
+            "error",
+            "expected Restler's error 400 'Bad Request', got HTTP 404 with Restler's nested error "
+            "404 'Bad Request'",
+        ),
+        (
+            nested(400, "Bad Request: nope"),
+            "error_mismatch",
+            "error_description",
+            "Restler error 400: expected the message 'Bad Request', got 'Bad Request: nope' "
+            "(HTTP 400)",
+        ),
+    ],
+)
+def test_each_broken_part_of_a_restler_error_is_named(
+    ctx: CheckContext, answer: HttpResponse, kind: str, expectation: str, message: str
+) -> None:
+    with pytest.raises(Failure) as caught:
+        ctx.expect_restler_error(answer, 400, "Bad Request")
+    assert (caught.value.kind, caught.value.expectation) == (kind, expectation)
+    assert caught.value.message == message

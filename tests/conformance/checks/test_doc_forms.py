@@ -6,6 +6,7 @@ import base64
 import json
 import re
 
+import pytest
 from werkzeug.test import EnvironBuilder
 from werkzeug.test import encode_multipart
 from werkzeug.wrappers import Request
@@ -16,10 +17,12 @@ from conformance import load_credentials
 from conformance import run_check
 from conformance.checks.doc_forms import DOC_BASIC
 from conformance.checks.doc_forms import LIBCURL_BOUNDARY
+from conformance.checks.doc_forms import _post
 from conformance.checks.doc_forms import jquery_ajax_form
 from conformance.checks.doc_forms import jquery_param
 from conformance.checks.doc_forms import php_curl_multipart
 from conformance.checks.doc_forms import xhr_json
+from conformance.context import CheckContext
 from mockserver import get_profile
 from tests.conformance.negative_controls import CONTROLS
 
@@ -67,7 +70,11 @@ def test_xhr_json_is_json_stringify_without_spaces_in_the_object_order() -> None
     headers, body = xhr_json(FIELDS, origin="http://example.com")
     assert body == '{"grant_type":"password","scope":"*","username":"Jöhn Doe"}'.encode()
     assert json.loads(body) == dict(FIELDS)
-    assert dict(headers)["Content-type"] == "application/json; charset=utf-8"
+    assert headers == (
+        ("Accept", "*/*"),
+        ("Content-type", "application/json; charset=utf-8"),
+        ("Origin", "http://example.com"),
+    )  # the names as the script writes them: the evidence and curl replay show them so
 
 
 def test_the_documented_basic_header_is_verbatim_and_unpadded() -> None:
@@ -98,3 +105,39 @@ def test_failures_of_the_doc_form_checks_keep_secrets_out_of_the_report() -> Non
         assert failure.evidence, check_id
         leaked = [s for s in hidden if s in shown]
         assert leaked == [], f"{check_id} shows secrets"
+
+
+def test_documented_posts_carry_no_session_cookie() -> None:
+    """The documented clients are scripts, not the browser that logged in: no PHPSESSID."""
+    target = Target.mock("documented")
+    with target.session() as session:
+        ctx = CheckContext(
+            CHECKS.get("PM3-DOCFORM-003"), session, get_profile("documented"), CREDENTIALS, target
+        )
+        ctx.login()
+        assert "PHPSESSID" in ctx.cookies.values
+        headers, body = php_curl_multipart(FIELDS)
+        _post(ctx, headers, body)
+        sent = ctx.exchanges[-1].request
+    assert sent.method == "POST" and sent.path == "/workflow/oauth2/token"
+    assert [name for name, _ in sent.headers] == ["Accept", "Expect", "Content-Type"]
+
+
+@pytest.mark.parametrize("check_id", ["PM3-DOCFORM-005", "PM3-DOCFORM-006"])
+def test_an_answer_another_origin_cannot_read_is_a_header_mismatch(check_id: str) -> None:
+    control = CONTROLS["PM3-DOCFORM-005"]  # token answers without Access-Control-Allow-Origin
+    result = run_check(
+        CHECKS.get(check_id),
+        Target.mock(control.expected, prepare=control.prepare),
+        get_profile(control.expected),
+        CREDENTIALS,
+    )
+    failure = result.failures[0]
+    assert (failure.kind, failure.expectation) == (
+        "header_mismatch",
+        "header:Access-Control-Allow-Origin",
+    )
+    assert failure.message.endswith(
+        "): a page on http://example.com cannot read the answer: "
+        "Access-Control-Allow-Origin is None"
+    ), failure.message

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import shlex
+
+import pytest
+
 from conformance import CHECKS
 from conformance import Target
 from conformance import load_credentials
+from conformance import run_check
 from conformance.checks.properties import _settings
 from conformance.context import CheckContext
 from mockserver import get_profile
+from tests.conformance.controls_properties import CONTROLS
 
 
 def test_property_runs_are_reproducible_and_report_one_minimal_example() -> None:
@@ -49,3 +55,24 @@ def test_the_lifecycle_model_spends_single_use_refresh_tokens() -> None:
     model.refreshed("r1", {"access_token": "a2", "refresh_token": "r2"})
     assert model.spent_refresh == ["r1"] and list(model.live_refresh) == ["r2"]
     assert model.live_access == ["a1", "a2"]
+
+
+@pytest.mark.parametrize("check_id", sorted(CONTROLS))
+def test_a_falsified_property_replays_the_last_request_of_its_shrunk_example(
+    check_id: str,
+) -> None:
+    control = CONTROLS[check_id]
+    result = run_check(
+        CHECKS.get(check_id),
+        Target.mock(control.expected, prepare=control.prepare),
+        get_profile(control.expected),
+        load_credentials(env={}),
+    )
+    assert result.outcome == "failed"
+    failure = result.failures[0]
+    assert failure.kind == "property_falsified" and failure.curl is not None
+    last = failure.evidence[-1]["request"]
+    replay = shlex.split(failure.curl)
+    assert replay[:4] == ["curl", "-i", "-X", last["method"]]
+    assert replay[-1] == last["url"]
+    assert replay[replay.index("--data-binary") + 1] == last["body"]

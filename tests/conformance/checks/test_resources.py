@@ -53,3 +53,20 @@ def test_a_served_request_without_a_token_fails_on_the_status_naming_the_request
     expectation, message = _failure_of(profile, (200, [], {}))
     assert expectation == "status"
     assert message.startswith("no token: expected HTTP 401, got HTTP 200"), message
+
+
+def test_a_resource_not_served_fails_on_the_status_naming_the_request() -> None:
+    def prepare(pm: MockServer) -> None:
+        pm.override("api", times=None).respond_with(500, json={"error": "boom"})
+
+    result = run_check(
+        CHECKS.get("PM3-REST-001"),
+        Target.mock("documented", prepare=prepare),
+        get_profile("documented"),
+        CREDENTIALS,
+    )
+    failure = result.failures[0]
+    assert (failure.kind, failure.expectation) == ("status_mismatch", "status")
+    assert failure.message.startswith("bearer header: expected HTTP 200, got HTTP 500"), (
+        failure.message
+    )
