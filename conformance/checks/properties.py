@@ -37,10 +37,10 @@ GRANT_TYPES = ("password", "client_credentials", "refresh_token", "authorization
 
 
 def _settings(ctx: CheckContext, mock_examples: int, live_examples: int) -> settings:
+    # derandomize=True also means no example database: hypothesis sets database=None
     return settings(
         max_examples=mock_examples if ctx.target.controllable else live_examples,
         deadline=None,
-        database=None,
         derandomize=True,
         suppress_health_check=list(HealthCheck),
         report_multiple_bugs=False,
@@ -339,7 +339,6 @@ def token_lifecycle_agrees_with_the_model(ctx: CheckContext) -> None:
                 max_examples=25,
                 stateful_step_count=12,
                 deadline=None,
-                database=None,
                 derandomize=True,
                 suppress_health_check=list(HealthCheck),
             ),

@@ -437,3 +437,93 @@ def test_each_broken_part_of_a_restler_error_is_named(
         ctx.expect_restler_error(answer, 400, "Bad Request")
     assert (caught.value.kind, caught.value.expectation) == (kind, expectation)
     assert caught.value.message == message
+
+
+def _accept_answered_with(status: int, location: str) -> Prepare:
+    def prepare(pm: MockServer) -> None:
+        pm.override("authorize", method="POST", times=None).respond_with(
+            status, headers={"Location": location}
+        )
+
+    return prepare
+
+
+@pytest.mark.parametrize(
+    ("status", "location", "expectation", "message"),
+    [
+        (
+            303,
+            "http://localhost/callback?code=" + "c" * 40,
+            "redirect",
+            "Accept on the consent page should redirect with a code, got HTTP 303 to "
+            "'http://localhost/callback?code=<redacted>'",
+        ),
+        (
+            302,
+            "http://localhost/callback?state=s",
+            "field:code",
+            "Accept redirected without a code: HTTP 302 to 'http://localhost/callback?state=s'",
+        ),
+    ],
+)
+def test_an_accept_without_a_code_is_a_redirect_mismatch(
+    status: int, location: str, expectation: str, message: str
+) -> None:
+    target = Target.mock("documented", prepare=_accept_answered_with(status, location))
+    with target.session() as session:
+        ctx = CheckContext(
+            CHECKS.get("PM3-AUTHZ-003"), session, get_profile("documented"), CREDENTIALS, target
+        )
+        with pytest.raises(Failure) as caught:
+            ctx.code()
+    assert (caught.value.kind, caught.value.expectation) == ("redirect_mismatch", expectation)
+    assert caught.value.message == message
+
+
+def test_a_broken_expectation_is_a_value_mismatch_unless_named(ctx: CheckContext) -> None:
+    with pytest.raises(Failure) as caught:
+        ctx.expect(False, "the body is not a list", expectation="body")
+    assert (caught.value.kind, caught.value.message) == ("value_mismatch", "the body is not a list")
+
+
+def test_a_schema_violation_outside_an_answer_names_no_status(ctx: CheckContext) -> None:
+    with pytest.raises(Failure) as caught:
+        ctx.expect_schema({"error": {"code": 400}}, "oauth-error")
+    assert caught.value.message == ("Restler's nested error where a flat OAuth error was expected")
+
+
+@pytest.mark.parametrize(
+    ("answer", "refresh", "expectation", "message"),
+    [
+        (
+            _json(201, {"access_token": "a" * 40, "token_type": "bearer", "expires_in": 86400}),
+            False,
+            "status",
+            "token response: expected HTTP 200, got HTTP 201 with a token",
+        ),
+        (
+            _token_answer(expires_in=86400, scope="*", refresh_token="f" * 40),
+            False,
+            "field:refresh_token",
+            "refresh_token: expected absent, got one",
+        ),
+        (
+            _token_answer(expires_in=86400, refresh_token="f" * 40),
+            True,
+            "field:scope",
+            "scope: expected '*', got '<absent>'",
+        ),
+        (
+            _token_answer(expires_in=86400, scope="view_processes", refresh_token="f" * 40),
+            True,
+            "field:scope",
+            "scope: expected '*', got 'view_processes'",
+        ),
+    ],
+)
+def test_each_broken_part_of_a_token_answer_is_named(
+    ctx: CheckContext, answer: HttpResponse, refresh: bool, expectation: str, message: str
+) -> None:
+    with pytest.raises(Failure) as caught:
+        ctx.expect_token_response(answer, refresh=refresh, scope="*")
+    assert (caught.value.expectation, caught.value.message) == (expectation, message)

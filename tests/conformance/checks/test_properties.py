@@ -1,8 +1,11 @@
-"""The property checks' settings: runs are reproducible and report the shrunk example."""
+"""The property checks: reproducible settings, the documented shapes, the lifecycle model, and
+what a falsified property reports."""
 
 from __future__ import annotations
 
+import json
 import shlex
+from collections.abc import Iterator
 
 import pytest
 
@@ -10,8 +13,12 @@ from conformance import CHECKS
 from conformance import Target
 from conformance import load_credentials
 from conformance import run_check
+from conformance.checks.properties import _expect_documented_shape
+from conformance.checks.properties import _Lifecycle
 from conformance.checks.properties import _settings
 from conformance.context import CheckContext
+from conformance.failures import PropertyFalsified
+from conformance.http import HttpResponse
 from mockserver import get_profile
 from tests.conformance.controls_properties import CONTROLS
 
@@ -76,3 +83,87 @@ def test_a_falsified_property_replays_the_last_request_of_its_shrunk_example(
     assert replay[:4] == ["curl", "-i", "-X", last["method"]]
     assert replay[-1] == last["url"]
     assert replay[replay.index("--data-binary") + 1] == last["body"]
+
+
+@pytest.fixture
+def ctx() -> Iterator[CheckContext]:
+    target = Target.mock("documented")
+    with target.session() as session:
+        yield CheckContext(
+            CHECKS.get("PM3-PROP-001"),
+            session,
+            get_profile("documented"),
+            load_credentials(env={}),
+            target,
+        )
+
+
+def _answer(
+    status: int, body: object = None, content_type: str = "application/json"
+) -> HttpResponse:
+    raw = b"" if body is None else body if isinstance(body, bytes) else json.dumps(body).encode()
+    return HttpResponse(status, (("Content-Type", content_type),), raw)
+
+
+@pytest.mark.parametrize(
+    ("answer", "shape"),
+    [
+        (HttpResponse(503, (), b""), "empty-503"),
+        (_answer(503, b"<h1>Exception</h1>", "text/html; charset=utf-8"), "html"),
+        (_answer(200, {"access_token": "a" * 40, "token_type": "bearer"}), "token"),
+        (_answer(400, {"error": "invalid_grant", "error_description": "x"}), "oauth-error"),
+        (_answer(400, {"error": {"code": 400, "message": "Bad Request"}}), "restler-error"),
+    ],
+)
+def test_each_documented_shape_is_named(
+    ctx: CheckContext, answer: HttpResponse, shape: str
+) -> None:
+    assert _expect_documented_shape(ctx, answer) == shape
+
+
+@pytest.mark.parametrize(
+    ("answer", "expectation", "message"),
+    [
+        (HttpResponse(200, (), b""), "shape", "no documented shape: HTTP 200 with an empty body"),
+        (
+            _answer(200, {"access_token": "a" * 40, "token_type": "mac"}),
+            "field:token_type",
+            "a token whose token_type is 'mac', not 'bearer' (HTTP 200)",
+        ),
+        (
+            _answer(400, {"error": "invalid_grant"}),
+            "shape",
+            "a flat OAuth error without error_description: HTTP 400 with a flat OAuth error "
+            "'invalid_grant': None",
+        ),
+        (
+            _answer(400, {"error": {"code": "400", "message": "Bad Request"}}),
+            "shape",
+            "Restler's nested error without an integer code: HTTP 400 with Restler's nested "
+            "error '400' 'Bad Request'",
+        ),
+    ],
+)
+def test_an_answer_of_no_documented_shape_falsifies_the_property(
+    ctx: CheckContext, answer: HttpResponse, expectation: str, message: str
+) -> None:
+    with pytest.raises(PropertyFalsified) as caught:
+        _expect_documented_shape(ctx, answer)
+    assert (caught.value.expectation, caught.value.message) == (expectation, message)
+
+
+def test_a_spent_refresh_token_refused_with_another_error_than_invalid_grant_is_named(
+    ctx: CheckContext,
+) -> None:
+    machine = type("Lifecycle", (_Lifecycle,), {"ctx": ctx})()
+    refused = _answer(400, {"error": "invalid_request", "error_description": "Missing token"})
+    with pytest.raises(PropertyFalsified) as caught:
+        machine._refused(refused, "reusing a spent refresh token", "reuse")
+    assert caught.value.expectation == "error"
+    assert caught.value.message == (
+        "reusing a spent refresh token: expected invalid_grant, got HTTP 400 with a flat OAuth "
+        "error 'invalid_request': 'Missing token'"
+    )
+    machine._refused(
+        _answer(400, {"error": "invalid_grant", "error_description": "x"}), "", "reuse"
+    )
