@@ -13,6 +13,7 @@ from conformance import load_credentials
 from conformance import run_check
 from conformance.context import MULTIPART_BOUNDARY
 from conformance.context import CheckContext
+from conformance.context import form_target
 from conformance.failures import Failure
 from conformance.http import HttpResponse
 from mockserver import MockServer
@@ -527,3 +528,30 @@ def test_each_broken_part_of_a_token_answer_is_named(
     with pytest.raises(Failure) as caught:
         ctx.expect_token_response(answer, refresh=refresh, scope="*")
     assert (caught.value.expectation, caught.value.message) == (expectation, message)
+
+
+@pytest.mark.parametrize(
+    ("location", "base"),
+    [
+        ("https://app.example/cb?code=c", "https://app.example/cb"),
+        ("/cb?code=c", "/cb"),  # a relative Location has no scheme or host to add
+    ],
+)
+def test_location_parts_keep_a_relative_location_relative(location: str, base: str) -> None:
+    response = HttpResponse(302, (("Location", location),), b"")
+    assert CheckContext.location_parts(response) == (base, {"code": "c"}, {})
+
+
+@pytest.mark.parametrize(
+    ("page", "action", "posted"),
+    [
+        ("/login/login?u=x", "authentication.php", "/login/authentication.php"),
+        ("/login/login?u=x", "", "/login/login?u=x"),
+        ("/login/login", "", "/login/login"),  # no query: no bare "?"
+        ("/login/login?u=x", "/other?a=b#frag", "/other?a=b"),
+    ],
+)
+def test_a_form_posts_to_its_action_resolved_against_its_page(
+    page: str, action: str, posted: str
+) -> None:
+    assert form_target(page, {"action": action}) == posted
