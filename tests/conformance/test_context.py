@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 import pytest
 
@@ -555,3 +556,63 @@ def test_a_form_posts_to_its_action_resolved_against_its_page(
     page: str, action: str, posted: str
 ) -> None:
     assert form_target(page, {"action": action}) == posted
+
+
+def test_the_login_page_is_asked_for_with_the_authorize_request_to_return_to(
+    ctx: CheckContext,
+) -> None:
+    ctx.login()
+    back = f"/workflow/oauth2/authorize?response_type=code&client_id={CREDENTIALS.client_id}"
+    page = ctx.exchanges[0].request
+    assert (page.method, page.path) == (
+        "GET",
+        f"/sysworkflow/en/neoclassic/login/login?{urlencode({'u': back})}",
+    )
+
+
+def test_a_missing_login_page_is_a_status_mismatch(ctx: CheckContext) -> None:
+    ctx.mock.override("login", times=None, method="GET").respond_with(404, body="Not Found")
+    with pytest.raises(Failure) as caught:
+        ctx.login()
+    assert (caught.value.kind, caught.value.expectation) == ("status_mismatch", "login")
+    assert caught.value.message.startswith(
+        "the login page /sysworkflow/en/neoclassic/login/login should answer HTTP 200 with a "
+        "login form, got HTTP 404"
+    ), caught.value.message
+
+
+SESSION_COOKIE = ("Set-Cookie", "PHPSESSID=0123456789abcdef; path=/")
+
+
+@pytest.mark.parametrize("status", [301, 302, 303])
+def test_a_login_redirecting_with_a_session_cookie_succeeds(ctx: CheckContext, status: int) -> None:
+    ctx.mock.override("login", times=None, method="POST").respond_with(
+        status, headers=dict([("Location", "/workflow/oauth2/authorize"), SESSION_COOKIE])
+    )
+    ctx.login()
+    assert ctx.exchanges[-1].response is not None
+    assert ctx.exchanges[-1].response.status == status
+    assert "PHPSESSID" in ctx.cookies.values
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "got"),
+    [
+        (200, dict([SESSION_COOKIE]), "HTTP 200 with an empty body and a PHPSESSID cookie"),
+        (
+            302,
+            {"Location": "/workflow/oauth2/authorize"},
+            "HTTP 302 to '/workflow/oauth2/authorize' and no PHPSESSID cookie",
+        ),
+    ],
+)
+def test_a_login_that_starts_no_session_is_named(
+    ctx: CheckContext, status: int, headers: dict[str, str], got: str
+) -> None:
+    ctx.mock.override("login", times=None, method="POST").respond_with(status, headers=headers)
+    with pytest.raises(Failure) as caught:
+        ctx.login()
+    assert caught.value.expectation == "login"
+    assert caught.value.message == (
+        f"logging in through the login form should redirect and start a PHP session, got {got}"
+    )
