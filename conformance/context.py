@@ -162,7 +162,7 @@ class CheckContext:
         hdrs: dict[str, str] = dict(headers or {})
         data = b""
         if form is not None:
-            data = urlencode(list(form.items()) if isinstance(form, Mapping) else form).encode()
+            data = urlencode(form).encode()  # a mapping or pairs, in their order
             hdrs.setdefault("Content-Type", "application/x-www-form-urlencoded")
         elif json_body is not UNSET:
             data = json.dumps(json_body).encode()

@@ -616,3 +616,29 @@ def test_a_login_that_starts_no_session_is_named(
     assert caught.value.message == (
         f"logging in through the login form should redirect and start a PHP session, got {got}"
     )
+
+
+@pytest.mark.parametrize("encoding", ["form", "json", "multipart"])
+def test_a_token_request_is_a_cookieless_post_with_its_query(
+    ctx: CheckContext, encoding: str
+) -> None:
+    ctx.login()  # a PHP session cookie is held, and must not be sent
+    ctx.token({"grant_type": "client_credentials"}, encoding=encoding, query={"x": "1"})
+    sent = ctx.exchanges[-1].request
+    assert (sent.method, sent.path) == ("POST", "/workflow/oauth2/token?x=1")
+    assert [name for name, _ in sent.headers] == ["Content-Type"]
+
+
+def test_a_request_without_a_body_sends_none(ctx: CheckContext) -> None:
+    ctx.request("GET", "/api/1.0/workflow/users")
+    assert ctx.exchanges[-1].request.body == b""
+
+
+@pytest.mark.parametrize("given", [{}, {"Content-Type": "application/json; charset=utf-8"}])
+def test_a_json_body_is_sent_with_one_content_type(
+    ctx: CheckContext, given: dict[str, str]
+) -> None:
+    ctx.request("POST", "/workflow/oauth2/token", json_body={"a": "b"}, headers=given)
+    sent = ctx.exchanges[-1].request
+    assert sent.headers == (("Content-Type", given.get("Content-Type", "application/json")),)
+    assert sent.body == b'{"a": "b"}'
