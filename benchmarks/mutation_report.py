@@ -120,19 +120,32 @@ class Mutant:
         return (self.file, self.function, self.mutation)
 
 
-def _bodies(mutated_source: str) -> dict[str, tuple[str, int]]:
-    """Each mutmut-generated function of a mutated file: its body text and first body line."""
+def _bodies(mutated_source: str) -> dict[str, tuple[str, int, str]]:
+    """Each mutmut-generated function of a mutated file: its body text, first body line, and its
+    parameters as source (mutmut mutates default values there)."""
     tree = ast.parse(mutated_source)
     lines = mutated_source.splitlines()
-    bodies: dict[str, tuple[str, int]] = {}
+    bodies: dict[str, tuple[str, int, str]] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _MUTANT_DEF.match(
             node.name
         ):
             start = node.body[0].lineno
             end = node.end_lineno or start
-            bodies[node.name] = ("\n".join(lines[start - 1 : end]), start)
+            params = ast.unparse(node.args)
+            bodies[node.name] = ("\n".join(lines[start - 1 : end]), start, params)
     return bodies
+
+
+def _describe_params(original: str, mutant: str) -> str:
+    """A changed default value as ``name=before → name=after``; the whole list when unsure."""
+    before = [p.strip() for p in original.split(",")]
+    after = [p.strip() for p in mutant.split(",")]
+    if len(before) == len(after):
+        changed = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
+        if len(changed) == 1:
+            return f"def ({changed[0][0]}) → def ({changed[0][1]})"
+    return f"def ({original}) → def ({mutant})"
 
 
 def _source_function_lines(source: str) -> dict[str, int]:
@@ -171,8 +184,10 @@ def mutants_of_file(
                 mutation, line = f"(original of {local} not found)", 0
             else:
                 mutation, offset = describe(original[0], bodies[local][0])
+                if mutation == "∅ → ∅" and original[2] != bodies[local][2]:
+                    mutation, offset = _describe_params(original[2], bodies[local][2]), -1
                 start = source_lines.get(function, 0)
-                line = start + offset if start else 0
+                line = start + offset if start else 0  # a default value: the line before the body
         seen[(function, mutation)] += 1
         if seen[(function, mutation)] > 1:  # the same change on two identical lines
             mutation = f"{mutation} #{seen[(function, mutation)]}"

@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from html.parser import HTMLParser
 from typing import Any
+from typing import Literal
 from typing import NoReturn
 from urllib.parse import parse_qsl
 from urllib.parse import urlencode
@@ -79,6 +80,10 @@ class _Forms(HTMLParser):
             self.forms[-1]["inputs"][a["name"]] = a.get("value", "")
         elif self.forms and tag == "button":
             self.forms[-1]["buttons"].append((a.get("name", ""), a.get("value", "")))
+
+
+BodyEncoding = Literal["form", "json", "multipart"]
+"""How a token request's parameters are sent."""
 
 
 def form_target(page_url: str, form: Mapping[str, Any]) -> str:
@@ -188,7 +193,7 @@ class CheckContext:
         self,
         params: Mapping[str, str | None],
         *,
-        encoding: str = "form",
+        encoding: BodyEncoding = "form",
         basic: tuple[str, str] | None = None,
         workspace: str | None = None,
         query: Mapping[str, str] | None = None,
@@ -231,7 +236,7 @@ class CheckContext:
         return params
 
     def password_grant(
-        self, *, encoding: str = "form", basic: bool = False, **overrides: str | None
+        self, *, encoding: BodyEncoding = "form", basic: bool = False, **overrides: str | None
     ) -> HttpResponse:
         params = self.password_params(**overrides)
         creds = None

@@ -179,3 +179,25 @@ def test_only_scores_the_named_sample(tmp_path: Path, capsys: pytest.CaptureFixt
     args = ["--root", str(root), "--equivalent", str(equivalent), "--only", str(sample)]
     assert main([*args, "--fail-under", "100"]) == 0  # the two named: killed and timed out
     assert "100.0%" in capsys.readouterr().out
+
+
+def test_a_changed_default_value_is_described_by_the_parameter(tmp_path: Path) -> None:
+    source = 'def token(params: dict, *, encoding: str = "form", basic: bool = False) -> str:\n    return encoding\n'
+    mutated = (
+        'def x_token__mutmut_orig(params: dict, *, encoding: str = "form", basic: bool = False) -> str:\n'
+        "    return encoding\n\n\n"
+        'def x_token__mutmut_1(params: dict, *, encoding: str = "FORM", basic: bool = False) -> str:\n'
+        "    return encoding\n"
+    )
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "ctx.py").write_text(source, "utf-8")
+    (tmp_path / "mutants" / "pkg").mkdir(parents=True)
+    (tmp_path / "mutants" / "pkg" / "ctx.py").write_text(mutated, "utf-8")
+    meta = {"exit_code_by_key": {"pkg.ctx.x_token__mutmut_1": 0}, "durations_by_key": {}}
+    (tmp_path / "mutants" / "pkg" / "ctx.py.meta").write_text(json.dumps(meta), "utf-8")
+    [mutant] = load_mutants(tmp_path)
+    assert mutant.key == (
+        "pkg/ctx.py",
+        "token",
+        "def (encoding: str='form') → def (encoding: str='FORM')",
+    )
