@@ -74,6 +74,16 @@ def test_case_insensitive_lookup_follows_the_collation() -> None:
     assert strict.get_access_token(TOKEN.upper()) is None
 
 
+@pytest.mark.parametrize(
+    ("suffix", "found"), [(" ", True), ("   ", True), ("\t", False), ("\n", False)]
+)
+def test_case_insensitive_lookup_ignores_trailing_spaces_only(suffix: str, found: bool) -> None:
+    """MySQL's PAD SPACE collations ignore trailing spaces, not other white space."""
+    store = WorkspaceStore(case_insensitive=True)
+    store.insert_access_token(_row())
+    assert (store.get_access_token(TOKEN.upper() + suffix) is not None) is found
+
+
 def test_concurrent_claims_in_threads_have_exactly_one_winner() -> None:
     store = WorkspaceStore()
     for round_ in range(20):
