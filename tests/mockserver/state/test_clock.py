@@ -8,6 +8,7 @@ from datetime import datetime
 
 import pytest
 
+from mockserver.state.clock import LATEST
 from mockserver.state.clock import NEVER
 from mockserver.state.clock import Clock
 from mockserver.state.clock import from_stamp
@@ -102,3 +103,17 @@ def test_to_stamp_drops_fractions_and_caps_at_never() -> None:
     assert to_stamp(INSTANT + 0.999) == "2020-01-02 03:04:05"
     assert to_stamp(float("inf")) == NEVER
     assert to_stamp(float("nan")) == NEVER
+
+
+def test_a_running_clock_checks_its_range_from_the_time_it_shows() -> None:
+    """The range is checked on the running clock's own time (real time plus its offset)."""
+    year = 86400 * 365
+    late = Clock()
+    late.set(LATEST - 2 * year)  # shows 8998: one more year is still in range
+    late.advance(year)
+    assert LATEST - year <= late.now() < LATEST - year + 60
+    early = Clock()
+    early.set(INSTANT)  # shows 2020: sixty years back leaves the range, and nothing moves
+    with pytest.raises(ValueError, match="between 1970-01-01 and 9000-01-01"):
+        early.advance(-60 * year)
+    assert INSTANT <= early.now() < INSTANT + 60

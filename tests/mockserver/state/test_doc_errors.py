@@ -19,6 +19,11 @@ from mockserver import MockServer
 from mockserver.state.doc_errors import NEVER
 from mockserver.state.doc_errors import ROWS
 from mockserver.state.doc_errors import DocErrorRow
+from mockserver.state.doc_errors import Placement
+from mockserver.state.doc_errors import _pm
+from mockserver.state.profiles import decision
+from mockserver.state.profiles import rfc
+from mockserver.state.profiles import src
 from mockserver.state.seed import ADMIN_UID
 from mockserver.state.seed import DOC_CLIENT_ID
 from mockserver.state.seed import DOC_CLIENT_SECRET
@@ -190,3 +195,17 @@ def test_rfc6749_names_the_expired_token_in_the_challenge(mock: MockServer, clie
 def test_every_row_is_placed_under_exactly_the_shipped_profiles() -> None:
     for row in ROWS:
         assert set(row.placements) == set(PROFILES), row.key
+
+
+def test_pm_placements_go_to_the_three_pm_profiles_and_the_others_to_their_own() -> None:
+    """``ROWS`` is built at import; this calls the builder itself, so a change to it shows."""
+    documented = Placement("doc where", decision("doc why"))
+    out = _pm("pm where", src("pm why"), "rfc where", rfc("rfc why"), documented)
+    assert out == {
+        "pm-3.0-rc": Placement("pm where", src("pm why")),
+        "pm-3.4.10": Placement("pm where", src("pm why")),
+        "pm-3.4.11": Placement("pm where", src("pm why")),
+        "documented": documented,
+        "rfc6749": Placement("rfc where", rfc("rfc why")),
+    }
+    assert set(out) == set(PROFILES)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from mockserver.state.explain import document
 from mockserver.state.explain import explain
 from mockserver.state.profiles import BEHAVIOUR_FIELDS
 from mockserver.state.profiles import PROFILES
+from mockserver.state.profiles import Source
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "behaviour.md"
 
@@ -39,3 +41,12 @@ def test_explain_one_field_and_a_typo(capsys: pytest.CaptureFixture[str]) -> Non
     assert out.startswith("## access_lifetime") and "`86400`" in out
     assert main(["--explain", "acess_lifetime"]) == 2
     assert "unknown field 'acess_lifetime'" in capsys.readouterr().err
+
+
+def test_a_pipe_in_a_reason_does_not_split_the_table_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    base = PROFILES["documented"]
+    provenance = {**base.provenance, "access_lifetime": Source("decision", "1 day | 86400 s")}
+    piped = dataclasses.replace(base, name="piped", provenance=provenance)
+    monkeypatch.setitem(PROFILES, "piped", piped)
+    rows = explain(["access_lifetime"]).splitlines()
+    assert "| `piped` | `86400` | the project's decision: 1 day / 86400 s |" in rows

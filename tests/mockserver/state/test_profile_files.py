@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
+import schemas
 from mockserver import PROFILES
 from mockserver import MockServer
 from mockserver.cli import main
@@ -117,6 +118,19 @@ def test_a_bad_file_names_the_field(data: object, says: str) -> None:
             "token_error_status",
             "x",
             'fields.token_error_status.value: "x" is not a whole number or null',
+        ),
+        ("restler_version", 3, "fields.restler_version.value: 3 is not a string"),
+        ("supported_scopes", "*", 'fields.supported_scopes.value: "*" is not a list of string'),
+        (
+            "supported_scopes",
+            ["*", 1],
+            'fields.supported_scopes.value: ["*", 1] is not a list of string',
+        ),
+        (
+            "unknown_workspace",
+            "teapot",
+            'fields.unknown_workspace.value: "teapot" is not a one of "empty-503", "html-503", '
+            '"restler-400", "plain-404"',
         ),
     ],
 )
@@ -233,3 +247,32 @@ def test_a_derived_profile_is_exported_over_documented() -> None:
     assert (exported["name"], exported["extends"]) == ("acme", "documented")
     assert exported["fields"]["access_lifetime"]["value"] == 60
     assert profile_from_data(exported).values() == derived.values()
+
+
+def test_a_bad_file_without_an_origin_is_called_a_profile_file() -> None:
+    entry = {"value": "1h", "provenance": {"kind": "doc", "ref": "a"}}
+    data = {"name": "x", "extends": "documented", "fields": {"access_lifetime": entry}}
+    with pytest.raises(ProfileFileError) as caught:
+        profile_from_data(data)
+    assert (
+        str(caught.value)
+        == 'profile file: fields.access_lifetime.value: "1h" is not a whole number'
+    )
+
+
+def test_the_schema_refuses_unknown_keys_and_profiles_it_cannot_extend() -> None:
+    """The loader leaves these two checks to the schema: its enum must be the shipped profiles."""
+    schema = json.loads((Path(schemas.__file__).parent / "profile-file.schema.json").read_text())
+    assert schema["properties"]["extends"]["enum"] == sorted(PROFILES)
+    assert schema["additionalProperties"] is False
+    with pytest.raises(ProfileFileError) as caught:
+        profile_from_data({"name": "x", "extends": "documented", "colour": 1}, "f.json")
+    assert str(caught.value) == (
+        "f.json: $: Additional properties are not allowed ('colour' was unexpected)"
+    )
+    with pytest.raises(ProfileFileError) as caught:
+        profile_from_data({"name": "x", "extends": "pm-9"}, "f.json")
+    assert str(caught.value) == (
+        "f.json: extends: 'pm-9' is not one of "
+        "['documented', 'pm-3.0-rc', 'pm-3.4.10', 'pm-3.4.11', 'rfc6749']"
+    )

@@ -6,6 +6,8 @@ import multiprocessing
 import threading
 from pathlib import Path
 
+import pytest
+
 from mockserver.state.store import ClientRow
 from mockserver.state.store import TokenRow
 from mockserver.state.store import WorkspaceStore
@@ -70,6 +72,16 @@ def test_case_insensitive_lookup_follows_the_collation() -> None:
     strict = WorkspaceStore(case_insensitive=False)
     strict.insert_access_token(_row())
     assert strict.get_access_token(TOKEN.upper()) is None
+
+
+@pytest.mark.parametrize(
+    ("suffix", "found"), [(" ", True), ("   ", True), ("\t", False), ("\n", False)]
+)
+def test_case_insensitive_lookup_ignores_trailing_spaces_only(suffix: str, found: bool) -> None:
+    """MySQL's PAD SPACE collations ignore trailing spaces, not other white space."""
+    store = WorkspaceStore(case_insensitive=True)
+    store.insert_access_token(_row())
+    assert (store.get_access_token(TOKEN.upper() + suffix) is not None) is found
 
 
 def test_concurrent_claims_in_threads_have_exactly_one_winner() -> None:
@@ -160,3 +172,74 @@ def test_a_clients_callback_can_be_registered_again() -> None:
     assert not store.set_client_redirect_uri("missing", "http://h/new")
     client = store.get_client("c")
     assert client is not None and client.redirect_uri == "http://h/new"
+
+
+def test_clients_are_listed_by_name_for_everyone_or_for_their_owner() -> None:
+    store = WorkspaceStore()
+    store.add_client(ClientRow("c1", "s", "Zeta", "", "", "", "alice"))
+    store.add_client(ClientRow("c2", "s", "Alpha", "", "", "", "bob"))
+    store.add_client(ClientRow("c3", "s", "Mu", "", "", "", "alice"))
+    assert [c.client_id for c in store.list_clients()] == ["c2", "c3", "c1"]
+    assert [c.client_id for c in store.list_clients("alice")] == ["c3", "c1"]
+    assert store.list_clients("nobody") == []
+
+
+def test_delete_client_says_whether_a_row_went() -> None:
+    store = WorkspaceStore()
+    store.add_client(ClientRow("c", "s", "n", "", "", "", "u"))
+    assert store.delete_client("missing") is False
+    assert store.delete_client("c") is True
+    assert store.get_client("c") is None
+    assert store.delete_client("c") is False
+
+
+def _expiring_store() -> WorkspaceStore:
+    """Access and refresh tokens of users u1/u2 under clients A/B, all far from expiry."""
+    store = WorkspaceStore()
+    for n, (user, client) in enumerate([("u1", "A"), ("u1", "B"), ("u2", "A"), ("u2", "B")]):
+        row = TokenRow(f"{n:040x}", client, user, "2030-01-01 00:00:00", "*")
+        store.insert_access_token(row)
+        store.insert_refresh_token(row)
+    return store
+
+
+def _expired(store: WorkspaceStore) -> set[tuple[str, str | None, str]]:
+    """(table, user, client) of every row whose EXPIRES was rewritten."""
+    out: set[tuple[str, str | None, str]] = set()
+    for table in ("OAUTH_ACCESS_TOKENS", "OAUTH_REFRESH_TOKENS"):
+        rows = store.query(f"SELECT USER_ID, CLIENT_ID FROM {table} WHERE EXPIRES = '2000-01-01'")
+        out |= {(table, str(r[0]), str(r[1])) for r in rows}
+    return out
+
+
+@pytest.mark.parametrize(
+    ("user_id", "client_id", "hit"),
+    [
+        (None, None, {("u1", "A"), ("u1", "B"), ("u2", "A"), ("u2", "B")}),
+        ("u1", None, {("u1", "A"), ("u1", "B")}),
+        (None, "B", {("u1", "B"), ("u2", "B")}),
+        ("u2", "A", {("u2", "A")}),
+    ],
+)
+def test_expire_tokens_hits_only_the_user_and_client_asked_for(
+    user_id: str | None, client_id: str | None, hit: set[tuple[str, str]]
+) -> None:
+    store = _expiring_store()
+    count = store.expire_tokens("2000-01-01", user_id=user_id, client_id=client_id)
+    assert count == 2 * len(hit)  # one access and one refresh row per pair
+    assert _expired(store) == {
+        (table, user, client)
+        for table in ("OAUTH_ACCESS_TOKENS", "OAUTH_REFRESH_TOKENS")
+        for user, client in hit
+    }
+
+
+def test_a_user_has_a_live_session_until_it_expires() -> None:
+    store = WorkspaceStore()
+    store.create_session("sid", "u1", "2026-11-30 12:00:00")
+    assert store.user_has_live_session("u1", "2026-11-30 11:59:59")
+    assert store.user_has_live_session("u1", "2026-11-30 12:00:00")  # EXPIRES >= now
+    assert not store.user_has_live_session("u1", "2026-11-30 12:00:01")
+    assert not store.user_has_live_session("u2", "2026-11-30 11:00:00")
+    store.delete_session("sid")
+    assert not store.user_has_live_session("u1", "2026-11-30 11:00:00")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 import pytest
 
 from mockserver.state.profiles import PROFILES
@@ -9,6 +12,7 @@ from mockserver.state.seed import DOC_CLIENT_ID
 from mockserver.state.seed import default_seed
 from mockserver.state.world import MockState
 from mockserver.state.world import WorkspaceNameError
+from mockserver.state.world import private_dir
 
 
 @pytest.mark.parametrize("profile_name", ["documented", "rfc6749"])
@@ -45,3 +49,11 @@ def test_a_workspace_name_outside_the_pattern_is_refused() -> None:
         assert "../etc" not in state.workspaces
     finally:
         state.close()
+
+
+def test_private_dir_creates_missing_parents_and_keeps_the_leaf_private(tmp_path: Path) -> None:
+    leaf = tmp_path / "a" / "b" / "dbs"
+    assert private_dir(leaf) == leaf
+    assert leaf.is_dir()
+    assert stat.S_IMODE(leaf.stat().st_mode) & 0o077 == 0  # 0700, less any umask bits
+    assert private_dir(leaf) == leaf  # an existing directory is taken as it is
