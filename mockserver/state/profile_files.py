@@ -69,22 +69,26 @@ def _check_value(field: str, value: Any, hint: Any, origin: str) -> Any:
 
     if not fits(value, hint):
         raise ProfileFileError(
-            f"{origin}: fields.{field}.value: {json.dumps(value)} is not a {_describe(hint)}"
+            f"{origin}: fields.{field}.value: {json.dumps(value)} is not {_describe(hint)}"
         )
     return tuple(value) if isinstance(value, list) else value
 
 
 def _describe(hint: Any) -> str:
+    """What a value of ``hint`` is, with its article: "a boolean", "one of ...", "null"."""
     kind = typing.get_origin(hint)
     if kind in (types.UnionType, typing.Union):
         return " or ".join(_describe(a) for a in typing.get_args(hint))
     if kind is typing.Literal:
         return "one of " + ", ".join(json.dumps(a) for a in typing.get_args(hint))
     if kind is tuple:
-        return f"list of {_describe(typing.get_args(hint)[0])}"
+        return f"a list of {_PLURALS.get(typing.get_args(hint)[0], 'values')}"
     if hint is type(None):
         return "null"
-    return {bool: "boolean", int: "whole number", str: "string"}.get(hint, str(hint))
+    return {bool: "a boolean", int: "a whole number", str: "a string"}.get(hint, str(hint))
+
+
+_PLURALS = {bool: "booleans", int: "whole numbers", str: "strings"}
 
 
 def _source(data: Any, where: str) -> Source:

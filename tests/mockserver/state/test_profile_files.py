@@ -120,16 +120,16 @@ def test_a_bad_file_names_the_field(data: object, says: str) -> None:
             'fields.token_error_status.value: "x" is not a whole number or null',
         ),
         ("restler_version", 3, "fields.restler_version.value: 3 is not a string"),
-        ("supported_scopes", "*", 'fields.supported_scopes.value: "*" is not a list of string'),
+        ("supported_scopes", "*", 'fields.supported_scopes.value: "*" is not a list of strings'),
         (
             "supported_scopes",
             ["*", 1],
-            'fields.supported_scopes.value: ["*", 1] is not a list of string',
+            'fields.supported_scopes.value: ["*", 1] is not a list of strings',
         ),
         (
             "unknown_workspace",
             "teapot",
-            'fields.unknown_workspace.value: "teapot" is not a one of "empty-503", "html-503", '
+            'fields.unknown_workspace.value: "teapot" is not one of "empty-503", "html-503", '
             '"restler-400", "plain-404"',
         ),
     ],
