@@ -101,7 +101,7 @@ class Regex:
         try:
             compiled = re2.compile(pattern, _RE2_OPTIONS)
         except re2.error as exc:
-            reason = exc.args[0] if exc.args else "invalid pattern"
+            reason = exc.args[0]  # re2 raises its error with the message as the one argument
             if isinstance(reason, bytes):
                 reason = reason.decode("utf-8", errors="replace")
             shown = pattern if written is None else written

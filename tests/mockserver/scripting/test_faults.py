@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
+import struct
 import time
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 import requests
 from werkzeug.test import Client
 
 from mockserver import MockServer
+from mockserver.scripting import faults
+from mockserver.scripting.faults import SLOW_DEFAULT_SECONDS
+from mockserver.scripting.overrides import Fault
 from mockserver.state.seed import DOC_CLIENT_ID
 from mockserver.state.seed import DOC_CLIENT_SECRET
 from tests.mockserver.helpers import TOKEN
@@ -183,3 +191,67 @@ def test_a_scripted_invalid_client_after_basic_gets_the_basic_challenge() -> Non
     assert with_basic.status_code == 401
     assert with_basic.headers["WWW-Authenticate"] == 'Basic realm="Service"'
     assert in_body.status_code == 400 and "WWW-Authenticate" not in in_body.headers
+
+
+@pytest.mark.parametrize(
+    ("fault", "slept"),
+    [
+        (Fault("delay"), 1.0),  # a delay without seconds waits one second
+        (Fault("slow"), SLOW_DEFAULT_SECONDS),  # a slow endpoint outlasts the 30 s client timeout
+        (Fault("slow", seconds=2.5), 2.5),
+        (Fault("delay", seconds=-1.0), 0.0),
+        (Fault("delay", seconds=3.0, max_seconds=1.0), 3.0),  # a bound below seconds is ignored
+    ],
+)
+def test_the_time_a_fault_asks_to_sleep(
+    monkeypatch: pytest.MonkeyPatch, fault: Fault, slept: float
+) -> None:
+    asked: list[float] = []
+    monkeypatch.setattr(faults, "time", SimpleNamespace(sleep=asked.append))
+    faults._sleep(fault)
+    assert asked == [slept]
+
+
+def _linger(sock: socket.socket) -> tuple[int, int]:
+    on, seconds = struct.unpack("ii", sock.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8))
+    return on, seconds
+
+
+@pytest.fixture
+def tcp_pair() -> Iterator[tuple[socket.socket, socket.socket]]:
+    """The server side and the client side of one loopback TCP connection."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        peer = socket.create_connection(listener.getsockname())
+        accepted, _ = listener.accept()
+    with accepted, peer:
+        yield accepted, peer
+
+
+@pytest.mark.parametrize(("reset", "linger"), [(True, (1, 0)), (False, (0, 0))])
+def test_closing_for_a_reset_sets_a_zero_linger(
+    tcp_pair: tuple[socket.socket, socket.socket], reset: bool, linger: tuple[int, int]
+) -> None:
+    sock, peer = tcp_pair
+    faults._close_socket(sock, reset=reset)
+    assert _linger(sock) == linger  # linger on, 0 s: the close sends a TCP reset, not a FIN
+    assert peer.recv(1) == b""  # shut down both ways: the client reads the end of the stream
+
+
+@pytest.mark.parametrize("kind", ["reset", "rotate_then_drop"])
+def test_a_dropped_connection_is_reset_before_any_byte(
+    tcp_pair: tuple[socket.socket, socket.socket], kind: str
+) -> None:
+    sock, peer = tcp_pair
+    started: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc: Any = None) -> Any:
+        started.append((status, headers))
+        return None
+
+    body = faults.deliver_fault({"werkzeug.socket": sock}, start_response, None, kind)
+    assert list(body) == []
+    assert _linger(sock) == (1, 0)
+    assert peer.recv(1) == b""
+    assert [(s, [(k.lower(), v) for k, v in h]) for s, h in started] == [
+        ("200 OK", [("content-length", "0")])
+    ]

@@ -101,3 +101,74 @@ def test_a_python_pattern_keeps_every_flag_and_errors_show_it_as_written() -> No
     with pytest.raises(ValueError) as caught:
         compile_value(re.compile(r"(a)\1", re.IGNORECASE))
     assert str(caught.value).startswith("regex '(a)\\\\1': ")
+
+
+def test_a_refused_pattern_prints_nothing_to_stderr(capfd: pytest.CaptureFixture[str]) -> None:
+    """RE2's own error log stays off: the ValueError is the only report."""
+    from mockserver.scripting.matching import Regex
+
+    with pytest.raises(ValueError, match="invalid perl operator"):
+        Regex.compile("(?=x)")
+    assert capfd.readouterr() == ("", "")
+
+
+def test_a_refused_pattern_is_a_value_error_under_python_dev_mode() -> None:
+    """``python -X dev`` checks an error-handler name even when nothing needs decoding."""
+    import subprocess
+    import sys
+
+    script = (
+        "from mockserver.scripting.matching import Regex\n"
+        "try:\n"
+        "    Regex.compile('é(')\n"
+        "except ValueError as exc:\n"
+        "    print(str(exc).split(';')[0])\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-X", "dev", "-c", script],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+    assert (ran.returncode, ran.stdout) == (0, "regex 'é(': missing ): é(\n")
+
+
+def test_a_verbose_python_pattern_is_refused_saying_why() -> None:
+    import re
+
+    from mockserver.scripting.matching import compile_value
+
+    with pytest.raises(ValueError) as caught:
+        compile_value(re.compile("a b", re.VERBOSE))
+    assert str(caught.value) == (
+        "regex 'a b': re.VERBOSE (verbose mode) has no RE2 equivalent; write the pattern without it"
+    )
+
+
+def test_a_matcher_built_from_nothing_matches_every_request() -> None:
+    matcher = RequestMatcher.build()
+    assert matcher == RequestMatcher()
+    assert matcher.describe() == "{endpoint=*}"
+    assert matcher.matches(_info())
+
+
+@pytest.mark.parametrize(
+    ("matcher", "mismatches"),
+    [
+        (RequestMatcher.build("token", method="POST", workspace="workflow"), []),
+        (RequestMatcher.build("api"), ["endpoint"]),
+        (RequestMatcher.build("token", method="GET"), ["method"]),
+        (RequestMatcher.build("token", workspace="other"), ["workspace"]),
+        (
+            RequestMatcher.build("api", method="GET", workspace="other"),
+            ["endpoint", "method", "workspace"],
+        ),
+    ],
+)
+def test_endpoint_method_and_workspace_mismatches_are_named(
+    matcher: RequestMatcher, mismatches: list[str]
+) -> None:
+    info = _info()  # POST to the token endpoint of workspace "workflow"
+    assert matcher.mismatches(info) == mismatches
+    assert matcher.matches(info) is (mismatches == [])

@@ -10,9 +10,15 @@ from werkzeug.test import Client
 
 from mockserver import MockServer
 from mockserver.protocol.errors import InvalidGrantError
+from mockserver.scripting.matching import Regex
+from mockserver.scripting.matching import RequestMatcher
+from mockserver.scripting.overrides import Alter
 from mockserver.scripting.overrides import Fault
+from mockserver.scripting.overrides import RespondError
+from mockserver.scripting.overrides import RespondRaw
 from mockserver.scripting.overrides import action_from_data
 from mockserver.scripting.overrides import matcher_from_data
+from mockserver.scripting.overrides import override_from_data
 from tests.mockserver.helpers import password_params
 
 
@@ -232,3 +238,88 @@ def test_alter_and_raw_answers_keep_every_field_of_their_data() -> None:
     raw = action_from_data({"status": 418, "body": "teapot", "headers": {"X-A": "1"}})
     assert raw == RespondRaw(418, b"teapot", (("X-A", "1"),))
     assert action_from_data({"status": 204}) == RespondRaw(204, b"", ())
+
+
+def test_a_lifetime_below_one_is_refused_saying_what_is_allowed() -> None:
+    from mockserver.scripting.overrides import Override
+    from mockserver.scripting.overrides import RespondError
+    from mockserver.scripting.overrides import Scripting
+
+    with pytest.raises(ValueError) as caught:
+        Scripting().add(Override(matcher_from_data({}), RespondError("invalid_grant"), times=0))
+    assert str(caught.value) == "times must be at least 1 (or None for always)"
+
+
+@pytest.mark.parametrize(
+    ("data", "action"),
+    [
+        (
+            {"fault": "delay", "seconds": "1", "max_seconds": 2},
+            Fault(kind="delay", seconds=1.0, max_seconds=2.0),
+        ),
+        ({"fault": "reset"}, Fault(kind="reset")),
+        (
+            {"error": "invalid_grant", "description": "Invalid refresh token"},
+            RespondError("invalid_grant", "Invalid refresh token"),
+        ),
+        ({"error": 503}, RespondError(503)),
+        ({"alter": {"drop": ["scope"]}}, Alter(drop=("scope",))),
+        ({"alter": {"status": 500}}, Alter(status=500)),
+        (
+            {"status": 200, "json": {"a": 1}, "headers": {"X-A": "1"}},
+            RespondRaw(200, b'{"a": 1}', (("X-A", "1"), ("Content-Type", "application/json"))),
+        ),
+        (
+            {"status": 200, "json": [], "headers": {"content-type": "text/json"}},
+            RespondRaw(200, b"[]", (("content-type", "text/json"),)),
+        ),
+    ],
+)
+def test_action_data_becomes_exactly_this_action(data: dict[str, object], action: object) -> None:
+    assert action_from_data(data) == action
+
+
+def test_an_action_needs_one_of_the_four_kinds() -> None:
+    with pytest.raises(ValueError) as caught:
+        action_from_data({"description": "no kind"})
+    assert str(caught.value) == "an override needs one of: error, status, alter, fault"
+
+
+def test_a_matcher_keeps_every_field_of_its_data() -> None:
+    matcher = matcher_from_data(
+        {
+            "endpoint": "api",
+            "method": "get",
+            "workspace": "ws2",
+            "grant_type": "password",
+            "resource": "cases",
+            "params": {"a": "1"},
+            "headers": {"X-Probe": "re:^1"},
+        }
+    )
+    assert matcher == RequestMatcher(
+        endpoint="api",
+        method="GET",
+        workspace="ws2",
+        grant_type="password",
+        resource="cases",
+        params={"a": "1"},
+        headers={"x-probe": Regex.compile("^1")},
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "times"),
+    [
+        ({}, 1),
+        ({"times": 3}, 3),
+        ({"times": "2"}, 2),
+        ({"times": "always"}, None),
+        ({"times": None}, None),
+    ],
+)
+def test_an_override_without_a_match_matches_all_for_its_times(
+    data: dict[str, object], times: int | None
+) -> None:
+    override = override_from_data({**data, "error": "invalid_grant"})
+    assert (override.matcher, override.times, override.ordered) == (RequestMatcher(), times, False)

@@ -200,3 +200,12 @@ def test_every_lifetime_of_a_scenario_is_applied() -> None:
         assert pm.profile.access_lifetime == 11
     finally:
         pm.close()
+
+
+def test_a_scenario_seed_not_yet_validated_is_refused_naming_file_and_seed() -> None:
+    from mockserver.scripting.scenario import scenario_seed
+    from mockserver.state.seed import default_seed
+
+    with pytest.raises(ScenarioError) as raised:
+        scenario_seed({"seed": {"users": [{"username": "x"}]}}, default_seed(), "plan.yaml")
+    assert str(raised.value) == "plan.yaml: seed: users[0]: 'password' is a required property"
