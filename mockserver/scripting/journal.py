@@ -110,10 +110,11 @@ def _fields_size(pairs: Iterable[tuple[str, str]], cap: int) -> int:
 
 
 def retained_size(exchange: Exchange) -> int:
-    """An estimate of the memory an exchange holds (payload plus a fixed overhead)."""
-    size = _small_size(exchange, cap=sys.maxsize)
-    assert size >= 0
-    return size
+    """An estimate of the memory an exchange holds (payload plus a fixed overhead).
+
+    Never -1: without a cap, no value is too long for :func:`_small_size` to count.
+    """
+    return _small_size(exchange, cap=sys.maxsize)
 
 
 def _small_size(exchange: Exchange, cap: int = VALUE_CAP) -> int:

@@ -620,3 +620,100 @@ def test_expiring_by_client_leaves_other_clients_tokens(inproc: tuple[MockServer
         "/api/1.0/workflow/users", headers={"Authorization": f"Bearer {other['access_token']}"}
     )
     assert users.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("bind", "host", "status"),
+    [
+        ("127.0.0.1", "localhost.:8080", 200),  # the fully qualified form of localhost
+        ("mock.test", "mock.test:8080", 200),  # the host the server was told to bind
+        ("mock.test", "other.test:8080", 403),
+        ("0.0.0.0", "0.0.0.0:8080", 403),  # a wildcard bind names no host
+    ],
+)
+def test_the_host_may_be_localhost_or_the_configured_one(bind: str, host: str, status: int) -> None:
+    pm = MockServer(host=bind, control=True)
+    response = Client(pm.app).get("/_pm3/health", environ_base=LOOPBACK, headers={"Host": host})
+    assert response.status_code == status
+    if status == 403:
+        name = host.rsplit(":", 1)[0]
+        assert response.get_json() == {
+            "error": f"the control API refuses Host {name!r}: use localhost or 127.0.0.1"
+        }
+    pm.close()
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "null",  # an opaque origin has no authority at all
+        "http://localhost://evil.example:80",  # the authority runs to the end, not to a 2nd "://"
+        "http://evil.example://localhost",  # the authority starts after the first "://"
+    ],
+)
+def test_odd_origins_are_refused_by_name(inproc: tuple[MockServer, Client], origin: str) -> None:
+    _, client = inproc
+    response = client.get("/_pm3/health", environ_base=LOOPBACK, headers={"Origin": origin})
+    assert (response.status_code, response.get_json()) == (
+        403,
+        {"error": f"the control API refuses requests from Origin {origin!r}"},
+    )
+
+
+def test_a_local_origin_with_a_trailing_dot_is_accepted(inproc: tuple[MockServer, Client]) -> None:
+    _, client = inproc
+    response = client.get(
+        "/_pm3/health", environ_base=LOOPBACK, headers={"Origin": "http://localhost.:8080"}
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
+def test_every_write_method_must_be_json(inproc: tuple[MockServer, Client], method: str) -> None:
+    _, client = inproc
+    response = client.open(
+        "/_pm3/reset", method=method, data=b"{}", content_type="text/plain", environ_base=LOOPBACK
+    )
+    assert (response.status_code, response.get_json()) == (
+        415,
+        {"error": "control API writes must be sent as Content-Type: application/json"},
+    )
+
+
+def test_a_value_the_store_cannot_hold_is_a_400_naming_the_endpoint(
+    inproc: tuple[MockServer, Client],
+) -> None:
+    _, client = inproc
+    assert _ask(client, "POST", "expire", {"client": 10**30}) == (
+        400,
+        {"error": "expire: Python int too large to convert to SQLite INTEGER"},
+    )
+
+
+def test_a_lone_surrogate_in_a_body_is_not_valid_json(inproc: tuple[MockServer, Client]) -> None:
+    _, client = inproc
+    response = client.post(
+        "/_pm3/clock",
+        data='{"\\ud800": 1}',
+        content_type="application/json",
+        environ_base=LOOPBACK,
+    )
+    assert (response.status_code, response.get_json()) == (
+        400,
+        {
+            "error": "body is not valid JSON: 'utf-8' codec can't encode character '\\ud800'"
+            " in position 2: surrogates not allowed"
+        },
+    )
+
+
+@pytest.mark.parametrize(("limit", "seqs"), [("1", [3]), ("2", [2, 3]), ("9", [1, 2, 3])])
+def test_the_journal_limit_keeps_the_newest(
+    inproc: tuple[MockServer, Client], limit: str, seqs: list[int]
+) -> None:
+    _, client = inproc
+    for _ in range(3):
+        client.get("/nothing-here")
+    status, answer = _ask(client, "GET", "journal", query_string={"limit": limit})
+    assert status == 200 and isinstance(answer, dict)
+    assert [entry["seq"] for entry in answer["entries"]] == seqs

@@ -16,6 +16,7 @@ from mockserver.scripting.journal import Exchange
 from mockserver.scripting.journal import Journal
 from mockserver.scripting.journal import bounded
 from mockserver.scripting.matching import RequestInfo
+from mockserver.scripting.matching import RequestMatcher
 from mockserver.state.seed import DOC_CLIENT_SECRET
 from mockserver.state.seed import DOC_PASSWORD
 from tests.mockserver.helpers import basic
@@ -300,3 +301,69 @@ def test_long_response_header_values_are_cut_like_request_values() -> None:
         ("X-Big", "v" * VALUE_CAP + f"…[truncated: {VALUE_CAP + 1} chars total]"),
         ("X-Small", "s"),
     )
+
+
+def test_a_value_of_exactly_the_cap_is_kept_whole_and_a_long_path_is_cut() -> None:
+    journal = Journal()
+    small = _small(journal)
+    long_path = "/" + "p" * VALUE_CAP
+    request = replace(
+        small.request,
+        path=long_path,
+        params={"exact": "e" * VALUE_CAP, "over": "o" * (VALUE_CAP + 1)},
+    )
+    journal.record(replace(small, request=request))
+    entry = journal.last()
+    assert entry is not None
+    assert entry.request.path == "/" + "p" * (VALUE_CAP - 1) + (
+        f"…[truncated: {VALUE_CAP + 1} chars total]"
+    )
+    assert entry.request.params == {
+        "exact": "e" * VALUE_CAP,
+        "over": "o" * VALUE_CAP + f"…[truncated: {VALUE_CAP + 1} chars total]",
+    }
+
+
+def test_a_secret_that_ends_like_the_redaction_mark_leaves_the_mark_whole() -> None:
+    # Redacting "ted>" leaves a text ending in "<redacted>", that is in the whole secret again;
+    # only a secret's start, cut off by the truncation, is trimmed, never a whole one.
+    journal = Journal()
+    cut = replace(_small(journal), response_body=b"x" * (BODY_CAP - 4) + b"ted>yy")
+    rendered = cut.to_dict(secrets=("ted>",))["response"]["body"]
+    assert rendered == "x" * (BODY_CAP - 4) + f"<redacted>…[truncated: {BODY_CAP + 2} bytes total]"
+
+
+def test_assert_request_made_says_exactly_what_it_wanted_and_saw() -> None:
+    journal = Journal()
+    wanted = RequestMatcher.build("token")
+    with pytest.raises(AssertionError) as empty:
+        journal.assert_request_made(wanted)
+    assert str(empty.value) == (
+        "expected at least one request(s) matching {endpoint=token}, found 0\n"
+        "no requests were recorded"
+    )
+    journal.record(_small(journal))
+    with pytest.raises(AssertionError) as near:
+        journal.assert_request_made(wanted)
+    assert str(near.value) == (
+        "expected at least one request(s) matching {endpoint=token}, found 0\n"
+        "closest requests:\n"
+        "  #1 GET / -> 404  (differs in: endpoint)"
+    )
+    with pytest.raises(AssertionError) as counted:
+        journal.assert_request_made(RequestMatcher.build("other"), count=2)
+    assert str(counted.value) == "expected 2 request(s) matching {endpoint=other}, found 1"
+
+
+@pytest.mark.parametrize(
+    ("params", "summary"),
+    [
+        ({}, "#1 GET / -> 404"),
+        ({"grant_type": "password"}, "#1 GET / grant_type=password -> 404"),
+    ],
+)
+def test_a_summary_names_the_grant_type_only_when_sent(
+    params: dict[str, str], summary: str
+) -> None:
+    small = _small(Journal())
+    assert replace(small, request=replace(small.request, params=params)).summary() == summary
