@@ -296,9 +296,12 @@ class Control:
 
     def expire(self, request: Request) -> object:
         data = self._object(request)
+        for key in ("token", "user", "client"):
+            if key in data and not isinstance(data[key], str):
+                raise ControlError(f"expire.{key}: a string, not {json.dumps(data[key])}")
         workspace, _ = self._store(data.get("workspace", DEFAULT_WORKSPACE), "expire")
         if "token" in data:
-            if not self.server.expire_token(str(data["token"]), workspace=workspace):
+            if not self.server.expire_token(data["token"], workspace=workspace):
                 raise ControlError("expire.token: no such access token", 404)
             return {"expired": 1}
         try:

@@ -680,14 +680,19 @@ def test_every_write_method_must_be_json(inproc: tuple[MockServer, Client], meth
     )
 
 
-def test_a_value_the_store_cannot_hold_is_a_400_naming_the_endpoint(
+def test_expire_names_a_value_that_is_not_a_string(
     inproc: tuple[MockServer, Client],
 ) -> None:
     _, client = inproc
     assert _ask(client, "POST", "expire", {"client": 10**30}) == (
         400,
-        {"error": "expire: Python int too large to convert to SQLite INTEGER"},
+        {"error": f"expire.client: a string, not {10**30}"},
     )
+    for key in ("token", "user"):
+        assert _ask(client, "POST", "expire", {key: ["x"]}) == (
+            400,
+            {"error": f'expire.{key}: a string, not ["x"]'},
+        )
 
 
 def test_a_lone_surrogate_in_a_body_is_not_valid_json(inproc: tuple[MockServer, Client]) -> None:
