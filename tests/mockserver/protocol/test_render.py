@@ -54,6 +54,8 @@ def test_a_405_allows_options_and_leaves_head_out(allowed: set[str], header: str
     response = render.method_not_allowed(get_profile("documented"), allowed)
     assert response.status_code == 405
     assert response.headers["Allow"] == header
+    # the name as sent (a journal and the wire keep its case; RFC 9110 §10.2.1 spells it so)
+    assert ("Allow", header) in _wire(response, "GET")[1]
 
 
 def test_a_debug_restler_error_carries_restlers_debug_block() -> None:
