@@ -45,7 +45,9 @@ def test_the_empty_applications_page_character_for_character(
 
 
 def test_the_applications_page_with_credentials_errors_rows_and_typed_values() -> None:
-    first = ClientRow("A" * 32, "s1", "One", "d", "https://one.example", "https://one.example/cb", "")
+    first = ClientRow(
+        "A" * 32, "s1", "One", "d", "https://one.example", "https://one.example/cb", ""
+    )
     second = ClientRow("B" * 32, "s2", "<Two>", "", "https://two.example", "", "")
     html = pages.applications_page(
         action=ACTION,
