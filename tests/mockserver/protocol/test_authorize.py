@@ -246,6 +246,10 @@ def test_logout_redirects_to_the_login_page_and_drops_the_session(client: Client
     assert answer.status_code == 302
     assert answer.headers["Location"] == "/sysworkflow/en/neoclassic/login/login"
     assert any(c.startswith("PHPSESSID=;") for c in answer.headers.getlist("Set-Cookie"))
+    # the session cookie was set on Path=/; a browser drops it only when the path is the same
+    assert answer.headers.getlist("Set-Cookie") == [
+        "PHPSESSID=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -361,3 +365,32 @@ def test_the_consent_page_is_titled_and_posts_back_to_its_query(mock: MockServer
     html = page.get_data(as_text=True)
     assert "<title>Authorize application</title>" in html
     assert forms(html)[0]["action"] == f"/workflow/oauth2/authorize?{query}"
+
+
+@pytest.mark.parametrize("scope", ["*", "view_processes edit_processes"])
+def test_an_implicit_token_is_the_users_with_its_scope_and_no_refresh_token(
+    mock: MockServer, scope: str
+) -> None:
+    from urllib.parse import urlencode
+
+    from mockserver.state.seed import ADMIN_UID
+
+    store = mock.workspace("workflow")
+    client = Client(mock.app)
+    client.post(
+        "/sysworkflow/en/neoclassic/login/authentication.php",
+        data={"form[USR_USERNAME]": "admin", "form[USR_PASSWORD]": "admin"},
+    )
+    query = urlencode({"response_type": "token", "client_id": DOC_CLIENT_ID, "scope": scope})
+    consent = client.get(f"/workflow/oauth2/authorize?{query}")
+    assert consent.status_code == 200
+    refresh_tokens = store.count("OAUTH_REFRESH_TOKENS")
+    action = str(forms(consent.get_data(as_text=True))[0]["action"])
+    answer = client.post(action, data={"transaction_id": ""})
+    assert answer.status_code == 302
+    fragment = dict(parse_qsl(urlsplit(answer.headers["Location"]).fragment))
+    assert fragment["scope"] == scope
+    row = store.get_access_token(fragment["access_token"])
+    assert row is not None
+    assert (row.client_id, row.user_id, row.scope) == (DOC_CLIENT_ID, ADMIN_UID, scope)
+    assert store.count("OAUTH_REFRESH_TOKENS") == refresh_tokens
