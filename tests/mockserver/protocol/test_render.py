@@ -58,6 +58,27 @@ def test_a_405_allows_options_and_leaves_head_out(allowed: set[str], header: str
     assert ("Allow", header) in _wire(response, "GET")[1]
 
 
+@pytest.mark.parametrize("headers", [None, [("X-A", "1")]])
+def test_an_empty_answer_sends_no_content_type(headers: list[tuple[str, str]] | None) -> None:
+    response = render.empty(503, headers)
+    expected = [*(headers or []), ("Content-Length", "0")]
+    assert render.header_items(response) == tuple(expected)
+    assert _wire(response, "GET") == ("503 SERVICE UNAVAILABLE", expected, b"")
+
+
+def test_the_html_unknown_workspace_page_before_3_0_rc2() -> None:
+    # pm3-behavior.md §1.5: app.php's 503 with Exception.phtml (title "Runtime Exception.") and
+    # ID_NOT_WORKSPACE; the mock's page is its own minimal rendering of those two texts
+    response = render.unknown_workspace(get_profile("pm-3.0-rc"))
+    assert response.status_code == 503
+    assert response.content_type == "text/html; charset=utf-8"
+    assert response.get_data(as_text=True) == (
+        "<!DOCTYPE html>\n<html><head><title>Runtime Exception.</title></head>\n"
+        "<body><h1>Runtime Exception.</h1>\n"
+        "<p>You have specified an unavailable workspace.</p></body></html>\n"
+    )
+
+
 def test_a_debug_restler_error_carries_restlers_debug_block() -> None:
     err = RestlerError(401, debug=True)
     answer = render.restler_error(err, get_profile("documented"))
