@@ -79,6 +79,49 @@ def test_the_html_unknown_workspace_page_before_3_0_rc2() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("uri", "params", "options", "location", "body"),
+    [
+        # a callback with a query keeps it and the parameters follow with "&"
+        (
+            "http://cb.example/x?a=1",
+            [("code", "c d"), ("state", "s")],
+            {},
+            "http://cb.example/x?a=1&code=c+d&state=s",
+            b'{"code":"c d","state":"s"}',
+        ),
+        (
+            "http://cb.example/",
+            [("error", "access_denied")],
+            {},
+            "http://cb.example/?error=access_denied",
+            b'{"error":"access_denied"}',
+        ),
+        ("http://cb.example/", [("code", "c")], {"body": "[]"}, "http://cb.example/?code=c", b"[]"),
+        (
+            "http://cb.example/?a",
+            [("access_token", "t")],
+            {"fragment": True},
+            "http://cb.example/?a#access_token=t",
+            b"[]",
+        ),
+    ],
+)
+def test_a_callback_redirect_is_sent_exactly(
+    uri: str, params: list[tuple[str, str]], options: Any, location: str, body: bytes
+) -> None:
+    response = render.oauth_redirect(uri, params, **options)
+    assert response.status_code == 302
+    assert render.header_items(response) == (
+        ("Location", location),
+        ("Content-Type", "application/json"),
+        ("Cache-Control", "no-store"),
+        ("Access-Control-Allow-Origin", "*"),
+        ("Content-Length", str(len(body))),
+    )
+    assert response.get_data() == body
+
+
 def test_a_debug_restler_error_carries_restlers_debug_block() -> None:
     err = RestlerError(401, debug=True)
     answer = render.restler_error(err, get_profile("documented"))
