@@ -305,6 +305,9 @@ def test_logout_ends_the_session_of_its_cookie(mock: MockServer) -> None:
     cookie = client.get_cookie("PHPSESSID")
     assert cookie is not None
     client.get("/sysworkflow/en/neoclassic/login/logout")
+    # werkzeug puts Location right on the wire, the journal records the name the mock wrote
+    location = ("Location", "/sysworkflow/en/neoclassic/login/login")
+    assert location in list(mock.journal)[-1].response_headers
     client.set_cookie("PHPSESSID", cookie.value)
     ajax = client.post("/sysworkflow/en/neoclassic/oauth2/clientSetupAjax", data={"option": "LST"})
     assert ajax.status_code == 401
