@@ -397,3 +397,30 @@ def test_an_implicit_token_is_the_users_with_its_scope_and_no_refresh_token(
     assert row is not None
     assert (row.client_id, row.user_id, row.scope) == (DOC_CLIENT_ID, ADMIN_UID, scope)
     assert store.count("OAUTH_REFRESH_TOKENS") == refresh_tokens
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "lang"),
+    [
+        ("es", "es"),
+        ("en", "en"),
+        ("es-ES", "en"),
+        ("ES", "en"),
+        ("es, en;q=0.5", "en"),
+        (None, "en"),
+    ],
+)
+def test_the_login_redirect_takes_accept_language_only_when_it_is_an_installed_locale(
+    mock: MockServer, monkeypatch: pytest.MonkeyPatch, accept_language: str | None, lang: str
+) -> None:
+    """pm3-behavior.md §8.1: SYS_LANG is Accept-Language when it exactly equals an installed
+    locale, else en. The mock installs only en; a second locale shows the rule."""
+    from mockserver.protocol import authorize
+
+    monkeypatch.setattr(authorize, "INSTALLED_LANGUAGES", ("en", "es"))
+    headers = {"Accept-Language": accept_language} if accept_language is not None else {}
+    answer = Client(mock.app).get("/workflow/oauth2/authorize?response_type=code", headers=headers)
+    assert answer.status_code == 302
+    assert (
+        urlsplit(answer.headers["Location"]).path == f"/sysworkflow/{lang}/neoclassic/login/login"
+    )
