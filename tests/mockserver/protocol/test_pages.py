@@ -87,3 +87,45 @@ def test_the_grant_page_is_titled_by_its_path_and_prints_one_pre_per_block() -> 
         "oauth2/grant",
         "<pre>Array\n(\n)</pre>\n<pre>&lt;b&gt;</pre>",
     )
+
+
+LOGIN_FORM = """<form method="post" action="/sysworkflow/en/neoclassic/login/authentication.php" id="login-form">
+<input type="hidden" name="form[URL]" value="/back?a=1&amp;b=2">
+<label for="user">User</label>
+<input type="text" id="user" name="form[USR_USERNAME]" autocomplete="username" autofocus>
+<label for="password">Password</label>
+<input type="password" id="password" name="form[USR_PASSWORD]" autocomplete="current-password">
+<div class="buttons"><button type="submit" name="form[BSUBMIT]">Login</button></div>
+</form>"""
+
+
+@pytest.mark.parametrize(
+    ("texts", "alerts"),
+    [
+        ({}, ""),
+        ({"error": "", "message": ""}, ""),
+        ({"error": "Wrong <password>"}, '<p class="error" role="alert">Wrong &lt;password&gt;</p>'),
+        (
+            {"message": "No rights."},
+            '<p class="error" role="alert" id="temporal-message">No rights.</p>',
+        ),
+        (
+            {"error": "E", "message": "M"},
+            '<p class="error" role="alert">E</p>'
+            '<p class="error" role="alert" id="temporal-message">M</p>',
+        ),
+    ],
+)
+def test_the_login_page_shows_only_the_alerts_it_is_given(
+    texts: dict[str, str], alerts: str
+) -> None:
+    html = pages.login_page(
+        workspace="workflow",
+        action="/sysworkflow/en/neoclassic/login/authentication.php",
+        return_to="/back?a=1&b=2",
+        **texts,
+    )
+    assert _title_and_body(html) == (
+        "Login",
+        f"<h1>ProcessMaker &mdash; workspace workflow</h1>\n{alerts}\n{LOGIN_FORM}",
+    )
