@@ -122,6 +122,32 @@ def test_a_callback_redirect_is_sent_exactly(
     assert response.get_data() == body
 
 
+@pytest.mark.parametrize("with_error", [False, True])
+def test_an_rfc6750_401_is_sent_exactly(with_error: bool) -> None:
+    from mockserver.protocol.errors import InvalidTokenError
+
+    err = InvalidTokenError(InvalidTokenError.INVALID) if with_error else None
+    response = render.rest_unauthorized(get_profile("rfc6749"), err)
+    challenge = 'Bearer realm="Service"'
+    body = b""
+    if with_error:
+        challenge += (
+            ', error="invalid_token", error_description="The access token provided is invalid"'
+        )
+        body = (
+            b'{"error":"invalid_token","error_description":"The access token provided is invalid"}'
+        )
+    assert response.status_code == 401
+    assert render.header_items(response) == (
+        ("Content-Type", "application/json"),
+        ("WWW-Authenticate", challenge),
+        ("Cache-Control", "no-store"),
+        ("Access-Control-Allow-Origin", "*"),
+        ("Content-Length", str(len(body))),
+    )
+    assert response.get_data() == body
+
+
 def test_a_debug_restler_error_carries_restlers_debug_block() -> None:
     err = RestlerError(401, debug=True)
     answer = render.restler_error(err, get_profile("documented"))
