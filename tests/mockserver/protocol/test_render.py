@@ -148,6 +148,25 @@ def test_an_rfc6750_401_is_sent_exactly(with_error: bool) -> None:
     assert response.get_data() == body
 
 
+@pytest.mark.parametrize(
+    ("options", "cors"), [({}, True), ({"cors": True}, True), ({"cors": False}, False)]
+)
+def test_a_restler_error_allows_any_origin_unless_dispatch_was_not_reached(
+    options: Any, cors: bool
+) -> None:
+    """pm3-behavior.md §1.5: an error before dispatch (unknown workspace) has no
+    Access-Control-Allow-Origin; errors of a dispatched request have it."""
+    profile = get_profile("pm-3.4.10")
+    response = render.restler_error(RestlerError(404), profile, **options)
+    body = b'{"error":{"code":404,"message":"Not Found"}}'
+    assert render.header_items(response) == (
+        *render.restler_headers(profile),
+        *([("Access-Control-Allow-Origin", "*")] if cors else []),
+        ("Content-Length", str(len(body))),
+    )
+    assert response.get_data() == body
+
+
 def test_a_debug_restler_error_carries_restlers_debug_block() -> None:
     err = RestlerError(401, debug=True)
     answer = render.restler_error(err, get_profile("documented"))
