@@ -79,7 +79,7 @@ def applications(ctx: RequestContext, lang: str, skin: str) -> Reply:
         # applications.php: G::SendTemporalMessage('ID_USER_HAVENT_RIGHTS_PAGE', 'error',
         # 'labels'); G::header('location: ../login/login'); die() -- PHP's header() answers 302
         # with the Location as written; the login page shows the message.
-        sid = ctx.request.cookies.get(SESSION_COOKIE, "")
+        sid = ctx.request.cookies[SESSION_COOKIE]  # session_user found a user by this cookie
         ctx.store.set_session_message(sid, USER_HAVENT_RIGHTS_PAGE, "error")
         return Response(status=302, headers=[("Location", "../login/login")])
     action = f"/sys{ctx.workspace}/{lang}/{skin}/oauth2/applications"
@@ -141,7 +141,7 @@ def client_setup_ajax(ctx: RequestContext) -> Reply:
             },
             ctx.profile,
         )
-    target = form.get("oauthClientId", "")
+    target = form.get("oauthClientId")
     existing = ctx.store.get_client(target) if target else None
     if option in ("UPD", "DEL") and existing is None:
         return render.rest_json({"status": "ERROR", "message": "unknown client"}, ctx.profile, 400)

@@ -40,7 +40,7 @@ def _origin(ctx: RequestContext) -> str:
     """``{scheme}://{SERVER_NAME}[:{port}]``, the port written whenever it is not 80 (§8.1)."""
     req = ctx.request
     host = req.host.split(":")[0] if not req.host.startswith("[") else req.host.split("]")[0] + "]"
-    port = req.environ.get("SERVER_PORT", "80")
+    port = req.environ["SERVER_PORT"]  # a WSGI environ always has it (PEP 3333)
     if ":" in req.host and not req.host.endswith("]"):
         port = req.host.rsplit(":", 1)[1]
     suffix = "" if str(port) == "80" else f":{port}"

@@ -264,6 +264,30 @@ def test_an_index_route_cites_the_bare_url_annotation_and_handlers_say_what_they
     assert by_path["cases/paged"].pattern().match("cases/paged/") is not None
 
 
+def test_an_inactive_user_is_listed_inactive() -> None:
+    server = MockServer()
+    client = Client(server.app)
+    token = tokens(client)["access_token"]
+    user = _get(client, f"user/{ADMIN_UID}", token).json
+    assert user["usr_status"] == "ACTIVE"
+    server.workspace("workflow").set_user_status(ADMIN_UID, 0)
+    assert _get(client, f"user/{ADMIN_UID}", token).json == {**user, "usr_status": "INACTIVE"}
+    server.close()
+
+
+def test_a_literal_segment_of_a_route_matches_only_itself() -> None:
+    """``Route.pattern`` is called here, not only through the table built at import time."""
+    for route in routes():
+        segments = route.path.split("/")
+        filled = ["X1" if s.startswith("{") else s for s in segments]
+        assert route.pattern().fullmatch("/".join(filled)) is not None, route.path
+        for i, segment in enumerate(segments):
+            if segment.startswith("{"):
+                continue
+            changed = [*filled[:i], segment + "s", *filled[i + 1 :]]
+            assert route.pattern().match("/".join(changed)) is None, (route.path, changed)
+
+
 def test_a_page_echoes_every_parameter_in_full(api: tuple[Client, str]) -> None:
     client, token = api
     query = {

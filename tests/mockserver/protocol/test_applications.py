@@ -8,7 +8,9 @@ import pytest
 from werkzeug.test import Client
 
 from mockserver import MockServer
+from mockserver.protocol.applications import MAX_LENGTHS
 from mockserver.protocol.applications import USER_HAVENT_RIGHTS_PAGE
+from mockserver.protocol.applications import validate_application
 from mockserver.state.store import ClientRow
 
 LOGIN = "/sysworkflow/en/neoclassic/login/authentication.php"
@@ -36,6 +38,7 @@ def test_without_the_permission_302_to_the_login_page_with_the_message(mock: Moc
     refused = client.get(APPLICATIONS)
     assert refused.status_code == 302
     assert refused.headers["Location"] == "../login/login"  # PHP's header() sends it as written
+    assert ("Location", "../login/login") in list(mock.journal)[-1].response_headers
     assert refused.get_data() == b""
     page = client.get(LOGIN_PAGE)
     assert page.status_code == 200
@@ -213,6 +216,9 @@ def test_without_a_session_u_is_the_page_without_an_empty_query(mock: MockServer
     assert answer.headers["Location"] == (
         "/sysworkflow/en/neoclassic/login/login?u=%2Fsysworkflow%2Fen%2Fneoclassic%2Foauth2%2Fapplications"
     )
+    # the journal keeps the header name as the mock wrote it (werkzeug fixes the wire's only)
+    names = [name for name, _ in list(mock.journal)[-1].response_headers]
+    assert "Location" in names
 
 
 def test_a_refused_registration_keeps_what_was_typed(mock: MockServer) -> None:
@@ -224,3 +230,39 @@ def test_a_refused_registration_keeps_what_was_typed(mock: MockServer) -> None:
     assert "Web Site must be a URL including the protocol" in page
     for name, value in typed.items():
         assert re.search(rf'name="{name}"[^>]*(value="{re.escape(value)}"|>{value}<)', page), name
+
+
+@pytest.mark.parametrize(("key", "limit"), list(MAX_LENGTHS.items()))
+def test_a_field_may_fill_its_column_but_not_overflow_it(key: str, limit: int) -> None:
+    valid = {"name": "n", "description": "", "webSite": "https://w.example", "redirectUri": ""}
+    filled = {**valid, key: "https://" + "w" * (limit - len("https://"))}
+    assert validate_application(filled) == []
+    overflowing = {**filled, key: filled[key] + "w"}
+    assert validate_application(overflowing) == [f"{key} is longer than {limit} characters."]
+
+
+def test_the_columns_are_oauth_clients_widths() -> None:
+    # pm3-behavior.md, the OAUTH_CLIENTS table: CLIENT_NAME VARCHAR(256), CLIENT_DESCRIPTION and
+    # CLIENT_WEBSITE VARCHAR(1024), REDIRECT_URI VARCHAR(2000)
+    assert MAX_LENGTHS == {"name": 256, "description": 1024, "webSite": 1024, "redirectUri": 2000}
+
+
+def test_a_registration_without_a_name_is_refused_and_absent_fields_are_empty(
+    mock: MockServer,
+) -> None:
+    store = mock.workspace("workflow")
+    seeded = store.list_clients()
+    client = logged_in(mock, "admin", "admin")
+    refused = client.post(APPLICATIONS, data={"webSite": "https://w.example"})
+    assert refused.status_code == 400
+    assert '<p class="error" role="alert">Name is required.</p>' in refused.get_data(as_text=True)
+    assert store.list_clients() == seeded
+    created = client.post(APPLICATIONS, data={"name": "n", "webSite": "https://w.example"})
+    assert created.status_code == 201
+    [row] = [c for c in store.list_clients() if c not in seeded]
+    assert (row.name, row.description, row.website, row.redirect_uri) == (
+        "n",
+        "",
+        "https://w.example",
+        "",
+    )

@@ -246,6 +246,10 @@ def test_logout_redirects_to_the_login_page_and_drops_the_session(client: Client
     assert answer.status_code == 302
     assert answer.headers["Location"] == "/sysworkflow/en/neoclassic/login/login"
     assert any(c.startswith("PHPSESSID=;") for c in answer.headers.getlist("Set-Cookie"))
+    # the session cookie was set on Path=/; a browser drops it only when the path is the same
+    assert answer.headers.getlist("Set-Cookie") == [
+        "PHPSESSID=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -301,6 +305,9 @@ def test_logout_ends_the_session_of_its_cookie(mock: MockServer) -> None:
     cookie = client.get_cookie("PHPSESSID")
     assert cookie is not None
     client.get("/sysworkflow/en/neoclassic/login/logout")
+    # werkzeug puts Location right on the wire, the journal records the name the mock wrote
+    location = ("Location", "/sysworkflow/en/neoclassic/login/login")
+    assert location in list(mock.journal)[-1].response_headers
     client.set_cookie("PHPSESSID", cookie.value)
     ajax = client.post("/sysworkflow/en/neoclassic/oauth2/clientSetupAjax", data={"option": "LST"})
     assert ajax.status_code == 401
@@ -347,6 +354,23 @@ def test_an_ipv6_host_keeps_its_brackets_and_port(mock: MockServer) -> None:
     assert answer.headers["Location"].startswith(
         "http://[::1]:8080/sysworkflow/en/neoclassic/login/login?u="
     )
+    assert next(name for name, _ in list(mock.journal)[-1].response_headers) == "Location"
+
+
+@pytest.mark.parametrize(
+    ("server_port", "origin"), [("8080", "http://[::1]:8080"), ("80", "http://[::1]")]
+)
+def test_an_ipv6_host_without_a_port_takes_server_port(
+    mock: MockServer, server_port: str, origin: str
+) -> None:
+    answer = Client(mock.app).get(
+        "/workflow/oauth2/authorize?response_type=code",
+        environ_overrides={"HTTP_HOST": "[::1]", "SERVER_PORT": server_port},
+    )
+    assert answer.status_code == 302
+    assert answer.headers["Location"].startswith(
+        f"{origin}/sysworkflow/en/neoclassic/login/login?u="
+    )
 
 
 def test_the_consent_page_is_titled_and_posts_back_to_its_query(mock: MockServer) -> None:
@@ -358,6 +382,124 @@ def test_the_consent_page_is_titled_and_posts_back_to_its_query(mock: MockServer
     query = f"response_type=code&client_id={DOC_CLIENT_ID}&scope=%2A"
     page = client.get(f"/workflow/oauth2/authorize?{query}")
     assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
     html = page.get_data(as_text=True)
     assert "<title>Authorize application</title>" in html
     assert forms(html)[0]["action"] == f"/workflow/oauth2/authorize?{query}"
+
+
+@pytest.mark.parametrize("scope", ["*", "view_processes edit_processes"])
+def test_an_implicit_token_is_the_users_with_its_scope_and_no_refresh_token(
+    mock: MockServer, scope: str
+) -> None:
+    from urllib.parse import urlencode
+
+    from mockserver.state.seed import ADMIN_UID
+
+    store = mock.workspace("workflow")
+    client = Client(mock.app)
+    client.post(
+        "/sysworkflow/en/neoclassic/login/authentication.php",
+        data={"form[USR_USERNAME]": "admin", "form[USR_PASSWORD]": "admin"},
+    )
+    query = urlencode({"response_type": "token", "client_id": DOC_CLIENT_ID, "scope": scope})
+    consent = client.get(f"/workflow/oauth2/authorize?{query}")
+    assert consent.status_code == 200
+    refresh_tokens = store.count("OAUTH_REFRESH_TOKENS")
+    action = str(forms(consent.get_data(as_text=True))[0]["action"])
+    answer = client.post(action, data={"transaction_id": ""})
+    assert answer.status_code == 302
+    fragment = dict(parse_qsl(urlsplit(answer.headers["Location"]).fragment))
+    assert fragment["scope"] == scope
+    row = store.get_access_token(fragment["access_token"])
+    assert row is not None
+    assert (row.client_id, row.user_id, row.scope) == (DOC_CLIENT_ID, ADMIN_UID, scope)
+    assert store.count("OAUTH_REFRESH_TOKENS") == refresh_tokens
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "lang"),
+    [
+        ("es", "es"),
+        ("en", "en"),
+        ("es-ES", "en"),
+        ("ES", "en"),
+        ("es, en;q=0.5", "en"),
+        (None, "en"),
+    ],
+)
+def test_the_login_redirect_takes_accept_language_only_when_it_is_an_installed_locale(
+    mock: MockServer, monkeypatch: pytest.MonkeyPatch, accept_language: str | None, lang: str
+) -> None:
+    """pm3-behavior.md §8.1: SYS_LANG is Accept-Language when it exactly equals an installed
+    locale, else en. The mock installs only en; a second locale shows the rule."""
+    from mockserver.protocol import authorize
+
+    monkeypatch.setattr(authorize, "INSTALLED_LANGUAGES", ("en", "es"))
+    headers = {"Accept-Language": accept_language} if accept_language is not None else {}
+    answer = Client(mock.app).get("/workflow/oauth2/authorize?response_type=code", headers=headers)
+    assert answer.status_code == 302
+    assert (
+        urlsplit(answer.headers["Location"]).path == f"/sysworkflow/{lang}/neoclassic/login/login"
+    )
+
+
+def _signed_in(mock: MockServer, **environ: str) -> Client:
+    client = Client(mock.app)
+    login = client.post(
+        "/sysworkflow/en/neoclassic/login/authentication.php",
+        data={"form[USR_USERNAME]": "admin", "form[USR_PASSWORD]": "admin"},
+        environ_overrides=environ,
+    )
+    assert login.status_code == 302
+    return client
+
+
+def test_with_several_registered_redirect_uris_one_must_be_sent(mock: MockServer) -> None:
+    # bshaffer Controller/AuthorizeController: redirect URIs are stored space-separated
+    from mockserver.protocol.errors import RFC_3_1_2_3
+    from mockserver.protocol.errors import InvalidUriError
+
+    store = mock.workspace("workflow")
+    client_row = store.get_client(DOC_CLIENT_ID)
+    assert client_row is not None
+    store.set_client_redirect_uri(DOC_CLIENT_ID, "http://a.example/cb http://b.example/cb")
+    client = _signed_in(mock)
+    query = f"response_type=code&client_id={DOC_CLIENT_ID}"
+    answer = client.post(f"/workflow/oauth2/authorize?{query}", data={"transaction_id": ""})
+    assert answer.status_code == 400
+    assert answer.json == {
+        "error": "invalid_uri",
+        "error_description": InvalidUriError.MULTIPLE,
+        "error_uri": RFC_3_1_2_3,
+    }
+    chosen = client.post(
+        f"/workflow/oauth2/authorize?{query}&redirect_uri=http%3A%2F%2Fb.example%2Fcb",
+        data={"transaction_id": ""},
+    )
+    assert chosen.status_code == 302
+    assert chosen.headers["Location"].startswith("http://b.example/cb?code=")
+
+
+def test_a_login_returns_to_an_https_url_of_its_own_origin(mock: MockServer) -> None:
+    client = Client(mock.app)
+    target = "https://pm.example:443/workflow/oauth2/authorize?response_type=code"
+    answer = client.post(
+        "/sysworkflow/en/neoclassic/login/authentication.php",
+        base_url="https://pm.example",
+        data={"form[USR_USERNAME]": "admin", "form[USR_PASSWORD]": "admin", "form[URL]": target},
+    )
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == target
+
+
+def test_a_login_answers_an_empty_302_with_its_length(mock: MockServer) -> None:
+    client = Client(mock.app)
+    answer = client.post(
+        "/sysworkflow/en/neoclassic/login/authentication.php",
+        data={"form[USR_USERNAME]": "admin", "form[USR_PASSWORD]": "admin", "form[URL]": "/x"},
+    )
+    assert answer.status_code == 302
+    assert answer.get_data() == b""
+    recorded = dict(list(mock.journal)[-1].response_headers)
+    assert (recorded["Location"], recorded["Content-Length"]) == ("/x", "0")

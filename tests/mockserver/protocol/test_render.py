@@ -54,6 +54,117 @@ def test_a_405_allows_options_and_leaves_head_out(allowed: set[str], header: str
     response = render.method_not_allowed(get_profile("documented"), allowed)
     assert response.status_code == 405
     assert response.headers["Allow"] == header
+    # the name as sent (a journal and the wire keep its case; RFC 9110 §10.2.1 spells it so)
+    assert ("Allow", header) in _wire(response, "GET")[1]
+
+
+@pytest.mark.parametrize("headers", [None, [("X-A", "1")]])
+def test_an_empty_answer_sends_no_content_type(headers: list[tuple[str, str]] | None) -> None:
+    response = render.empty(503, headers)
+    expected = [*(headers or []), ("Content-Length", "0")]
+    assert render.header_items(response) == tuple(expected)
+    assert _wire(response, "GET") == ("503 SERVICE UNAVAILABLE", expected, b"")
+
+
+def test_the_html_unknown_workspace_page_before_3_0_rc2() -> None:
+    # pm3-behavior.md §1.5: app.php's 503 with Exception.phtml (title "Runtime Exception.") and
+    # ID_NOT_WORKSPACE; the mock's page is its own minimal rendering of those two texts
+    response = render.unknown_workspace(get_profile("pm-3.0-rc"))
+    assert response.status_code == 503
+    assert response.content_type == "text/html; charset=utf-8"
+    assert response.get_data(as_text=True) == (
+        "<!DOCTYPE html>\n<html><head><title>Runtime Exception.</title></head>\n"
+        "<body><h1>Runtime Exception.</h1>\n"
+        "<p>You have specified an unavailable workspace.</p></body></html>\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("uri", "params", "options", "location", "body"),
+    [
+        # a callback with a query keeps it and the parameters follow with "&"
+        (
+            "http://cb.example/x?a=1",
+            [("code", "c d"), ("state", "s")],
+            {},
+            "http://cb.example/x?a=1&code=c+d&state=s",
+            b'{"code":"c d","state":"s"}',
+        ),
+        (
+            "http://cb.example/",
+            [("error", "access_denied")],
+            {},
+            "http://cb.example/?error=access_denied",
+            b'{"error":"access_denied"}',
+        ),
+        ("http://cb.example/", [("code", "c")], {"body": "[]"}, "http://cb.example/?code=c", b"[]"),
+        (
+            "http://cb.example/?a",
+            [("access_token", "t")],
+            {"fragment": True},
+            "http://cb.example/?a#access_token=t",
+            b"[]",
+        ),
+    ],
+)
+def test_a_callback_redirect_is_sent_exactly(
+    uri: str, params: list[tuple[str, str]], options: Any, location: str, body: bytes
+) -> None:
+    response = render.oauth_redirect(uri, params, **options)
+    assert response.status_code == 302
+    assert render.header_items(response) == (
+        ("Location", location),
+        ("Content-Type", "application/json"),
+        ("Cache-Control", "no-store"),
+        ("Access-Control-Allow-Origin", "*"),
+        ("Content-Length", str(len(body))),
+    )
+    assert response.get_data() == body
+
+
+@pytest.mark.parametrize("with_error", [False, True])
+def test_an_rfc6750_401_is_sent_exactly(with_error: bool) -> None:
+    from mockserver.protocol.errors import InvalidTokenError
+
+    err = InvalidTokenError(InvalidTokenError.INVALID) if with_error else None
+    response = render.rest_unauthorized(get_profile("rfc6749"), err)
+    challenge = 'Bearer realm="Service"'
+    body = b""
+    if with_error:
+        challenge += (
+            ', error="invalid_token", error_description="The access token provided is invalid"'
+        )
+        body = (
+            b'{"error":"invalid_token","error_description":"The access token provided is invalid"}'
+        )
+    assert response.status_code == 401
+    assert render.header_items(response) == (
+        ("Content-Type", "application/json"),
+        ("WWW-Authenticate", challenge),
+        ("Cache-Control", "no-store"),
+        ("Access-Control-Allow-Origin", "*"),
+        ("Content-Length", str(len(body))),
+    )
+    assert response.get_data() == body
+
+
+@pytest.mark.parametrize(
+    ("options", "cors"), [({}, True), ({"cors": True}, True), ({"cors": False}, False)]
+)
+def test_a_restler_error_allows_any_origin_unless_dispatch_was_not_reached(
+    options: Any, cors: bool
+) -> None:
+    """pm3-behavior.md §1.5: an error before dispatch (unknown workspace) has no
+    Access-Control-Allow-Origin; errors of a dispatched request have it."""
+    profile = get_profile("pm-3.4.10")
+    response = render.restler_error(RestlerError(404), profile, **options)
+    body = b'{"error":{"code":404,"message":"Not Found"}}'
+    assert render.header_items(response) == (
+        *render.restler_headers(profile),
+        *([("Access-Control-Allow-Origin", "*")] if cors else []),
+        ("Content-Length", str(len(body))),
+    )
+    assert response.get_data() == body
 
 
 def test_a_debug_restler_error_carries_restlers_debug_block() -> None:

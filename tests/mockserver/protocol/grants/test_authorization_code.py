@@ -78,3 +78,34 @@ def test_without_a_stored_redirect_uri_any_is_accepted(mock: MockServer, client:
     _stored_code(mock, None)
     answer = _exchange(client, redirect_uri="http://anything.example/")
     assert answer.json is not None and "access_token" in answer.json, answer.get_data(True)
+
+
+def test_a_code_of_another_client_is_refused(mock: MockServer, client: Client) -> None:
+    from mockserver.protocol.errors import InvalidGrantError
+    from mockserver.state.seed import LOCAL_CLIENT_ID
+    from mockserver.state.seed import LOCAL_CLIENT_SECRET
+
+    _stored_code(mock, None)
+    answer = _exchange(client, client_id=LOCAL_CLIENT_ID, client_secret=LOCAL_CLIENT_SECRET)
+    assert answer.status_code == (mock.profile.token_error_status or 400)
+    assert answer.json == {
+        "error": "invalid_grant",
+        "error_description": InvalidGrantError.client_mismatch("authorization_code"),
+    }
+    assert mock.workspace().get_code(CODE) is not None  # refused before it is spent
+
+
+def test_a_code_spent_by_a_concurrent_request_is_an_unknown_code(
+    mock: MockServer, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mockserver.protocol.errors import InvalidGrantError
+
+    _stored_code(mock, None)
+    # the other request's claim wins between this one's checks and its claim
+    monkeypatch.setattr(mock.workspace(), "claim_code", lambda code: False)
+    answer = _exchange(client)
+    assert answer.status_code == (mock.profile.token_error_status or 400)
+    assert answer.json == {
+        "error": "invalid_grant",
+        "error_description": InvalidGrantError.BAD_CODE,
+    }
