@@ -252,9 +252,7 @@ class MockApp:
             return render.restler_error(err, profile)
         basic = basic_credentials(ctx.request.headers.get("Authorization"), profile.basic_split)
         request = TokenRequest(body, query_dict(ctx.request), basic)
-        grant_ctx = GrantContext(
-            ctx.store, profile, self.state.clock, self.state.new_token, client_id=""
-        )
+        grant_ctx = GrantContext(ctx.store, profile, self.state.clock, self.state.new_token)
         try:
             if not profile.accept_json_token_request and (
                 body.encoding == "json" or (body.encoding == "none" and ctx.request.get_data())

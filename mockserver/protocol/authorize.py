@@ -185,7 +185,7 @@ def _issue_implicit(
     state: str | None,
 ) -> Response:
     issued = issue_tokens(
-        GrantContext(ctx.store, ctx.profile, ctx.state.clock, ctx.state.new_token, client_id),
+        GrantContext(ctx.store, ctx.profile, ctx.state.clock, ctx.state.new_token),
         client_id,
         user.uid,
         scope,

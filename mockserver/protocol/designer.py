@@ -54,7 +54,7 @@ def _exchange(ctx: RequestContext, client: ClientRow, code: str) -> IssuedTokens
     )
     state = ctx.state
     return grant_access_token(
-        request, GrantContext(ctx.store, ctx.profile, state.clock, state.new_token, client_id="")
+        request, GrantContext(ctx.store, ctx.profile, state.clock, state.new_token)
     )
 
 

@@ -146,7 +146,7 @@ def grant_access_token(request: TokenRequest, base: GrantContext) -> IssuedToken
     if grant is None:
         raise UnsupportedGrantTypeError(UnsupportedGrantTypeError.describe(grant_type))
     client_id = authenticate_client(request, base)
-    ctx = GrantContext(base.store, profile, base.clock, base.new_token, client_id)
+    ctx = GrantContext(base.store, profile, base.clock, base.new_token)
     validated = grant.validate(request, ctx)
     if validated.stored_client_id is not None and validated.stored_client_id != client_id:
         raise InvalidGrantError(InvalidGrantError.client_mismatch(grant_type))

@@ -38,8 +38,6 @@ class GrantContext:
     profile: Profile
     clock: Clock
     new_token: TokenFactory
-    client_id: str
-    """The authenticated client id, as the request spelled it."""
 
 
 @dataclass(slots=True)
