@@ -15,7 +15,7 @@ from mockserver import get_profile
 CREDENTIALS = load_credentials(env={})
 
 
-def _failure_of(profile: str, answer: tuple[int, object, dict[str, str]]) -> tuple[str, str]:
+def _failure_of(profile: str, answer: tuple[int, object, dict[str, str]]) -> tuple[str, str, str]:
     status, body, headers = answer
 
     def prepare(pm: MockServer) -> None:
@@ -27,12 +27,13 @@ def _failure_of(profile: str, answer: tuple[int, object, dict[str, str]]) -> tup
     )
     assert result.outcome == "failed"
     failure = result.failures[0]
-    return failure.expectation, failure.message
+    return failure.kind, failure.expectation, failure.message
 
 
 def test_a_bearer_challenge_where_restler_sends_none_fails_on_the_header() -> None:
     answer = (401, UNAUTHORIZED, {"WWW-Authenticate": 'Bearer realm="Service"'})
     assert _failure_of("documented", answer) == (
+        "header_mismatch",
         "header:WWW-Authenticate",
         "no token: unexpected WWW-Authenticate 'Bearer realm=\"Service\"' (HTTP 401)",
     )
@@ -41,6 +42,7 @@ def test_a_bearer_challenge_where_restler_sends_none_fails_on_the_header() -> No
 def test_a_missing_bearer_challenge_under_rfc6750_fails_on_the_header() -> None:
     answer = (401, {"error": "invalid_token"}, {})
     assert _failure_of("rfc6749", answer) == (
+        "header_mismatch",
         "header:WWW-Authenticate",
         "no token: expected a Bearer challenge, got WWW-Authenticate None (HTTP 401)",
     )
@@ -50,8 +52,8 @@ def test_a_missing_bearer_challenge_under_rfc6750_fails_on_the_header() -> None:
 def test_a_served_request_without_a_token_fails_on_the_status_naming_the_request(
     profile: str,
 ) -> None:
-    expectation, message = _failure_of(profile, (200, [], {}))
-    assert expectation == "status"
+    kind, expectation, message = _failure_of(profile, (200, [], {}))
+    assert (kind, expectation) == ("status_mismatch", "status")
     assert message.startswith("no token: expected HTTP 401, got HTTP 200"), message
 
 
