@@ -14,9 +14,9 @@ DOC = "Get a New Access Token Using the Refresh Token"
 INVALID = "Invalid refresh token"
 
 
-def _refreshed(ctx: CheckContext, token: str, **overrides: str | None) -> dict[str, Any]:
+def _refreshed(ctx: CheckContext, token: str) -> dict[str, Any]:
     return ctx.expect_token_response(
-        ctx.refresh(token, **overrides), refresh=ctx.profile.always_issue_new_refresh_token
+        ctx.refresh(token), refresh=ctx.profile.always_issue_new_refresh_token
     )
 
 
