@@ -18,6 +18,7 @@ from conformance import run_check
 from conformance.checks.doc_forms import DOC_BASIC
 from conformance.checks.doc_forms import LIBCURL_BOUNDARY
 from conformance.checks.doc_forms import _post
+from conformance.checks.doc_forms import _token_list
 from conformance.checks.doc_forms import jquery_ajax_form
 from conformance.checks.doc_forms import jquery_param
 from conformance.checks.doc_forms import php_curl_multipart
@@ -58,12 +59,45 @@ def test_jquery_param_encodes_like_encode_uri_component_with_plus_for_space() ->
     assert body == b"scope=*&name=a+b%26c%3Dd'!~()%C3%A9"
 
 
+def test_jquery_param_encodes_names_like_values() -> None:
+    # encodeURIComponent escapes "/" (quote's default keeps it) and keeps "*" (quote escapes it)
+    body = jquery_param([("a/b*c d", "x/y*z")])
+    assert body == b"a%2Fb*c+d=x%2Fy*z"
+
+
 def test_jquery_sends_x_requested_with_only_on_the_same_origin() -> None:
     same, _ = jquery_ajax_form(FIELDS, origin="http://pm", same_origin=True)
     cross, _ = jquery_ajax_form(FIELDS, origin="http://example.com", same_origin=False)
     assert dict(same)["X-Requested-With"] == "XMLHttpRequest"
     assert "X-Requested-With" not in dict(cross)
     assert dict(cross)["Content-Type"] == "application/x-www-form-urlencoded; charset=UTF-8"
+
+
+def test_jquery_headers_are_named_and_ordered_as_jquery_and_the_browser_send_them() -> None:
+    headers, body = jquery_ajax_form(FIELDS, origin="http://pm", same_origin=True)
+    assert list(headers) == [
+        ("Accept", "application/json, text/javascript, */*; q=0.01"),  # dataType: 'json'
+        ("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8"),
+        ("Origin", "http://pm"),
+        ("X-Requested-With", "XMLHttpRequest"),
+    ]  # the evidence and the curl replay show these names as written
+    assert body == jquery_param(FIELDS)
+
+
+@pytest.mark.parametrize(
+    ("value", "tokens"),
+    [
+        (None, set()),
+        ("", set()),
+        (" , ,", set()),
+        ("authorization, Content-Type", {"authorization", "content-type"}),
+        ("GET,POST , OPTIONS", {"get", "post", "options"}),
+    ],
+)
+def test_a_cors_header_list_is_read_as_lower_case_tokens(
+    value: str | None, tokens: set[str]
+) -> None:
+    assert _token_list(value) == tokens
 
 
 def test_xhr_json_is_json_stringify_without_spaces_in_the_object_order() -> None:
