@@ -8,12 +8,15 @@ import shlex
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings
 
 from conformance import CHECKS
 from conformance import Target
 from conformance import load_credentials
 from conformance import run_check
 from conformance.checks.properties import _expect_documented_shape
+from conformance.checks.properties import _holds
 from conformance.checks.properties import _Lifecycle
 from conformance.checks.properties import _settings
 from conformance.context import CheckContext
@@ -21,6 +24,9 @@ from conformance.failures import PropertyFalsified
 from conformance.http import HttpResponse
 from mockserver import get_profile
 from tests.conformance.controls_properties import CONTROLS
+
+LIVE = Target.url("http://127.0.0.1:9", "workflow")
+"""A live target; no test here sends it anything."""
 
 
 def test_property_runs_are_reproducible_and_report_one_minimal_example() -> None:
@@ -39,6 +45,40 @@ def test_property_runs_are_reproducible_and_report_one_minimal_example() -> None
     # One falsifying example, shrunk, is what a failure shows; not several at once.
     assert chosen.report_multiple_bugs is False
     assert chosen.max_examples == 7 and chosen.deadline is None
+
+
+@pytest.fixture
+def hypothesis_defaults() -> Iterator[None]:
+    """Hypothesis's own default settings, as a run of the suite outside pytest has them (this
+    project's conftest loads a profile without a deadline)."""
+    previous = settings.get_current_profile_name()
+    settings.load_profile("default")
+    try:
+        yield
+    finally:
+        settings.load_profile(previous)
+
+
+@pytest.mark.usefixtures("hypothesis_defaults")
+@pytest.mark.parametrize(("target", "examples"), [(Target.mock("documented"), 7), (LIVE, 3)])
+def test_property_settings_hold_outside_the_test_suite_s_hypothesis_profile(
+    target: Target, examples: int
+) -> None:
+    assert settings().deadline is not None  # the default profile is the one in force
+    with Target.mock("documented").session() as session:
+        ctx = CheckContext(
+            CHECKS.get("PM3-PROP-001"),
+            session,
+            get_profile("documented"),
+            load_credentials(env={}),
+            target,
+        )
+        chosen = _settings(ctx, mock_examples=7, live_examples=3)
+    # a live server's latency is no bug, and a slow mock or a filtered strategy must not turn
+    # the check into a hypothesis health-check error
+    assert chosen.deadline is None
+    assert list(chosen.suppress_health_check) == list(HealthCheck)
+    assert chosen.max_examples == examples  # few requests against a live server
 
 
 def test_the_lifecycle_model_expires_refresh_tokens_by_their_age() -> None:
@@ -167,3 +207,18 @@ def test_a_spent_refresh_token_refused_with_another_error_than_invalid_grant_is_
     machine._refused(
         _answer(400, {"error": "invalid_grant", "error_description": "x"}), "", "reuse"
     )
+
+
+def test_a_falsified_property_carries_the_last_two_exchanges(ctx: CheckContext) -> None:
+    for token in ("t1", "t2", "t3"):
+        ctx.api("users", token)
+    first, *last_two = ctx.exchanges
+    _holds(ctx, True, "status", "holds: nothing raised")
+    with pytest.raises(PropertyFalsified) as caught:
+        _holds(ctx, False, "status", "a 401 for an unknown token")
+    assert (caught.value.expectation, caught.value.message) == (
+        "status",
+        "a 401 for an unknown token",
+    )
+    assert caught.value.evidence == tuple(last_two)
+    assert first not in caught.value.evidence
