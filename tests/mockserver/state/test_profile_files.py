@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from mockserver.state.profile_files import export_profile
 from mockserver.state.profile_files import load_profile_file
 from mockserver.state.profile_files import profile_from_data
 from mockserver.state.profiles import BEHAVIOUR_FIELDS
+from mockserver.state.profiles import SourceKind
 
 
 @pytest.mark.parametrize("name", list(PROFILES))
@@ -276,3 +278,79 @@ def test_the_schema_refuses_unknown_keys_and_profiles_it_cannot_extend() -> None
         "f.json: extends: 'pm-9' is not one of "
         "['documented', 'pm-3.0-rc', 'pm-3.4.10', 'pm-3.4.11', 'rfc6749']"
     )
+
+
+def _entry(provenance: object) -> dict[str, object]:
+    return {
+        "name": "x",
+        "extends": "documented",
+        "fields": {"access_lifetime": {"value": 5, "provenance": provenance}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        # the schema's checks: the loader relies on them for the shape of every part
+        ([], "$: [] is not of type 'object'"),
+        ({"name": 1, "extends": "documented"}, "name: 1 is not of type 'string'"),
+        (
+            {"name": "x", "extends": "documented", "summary": 3},
+            "summary: 3 is not of type 'string'",
+        ),
+        (
+            {"name": "x", "extends": "documented", "fields": []},
+            "fields: [] is not of type 'object'",
+        ),
+        (
+            _entry("doc"),
+            "fields.access_lifetime.provenance: 'doc' is not of type 'object'",
+        ),
+        (
+            _entry({"kind": "rumour", "ref": "a"}),
+            "fields.access_lifetime.provenance.kind: 'rumour' is not one of "
+            "['doc', 'source', 'rfc', 'decision', 'observed']",
+        ),
+        (
+            _entry({"kind": "doc", "ref": 3}),
+            "fields.access_lifetime.provenance.ref: 3 is not of type 'string'",
+        ),
+        # the loader's own checks: what the schema's pattern and minLength let through
+        ({"name": "x\n", "extends": "documented"}, "name: 1-64 letters, digits, '.', '_' or '-'"),
+        (
+            _entry({"kind": "doc", "ref": "  "}),
+            "fields.access_lifetime.provenance.ref: "
+            "a non-empty text saying where the value comes from",
+        ),
+    ],
+)
+def test_each_refusal_is_one_exact_line(data: object, message: str) -> None:
+    with pytest.raises(ProfileFileError) as caught:
+        profile_from_data(data, "f.json")
+    assert str(caught.value) == f"f.json: {message}"
+
+
+def test_the_schemas_provenance_kinds_are_the_profiles_source_kinds() -> None:
+    schema = json.loads((Path(schemas.__file__).parent / "profile-file.schema.json").read_text())
+    kinds = schema["$defs"]["provenance"]["properties"]["kind"]["enum"]
+    assert kinds == list(typing.get_args(SourceKind))
+
+
+def test_an_unreadable_file_is_one_line_naming_it(tmp_path: Path) -> None:
+    broken, missing = tmp_path / "broken.json", tmp_path / "missing.json"
+    broken.write_text("{")
+    with pytest.raises(ProfileFileError) as caught:
+        load_profile_file(broken)
+    assert str(caught.value) == (
+        f"{broken}:1:2: not valid JSON: Expecting property name enclosed in double quotes"
+    )
+    with pytest.raises(ProfileFileError) as caught:
+        load_profile_file(missing)
+    assert str(caught.value) == f"{missing}: cannot read (No such file or directory)"
+
+
+def test_a_shipped_profile_is_exported_extending_itself_with_lists_as_lists() -> None:
+    exported = export_profile(PROFILES["pm-3.4.10"])
+    assert (exported["name"], exported["extends"]) == ("pm-3.4.10", "pm-3.4.10")
+    scopes = exported["fields"]["supported_scopes"]["value"]
+    assert type(scopes) is list and scopes == list(PROFILES["pm-3.4.10"].supported_scopes)
