@@ -42,8 +42,7 @@ def check_workspace_name(name: object) -> str:
 
 def private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) if needed; a directory the mock creates is 0700."""
-    if not path.is_dir():
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 

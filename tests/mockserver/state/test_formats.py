@@ -53,3 +53,7 @@ def test_sequential_tokens_count_up_in_token_format() -> None:
     tokens = SequentialTokens(start=9)
     assert [tokens(), tokens()] == ["0" * 39 + "9", "0" * 38 + "0a"]
     assert TOKEN_RE.match(tokens())
+
+
+def test_sequential_tokens_start_at_one() -> None:
+    assert SequentialTokens()() == "0" * 39 + "1"

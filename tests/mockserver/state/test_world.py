@@ -57,3 +57,20 @@ def test_private_dir_creates_missing_parents_and_keeps_the_leaf_private(tmp_path
     assert leaf.is_dir()
     assert stat.S_IMODE(leaf.stat().st_mode) & 0o077 == 0  # 0700, less any umask bits
     assert private_dir(leaf) == leaf  # an existing directory is taken as it is
+
+
+def test_a_database_file_linked_outside_the_directory_is_refused(tmp_path: Path) -> None:
+    dbs, elsewhere = tmp_path / "dbs", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    state = MockState(profile=PROFILES["documented"], seed=default_seed(), db_dir=dbs)
+    try:
+        (dbs / "wf_linked.sqlite").symlink_to(elsewhere / "wf_linked.sqlite")
+        with pytest.raises(WorkspaceNameError) as caught:
+            state.database_path("linked")
+        root = dbs.resolve()
+        assert str(caught.value) == (
+            f"workspace database {elsewhere.resolve() / 'wf_linked.sqlite'} "
+            f"would lie outside {root}"
+        )
+    finally:
+        state.close()
