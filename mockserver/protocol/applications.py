@@ -110,7 +110,7 @@ def client_setup_ajax(ctx: RequestContext) -> Reply:
     if user is None:
         return render.rest_json({"status": "ERROR", "message": "session expired"}, ctx.profile, 401)
     form = ctx.request.form
-    option = form.get("option", "")
+    option = form.get("option")  # compared with the four options only: absent is unknown
     values = {k: form.get(k, "") for k in ("name", "description", "webSite", "redirectUri")}
     if option == "LST":
         rows = [

@@ -266,3 +266,113 @@ def test_a_registration_without_a_name_is_refused_and_absent_fields_are_empty(
         "https://w.example",
         "",
     )
+
+
+def test_without_a_session_u_keeps_a_query_and_drops_only_an_empty_one(mock: MockServer) -> None:
+    # sysGeneric.php sends the request URI; werkzeug's full_path adds a bare "?" to a path without
+    # a query, which is the only character stripped
+    answer = Client(mock.app).get(APPLICATIONS + "?tab=X")
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == (
+        "/sysworkflow/en/neoclassic/login/login"
+        "?u=%2Fsysworkflow%2Fen%2Fneoclassic%2Foauth2%2Fapplications%3Ftab%3DX"
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "problems"),
+    [
+        ({}, ["Name is required.", 'Web Site must be a URL including the protocol "http://".']),
+        ({"webSite": "https://w.example"}, ["Name is required."]),
+        ({"name": "n"}, ['Web Site must be a URL including the protocol "http://".']),
+        ({"name": "n", "webSite": "https://w.example"}, []),
+    ],
+)
+def test_an_absent_field_is_validated_as_empty(values: dict[str, str], problems: list[str]) -> None:
+    assert validate_application(values) == problems
+
+
+def test_the_refusal_leaves_an_error_message_in_the_session(mock: MockServer) -> None:
+    from mockserver.protocol.context import SESSION_COOKIE
+
+    client = logged_in(mock, "johndoe", "p4ssw0rd")
+    assert client.get(APPLICATIONS).status_code == 302
+    cookie = client.get_cookie(SESSION_COOKIE)
+    assert cookie is not None
+    # G::SendTemporalMessage('ID_USER_HAVENT_RIGHTS_PAGE', 'error', 'labels'): the type is "error"
+    store = mock.workspace("workflow")
+    assert store.pop_session_message(cookie.value) == (USER_HAVENT_RIGHTS_PAGE, "error")
+
+
+def _listed_names(page: str) -> list[str]:
+    table = page.partition('<table id="applications">')[2].partition("</table>")[0]
+    return re.findall(r"<tr><td>([^<]*)</td>", table)
+
+
+def test_the_page_lists_only_the_signed_in_users_applications(mock: MockServer) -> None:
+    store = mock.workspace("workflow")
+    foreign = ClientRow("F" * 32, "s", "Foreign", "", "https://f.example", "", "someone-else")
+    store.add_client(foreign)
+    own = sorted(c.name for c in store.list_clients() if c.owner != "someone-else")
+    assert own  # the seed gives admin applications of its own
+    client = logged_in(mock, "admin", "admin")
+    shown = client.get(APPLICATIONS)
+    assert shown.status_code == 200
+    assert _listed_names(shown.get_data(as_text=True)) == own
+    refused = client.post(APPLICATIONS, data={"name": "", "webSite": "https://w.example"})
+    assert refused.status_code == 400
+    assert _listed_names(refused.get_data(as_text=True)) == own
+    created = client.post(APPLICATIONS, data={"name": "Zz new", "webSite": "https://w.example"})
+    assert created.status_code == 201
+    assert _listed_names(created.get_data(as_text=True)) == [*own, "Zz new"]
+
+
+def test_the_secret_carries_the_mocks_clock(mock: MockServer) -> None:
+    # G::generateUniqueID: nine random digits, then the time's seconds (8 hex) and microseconds
+    # (5 hex)
+    mock.clock.freeze(1_700_000_000.5)
+    client = logged_in(mock, "johndoe", "p4ssw0rd")
+    status, created = _ajax(client, option="INS", name="n", webSite="https://w.example")
+    assert status == 200 and isinstance(created, dict)
+    secret = created["data"]["CLIENT_SECRET"]
+    assert secret[9:22] == f"{1_700_000_000:08x}{500_000:05x}"
+
+
+def test_absent_ajax_fields_are_empty(mock: MockServer) -> None:
+    store = mock.workspace("workflow")
+    client = logged_in(mock, "johndoe", "p4ssw0rd")
+    status, created = _ajax(client, option="INS", name="n", webSite="https://w.example")
+    assert status == 200 and isinstance(created, dict)
+    client_id = created["data"]["CLIENT_ID"]
+    row = store.get_client(client_id)
+    assert row is not None and (row.description, row.redirect_uri) == ("", "")
+    kept = ClientRow(client_id, row.client_secret, "n", "d", "https://w.example", "https://cb", "")
+    store.add_client(kept)
+    # an absent name or web site keeps the stored one; an absent description or URI empties it
+    assert _ajax(client, option="UPD", oauthClientId=client_id) == (200, {"status": "OK"})
+    updated = store.get_client(client_id)
+    assert updated is not None
+    assert (updated.name, updated.description, updated.website, updated.redirect_uri) == (
+        "n",
+        "",
+        "https://w.example",
+        "",
+    )
+
+
+def test_create_client_stores_absent_fields_empty(mock: MockServer) -> None:
+    from mockserver.protocol.applications import create_client
+
+    class Ctx:  # create_client reads only the store and the clock
+        def __init__(self) -> None:
+            self.store = mock.workspace("workflow")
+            self.state = mock.state
+
+    row = create_client(Ctx(), {}, "owner")  # type: ignore[arg-type]
+    assert (row.name, row.description, row.website, row.redirect_uri) == ("", "", "", "")
+    assert mock.workspace("workflow").get_client(row.client_id) == row
+
+
+def test_an_absent_option_is_unknown(mock: MockServer) -> None:
+    client = logged_in(mock, "johndoe", "p4ssw0rd")
+    assert _ajax(client, **NEW_APP) == (400, {"status": "ERROR", "message": "unknown option"})

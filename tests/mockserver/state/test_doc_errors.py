@@ -16,11 +16,13 @@ from werkzeug.test import TestResponse
 
 from mockserver import PROFILES
 from mockserver import MockServer
+from mockserver.state import doc_errors
 from mockserver.state.doc_errors import NEVER
 from mockserver.state.doc_errors import ROWS
 from mockserver.state.doc_errors import DocErrorRow
 from mockserver.state.doc_errors import Placement
 from mockserver.state.doc_errors import _pm
+from mockserver.state.doc_errors import document
 from mockserver.state.profiles import decision
 from mockserver.state.profiles import rfc
 from mockserver.state.profiles import src
@@ -209,3 +211,52 @@ def test_pm_placements_go_to_the_three_pm_profiles_and_the_others_to_their_own()
         "rfc6749": Placement("rfc where", rfc("rfc why")),
     }
     assert set(out) == set(PROFILES)
+
+
+_PRINTED = "authorize, for a client with no registered callback and no redirect_uri"
+_NOT_PRINTED = (
+    "never as printed: authorize sends 'No redirect URI was supplied or stored' instead "
+    "(URI, not URL) for a client with no callback and no redirect_uri"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "where"),
+    [
+        ("documented", _PRINTED),
+        ("pm-3.0-rc", _NOT_PRINTED),
+        ("pm-3.4.10", _NOT_PRINTED),
+        ("pm-3.4.11", _NOT_PRINTED),
+        ("rfc6749", _NOT_PRINTED),
+    ],
+)
+def test_the_no_redirect_row_is_placed_by_the_profiles_description(name: str, where: str) -> None:
+    """The bshaffer library says URI (§3.3); only the documentation's profile prints URL. ``ROWS``
+    is built at import; this calls the builder itself, so a change to it shows."""
+    why = PROFILES[name].source_of("no_redirect_uri_description")
+    assert why is not None
+    assert doc_errors._no_redirect(name) == Placement(where, why)
+
+
+def test_the_document_prints_each_row_as_a_heading_and_a_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A pipe in a description becomes a slash, so the heading reads the same in any renderer."""
+    placements = {name: Placement(f"where {name}", src(f"why {name}")) for name in PROFILES}
+    rows = (
+        DocErrorRow("piped", "invalid_request", "a | b", placements),
+        DocErrorRow("bare", "", "c", placements),
+    )
+    monkeypatch.setattr(doc_errors, "ROWS", rows)
+    table = ["| profile | where | why |", "|---|---|---|"] + [
+        f"| `{name}` | where {name} | source: why {name} |" for name in PROFILES
+    ]
+    assert document().splitlines()[4:] == [
+        "### `invalid_request` a / b",
+        "",
+        *table,
+        "",
+        "### c",
+        "",
+        *table,
+    ]

@@ -50,3 +50,17 @@ def test_a_pipe_in_a_reason_does_not_split_the_table_row(monkeypatch: pytest.Mon
     monkeypatch.setitem(PROFILES, "piped", piped)
     rows = explain(["access_lifetime"]).splitlines()
     assert "| `piped` | `86400` | the project's decision: 1 day / 86400 s |" in rows
+
+
+def test_an_unknown_field_is_named_with_every_known_one() -> None:
+    with pytest.raises(KeyError) as raised:
+        explain(["access_lifetime", "nope", "nor_this"])
+    assert raised.value.args == (f"unknown field 'nope'; known: {', '.join(BEHAVIOUR_FIELDS)}",)
+
+
+def test_a_value_without_provenance_has_an_empty_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    base = PROFILES["documented"]
+    bare = dataclasses.replace(base, name="bare", provenance={})
+    monkeypatch.setitem(PROFILES, "bare", bare)
+    rows = explain(["access_lifetime"]).splitlines()
+    assert "| `bare` | `86400` |  |" in rows
