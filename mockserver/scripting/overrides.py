@@ -270,9 +270,9 @@ def action_from_data(data: Mapping[str, Any]) -> Action:
         )
     if "error" in data:
         error = data["error"]
-        return RespondError(
-            error if isinstance(error, int) else str(error), data.get("description")
-        )
+        if isinstance(error, float):  # JSON Schema's "integer" admits 503.0: a Restler status
+            error = int(error)
+        return RespondError(error, data.get("description"))
     if "alter" in data:
         alter = data["alter"]
         return Alter(

@@ -12,10 +12,13 @@ from mockserver import MockServer
 from mockserver.protocol.errors import InvalidGrantError
 from mockserver.scripting.matching import Regex
 from mockserver.scripting.matching import RequestMatcher
+from mockserver.scripting.overrides import Action
 from mockserver.scripting.overrides import Alter
 from mockserver.scripting.overrides import Fault
+from mockserver.scripting.overrides import Override
 from mockserver.scripting.overrides import RespondError
 from mockserver.scripting.overrides import RespondRaw
+from mockserver.scripting.overrides import Scripting
 from mockserver.scripting.overrides import action_from_data
 from mockserver.scripting.overrides import matcher_from_data
 from mockserver.scripting.overrides import override_from_data
@@ -323,3 +326,46 @@ def test_an_override_without_a_match_matches_all_for_its_times(
 ) -> None:
     override = override_from_data({**data, "error": "invalid_grant"})
     assert (override.matcher, override.times, override.ordered) == (RequestMatcher(), times, False)
+
+
+@pytest.mark.parametrize(
+    ("action", "what"),
+    [
+        (RespondRaw(418, b""), "RespondRaw"),
+        (Alter(status=500), "Alter"),
+        (Fault(kind="reset"), "fault reset"),
+        (RespondError("invalid_grant"), "error invalid_grant"),
+        (RespondError(503), "error 503"),
+    ],
+)
+def test_an_override_describes_its_number_action_and_matcher(action: Action, what: str) -> None:
+    override = Scripting().add(Override(matcher_from_data({"endpoint": "token"}), action))
+    assert override.describe() == f"override #1 ({what}) on {{endpoint=token}}"
+
+
+def test_an_unknown_fault_is_refused_listing_every_known_kind() -> None:
+    with pytest.raises(ValueError) as caught:
+        Scripting().add(Override(RequestMatcher(), Fault(kind="explode")))
+    assert str(caught.value) == (
+        "unknown fault 'explode'; known: delay, slow, reset, reset_mid_response, truncate, "
+        "non_json, php_warning, html_500, under_upgrade, workspace_unavailable, rotate_then_drop"
+    )
+
+
+def test_an_override_may_nest_its_action_under_respond() -> None:
+    override = override_from_data(
+        {"match": {"endpoint": "api"}, "times": 2, "respond": {"status": 502, "body": "down"}}
+    )
+    assert (override.action, override.times) == (RespondRaw(502, b"down"), 2)
+
+
+def test_a_whole_float_error_is_a_restler_status_not_an_oauth_code() -> None:
+    # JSON Schema counts 503.0 as an integer, so the scenario schema lets it through.
+    action = action_from_data({"error": 503.0, "description": "Maintenance"})
+    assert isinstance(action, RespondError)
+    assert (type(action.error), action.error, action.description) == (int, 503, "Maintenance")
+    with MockServer() as pm:
+        pm.apply_scenario({"overrides": [{"match": {"endpoint": "api"}, "error": 503.0}]})
+        response = Client(pm.app).get("/api/1.0/workflow/users")
+        assert response.status_code == 503
+        assert response.get_json() == {"error": {"code": 503, "message": "Service Unavailable"}}

@@ -209,3 +209,51 @@ def test_a_scenario_seed_not_yet_validated_is_refused_naming_file_and_seed() -> 
     with pytest.raises(ScenarioError) as raised:
         scenario_seed({"seed": {"users": [{"username": "x"}]}}, default_seed(), "plan.yaml")
     assert str(raised.value) == "plan.yaml: seed: users[0]: 'password' is a required property"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bad.json", '{"clock":\n  {"set": }\n', "bad.json:2:11: not valid JSON: Expecting value"),
+        ("absent.yaml", None, "absent.yaml: cannot read (No such file or directory)"),
+    ],
+)
+def test_an_unreadable_scenario_file_is_refused_saying_where_and_why(
+    tmp_path: Path, name: str, content: str | None, message: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(path)
+    assert str(raised.value) == f"{tmp_path}/{message}"
+
+
+def test_a_scenario_applied_without_an_origin_is_called_scenario() -> None:
+    with MockServer() as pm, pytest.raises(ScenarioError) as raised:
+        pm.apply_scenario({"clock": {"advance": 1e300}})
+    assert str(raised.value).startswith("scenario: clock: ")
+
+
+def test_a_scenario_adds_its_workspaces() -> None:
+    with MockServer() as pm:
+        pm.apply_scenario({"workspaces": ["ws2", "ws3"]})
+        assert list(pm.state.workspaces) == ["workflow", "ws2", "ws3"]
+
+
+def test_lifetimes_a_scenario_leaves_out_are_kept() -> None:
+    with MockServer() as pm:
+        pm.apply_scenario({"lifetimes": {"refresh": 13}})
+        pm.apply_scenario({"lifetimes": {"access": 11}})
+        assert (pm.profile.access_lifetime, pm.profile.refresh_token_lifetime) == (11, 13)
+
+
+def test_a_scenario_advances_the_clock_after_setting_it() -> None:
+    with MockServer() as pm:
+        pm.apply_scenario({"clock": {"set": "2026-01-01T00:00:00Z", "freeze": True, "advance": 90}})
+        assert pm.clock.stamp() == "2026-01-01 00:01:30"
+
+
+def test_an_instant_with_an_offset_keeps_it() -> None:
+    assert parse_instant("2030-01-01T12:00:00+02:00") == datetime(2030, 1, 1, 10, tzinfo=UTC)
+    assert parse_instant("2030-01-01T12:00:00") == datetime(2030, 1, 1, 12, tzinfo=UTC)
