@@ -722,3 +722,19 @@ def test_the_journal_limit_keeps_the_newest(
     status, answer = _ask(client, "GET", "journal", query_string={"limit": limit})
     assert status == 200 and isinstance(answer, dict)
     assert [entry["seq"] for entry in answer["entries"]] == seqs
+
+
+def test_a_value_error_from_below_is_a_400_naming_the_endpoint(
+    inproc: tuple[MockServer, Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The safety net for a value the store refuses that no check caught first: no 500."""
+    pm, client = inproc
+
+    def refuse(**_: object) -> int:
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    monkeypatch.setattr(pm, "expire_tokens", refuse)
+    assert _ask(client, "POST", "expire", {}) == (
+        400,
+        {"error": "expire: Python int too large to convert to SQLite INTEGER"},
+    )

@@ -172,3 +172,10 @@ def test_endpoint_method_and_workspace_mismatches_are_named(
     info = _info()  # POST to the token endpoint of workspace "workflow"
     assert matcher.mismatches(info) == mismatches
     assert matcher.matches(info) is (mismatches == [])
+
+
+def test_re2_is_told_not_to_log_its_errors() -> None:
+    """The options are built once at import, so this calls the builder itself."""
+    from mockserver.scripting.matching import _re2_options
+
+    assert _re2_options().log_errors is False
