@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import requests
 from werkzeug.test import Client
+from werkzeug.wrappers import Response
 
 from mockserver import MockServer
 from mockserver.scripting import faults
@@ -255,3 +256,64 @@ def test_a_dropped_connection_is_reset_before_any_byte(
     assert [(s, [(k.lower(), v) for k, v in h]) for s, h in started] == [
         ("200 OK", [("content-length", "0")])
     ]
+
+
+def test_a_scripted_api_error_is_the_resource_servers_unauthorized() -> None:
+    """On ``/api/1.0`` a scripted OAuth error is the REST 401, whose challenge names the error."""
+    pm = MockServer("rfc6749")
+    pm.override("api", times=None).respond_with_error("invalid_token", "scripted")
+    answer = Client(pm.app).get("/api/1.0/workflow/users")
+    pm.close()
+    assert answer.status_code == 401
+    assert answer.headers["WWW-Authenticate"] == (
+        'Bearer realm="Service", error="invalid_token", error_description="scripted"'
+    )
+    assert answer.get_json() == {"error": "invalid_token", "error_description": "scripted"}
+
+
+@pytest.mark.parametrize("kind", ["reset", "rotate_then_drop"])
+def test_in_process_drops_raise_a_reset_naming_the_fault(
+    mock: MockServer, client: Client, kind: str
+) -> None:
+    mock.fault(kind, "token")
+    with pytest.raises(ConnectionResetError) as caught:
+        client.post(TOKEN, data=password_params())
+    assert str(caught.value) == f"pm3 fault {kind}: connection closed before the response"
+
+
+def _started() -> tuple[list[tuple[str, list[tuple[str, str]]]], Any]:
+    started: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc: Any = None) -> Any:
+        started.append((status, headers))
+        return None
+
+    return started, start_response
+
+
+@pytest.mark.parametrize("kind", ["truncate", "reset_mid_response"])
+@pytest.mark.parametrize("sock", [None, "not a socket"])
+def test_a_truncation_without_a_socket_sends_the_full_length_and_half_the_body(
+    kind: str, sock: object
+) -> None:
+    """In process (or when the server's socket is not a socket) nothing is closed."""
+    started, start_response = _started()
+    real = Response("abcdef", status=201, headers=[("X-Real", "1")], content_type="text/plain")
+    environ: dict[str, Any] = {} if sock is None else {"werkzeug.socket": sock}
+    body = faults.deliver_fault(environ, start_response, real, kind)
+    assert list(body) == [b"abc"]
+    assert started == [
+        ("201 CREATED", [("X-Real", "1"), ("Content-Type", "text/plain"), ("Content-Length", "6")])
+    ]
+
+
+@pytest.mark.parametrize(("kind", "linger"), [("truncate", (0, 0)), ("reset_mid_response", (1, 0))])
+def test_only_a_reset_mid_response_closes_with_a_zero_linger(
+    tcp_pair: tuple[socket.socket, socket.socket], kind: str, linger: tuple[int, int]
+) -> None:
+    sock, peer = tcp_pair
+    _, start_response = _started()
+    body = faults.deliver_fault({"werkzeug.socket": sock}, start_response, Response("abcd"), kind)
+    assert list(body) == [b"ab"]  # the server writes these; here only the close happens
+    assert _linger(sock) == linger
+    assert peer.recv(1) == b""

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import re2
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
+from mockserver.scripting.matching import Regex
 from mockserver.scripting.matching import RequestInfo
 from mockserver.scripting.matching import RequestMatcher
+from mockserver.scripting.matching import compile_value
 from mockserver.scripting.matching import describe_request
 
 
@@ -179,3 +184,62 @@ def test_re2_is_told_not_to_log_its_errors() -> None:
     from mockserver.scripting.matching import _re2_options
 
     assert _re2_options().log_errors is False
+
+
+_RE2_HINT = (
+    "; matcher patterns use RE2 syntax (no backreferences or lookaround, \\z not \\Z), "
+    "see https://github.com/google/re2/wiki/Syntax"
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (re.compile(b"ab"), "regex b'ab': a bytes pattern; use a str pattern"),
+        (re2.compile(b"ab"), "regex b'ab': a bytes pattern; use a str pattern"),
+        ("re:(", "regex '(': missing ): (" + _RE2_HINT),
+    ],
+)
+def test_a_refused_value_says_why(value: object, message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        compile_value(value)
+    assert str(caught.value) == message
+
+
+@pytest.mark.skipif(not hasattr(re, "TEMPLATE"), reason="re.TEMPLATE left Python in 3.13")
+def test_a_python_flag_without_an_re2_prefix_is_refused_by_name() -> None:
+    with pytest.warns(DeprecationWarning):
+        template = re.compile("a", re.TEMPLATE)
+    with pytest.raises(ValueError) as caught:
+        compile_value(template)
+    assert str(caught.value) == "regex 'a': flags re.TEMPLATE not supported"
+
+
+def test_an_re2_object_is_used_as_compiled() -> None:
+    compiled = re2.compile("a.c")
+    value = compile_value(compiled)
+    assert isinstance(value, Regex)
+    assert (value.pattern, value.compiled) == ("a.c", compiled)
+    assert value.search("xabcx") and not value.search("ac")
+
+
+def test_a_refused_resource_pattern_names_the_resource() -> None:
+    with pytest.raises(ValueError) as caught:
+        RequestMatcher.build("api", resource="re:(")
+    assert str(caught.value) == "resource: regex '(': missing ): (" + _RE2_HINT
+
+
+def test_a_resource_mismatch_is_named_resource() -> None:
+    info = RequestInfo(
+        method="GET",
+        path="/api/1.0/workflow/cases",
+        endpoint="api",
+        workspace="workflow",
+        query={},
+        params={},
+        encoding="none",
+        headers={},
+        resource="cases",
+    )
+    assert RequestMatcher.build("api", resource="cases").mismatches(info) == []
+    assert RequestMatcher.build("api", resource="users").mismatches(info) == ["resource"]
