@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from base64 import b64encode
+from collections.abc import Iterator
 from urllib.parse import parse_qs
 from urllib.parse import urlencode
 
