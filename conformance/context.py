@@ -496,7 +496,7 @@ class CheckContext:
             )
 
     def expect_token_response(
-        self, response: HttpResponse, *, refresh: bool = True, scope: Any = UNSET
+        self, response: HttpResponse, *, refresh: bool, scope: Any = UNSET
     ) -> dict[str, Any]:
         """A token answer as the profile shapes it: a token (not an error), HTTP 200, the
         token-response schema, the profile's ``expires_in``, a refresh token or none, the scope."""
@@ -558,7 +558,6 @@ class CheckContext:
         if shape_of(response) == "token":
             self.fail(
                 f"expected the error {wanted}, got {self.describe(response)}",
-                Failure,
                 expectation="refused",
             )
         self._expect_no_redirect(response, f"the error {wanted}")

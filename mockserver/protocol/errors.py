@@ -161,10 +161,8 @@ def error_from_wire(code: str, description: str | None = None) -> OAuthError:
 
 
 def _default_description(cls: type[OAuthError]) -> str:
-    for name, value in vars(cls).items():
-        if name.isupper() and isinstance(value, str):
-            return value
-    return ""
+    """The class's first description constant; every registered class has one."""
+    return next(v for k, v in vars(cls).items() if k.isupper() and isinstance(v, str))
 
 
 # Texts the documentation lists in its error table that are PHP exceptions, not OAuth responses.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from base64 import b64encode
 from collections.abc import Iterator
+from urllib.parse import parse_qs
 from urllib.parse import urlencode
 
 import pytest
@@ -90,13 +92,14 @@ def test_a_token_where_an_error_was_expected_is_refused_not_a_status(ctx: CheckC
     token = HttpResponse(200, (), b'{"access_token":"abc","token_type":"bearer"}')
     with pytest.raises(Failure) as caught:
         ctx.expect_oauth_error(token, "invalid_grant", "Invalid refresh token")
-    assert caught.value.expectation == "refused"
+    assert (caught.value.kind, caught.value.expectation) == ("failure", "refused")
     assert caught.value.message.endswith("got HTTP 200 with a token")
 
 
 def test_an_empty_answer_names_its_status(ctx: CheckContext) -> None:
     with pytest.raises(Failure) as caught:
         ctx.expect_json(HttpResponse(503, (), b""))
+    assert (caught.value.kind, caught.value.expectation) == ("schema_violation", "json")
     assert caught.value.message == "expected a JSON body, got HTTP 503 with an empty body"
 
 
@@ -148,6 +151,16 @@ def test_password_grant_with_basic_sends_the_overrides_it_is_given(ctx: CheckCon
     ctx.password_grant(basic=True, client_id="body-id", client_secret="body-secret")
     body = ctx.exchanges[-1].request.body.decode()
     assert "client_id=body-id" in body and "client_secret=body-secret" in body
+
+
+def test_password_grant_with_basic_leaves_the_client_out_of_the_body(ctx: CheckContext) -> None:
+    ctx.password_grant(basic=True)
+    request = ctx.exchanges[-1].request
+    sent = parse_qs(request.body.decode())
+    assert "client_id" not in sent and "client_secret" not in sent, sent
+    assert sent["grant_type"] == ["password"]
+    pair = f"{CREDENTIALS.client_id}:{CREDENTIALS.client_secret}".encode()
+    assert dict(request.headers)["Authorization"] == f"Basic {b64encode(pair).decode()}"
 
 
 def test_a_refused_login_is_the_servers_failure_named_so() -> None:
@@ -223,6 +236,10 @@ def test_an_expected_absent_header_is_named_absent(ctx: CheckContext) -> None:
     with pytest.raises(Failure) as caught:
         ctx.expect_header(response, "X-Frame-Options", None)
     assert caught.value.message == "header X-Frame-Options: expected absent, got 'DENY' (HTTP 200)"
+    assert (caught.value.kind, caught.value.expectation) == (
+        "header_mismatch",
+        "header:X-Frame-Options",
+    )
     with pytest.raises(Failure) as caught:
         ctx.expect_header(response, "X-Frame-Options", "SAMEORIGIN")
     assert "expected 'SAMEORIGIN', got 'DENY'" in caught.value.message
@@ -389,6 +406,20 @@ WANTED = "expected the error 'invalid_grant': 'Invalid code'"
             "error_uri: expected 'http://tools.ietf.org/html/rfc6749#section-4.1.2', got "
             "'http://tools.ietf.org/html/rfc6749#section-5.2'",
         ),
+        (
+            _json(
+                401,
+                {
+                    "error": "invalid_grant",
+                    "error_description": "Invalid code",
+                    "error_uri": "http://tools.ietf.org/html/rfc6749#section-4.1.2",
+                },
+            ),
+            "status_mismatch",
+            "status",
+            "invalid_grant error: expected HTTP 400, got HTTP 401 with a flat OAuth error "
+            "'invalid_grant': 'Invalid code'",
+        ),
     ],
 )
 def test_each_broken_part_of_an_oauth_error_is_named(
@@ -429,6 +460,13 @@ def test_a_400_is_not_taken_for_a_redirect(ctx: CheckContext) -> None:
             "error_description",
             "Restler error 400: expected the message 'Bad Request', got 'Bad Request: nope' "
             "(HTTP 400)",
+        ),
+        (
+            _json(200, {"error": {"code": 400, "message": "Bad Request"}}),
+            "status_mismatch",
+            "status",
+            "Restler error 400: expected HTTP 400, got HTTP 200 with Restler's nested error "
+            "400 'Bad Request'",
         ),
     ],
 )
@@ -520,6 +558,13 @@ def test_a_schema_violation_outside_an_answer_names_no_status(ctx: CheckContext)
             True,
             "field:scope",
             "scope: expected '*', got 'view_processes'",
+        ),
+        (
+            _token_answer(expires_in="86400", scope="*", refresh_token="f" * 40),
+            True,
+            "schema:token-response",
+            "does not match schema token-response (HTTP 200): expires_in: '86400' is not of type "
+            "'integer'",
         ),
     ],
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -286,6 +287,13 @@ def test_a_literal_segment_of_a_route_matches_only_itself() -> None:
                 continue
             changed = [*filled[:i], segment + "s", *filled[i + 1 :]]
             assert route.pattern().match("/".join(changed)) is None, (route.path, changed)
+
+
+@pytest.mark.parametrize("path", ["cases/{app_uid", "cases/app_uid}", "cases/{app/uid}"])
+def test_a_segment_braced_on_one_side_only_is_literal(path: str) -> None:
+    route = replace(routes()[0], path=path)
+    assert route.pattern().fullmatch(path) is not None
+    assert route.pattern().match("cases/X1") is None and route.pattern().match("cases/a/b") is None
 
 
 def test_a_page_echoes_every_parameter_in_full(api: tuple[Client, str]) -> None:

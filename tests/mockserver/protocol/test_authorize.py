@@ -250,6 +250,14 @@ def test_logout_redirects_to_the_login_page_and_drops_the_session(client: Client
     assert answer.headers.getlist("Set-Cookie") == [
         "PHPSESSID=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/"
     ]
+    # an empty body written at once: its length comes before the cookie on the wire
+    assert answer.data == b""
+    assert [name for name, _ in answer.headers.to_wsgi_list()] == [
+        "Location",
+        "Content-Type",
+        "Content-Length",
+        "Set-Cookie",
+    ]
 
 
 @pytest.mark.parametrize(

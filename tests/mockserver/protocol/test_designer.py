@@ -17,6 +17,7 @@ from mockserver.state.seed import LOCAL_CLIENT_ID
 from mockserver.state.seed import MOBILE_CLIENT_ID
 from mockserver.state.seed import Seed
 from mockserver.state.seed import SeedUser
+from mockserver.state.store import TokenRow
 
 LOGIN = "/sysworkflow/en/neoclassic/login/authentication.php"
 GRANT = "/sysworkflow/en/neoclassic/oauth2/grant"
@@ -113,6 +114,26 @@ def test_the_grant_page_exchange_fails_as_the_token_endpoint_would(mock: MockSer
     client = logged_in(mock.app)
     text = client.get(GRANT, query_string={"code": "0" * 40}).get_data(as_text=True)
     assert "[error] =&gt; invalid_grant" in text
+
+
+def test_the_grant_page_without_a_code_exchanges_nn_as_grant_php_does() -> None:
+    pm = MockServer("rfc6749")  # exact-case lookups: only the row 'NN' itself is found
+    try:
+        row = TokenRow("NN", LOCAL_CLIENT_ID, ADMIN_UID, pm.clock.stamp(30), "*")
+        pm.workspace().insert_code(row)
+        text = logged_in(pm.app).get(GRANT, query_string={"state": "s"}).get_data(as_text=True)
+        assert "[token_type] =&gt; bearer" in text
+        assert pm.workspace().get_code("NN") is None  # spent
+    finally:
+        pm.close()
+
+
+def test_the_grant_page_prints_a_repeated_parameter_once(mock: MockServer) -> None:
+    client = logged_in(mock.app)
+    page = client.get(GRANT, query_string=[("state", "a"), ("state", "b"), ("x", "1")])
+    text = page.get_data(as_text=True)
+    # PHP's $_GET keeps one value a key; print_r shows each key once
+    assert text.count("[state] =&gt;") == 1 and text.count("[x] =&gt; 1") == 1
 
 
 def test_the_grant_page_needs_a_session(mock: MockServer) -> None:

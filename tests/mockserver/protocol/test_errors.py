@@ -77,3 +77,20 @@ def test_a_known_code_keeps_its_class_and_the_class_keeps_its_code() -> None:
     assert isinstance(err, InvalidGrantError)
     assert err.error == InvalidGrantError.wire == "invalid_grant"
     assert err.description == InvalidGrantError.BAD_USER_CREDENTIALS
+
+
+def test_an_unknown_code_without_a_description_has_an_empty_one() -> None:
+    err = error_from_wire("slow_down")
+    assert type(err) is OAuthError
+    assert err.body() == {"error": "slow_down", "error_description": ""}
+
+
+@pytest.mark.parametrize(
+    ("err", "shown"),
+    [
+        (InvalidGrantError("Invalid code"), "InvalidGrantError('Invalid code')"),
+        (OAuthError("", error="slow_down"), "OAuthError('')"),
+    ],
+)
+def test_an_error_shows_its_class_and_description(err: OAuthError, shown: str) -> None:
+    assert repr(err) == shown
