@@ -63,7 +63,7 @@ def host_name(authority: str) -> str:
     return authority.rsplit(":", 1)[0] if authority.count(":") == 1 else authority
 
 
-def is_local_name(host: str, configured: str = "") -> bool:
+def is_local_name(host: str, configured: str) -> bool:
     """``localhost``, a loopback address, or the host the server was told to bind (if specific)."""
     if host in ("localhost", "localhost.") or is_loopback(host):
         return True
@@ -94,8 +94,10 @@ class Control:
         }
 
     def has_token(self, request: Request) -> bool:
-        given = request.headers.get(TOKEN_HEADER, "")
-        return bool(self.token) and hmac.compare_digest(given.encode(), (self.token or "").encode())
+        given = request.headers.get(TOKEN_HEADER)
+        if not self.token or given is None:
+            return False
+        return hmac.compare_digest(given.encode(), self.token.encode())
 
     def refusal(self, request: Request) -> tuple[str, int] | None:
         """Why this request may not use the control API (and the status), or ``None``.
@@ -118,7 +120,7 @@ class Control:
             return f"the control API refuses Host {host!r}: use localhost or 127.0.0.1", 403
         origin = request.headers.get("Origin")
         if origin is not None:
-            authority = origin.split("://", 1)[1] if "://" in origin else ""
+            authority = origin.partition("://")[2]  # "" for an origin without one ("null")
             if not is_local_name(host_name(authority), configured):
                 return f"the control API refuses requests from Origin {origin!r}", 403
         is_write = request.method in ("POST", "PUT", "PATCH") or (

@@ -14,6 +14,8 @@ from werkzeug.test import Client
 
 from mockserver import MockServer
 from mockserver.scripting.control import host_name
+from mockserver.scripting.control import is_local_name
+from mockserver.scripting.control import is_loopback
 from mockserver.state.seed import DOC_CLIENT_ID
 from mockserver.state.seed import LOCAL_CLIENT_ID
 from mockserver.state.seed import LOCAL_CLIENT_SECRET
@@ -738,3 +740,112 @@ def test_a_value_error_from_below_is_a_400_naming_the_endpoint(
         400,
         {"error": "expire: Python int too large to convert to SQLite INTEGER"},
     )
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("::1%lo0", True),  # a zone (scope) suffix is dropped before parsing
+        ("::1%", True),  # even an empty one: everything from the first "%" is the zone
+        ("127.0.0.1%lo0", True),
+        ("::1%a%b", True),
+        ("10.0.0.1%lo0", False),
+        (" 127.0.0.1", False),  # no whitespace is stripped
+        ("127.0.0.1 x", False),
+    ],
+)
+def test_a_loopback_address_may_carry_a_zone(address: str, expected: bool) -> None:
+    assert is_loopback(address) is expected
+
+
+@pytest.mark.parametrize(
+    ("host", "configured", "expected"),
+    [
+        ("localhost", "0.0.0.0", True),
+        ("localhost.", "::", True),
+        ("127.0.0.2", "", True),
+        ("mock.test", "MOCK.Test", True),  # the configured host is compared in lower case
+        ("mock.test", "", False),  # no configured host names nothing
+        ("other.test", "mock.test", False),
+        ("0.0.0.0", "0.0.0.0", False),  # a wildcard bind names no host
+        ("::", "::", False),
+    ],
+)
+def test_a_local_name_is_loopback_or_the_configured_host(
+    host: str, configured: str, expected: bool
+) -> None:
+    assert is_local_name(host, configured) is expected
+
+
+def test_an_origin_may_be_the_configured_host() -> None:
+    pm = MockServer(host="mock.test", control=True)
+    response = Client(pm.app).get(
+        "/_pm3/health",
+        environ_base=LOOPBACK,
+        headers={"Host": "mock.test:8080", "Origin": "http://mock.test:8080"},
+    )
+    assert (response.status_code, response.get_json()["status"]) == (200, "ok")
+    pm.close()
+
+
+@pytest.mark.parametrize("path", ["/_pm3/health/", "/_pm3//health//"])
+def test_slashes_around_a_command_name_are_ignored(
+    inproc: tuple[MockServer, Client], path: str
+) -> None:
+    _, client = inproc
+    response = client.get(path, environ_base=LOOPBACK)
+    assert (response.status_code, response.get_json()["status"]) == (200, "ok")
+
+
+@pytest.mark.parametrize("name", ["XX", "Xhealth", "healthX", "health "])
+def test_an_unknown_command_is_named_as_sent(inproc: tuple[MockServer, Client], name: str) -> None:
+    _, client = inproc
+    response = client.get(f"/_pm3/{name}", environ_base=LOOPBACK)
+    assert response.status_code == 404
+    assert response.get_json()["error"] == f"unknown control endpoint {name!r}"
+
+
+def test_a_value_the_mock_cannot_hold_answers_400_naming_the_command(
+    inproc: tuple[MockServer, Client],
+) -> None:
+    _, client = inproc
+    digits = sys.get_int_max_str_digits() + 1  # too long for int(): a ValueError, not a crash
+    status, answer = _ask(client, "GET", "journal", query_string={"limit": "9" * digits})
+    assert status == 400
+    assert answer == {
+        "error": f"journal: Exceeds the limit ({digits - 1} digits) for integer string"
+        f" conversion: value has {digits} digits; use sys.set_int_max_str_digits()"
+        " to increase the limit"
+    }
+
+
+@pytest.fixture
+def two_workspaces() -> Iterator[tuple[MockServer, Client]]:
+    pm = MockServer(workspaces=("workflow", "other"), control=True)
+    yield pm, Client(pm.app)
+    pm.close()
+
+
+def test_an_unknown_workspace_lists_every_served_one(
+    two_workspaces: tuple[MockServer, Client],
+) -> None:
+    _, client = two_workspaces
+    assert _ask(client, "POST", "clients", {"workspace": "x"}) == (
+        400,
+        {"error": "clients.workspace: no workspace 'x' (served: other, workflow)"},
+    )
+
+
+def test_expire_acts_in_the_workspace_named(two_workspaces: tuple[MockServer, Client]) -> None:
+    _, client = two_workspaces
+    token = client.post("/other/oauth2/token", data=password_params()).get_json()["access_token"]
+    assert _ask(client, "POST", "expire", {"token": token}) == (
+        404,
+        {"error": "expire.token: no such access token"},
+    )
+    assert _ask(client, "POST", "expire", {"token": token, "workspace": "other"}) == (
+        200,
+        {"expired": 1},
+    )
+    assert _ask(client, "POST", "expire", {}) == (200, {"expired": 0})
+    assert _ask(client, "POST", "expire", {"workspace": "other"}) == (200, {"expired": 2})

@@ -11,6 +11,7 @@ from werkzeug.test import Client
 
 from mockserver import MockServer
 from mockserver.scripting.journal import BODY_CAP
+from mockserver.scripting.journal import FIELDS_CAP
 from mockserver.scripting.journal import VALUE_CAP
 from mockserver.scripting.journal import Exchange
 from mockserver.scripting.journal import Journal
@@ -367,3 +368,96 @@ def test_a_summary_names_the_grant_type_only_when_sent(
 ) -> None:
     small = _small(Journal())
     assert replace(small, request=replace(small.request, params=params)).summary() == summary
+
+
+def test_bounded_cuts_every_part_and_counts_every_field_left_out() -> None:
+    small = _small(Journal())
+    request = replace(
+        small.request,
+        resource="r" * (VALUE_CAP + 1),
+        params={f"p{i}": "v" for i in range(FIELDS_CAP + 3)},
+        query={f"q{i}": "v" for i in range(FIELDS_CAP + 5)},
+        headers={f"H{i}": "v" for i in range(FIELDS_CAP + 7)},
+    )
+    response_headers = tuple((f"R{i}", "v") for i in range(FIELDS_CAP + 11))
+    exchange = replace(
+        small,
+        request=request,
+        response_headers=response_headers,
+        request_body_size=1_000_000,  # sizes noted before (by the app) are kept, not re-measured
+        response_body_size=2_000_000,
+        omitted_fields=1,
+    )
+    kept = bounded(exchange)
+    assert kept.omitted_fields == 1 + 3 + 5 + 7 + 11
+    assert kept.request.resource == "r" * VALUE_CAP + f"…[truncated: {VALUE_CAP + 1} chars total]"
+    assert kept.request.params == {f"p{i}": "v" for i in range(FIELDS_CAP)}
+    assert kept.request.query == {f"q{i}": "v" for i in range(FIELDS_CAP)}
+    assert kept.request.headers == {f"H{i}": "v" for i in range(FIELDS_CAP)}
+    assert kept.response_headers == response_headers[:FIELDS_CAP]
+    assert (kept.request_body_size, kept.response_body_size) == (1_000_000, 2_000_000)
+
+
+@pytest.mark.parametrize("shown", range(1, 9))
+def test_a_secret_cut_after_any_of_its_first_characters_is_not_shown_in_part(shown: int) -> None:
+    secret = "s3cr3t-pw"  # starts with no hex digit, so only the secret trim can drop it
+    body = b"x" * (BODY_CAP - shown) + secret.encode()
+    cut = replace(_small(Journal()), response_body=body)
+    rendered = cut.to_dict(secrets=(secret,))["response"]["body"]
+    total = BODY_CAP - shown + len(secret)
+    assert rendered == "x" * (BODY_CAP - shown) + f"…[truncated: {total} bytes total]"
+
+
+@pytest.mark.parametrize(("hex_digits", "kept"), [(39, False), (40, True), (41, True)])
+def test_hex_at_a_cut_is_dropped_only_when_shorter_than_a_token(
+    hex_digits: int, kept: bool
+) -> None:
+    # "x" before the hex run is a word character: redact_text sees no whole token there.
+    head = "x" * (BODY_CAP - hex_digits)
+    cut = replace(_small(Journal()), response_body=(head + "a" * (hex_digits + 5)).encode())
+    rendered = cut.to_dict()["response"]["body"]
+    tail = f"…[truncated: {BODY_CAP + 5} bytes total]"
+    assert rendered == head + ("a" * hex_digits if kept else "") + tail
+
+
+def test_a_body_that_is_not_utf8_renders_with_replacement_characters() -> None:
+    exchange = replace(_small(Journal()), response_body=b'{"x": "\xff\xfe"}')
+    assert exchange.to_dict()["response"]["body"] == '{"x": "\ufffd\ufffd"}'
+
+
+def test_an_empty_journal_has_no_last_exchange() -> None:
+    assert Journal().last() is None
+
+
+def test_render_unredacted_keeps_every_value_as_recorded() -> None:
+    journal = Journal()
+    journal.record(_full())
+    assert journal.render(redact=False, secrets=("hunter22",)) == [
+        _full().to_dict(redact=False, secrets=("hunter22",))
+    ]
+    assert "hunter22" not in json.dumps(journal.render(secrets=("hunter22",)))
+
+
+def test_near_misses_are_the_three_closest_requests_closest_first() -> None:
+    journal = Journal()
+    small = _small(Journal())
+    for endpoint, method, workspace in [
+        ("other", "GET", ""),  # matches nothing
+        ("token", "GET", ""),  # matches one of three
+        ("token", "POST", "x"),  # matches two
+        ("token", "GET", "workflow"),  # matches two
+        ("other", "POST", ""),  # matches one
+    ]:
+        request = replace(small.request, endpoint=endpoint, method=method, workspace=workspace)
+        journal.record(replace(small, seq=journal.next_seq(), request=request))
+    wanted = RequestMatcher.build("token", method="POST", workspace="workflow")
+    with pytest.raises(AssertionError) as info:
+        journal.assert_request_made(wanted)
+    assert str(info.value) == (
+        "expected at least one request(s) matching"
+        " {endpoint=token, method=POST, workspace=workflow}, found 0\n"
+        "closest requests:\n"
+        "  #3 POST / -> 404  (differs in: workspace)\n"
+        "  #4 GET / -> 404  (differs in: method)\n"
+        "  #2 GET / -> 404  (differs in: method, workspace)"
+    )
