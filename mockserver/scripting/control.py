@@ -291,7 +291,7 @@ class Control:
     def profile(self, request: Request) -> object:
         data = self._object(request)
         name = data.get("name")
-        if name not in PROFILES:
+        if not isinstance(name, str) or name not in PROFILES:
             raise ControlError(f"profile.name: one of {', '.join(PROFILES)}")
         self.server.set_profile(str(name))
         return {"profile": name}

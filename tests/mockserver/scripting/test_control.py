@@ -849,3 +849,15 @@ def test_expire_acts_in_the_workspace_named(two_workspaces: tuple[MockServer, Cl
     )
     assert _ask(client, "POST", "expire", {}) == (200, {"expired": 0})
     assert _ask(client, "POST", "expire", {"workspace": "other"}) == (200, {"expired": 2})
+
+
+@pytest.mark.parametrize("name", [["documented"], {"a": 1}, None, 3])
+def test_a_profile_name_that_is_not_a_string_is_refused_not_a_500(
+    inproc: tuple[MockServer, Client], name: object
+) -> None:
+    """Found by the fuzzer: a list as the name reached a dict lookup and raised TypeError."""
+    _, client = inproc
+    assert _ask(client, "POST", "profile", {"name": name}) == (
+        400,
+        {"error": "profile.name: one of documented, pm-3.0-rc, pm-3.4.10, pm-3.4.11, rfc6749"},
+    )
