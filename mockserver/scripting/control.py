@@ -254,11 +254,17 @@ class Control:
 
     def journal(self, request: Request) -> object:
         limit_raw = request.args.get("limit")
-        entries = self.server.journal.render(secrets=self.server.known_secrets())
+        limit: int | None = None  # None: every entry
         if limit_raw is not None:
             if not (limit_raw.isascii() and limit_raw.isdigit()):
                 raise ControlError("limit: a whole number")
-            entries = entries[-int(limit_raw) :] if int(limit_raw) else []
+            digits = limit_raw.lstrip("0") or "0"
+            # More digits than any journal's length means every entry; int() of thousands of
+            # digits would be refused by Python itself.
+            limit = int(digits) if len(digits) <= 18 else None
+        entries = self.server.journal.render(secrets=self.server.known_secrets())
+        if limit is not None:
+            entries = entries[-limit:] if limit else []
         return {"entries": entries, "dropped": self.server.journal.dropped}
 
     def clear_journal(self, request: Request) -> object:
@@ -293,7 +299,7 @@ class Control:
         name = data.get("name")
         if not isinstance(name, str) or name not in PROFILES:
             raise ControlError(f"profile.name: one of {', '.join(PROFILES)}")
-        self.server.set_profile(str(name))
+        self.server.set_profile(name)
         return {"profile": name}
 
     def expire(self, request: Request) -> object:
