@@ -39,6 +39,7 @@ from mockserver.state.profiles import Profile
 from mockserver.state.profiles import get_profile
 from mockserver.state.seed import Seed
 from mockserver.state.seed import default_seed
+from mockserver.state.seed import seed_from_data
 from mockserver.state.store import WorkspaceStore
 from mockserver.state.world import DEFAULT_MAX_BODY
 from mockserver.state.world import DEFAULT_WORKSPACE
@@ -190,6 +191,32 @@ class MockServer:
         :raises WorkspaceNameError: for a name ProcessMaker's installer would refuse.
         """
         return self.state.add_workspace(name)
+
+    def add_user(
+        self,
+        username: str,
+        password: str,
+        *,
+        role: str = "PROCESSMAKER_OPERATOR",
+        workspace: str = DEFAULT_WORKSPACE,
+        **fields: str,
+    ) -> str:
+        """Add (or replace) a user with an RBAC role, as a seed file's ``users`` entry would;
+        returns its ``USR_UID``. ``fields`` are the other seed-file user fields (``firstname``,
+        ``email``, ``status``, ``uid``, ...).
+
+        :raises SeedError: for a field or role the seed file would refuse.
+        """
+        seed = seed_from_data(
+            {"users": [{"username": username, "password": password, "role": role, **fields}]},
+            "add_user",
+        )
+        store = self.workspace(workspace)
+        seed.apply(store, workspace=workspace)
+        self.state.given_secrets.add(password)
+        user = store.find_user(username)
+        assert user is not None
+        return user.uid
 
     @property
     def journal(self) -> Journal:

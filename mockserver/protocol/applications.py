@@ -41,7 +41,7 @@ def classic_login_redirect(ctx: RequestContext, lang: str, skin: str) -> Reply:
 def _allowed(ctx: RequestContext, user: UserRow) -> bool:
     if not ctx.profile.applications_require_permission:
         return True
-    return ctx.store.user_has_permission(user.uid, APPLICATIONS_PERMISSION)
+    return ctx.user_can(user, APPLICATIONS_PERMISSION)
 
 
 def validate_application(values: dict[str, str]) -> list[str]:

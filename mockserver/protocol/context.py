@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response
 
+from mockserver.state import rbac
 from mockserver.state.profiles import Profile
 from mockserver.state.store import UserRow
 from mockserver.state.store import WorkspaceStore
@@ -28,6 +29,14 @@ class RequestContext:
     @property
     def profile(self) -> Profile:
         return self.state.profile
+
+    def user_can(self, user: UserRow, permission: str) -> bool:
+        """``RBAC::userCanAccess``: the user's role grants ``permission`` in the profile's release
+        (:mod:`mockserver.state.rbac`), or the user was given it explicitly (a seed's
+        ``permissions``)."""
+        if permission in rbac.permissions_of(self.profile.rest_release, user.role):
+            return True
+        return self.store.user_has_permission(user.uid, permission)
 
     def session_user(self) -> UserRow | None:
         """The user logged in through the PHP session cookie, if the session is alive."""

@@ -89,6 +89,16 @@ MEANINGS: dict[str, str] = {
         "The answer of `/api/1.0` to a missing, invalid or expired token: Restler's 401 JSON, or "
         "RFC 6750's `WWW-Authenticate: Bearer` challenge."
     ),
+    "rest_release": (
+        "Which release's REST surface the mock serves: its Restler route table (method, URL, "
+        "`@access`, `AccessControl` permissions; `docs/rest-routes.md`) and its RBAC seed data "
+        "(which role grants which permission)."
+    ),
+    "permission_refusal": (
+        "How a valid token whose user lacks an endpoint's permission is refused: 3.0's API "
+        'class constructors answer 400 `The user with "<uid>" not have permissions to perform '
+        "this action.`; from 3.2 `AccessControl` answers Restler's 401 `Unauthorized`."
+    ),
     "login_session_lifetime": "Seconds a web login session lives without activity.",
 }
 

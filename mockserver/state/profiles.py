@@ -20,6 +20,8 @@ HeaderStyle = Literal["bshaffer", "restler"]
 LoginRedirectStyle = Literal["absolute", "relative"]
 ScopeWhenNone = Literal["null", "omit"]
 ResourceErrorStyle = Literal["restler-401", "rfc6750"]
+RestRelease = Literal["3.0", "3.2", "3.4.10", "3.4.11"]
+PermissionRefusal = Literal["constructor-400", "access-control-401"]
 BasicSplit = Literal["first-colon", "single-colon"]
 
 
@@ -102,6 +104,12 @@ class Profile:
     """Whether ``x-pm-mobile-client`` is a built-in client beside ``x-pm-local-client``."""
     # --- resources ---
     resource_errors: ResourceErrorStyle
+    rest_release: RestRelease
+    """Which release's REST route table and RBAC seed data the mock serves (``docs/rest-routes.md``)."""
+    permission_refusal: PermissionRefusal
+    """How a user without an endpoint's permission is refused: 3.0's API class constructors
+    answer 400 "The user with "<uid>" not have permissions…"; from 3.2 ``AccessControl``
+    answers Restler's 401."""
     # --- sessions ---
     login_session_lifetime: int
     provenance: Mapping[str, Source] = field(default_factory=dict)
@@ -159,6 +167,8 @@ _PM_3_4_10 = Profile(
     applications_require_permission=True,
     mobile_client_seeded=True,
     resource_errors="restler-401",
+    rest_release="3.4.10",
+    permission_refusal="access-control-401",
     login_session_lifetime=1440,
     provenance={
         "token_error_status": src(
@@ -192,6 +202,10 @@ _PM_3_4_10 = Profile(
             "installer and WorkspaceTools::checkMafeRequirements register it)"
         ),
         "resource_errors": src("§9: Restler 401 Unauthorized, no WWW-Authenticate"),
+        "rest_release": src("§13: the route table and RBAC seed of 3.4.10 (CO 3062297c5)"),
+        "permission_refusal": src(
+            "§13: Policies/AccessControl.php __isAllowed, RestException(401) (3.2 on)"
+        ),
         "basic_split": decision(
             "PM 3 installs run PHP as an Apache module, and PHP splits a Basic value at the first "
             "':' (so a secret 'a:b' is compared whole and refused); under php-fpm/CGI the OAuth "
@@ -208,8 +222,10 @@ _PM_3_4_11 = dataclasses.replace(
     token_error_status=200,
     token_headers="restler",
     password_requires_body_client_credentials=True,
+    rest_release="3.4.11",
     provenance={
         **_PM_3_4_10.provenance,
+        "rest_release": src("§13: the route table and RBAC seed of 3.4.11 (CO 1429451be)"),
         "token_error_status": src("§3.2 row 3: send(); return; Restler rewrites the status to 200"),
         "token_headers": src("§3.2 row 3: Restler compose() rewrites the headers"),
         "password_requires_body_client_credentials": src("§2.3: PMCORE-1181, RC fc6094ec7"),
@@ -232,8 +248,17 @@ _PM_3_0_RC = dataclasses.replace(
     login_redirect="absolute",
     applications_require_permission=False,
     mobile_client_seeded=False,
+    rest_release="3.0",
+    permission_refusal="constructor-400",
     provenance={
         **_PM_3_4_10.provenance,
+        "rest_release": src(
+            "§13: the route table and RBAC seed of 3.0.1.8 (CO 8b6e24a95), the last 3.0 snapshot"
+        ),
+        "permission_refusal": src(
+            "§13: 3.0.1.8 Api/User.php l.31 and six other classes check a permission in their "
+            "constructor: RestException(400, ID_USER_NOT_HAVE_PERMISSION)"
+        ),
         "token_error_status": src("§3.2 row 1: bug 0016986 / PM-2112, status overwritten to 200"),
         "token_headers": src("§3.2 row 1: the response returns into Restler compose()"),
         "restler_version": src("§0: Restler 3.0.0rc4 in 3.0.x"),
@@ -292,6 +317,8 @@ _DOCUMENTED = dataclasses.replace(
         "unknown_workspace": doc("Error Response: error code 503 and no return object"),
         "login_redirect": doc("authorization_code: login?u=http%3A%2F%2F{pm-server}..."),
         "resource_errors": decision("doc silent: latest source REST 401 shape"),
+        "rest_release": decision("doc silent: latest source, the 3.4.11 route table"),
+        "permission_refusal": decision("doc silent: latest source, AccessControl's 401"),
         "restler_version": decision("doc silent: latest source, Restler 3.0.0rc5"),
         "purge_expired_on_issue": decision("doc silent: latest source purges on issuance"),
         "verify_user_status": decision("doc silent: latest source RBAC::VerifyLogin"),

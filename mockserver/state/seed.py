@@ -13,6 +13,9 @@ from typing import Any
 from typing import Literal
 
 from mockserver.state.formats import new_unique_id
+from mockserver.state.rbac import ADMIN_ROLE
+from mockserver.state.rbac import MANAGER_ROLE
+from mockserver.state.rbac import OPERATOR_ROLE
 from mockserver.state.store import ClientRow
 from mockserver.state.store import UserRow
 from mockserver.state.store import WorkspaceStore
@@ -33,6 +36,13 @@ MOBILE_CLIENT_SECRET = "4426746995afa07e7485df1055471800"
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin"
 DEFAULT_CALLBACK = "http://localhost/callback"
+DOC_USER_ROLE = MANAGER_ROLE
+"""johndoe's role. The documentation reads ``GET /api/1.0/workflow/users`` with his token, which
+every release from 3.2 guards with ``PM_USERS`` or ``PM_FACTORY`` (3.0: ``PM_USERS`` in the
+class constructor). PROCESSMAKER_MANAGER is the seeded role with the least beyond that: it grants
+``PM_USERS`` in every modelled release (``rbac/engine/data/mysql/insert.sql``), but not
+``PM_FACTORY`` or ``PM_SETUP``. It also grants ``PM_REST_API_APPLICATIONS`` (3.2+), so johndoe
+may register applications; an operator may not."""
 DEFAULT_ORIGIN = "http://localhost"
 """The origin a mock registers its built-in clients' callback under until it knows its own URL
 (the in-process clients' base URL; a started server re-registers them under its real URL)."""
@@ -64,7 +74,7 @@ class SeedUser:
     email: str = ""
     status: str = "ACTIVE"
     due_date: str = "2030-12-31"
-    role: str = "PROCESSMAKER_OPERATOR"
+    role: str = OPERATOR_ROLE
     permissions: tuple[str, ...] = ()
 
 
@@ -199,8 +209,7 @@ def default_seed(callback: str = DEFAULT_CALLBACK) -> Seed:
                 firstname="Administrator",
                 lastname="Admin",
                 email="admin@processmaker.com",
-                role="PROCESSMAKER_ADMIN",
-                permissions=(APPLICATIONS_PERMISSION,),
+                role=ADMIN_ROLE,
             ),
             SeedUser(
                 DOC_USERNAME,
@@ -208,6 +217,7 @@ def default_seed(callback: str = DEFAULT_CALLBACK) -> Seed:
                 firstname="John",
                 lastname="Doe",
                 email="johndoe@example.com",
+                role=DOC_USER_ROLE,
             ),
         ),
         clients=(
@@ -250,6 +260,13 @@ def seed_from_data(data: Any, origin: str = "seed") -> Seed:
     problems = schemas.errors("seed", data)
     if problems:
         raise SeedError(f"{origin}: {problems[0]}")
+    for index, u in enumerate(data.get("users", [])):
+        role = u.get("role", OPERATOR_ROLE)
+        if role not in known_roles():
+            raise SeedError(
+                f"{origin}: users[{index}].role: unknown role {role!r} "
+                f"(ProcessMaker seeds {', '.join(known_roles())})"
+            )
     users = tuple(
         SeedUser(
             username=u["username"],
@@ -260,7 +277,7 @@ def seed_from_data(data: Any, origin: str = "seed") -> Seed:
             email=u.get("email", ""),
             status=u.get("status", "ACTIVE"),
             due_date=u.get("due_date", "2030-12-31"),
-            role=u.get("role", "PROCESSMAKER_OPERATOR"),
+            role=u.get("role", OPERATOR_ROLE),
             permissions=tuple(u.get("permissions", ())),
         )
         for u in data.get("users", [])
@@ -278,6 +295,13 @@ def seed_from_data(data: Any, origin: str = "seed") -> Seed:
         for c in data.get("clients", [])
     )
     return Seed(users, clients, replace=bool(data.get("replace", False)))
+
+
+def known_roles() -> tuple[str, ...]:
+    """Every role code a modelled release seeds (a seed naming another is refused)."""
+    from mockserver.state import rbac
+
+    return tuple(sorted({r for release in rbac.releases() for r in rbac.roles(release)}))
 
 
 def load_data_file(path: Path) -> Any:

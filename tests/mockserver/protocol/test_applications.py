@@ -34,7 +34,9 @@ def test_the_message_is_the_english_translation() -> None:
 
 @pytest.mark.parametrize("profile_name", ["documented", "pm-3.4.10", "pm-3.4.11", "rfc6749"])
 def test_without_the_permission_302_to_the_login_page_with_the_message(mock: MockServer) -> None:
-    client = logged_in(mock, "johndoe", "p4ssw0rd")
+    # PROCESSMAKER_OPERATOR is not granted PM_REST_API_APPLICATIONS (rbac/.../insert.sql)
+    mock.add_user("op", "op-pass", role="PROCESSMAKER_OPERATOR")
+    client = logged_in(mock, "op", "op-pass")
     refused = client.get(APPLICATIONS)
     assert refused.status_code == 302
     assert refused.headers["Location"] == "../login/login"  # PHP's header() sends it as written
@@ -56,16 +58,28 @@ def test_the_relative_location_resolves_to_the_login_page() -> None:
 
 @pytest.mark.parametrize("profile_name", ["pm-3.0-rc"])
 def test_before_3_2_there_is_no_gate(mock: MockServer) -> None:
-    client = logged_in(mock, "johndoe", "p4ssw0rd")
+    mock.add_user("op", "op-pass", role="PROCESSMAKER_OPERATOR")
+    client = logged_in(mock, "op", "op-pass")
     assert client.get(APPLICATIONS).status_code == 200
     assert USER_HAVENT_RIGHTS_PAGE not in client.get(LOGIN_PAGE).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("profile_name", ["pm-3.4.10"])
-def test_a_user_with_the_permission_gets_the_page(mock: MockServer) -> None:
-    client = logged_in(mock, "admin", "admin")
+@pytest.mark.parametrize("username", ["admin", "johndoe"])
+def test_a_user_whose_role_grants_the_permission_gets_the_page(
+    mock: MockServer, username: str
+) -> None:
+    # admin is PROCESSMAKER_ADMIN, johndoe PROCESSMAKER_MANAGER: both roles grant it
+    client = logged_in(mock, username, {"admin": "admin", "johndoe": "p4ssw0rd"}[username])
     page = client.get(APPLICATIONS)
     assert page.status_code == 200 and 'id="new-application"' in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("profile_name", ["pm-3.4.10"])
+def test_an_operator_given_the_permission_explicitly_gets_the_page(mock: MockServer) -> None:
+    mock.add_user("op", "op-pass", permissions=["PM_REST_API_APPLICATIONS"])  # type: ignore[arg-type]
+    client = logged_in(mock, "op", "op-pass")
+    assert client.get(APPLICATIONS).status_code == 200
 
 
 SETUP_AJAX = "/sysworkflow/en/neoclassic/oauth2/clientSetupAjax"
@@ -295,7 +309,8 @@ def test_an_absent_field_is_validated_as_empty(values: dict[str, str], problems:
 def test_the_refusal_leaves_an_error_message_in_the_session(mock: MockServer) -> None:
     from mockserver.protocol.context import SESSION_COOKIE
 
-    client = logged_in(mock, "johndoe", "p4ssw0rd")
+    mock.add_user("op", "op-pass", role="PROCESSMAKER_OPERATOR")
+    client = logged_in(mock, "op", "op-pass")
     assert client.get(APPLICATIONS).status_code == 302
     cookie = client.get_cookie(SESSION_COOKIE)
     assert cookie is not None

@@ -162,10 +162,11 @@ def test_wrong_password_on_the_login_form(live: MockServer) -> None:
 
 @pytest.mark.parametrize(("profile_name", "allowed"), [("pm-3.4.10", False), ("pm-3.0-rc", True)])
 def test_applications_page_needs_the_permission_from_3_2(live: MockServer, allowed: bool) -> None:
+    live.add_user("op", "op-pass", role="PROCESSMAKER_OPERATOR")  # a role without it
     s = requests.Session()
     s.post(
         f"{live.url}/sysworkflow/en/neoclassic/login/authentication.php",
-        data={"form[USR_USERNAME]": "johndoe", "form[USR_PASSWORD]": "p4ssw0rd", "form[URL]": "/"},
+        data={"form[USR_USERNAME]": "op", "form[USR_PASSWORD]": "op-pass", "form[URL]": "/"},
         allow_redirects=False,
         timeout=10,
     )

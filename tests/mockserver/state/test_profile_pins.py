@@ -253,6 +253,22 @@ PINS: tuple[Pin, ...] = (
     Pin("resource_errors", OLD, "restler-401", "source: §9 — Restler 401, no WWW-Authenticate"),
     Pin("resource_errors", NEW, "restler-401", "source: §9 — Restler 401, no WWW-Authenticate"),
     Pin("resource_errors", RFC, "rfc6750", "rfc: RFC 6750 §3 — WWW-Authenticate: Bearer"),
+    # --- the REST surface's release (route table and RBAC seed) ---
+    Pin("rest_release", DOC, "3.4.11", "design: silences — the latest source's route table"),
+    Pin("rest_release", RC, "3.0", "source: §13 — 3.0.1.8, the last 3.0 snapshot"),
+    Pin("rest_release", OLD, "3.4.10", "source: §13 — CO 3062297c5"),
+    Pin("rest_release", NEW, "3.4.11", "source: §13 — CO 1429451be"),
+    Pin("rest_release", RFC, "3.4.10", RFC_OPEN + "RFC 6749 has no REST surface: as pm-3.4.10"),
+    # --- a token whose user lacks the endpoint's permission ---
+    Pin("permission_refusal", DOC, "access-control-401", "design: silences — latest source"),
+    Pin("permission_refusal", RC, "constructor-400",
+        "source: §13 — 3.0 API constructors: RestException(400, ID_USER_NOT_HAVE_PERMISSION)"),
+    Pin("permission_refusal", OLD, "access-control-401",
+        "source: §13 — Policies/AccessControl.php RestException(401)"),
+    Pin("permission_refusal", NEW, "access-control-401",
+        "source: §13 — Policies/AccessControl.php RestException(401)"),
+    Pin("permission_refusal", RFC, "access-control-401",
+        RFC_OPEN + "RFC 6750 §3.1 would say 403 insufficient_scope; PM has no scopes here"),
     # --- x-pm-mobile-client seeded (4426746995afa07e7485df1055471800) ---
     Pin("mobile_client_seeded", DOC, True,
         "design: silences — the doc names only x-pm-local-client; latest source seeds both"),
