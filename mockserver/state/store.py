@@ -168,6 +168,31 @@ class WorkspaceStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        self._schemas: set[str] = set()
+
+    def ensure_schema(self, key: str, ddl: str) -> None:
+        """Create an area's tables (``CREATE TABLE IF NOT EXISTS``) once per store.
+
+        The REST resources' areas (:mod:`mockserver.state.directory`,
+        :mod:`mockserver.state.casework`) keep their SQL in their own modules of ``state/`` and
+        create their tables on first use, so a store that never serves them never has them."""
+        if key in self._schemas:
+            return
+        with self._lock:
+            self._db.executescript(ddl)
+            self._schemas.add(key)
+
+    def fetch_one(self, sql: str, params: tuple[object, ...] = ()) -> tuple[object, ...] | None:
+        """The first row of a statement (for the areas' SQL modules in ``state/``)."""
+        return self._one(sql, params)
+
+    def fetch_all(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        """Every row of a statement (for the areas' SQL modules in ``state/``)."""
+        return self._all(sql, params)
+
+    def execute(self, sql: str, params: tuple[object, ...] = ()) -> int:
+        """Run one statement; the rows it touched (for the areas' SQL modules in ``state/``)."""
+        return self._exec(sql, params)
 
     def close(self) -> None:
         with self._lock:
@@ -494,17 +519,15 @@ class WorkspaceStore:
         """Empty every table (the seed is then applied again by the caller)."""
         self._purged_at = None
         with self.transaction() as db:
-            for table in (
-                *TOKEN_TABLES,
-                "OAUTH_CLIENTS",
-                "OAUTH_SCOPES",
-                "PMOAUTH_USER_ACCESS_TOKENS",
-                "RBAC_USERS",
-                "PM3MOCK_USER_PERMISSIONS",
-                "PM3MOCK_SESSIONS",
-                "PM3MOCK_SESSION_MESSAGES",
-            ):
-                db.execute(f"DELETE FROM {table}")
+            tables = [
+                str(row[0])
+                for row in db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%'"
+                ).fetchall()
+            ]
+            for table in tables:  # the areas' tables too (ensure_schema)
+                db.execute(f'DELETE FROM "{table}"')
 
 
 def _owner_filter(user_id: str | None, client_id: str | None) -> tuple[str, tuple[object, ...]]:
