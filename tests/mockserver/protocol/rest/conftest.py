@@ -15,9 +15,9 @@ from werkzeug.wrappers import Request
 
 from mockserver import MockServer
 from mockserver.protocol.context import RequestContext
+from mockserver.protocol.render import Reply
 from mockserver.protocol.rest import HANDLERS
 from mockserver.protocol.rest import RestCall
-from mockserver.protocol.render import Reply
 from mockserver.state.store import TokenRow
 
 CallRest = Callable[..., Reply]
