@@ -100,6 +100,8 @@ class MockApp:
             self._journal(info, response, fault, override, started)
         except Exception as exc:  # a defect of the journal must not cost the client its answer
             self._record_error(exc)
+        if isinstance(response, Response):
+            response.status = render.status_line(response.status_code)  # Apache's, not werkzeug's
         if fault:
             return deliver_fault(environ, start_response, response, fault)
         assert response is not None
@@ -200,7 +202,19 @@ class MockApp:
         if where.endpoint == "api_token":
             # Restler's auth class is also an API class: the token endpoint answers here too (§1.4).
             return self.token(ctx)
-        return api.dispatch(ctx, where.resource)
+        return api.dispatch(ctx, where.resource, self._oauth_methods)
+
+    @property
+    def _oauth_methods(self) -> dict[str, api.PublicHandler]:
+        """The OAuth server's methods, by PHP name, as Restler also mounts them under
+        ``/api/1.0/{ws}/oauth2/`` (``WebApplication::initRest``; source fact §13)."""
+        return {
+            "postToken": lambda ctx, _args: self.token(ctx),
+            "authorize": lambda ctx, _args: authorize.authorize_get(ctx),
+            "postAuthorize": lambda ctx, _args: authorize.authorize_post(ctx),
+            "doPostExpireToken": lambda ctx, args: self.expire_token(ctx, args.get("token", "")),
+            "doDeleteToken": lambda ctx, args: self.delete_token(ctx, args.get("token", "")),
+        }
 
     def _oauth_mode(self, ctx: RequestContext, where: Route) -> Reply:
         if where.endpoint == "not_found":

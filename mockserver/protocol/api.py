@@ -1,90 +1,181 @@
-"""``/api/1.0/{workspace}/...``: the read routes ProcessMaker 3 maps, behind bearer tokens.
+"""``/api/1.0/{workspace}/...``: Restler's front door, as ProcessMaker runs it, for every route.
 
-The route table is data (:data:`ROUTES`, listed with :func:`routes`): each route has a method, a
-path in Restler's words (``{name}`` for a parameter), a handler and its provenance. ProcessMaker
-builds its routes from ``workflow/engine/src/ProcessMaker/Services/api.ini``, whose
-``[alias: NAME]`` sections mount an ``Api/*`` class under NAME (``project`` and ``projects`` both
-mount ``Api/Project.php``), and from each class's ``@url`` annotations. A path no route matches is
-Restler's 404 before any authentication (``processes`` is such a path: no alias and no class
-names it); a known path asked with another method is Restler's 405.
+The routes are ProcessMaker's own, per release: :mod:`mockserver.protocol.restler_routes` holds
+the table generated from its source (``tools/pm3_routes.py``; ``docs/rest-routes.md``), and the
+profile's ``rest_release`` picks the release. A request goes through the steps of Restler's
+``handle()`` (``Restler.php`` l.237-289 at CO 1429451be) in their order:
 
-Source: doc 'Calling pmRestLogin()' (``GET /api/1.0/workflow/users``); source fact §9
-(bshaffer ``TokenType/Bearer``, Restler's 401, routing before authentication, no scope checks);
-the files each route names.
+1. read the request (:mod:`mockserver.protocol.restler`: method override, body);
+2. route (``Routes::find``): 404, 405 with ``Allow``, or a route with its path arguments;
+3. negotiate (406), which also runs when routing failed;
+4. a body that failed to parse (400), once the route is known;
+5. authenticate: a route that is not ``@access public`` needs one valid bearer token
+   (bshaffer ``TokenType/Bearer``: the header, the query or a form POST body, exactly one) or it
+   is Restler's 401 (source fact §9);
+6. permission: ``AccessControl`` (3.2+) refuses a user without one of the route's
+   ``{@permission}`` codes with 401; 3.0's API classes refuse in their constructor with 400
+   (source fact §13); a token without a user skips both;
+7. validate the parameters (Restler's validator: ``is required``, types, lengths, choices);
+8. call the handler registered for the route's PHP method (:mod:`mockserver.protocol.rest`), or,
+   for a route the mock does not model, answer 501 naming the route and its source.
+
+``?suppress_response_codes=true`` turns every status into 200 (the body is unchanged).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Mapping
+from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
 from mockserver.protocol import render
+from mockserver.protocol import restler
+from mockserver.protocol import restler_routes
 from mockserver.protocol.context import RequestContext
 from mockserver.protocol.errors import InvalidRequestError
 from mockserver.protocol.errors import InvalidTokenError
 from mockserver.protocol.errors import OAuthError
 from mockserver.protocol.errors import RestlerError
+from mockserver.protocol.params import FORM
+from mockserver.protocol.params import JSON_TYPE
+from mockserver.protocol.params import MULTIPART
+from mockserver.protocol.params import media_type
+from mockserver.protocol.params import parse_form
 from mockserver.protocol.render import Reply
-from mockserver.state.profiles import Source
-from mockserver.state.profiles import src
+from mockserver.protocol.rest import HANDLERS
+from mockserver.protocol.rest import RestCall
+from mockserver.protocol.rest import handler_key
+from mockserver.protocol.rest import legacy as _legacy  # noqa: F401  (registers handlers)
+from mockserver.protocol.restler import ParamSpec
 from mockserver.state.store import TokenRow
-from mockserver.state.store import UserRow
 
 _BEARER = re.compile(r"Bearer\s(\S+)")  # case-sensitive, as bshaffer's regex
+OAUTH_SERVER = "ProcessMaker\\Services\\OAuth2\\Server"
+PublicHandler = Callable[[RequestContext, Mapping[str, str]], Reply]
+"""An OAuth server method mounted under ``oauth2`` (public): the app's token, authorize and
+token-maintenance endpoints, given the route's path arguments."""
+BODY_METHODS = ("POST", "PUT", "PATCH")
+NOT_MODELLED = (
+    "The pm3 mock does not model {method} {path} ({php}, {source}); script an answer with an "
+    "override (pm_mock.respond_with(...)) or see the README's list of modelled routes."
+)
+# The 3.0 API classes that check a permission in their constructor (CO 8b6e24a95, 3.0.1.8:
+# Api/<Class>.php, the line of the checkPermission call); source fact §13.
+CONSTRUCTOR_PERMISSIONS: Mapping[str, tuple[str, int]] = {
+    "ProcessMaker\\Services\\Api\\User": ("PM_USERS", 31),
+    "ProcessMaker\\Services\\Api\\Group": ("PM_USERS", 26),
+    "ProcessMaker\\Services\\Api\\Department": ("PM_USERS", 30),
+    "ProcessMaker\\Services\\Api\\Role": ("PM_USERS", 33),
+    "ProcessMaker\\Services\\Api\\Calendar": ("PM_SETUP", 28),
+    "ProcessMaker\\Services\\Api\\Pmtable": ("PM_SETUP", 26),
+    "ProcessMaker\\Services\\Api\\ProcessCategory": ("PM_SETUP", 28),
+}
 
-# One project as GET project(s) lists it: the keys of BpmnWorkflow::getList (CO 1429451be
-# Project/Adapter/BpmnWorkflow.php l.148-190; prj_status since 3.0.0.6).
-SAMPLE_PROJECTS = [
-    {
-        "prj_uid": "4224292655297723eb98691001100052",
-        "prj_name": "Expense Report",
-        "prj_description": "Sample process of the mock",
-        "prj_category": "",
-        "prj_type": "bpmn",
-        "prj_create_date": "2015-05-01 10:00:00",
-        "prj_update_date": "2015-05-01 10:00:00",
-        "prj_status": "ACTIVE",
-    }
-]
+
+def _no_permission(uid: str) -> str:
+    """``ID_USER_NOT_HAVE_PERMISSION`` (workflow/engine/data/mysql/insert.sql, English)."""
+    return f'The user with "{uid}" not have permissions to perform this action.'
 
 
-class _NoToken(Exception):
-    pass
+class _Refused(Exception):
+    """A step of the front door answered; carries the answer."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__()
+        self.reply = reply
 
 
-def _token_value(ctx: RequestContext) -> str:
-    """The one bearer token of the request; :raises OAuthError / _NoToken: none or several.
+# --- 1. the request ------------------------------------------------------------------------------
+def raw_resource(ctx: RequestContext) -> str:
+    """The request's path after ``/api/{version}/{workspace}/``, as sent (encoded, with the query)."""
+    environ = ctx.request.environ
+    raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
+    if not isinstance(raw, str) or not raw.startswith("/"):
+        raw = quote(environ.get("PATH_INFO", ""), safe="/:@!$&'()*+,;=-._~")
+        query = environ.get("QUERY_STRING", "")
+        if query:
+            raw += "?" + query
+    parts = raw.split("/", 4)
+    return parts[4] if len(parts) > 4 else ""
 
-    bshaffer also reads ``access_token`` from a form-encoded POST body (§9); every route here is
-    a GET (a POST is answered 405 before authentication), so only the header and the query can
-    carry it."""
+
+def read_rest_body(ctx: RequestContext) -> tuple[object, dict[str, object], RestlerError | None]:
+    """``request_data`` and the body's named members, as Restler's ``getRequestData`` reads them.
+
+    Only POST, PUT and PATCH have a body. A JSON object's members are parameters; a form body's
+    fields too. Returns the error instead of raising it, since Restler reports a body it cannot
+    read only once the route is known.
+    """
+    request = ctx.request
+    if request.method not in BODY_METHODS:
+        return None, {}, None
+    mtype = media_type(request)
+    raw = request.get_data(cache=True)
+    if mtype == FORM:
+        fields: dict[str, object] = dict(parse_form(raw))
+        return fields, fields, None
+    if mtype == MULTIPART:
+        form = {k: request.form.getlist(k)[-1] for k in request.form if isinstance(k, str)}
+        return form, dict(form), None
+    if mtype == "" or mtype.startswith(JSON_TYPE):
+        if not raw.strip():
+            return ("" if mtype else None), {}, None
+        try:
+            decoded = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return None, {}, RestlerError(400, RestlerError.MALFORMED_JSON)
+        members = dict(decoded) if isinstance(decoded, dict) else {}
+        return decoded, members, None
+    return None, {}, RestlerError(403, RestlerError.unsupported_content_type(mtype))
+
+
+# --- 5. authentication ---------------------------------------------------------------------------
+def _token_value(ctx: RequestContext, form: Mapping[str, object]) -> str | None:
+    """bshaffer ``Bearer::getAccessTokenParameter``: the one token of the request, ``None``
+    when there is none.
+
+    :raises OAuthError: more than one source, a header without ``Bearer``, a body token outside
+        a form POST (each makes ``__isAllowed`` false: a 401 to the client).
+    """
     req = ctx.request
-    sources: list[str] = []
     header = req.headers.get("Authorization")
-    if header is not None:
-        match = _BEARER.search(header)
-        if match:
-            sources.append(match.group(1))
-    if "access_token" in req.args:
-        sources.append(req.args["access_token"])
-    if len(sources) > 1:
+    in_query = "access_token" in req.args
+    in_body = "access_token" in form
+    used = bool(header) + in_query + in_body
+    if used > 1:
         raise InvalidRequestError("Only one method may be used to authenticate at a time")
-    if not sources:
-        raise _NoToken
-    return sources[0]
+    if used == 0:
+        return None
+    if header:
+        match = _BEARER.search(header)
+        if match is None:
+            raise InvalidRequestError("Malformed auth header")
+        return match.group(1)
+    if in_body:
+        if req.method != "POST" or media_type(req) != FORM:
+            raise InvalidRequestError(
+                "When putting the token in the body, the method must be POST"
+                if req.method != "POST"
+                else 'The content type for POST requests must be "application/x-www-form-urlencoded"'
+            )
+        return str(form["access_token"])
+    return req.args["access_token"]
 
 
-def authenticate(ctx: RequestContext) -> TokenRow | Response:
+def authenticate(
+    ctx: RequestContext, form: Mapping[str, object] | None = None
+) -> TokenRow | Response:
     """The token row of a valid bearer token, or the profile's 401 answer."""
     try:
-        value = _token_value(ctx)
-    except _NoToken:
-        return render.rest_unauthorized(ctx.profile, None)
+        value = _token_value(ctx, form or {})
     except OAuthError as err:
         return render.rest_unauthorized(ctx.profile, err)
+    if value is None:
+        return render.rest_unauthorized(ctx.profile, None)
     row = ctx.store.get_access_token(value)
     if row is None:
         return render.rest_unauthorized(ctx.profile, InvalidTokenError(InvalidTokenError.INVALID))
@@ -93,219 +184,184 @@ def authenticate(ctx: RequestContext) -> TokenRow | Response:
     return row
 
 
-def _user_json(user: UserRow) -> dict[str, object]:
-    return {
-        "usr_uid": user.uid,
-        "usr_username": user.username,
-        "usr_firstname": user.firstname,
-        "usr_lastname": user.lastname,
-        "usr_email": user.email,
-        "usr_due_date": user.due_date,
-        "usr_status": "ACTIVE" if user.status == 1 else "INACTIVE",
-        "usr_role": user.role,
-    }
+# --- 7. validation -------------------------------------------------------------------------------
+def _spec(param: restler_routes.Param) -> ParamSpec:
+    return ParamSpec(
+        param.type, param.from_, param.required, param.default, param.choice, param.min, param.max
+    )
 
 
-Handler = Callable[[RequestContext, TokenRow, str], Reply]
+def validate(
+    route: restler_routes.Route,
+    path_args: Mapping[str, str],
+    query: Mapping[str, str],
+    members: Mapping[str, object],
+    request_data: object,
+) -> dict[str, object]:
+    """Every parameter of the method, validated and converted; absent optional ones left out.
 
-
-def _users(ctx: RequestContext, token: TokenRow, _arg: str) -> Reply:
-    return render.rest_json([_user_json(u) for u in ctx.store.list_users()], ctx.profile)
-
-
-def _user(ctx: RequestContext, token: TokenRow, uid: str) -> Reply:
-    user = ctx.store.get_user(uid)
-    if user is None:
-        detail = f"The user with usr_uid: '{uid}' does not exist."
-        return render.restler_error(RestlerError(400, detail), ctx.profile)
-    return render.rest_json(_user_json(user), ctx.profile)
-
-
-def _projects(ctx: RequestContext, token: TokenRow, _arg: str) -> Reply:
-    # BpmnWorkflow::getList(..., CASE_LOWER): prj_* keys; dates stay 'Y-m-d H:i:s' unless the
-    # install converts them to ISO 8601 (DateTime::convertUtcToIso8601, off by default).
-    return render.rest_json(SAMPLE_PROJECTS, ctx.profile)
-
-
-# The cases lists. Every one is an Api/Cases.php method that passes its query parameters to
-# BusinessModel/Cases.php getList (CO 1429451be l.277-349), which answers getAll's rows as a list,
-# or, paged, Applications.php getAll's {totalCount, data} (l.807-849) plus the echoed paging
-# (getList l.335-343). That is the shape from 3.2.3 on; 3.0-3.2 answered {total, start, limit,
-# sort, dir, cat_uid, pro_uid, search, [app_status, usr_uid, date_from, date_to,] data} with a
-# default limit of 25, which no profile field selects yet.
-NO_USER = "The user with userId: '' does not exist."
-DEFAULT_SORT = "APP_CACHE_VIEW.APP_NUMBER"  # the Api methods' default sort, which getList ...
-LIST_SORT = "APPLICATION.APP_NUMBER"  # ... replaces by this one (3.2.3+)
-
-
-def _int_arg(ctx: RequestContext, name: str) -> int:
-    """A Restler ``int`` query parameter, 0 when absent.
-
-    :raises RestlerError: not an integer (Restler ``Data/Validator.php``'s message).
+    :raises RestlerError: Restler's 400.
     """
-    raw = ctx.request.args.get(name, "0").strip()
-    if re.fullmatch(r"[+-]?\d+", raw) is None:
-        raise RestlerError(400, f"Invalid value specified for `{name}`. Expecting integer value")
-    return int(raw)
+    values: dict[str, object] = {}
+    for param in route.params:
+        name = param.name
+        if param.from_ == "path":
+            value: object = path_args.get(name)
+        elif name == "request_data":
+            value = request_data
+        elif name in members:
+            value = members[name]
+        else:
+            value = query.get(name)
+        if value is None and not param.required:
+            continue
+        values[name] = restler.validate_param(name, _spec(param), value)
+    return values
 
 
-def _cases_answer(ctx: RequestContext, token: TokenRow, *, paged: bool) -> Reply:
-    """A cases list: a JSON list, or (``paged``) the paged object."""
-    args = ctx.request.args
-    try:  # Restler validates the arguments before it calls the method
-        start = _int_arg(ctx, "start")
-        limit = _int_arg(ctx, "limit")
+# --- the door ------------------------------------------------------------------------------------
+def dispatch(
+    ctx: RequestContext, resource: str = "", oauth: Mapping[str, PublicHandler] | None = None
+) -> Reply:
+    """Answer one ``/api/1.0/{workspace}/`` request as Restler would (steps in the module doc).
+
+    :param oauth: the OAuth server's methods by PHP name (``postToken``, ``authorize``, ...),
+        which ``initRest()`` also mounts under ``oauth2``.
+    """
+    reply = _dispatch(ctx, oauth or {})
+    if restler.suppress_response_codes(ctx.request) and reply.status_code != 200:
+        return _with_status(reply, 200)
+    return reply
+
+
+def _dispatch(ctx: RequestContext, oauth: Mapping[str, PublicHandler]) -> Reply:
+    request = ctx.request
+    request_data, members, body_error = read_rest_body(ctx)
+    table = restler_routes.table(ctx.profile.rest_release)
+    http_method = request.args.get("http_method")
+    if http_method is None and isinstance(members.get("http_method"), str):
+        http_method = str(members["http_method"])
+    found = table.find(
+        request.method,
+        raw_resource(ctx),
+        method_override=request.headers.get("X-HTTP-Method-Override"),
+        http_method=http_method,
+    )
+    try:
+        negotiated = restler.negotiate(request, request.path)
     except RestlerError as err:
         return render.restler_error(err, ctx.profile)
-    if token.user_id is None:
-        # A client_credentials token has no user. getList refuses the empty userId
-        # (ID_USER_NOT_EXIST, CO f2a7e57db…8b6e24a95 BusinessModel/Cases.php l.82-86) and RC's
-        # Behat feature oauth/authorization_code/main_tests_client_credentials.feature
-        # expects 400 from `cases` (§2.5).
-        return render.restler_error(RestlerError(400, NO_USER), ctx.profile)
-    if not paged:
-        return render.rest_json([], ctx.profile)
-    sort = args.get("sort", DEFAULT_SORT)
-    page: dict[str, object] = {
-        "totalCount": 0,
-        "data": [],
-        "total": 0,
-        "start": start + 1,
-        "limit": limit,
-        "sort": (LIST_SORT if sort == DEFAULT_SORT else sort).lower(),
-        "dir": args.get("dir", "DESC").lower(),
-        "cat_uid": args.get("cat_uid", ""),
-        "pro_uid": args.get("pro_uid", ""),
-        "search": args.get("search", ""),
-    }
-    return render.rest_json(page, ctx.profile)
+    if isinstance(found, restler_routes.NotFound):
+        return _negotiated(render.restler_error(RestlerError(404), ctx.profile), negotiated)
+    if isinstance(found, restler_routes.MethodNotAllowed):
+        answer = render.restler_error(RestlerError(405), ctx.profile)
+        answer.headers["Allow"] = ", ".join(found.allowed)
+        return _negotiated(answer, negotiated)
+    if isinstance(found, restler_routes.BadRequest):
+        detail = f"invalid value specified for `{found.name}`"
+        return _negotiated(render.restler_error(RestlerError(400, detail), ctx.profile), negotiated)
+    if body_error is not None:
+        return _negotiated(render.restler_error(body_error, ctx.profile), negotiated)
+    route = found.route
+    if route.class_.lstrip("\\") == OAUTH_SERVER and route.function in oauth:
+        return _negotiated(oauth[route.function](ctx, found.args), negotiated)
+    try:
+        return _negotiated(_serve(ctx, route, found.args, request_data, members), negotiated)
+    except _Refused as refused:
+        return _negotiated(refused.reply, negotiated)
 
 
-# Module-level handlers (not closures built at import) so that the answer is computed per request.
-def _cases_list(ctx: RequestContext, token: TokenRow, _arg: str) -> Reply:
-    return _cases_answer(ctx, token, paged=False)
+def _serve(
+    ctx: RequestContext,
+    route: restler_routes.Route,
+    path_args: Mapping[str, str],
+    request_data: object,
+    members: dict[str, object],
+) -> Reply:
+    token: TokenRow | None = None
+    user = None
+    if route.access != "public":
+        checked = authenticate(ctx, members)
+        if isinstance(checked, Response):
+            raise _Refused(checked)
+        token = checked
+        user = ctx.store.get_user(token.user_id) if token.user_id else None
+        _check_permission(ctx, route, token, user)
+    try:
+        args = validate(route, path_args, ctx.request.args, members, request_data)
+    except RestlerError as err:
+        raise _Refused(render.restler_error(err, ctx.profile)) from None
+    if ctx.profile.permission_refusal == "constructor-400" and token is not None:
+        _check_constructor(ctx, route, token)
+    key = handler_key(route.class_, route.function)
+    handler = HANDLERS.get(key)
+    if handler is None or token is None:
+        return not_modelled(ctx, route)
+    call = RestCall(ctx, token, user, route.method, route.path, key, args, request_data)
+    try:
+        return handler(call)
+    except RestlerError as err:
+        return render.restler_error(err, ctx.profile)
 
 
-def _cases_page(ctx: RequestContext, token: TokenRow, _arg: str) -> Reply:
-    return _cases_answer(ctx, token, paged=True)
+def _check_permission(
+    ctx: RequestContext, route: restler_routes.Route, token: TokenRow, user: object
+) -> None:
+    """``AccessControl::__isAllowed`` (3.2+): a user holding none of the route's permissions is
+    refused with Restler's 401; a token without a user, or a route without permissions, passes."""
+    if ctx.profile.permission_refusal != "access-control-401" or not route.permissions:
+        return
+    if token.user_id is None or route.access != "protected":
+        return
+    row = ctx.store.get_user(token.user_id)
+    if row is None or not any(ctx.user_can(row, code) for code in route.permissions):
+        raise _Refused(render.restler_error(RestlerError(401), ctx.profile))
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
-    """One route of ``/api/1.0/{workspace}/``.
-
-    :param method: the HTTP method.
-    :param path: the path after the workspace, Restler's way: ``{name}`` is one path segment.
-    :param handler: answers an authenticated request.
-    :param provenance: where ProcessMaker maps it: the ``api.ini`` alias that mounts the class,
-        then the class's ``@url`` annotation.
-    """
-
-    method: str
-    path: str
-    handler: Handler
-    provenance: tuple[Source, ...]
-
-    def pattern(self) -> re.Pattern[str]:
-        """The regular expression of :attr:`path` (a trailing slash allowed, as Restler does)."""
-        parts = (
-            "([^/]+)" if p.startswith("{") and p.endswith("}") else re.escape(p)
-            for p in self.path.split("/")
-        )
-        return re.compile("^" + "/".join(parts) + "/?$")
+def _check_constructor(ctx: RequestContext, route: restler_routes.Route, token: TokenRow) -> None:
+    """3.0: the API class's constructor checks one permission (400, ``ID_USER_NOT_HAVE_PERMISSION``)."""
+    needed = CONSTRUCTOR_PERMISSIONS.get(route.class_.lstrip("\\"))
+    if needed is None:
+        return
+    uid = token.user_id or ""
+    row = ctx.store.get_user(uid) if uid else None
+    if row is None or not ctx.user_can(row, needed[0]):
+        raise _Refused(render.restler_error(RestlerError(400, _no_permission(uid)), ctx.profile))
 
 
-# Read in colosa/processmaker's release snapshot of 3.4.11 ("CO" in pm3-behavior.md); every 3.x
-# snapshot from 2.8 (3.0 beta) to 3.5.8 has the same aliases and @url annotations, at other lines.
-_CO = "CO 1429451be (3.4.11) workflow/engine/src/ProcessMaker/Services/"
+def not_modelled(ctx: RequestContext, route: restler_routes.Route) -> Reply:
+    """A real route whose body the mock does not model: 501 in Restler's error shape, naming it."""
+    php = f"{route.class_}::{route.function}"
+    detail = NOT_MODELLED.format(method=route.method, path=route.path, php=php, source=route.source)
+    return render.restler_error(RestlerError(501, detail), ctx.profile)
 
 
-def _alias(name: str, line: int) -> Source:
-    return src(f"{_CO}api.ini l.{line} [alias: {name}]")
-
-
-def _url(api_class: str, line: int, url: str, method: str) -> Source:
-    annotation = f"@url GET {url}" if url else "@url GET"
-    return src(f"{_CO}Api/{api_class}.php l.{line} {annotation} ({method})")
-
-
-# Per Api class (Api/<name>.php): the aliases that mount it (name, api.ini line) and its GET
-# methods (sub-path, @url line, PHP method, handler). Restler also mounts every class under its
-# lowercased name (WebApplication::initRest, Restler's autorouting), which adds no path here.
-_ApiMethod = tuple[str, int, str, Handler]
-_API_CLASSES: tuple[tuple[str, tuple[tuple[str, int], ...], tuple[_ApiMethod, ...]], ...] = (
-    (
-        "User",
-        (("user", 63), ("users", 66)),
-        (("", 22, "index", _users), ("/{usr_uid}", 46, "doGetUser", _user)),
-    ),
-    (
-        "Cases",
-        (("case", 75), ("cases", 79)),
-        (
-            ("", 220, "doGetCasesListToDo", _cases_list),
-            ("/paged", 265, "doGetCasesListToDoPaged", _cases_page),
-            ("/draft", 309, "doGetCasesListDraft", _cases_list),
-            ("/draft/paged", 353, "doGetCasesListDraftPaged", _cases_page),
-            ("/participated", 397, "doGetCasesListParticipated", _cases_list),
-            (
-                "/participated/paged",
-                441,
-                "doGetCasesListParticipatedPaged",
-                _cases_page,
-            ),
-            ("/unassigned", 485, "doGetCasesListUnassigned", _cases_list),
-            ("/unassigned/paged", 529, "doGetCasesListUnassignedPaged", _cases_page),
-            ("/paused", 573, "doGetCasesListPaused", _cases_list),
-            ("/paused/paged", 617, "doGetCasesListPausedPaged", _cases_page),
-            ("/advanced-search", 665, "doGetCasesListAdvancedSearch", _cases_list),
-            (
-                "/advanced-search/paged",
-                722,
-                "doGetCasesListAdvancedSearchPaged",
-                _cases_page,
-            ),
-        ),
-    ),
-    (
-        "Project",
-        (("project", 20), ("projects", 50)),
-        (("", 37, "doGetProjects", _projects),),
-    ),
-)
-
-ROUTES: tuple[Route, ...] = tuple(
-    Route(
-        "GET",
-        alias + sub,
-        handler,
-        (
-            _alias(alias, alias_line),
-            _url(api_class, url_line, sub.replace("{", ":").strip("}"), php),
-        ),
+def modelled_routes(release: str) -> tuple[restler_routes.Route, ...]:
+    """The routes of ``release`` whose PHP method has a handler here (for docs and tests)."""
+    return tuple(
+        r
+        for r in restler_routes.table(release).routes
+        if handler_key(r.class_, r.function) in HANDLERS
     )
-    for api_class, aliases, methods in _API_CLASSES
-    for alias, alias_line in aliases
-    for sub, url_line, php, handler in methods
-)
-_MATCHERS: tuple[tuple[re.Pattern[str], Route], ...] = tuple((r.pattern(), r) for r in ROUTES)
 
 
-def routes() -> tuple[Route, ...]:
-    """Every route of ``/api/1.0/{workspace}/``, with its provenance (for docs and tests)."""
-    return ROUTES
+def _negotiated(reply: Reply, negotiated: restler.Negotiated) -> Reply:
+    """Restler's negotiation headers on an answer: ``Vary: Accept`` and the language."""
+    if isinstance(reply, render.Answer):
+        reply.header_list = [
+            (k, negotiated.language if k == "Content-Language" else v) for k, v in reply.header_list
+        ]
+        if negotiated.vary:
+            reply.header_list.insert(-1, ("Vary", "Accept"))
+        return reply
+    if "Content-Language" in reply.headers:
+        reply.headers["Content-Language"] = negotiated.language
+    if negotiated.vary and "Vary" not in reply.headers:
+        reply.headers["Vary"] = "Accept"
+    return reply
 
 
-def dispatch(ctx: RequestContext, resource: str) -> Reply:
-    """Route first (unknown path → 404 before any authentication), then authenticate, then answer."""
-    matches = [(m, r) for p, r in _MATCHERS if (m := p.match(resource)) is not None]
-    if not matches:
-        return render.restler_error(RestlerError(404), ctx.profile)
-    chosen = next(((m, r) for m, r in matches if r.method == ctx.request.method), None)
-    if chosen is None:
-        return render.method_not_allowed(ctx.profile, {r.method for _, r in matches})
-    token = authenticate(ctx)
-    if isinstance(token, Response):
-        return token
-    match, route = chosen
-    return route.handler(ctx, token, match.group(1) if match.groups() else "")
+def _with_status(reply: Reply, status: int) -> Reply:
+    response = render.as_response(reply)
+    response.status_code = status
+    return response

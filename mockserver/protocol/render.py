@@ -25,6 +25,60 @@ if TYPE_CHECKING:
 
 CORS_ALLOW_ORIGIN = ("Access-Control-Allow-Origin", "*")
 
+REASON_PHRASES: dict[int, str] = {
+    100: "Continue",
+    101: "Switching Protocols",
+    200: "OK",
+    201: "Created",
+    202: "Accepted",
+    203: "Non-Authoritative Information",
+    204: "No Content",
+    205: "Reset Content",
+    206: "Partial Content",
+    300: "Multiple Choices",
+    301: "Moved Permanently",
+    302: "Found",
+    303: "See Other",
+    304: "Not Modified",
+    305: "Use Proxy",
+    307: "Temporary Redirect",
+    400: "Bad Request",
+    401: "Unauthorized",
+    402: "Payment Required",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    407: "Proxy Authentication Required",
+    408: "Request Timeout",
+    409: "Conflict",
+    410: "Gone",
+    411: "Length Required",
+    412: "Precondition Failed",
+    413: "Request Entity Too Large",
+    414: "Request-URI Too Long",
+    415: "Unsupported Media Type",
+    416: "Requested Range Not Satisfiable",
+    417: "Expectation Failed",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    501: "Not Implemented",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+    505: "HTTP Version Not Supported",
+}
+"""The reason phrase of each status line, as ProcessMaker's server sends it: Restler writes
+``RestException::$codes`` (Restler ``RestException.php`` l.27-68), bshaffer its
+``Response::$statusTexts``, and Apache (``ap_get_status_line``) the same words for a page; all
+three agree on every code here. werkzeug would send them in capitals (``404 NOT FOUND``)."""
+
+
+def status_line(code: int) -> str:
+    """``404 Not Found``: the status as ProcessMaker's Apache sends it."""
+    reason = REASON_PHRASES.get(code) or HTTP_STATUS_CODES.get(code, "Unknown")
+    return f"{code} {reason}"
+
 
 class Answer:
     """A finished JSON answer of a hot path (token endpoint, REST resources): status, header pairs
@@ -43,7 +97,7 @@ class Answer:
 
     @property
     def status(self) -> str:
-        return f"{self.status_code} {HTTP_STATUS_CODES.get(self.status_code, 'UNKNOWN').upper()}"
+        return status_line(self.status_code)
 
     @property
     def headers(self) -> Headers:
@@ -53,7 +107,7 @@ class Answer:
         return self.data
 
     def to_response(self) -> Response:
-        return Response(self.data, status=self.status_code, headers=self.header_list[:-1])
+        return Response(self.data, status=self.status, headers=self.header_list[:-1])
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         start_response(self.status, list(self.header_list))
