@@ -170,6 +170,7 @@ class PhpMethod:
     doc: str  # "" when the method has no doc comment (Reflection: false)
     params: tuple[PhpParam, ...]
     line: int
+    path: str  # the file that declares it (a parent class's, for an inherited method)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +302,7 @@ def _parse_class_body(
                 vis = next(
                     (m for m in modifiers if m in ("public", "protected", "private")), "public"
                 )
-                methods.append(PhpMethod(mname, vis, mdoc, params, t.line))
+                methods.append(PhpMethod(mname, vis, mdoc, params, t.line, path))
                 mdoc, modifiers = "", []
                 j = k
                 continue
@@ -737,7 +738,7 @@ def add_api_class(
         elif "protected" in meta:
             level = 2
         call = Call(
-            cls.name, method, f"{cls.path}:{method.line}", mount, level, meta, params, arguments
+            cls.name, method, f"{method.path}:{method.line}", mount, level, meta, params, arguments
         )
         manual = list(_URL_RE.finditer(method.doc))
         if manual:
