@@ -250,7 +250,7 @@ def rest_json(data: object, profile: Profile, status: int = 200) -> Answer:
 
 
 def empty(status: int, headers: list[tuple[str, str]] | None = None) -> Response:
-    response = Response(b"", status=status, headers=headers or [])
+    response = Response(b"", status=status_line(status), headers=headers or [])
     del response.content_type  # werkzeug always adds one; an empty answer has none
     return response
 

@@ -221,7 +221,7 @@ def test_incomplete_body_is_not_processed(mock: MockServer) -> None:
     environ["wsgi.input"] = io.BytesIO(body[:-10])  # the client went away early
     statuses: list[str] = []
     answer = b"".join(mock.app(environ, lambda status, headers, exc=None: statuses.append(status)))
-    assert statuses == ["400 BAD REQUEST"]
+    assert statuses == ["400 Bad Request"]
     assert b"incomplete" in answer
     assert mock.workspace().count("OAUTH_ACCESS_TOKENS") == 0
 

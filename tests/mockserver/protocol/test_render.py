@@ -63,7 +63,7 @@ def test_an_empty_answer_sends_no_content_type(headers: list[tuple[str, str]] | 
     response = render.empty(503, headers)
     expected = [*(headers or []), ("Content-Length", "0")]
     assert render.header_items(response) == tuple(expected)
-    assert _wire(response, "GET") == ("503 SERVICE UNAVAILABLE", expected, b"")
+    assert _wire(response, "GET") == ("503 Service Unavailable", expected, b"")
 
 
 def test_the_html_unknown_workspace_page_before_3_0_rc2() -> None:
