@@ -27,6 +27,7 @@ from mockserver import get_profile
 from mockserver.redaction import SecretSet
 from mockserver.state.profile_files import ProfileFileError
 from mockserver.state.profile_files import load_profile_file
+from reports.files import write_text
 from reports.text import terminal
 
 from . import cleanup
@@ -452,7 +453,7 @@ def cmd_record(args: argparse.Namespace, secrets: SecretSet | None = None) -> in
     name = args.name or _profile_name(target.base_url)
     data = recording.profile_file(name)
     try:
-        args.out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_text(args.out, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:
         raise UsageError(f"--out {args.out}: {exc.strerror or exc}") from None
     if args.json:
@@ -479,7 +480,7 @@ def cmd_openapi(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return EXIT_OK
     try:
-        args.output.write_text(text, encoding="utf-8")
+        write_text(args.output, text)
     except OSError as exc:
         raise UsageError(f"-o {args.output}: {exc.strerror or exc}") from None
     return EXIT_OK

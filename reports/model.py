@@ -16,6 +16,7 @@ from typing import Any
 
 import schemas
 
+from .files import write_text
 from .text import unicode_data
 
 OUTCOMES = ("passed", "failed", "error", "skipped", "expected_deviation", "unexpected_pass")
@@ -262,7 +263,8 @@ def loads(text: str, origin: str = "report") -> Report:
 
 
 def write_json(report: Report, path: Path) -> None:
-    path.write_text(dumps(report), encoding="utf-8")
+    """Canonical JSON to ``path``, through a temporary file and a rename (a link is replaced)."""
+    write_text(path, dumps(report))
 
 
 def read_json(path: Path) -> Report:
