@@ -3,7 +3,8 @@
 Exit status: 0 all passed, 1 conformance failures (or a regression in ``report diff``), 2 usage
 or harness error (credentials that do not log in included: ``run`` tries them once and stops).
 A user mistake is one line on stderr, never a traceback. Everything printed is redacted with the
-secrets the command knows (credentials, and every token it obtained).
+secrets the command knows (credentials, and every token it obtained), and no control character a
+server (or anyone) sent reaches the terminal raw (:func:`say`, :func:`reports.text.terminal`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from mockserver import get_profile
 from mockserver.redaction import SecretSet
 from mockserver.state.profile_files import ProfileFileError
 from mockserver.state.profile_files import load_profile_file
+from reports.files import write_text
+from reports.text import terminal
 
 from . import cleanup
 from . import reporting
@@ -50,6 +53,21 @@ MARKS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "skipped": "SKIP"
 
 class UsageError(Exception):
     pass
+
+
+def say(
+    text: str,
+    secrets: SecretSet | None = None,
+    *,
+    file: TextIO | None = None,
+    one_line: bool = False,
+) -> None:
+    """Print the suite's text: redacted with ``secrets``, then with every control character
+    written as a visible escape, so a server's words can neither clear the screen, move the
+    cursor nor fake a line with CR. Line feeds are kept (the suite's own multi-line tables)
+    unless ``one_line``."""
+    shown = secrets.redact(text) if secrets is not None else text
+    print(terminal(shown, lines=not one_line), file=file if file is not None else sys.stdout)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -175,7 +193,7 @@ def _target(args: argparse.Namespace, profile: str | Profile) -> Target:
         raise UsageError(f"--target must be mock, mock-http or an http(s) URL, not {kind!r}")
     loopback = is_loopback_url(kind)
     if kind.startswith("http://") and not loopback:
-        print(
+        say(
             f"pm3-conformance: warning: {kind} is plain http; credentials and tokens cross the "
             "network readable (the documentation's REST Security section recommends https)",
             file=sys.stderr,
@@ -230,16 +248,21 @@ class Progress:
             width = 30
             filled = int(width * self.done / max(self.total, 1))
             bar = "#" * filled + "." * (width - filled)
-            self.stream.write(f"\r[{bar}] {self.done}/{self.total} {self.label} {result.id:<28}")
+            label = terminal(self.label)
+            self.stream.write(f"\r[{bar}] {self.done}/{self.total} {label} {result.id:<28}")
             if result.outcome in ("failed", "error"):
-                self.stream.write(f"\r{MARKS[result.outcome]:<5} {result.id} {result.title}\n")
+                self.stream.write(
+                    f"\r{MARKS[result.outcome]:<5} {result.id} {terminal(result.title)}\n"
+                )
             self.stream.flush()
         else:
-            line = f"{MARKS[result.outcome]:<5} {self.label:<11} {result.id:<26} {result.title}"
+            line = terminal(
+                f"{MARKS[result.outcome]:<5} {self.label:<11} {result.id:<26} {result.title}"
+            )
             if result.outcome in ("failed", "error") and result.failures:
-                line += f"\n      {self.secrets.redact(result.failures[0].message)}"
+                line += f"\n      {terminal(self.secrets.redact(result.failures[0].message))}"
             elif result.outcome == "skipped":
-                line += f" ({self.secrets.redact(result.skip_reason)})"
+                line += f" ({terminal(self.secrets.redact(result.skip_reason))})"
             self.stream.write(line + "\n")
             self.stream.flush()
 
@@ -275,8 +298,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
     secrets = secrets if secrets is not None else SecretSet()
 
-    def say(text: str) -> None:
-        print(secrets.redact(text))
+    def say_(text: str) -> None:
+        say(text, secrets)
 
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
@@ -333,16 +356,16 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
             runs.append(result)
             labels.append(label)
             counts = result.counts()
-            say(
+            say_(
                 f"{label}: {counts['passed']} passed, {counts['failed']} failed, "
                 f"{counts['error']} errors, {counts['skipped']} skipped in {result.duration_s:.2f}s"
             )
     if args.target.startswith(("http://", "https://")):
-        say(f"transport: {https_redirect_status(args.target, args.workspace)}")
+        say_(f"transport: {https_redirect_status(args.target, args.workspace)}")
     _warn_left_valid(left_valid, args.target, secrets)
     report = reporting.build_report(runs, deviations, names=labels)
     written = reporting.write_all(report, args.report_dir)
-    print("reports: " + ", ".join(str(p) for p in written))  # the user's own paths, as given
+    say("reports: " + ", ".join(str(p) for p in written))  # the user's own paths, as given
     return reporting.exit_code(report, args.fail_on)
 
 
@@ -350,7 +373,7 @@ def _warn_left_valid(left: list[str], where: str, secrets: SecretSet) -> None:
     """Tell the user about tokens the run could not expire: they stay valid on the server."""
     line = cleanup.warning(left, where)
     if line is not None:
-        print(secrets.redact(f"pm3-conformance: {line}"), file=sys.stderr)
+        say(f"pm3-conformance: {line}", secrets, file=sys.stderr)
 
 
 def _preflight(target: Target) -> None:
@@ -374,9 +397,9 @@ def cmd_fingerprint(args: argparse.Namespace, secrets: SecretSet | None = None) 
             LearningTransport(session.transport, secrets), session.workspace, credentials
         )
     if args.json:
-        print(secrets.redact(json.dumps(result.to_dict(), indent=2)))
+        say(json.dumps(result.to_dict(), indent=2), secrets)
     else:
-        print(secrets.redact(result.render()))
+        say(result.render(), secrets)
     _warn_left_valid(list(result.tokens_left_valid), target.base_url, secrets)
     if args.profile_file is not None:
         try:
@@ -397,16 +420,13 @@ def cmd_fingerprint(args: argparse.Namespace, secrets: SecretSet | None = None) 
             if getattr(baseline, f) != m.value
         ]
         if not differ:
-            print(
-                f"matches {args.profile_file}: all {len(recording.measured)} measured fields agree"
-            )
+            say(f"matches {args.profile_file}: all {len(recording.measured)} measured fields agree")
             return EXIT_OK
-        print(f"differs from {args.profile_file} in {len(differ)} field(s):")
+        say(f"differs from {args.profile_file} in {len(differ)} field(s):")
         for fname, expected, seen in differ:
-            print(
-                secrets.redact(
-                    f"  {fname}: file {json.dumps(_plain(expected))}, server {json.dumps(_plain(seen))}"
-                )
+            say(
+                f"  {fname}: file {json.dumps(_plain(expected))}, server {json.dumps(_plain(seen))}",
+                secrets,
             )
         return EXIT_FAILED
     return EXIT_OK
@@ -433,14 +453,14 @@ def cmd_record(args: argparse.Namespace, secrets: SecretSet | None = None) -> in
     name = args.name or _profile_name(target.base_url)
     data = recording.profile_file(name)
     try:
-        args.out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_text(args.out, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:
         raise UsageError(f"--out {args.out}: {exc.strerror or exc}") from None
     if args.json:
-        print(secrets.redact(json.dumps(data, indent=2, ensure_ascii=False)))
+        say(json.dumps(data, indent=2, ensure_ascii=False), secrets)
     else:
-        print(secrets.redact(recording.table()))
-        print(f"profile file: {args.out}")
+        say(recording.table(), secrets)
+        say(f"profile file: {args.out}")
     _warn_left_valid(recording.tokens_left_valid, target.base_url, secrets)
     return EXIT_OK
 
@@ -460,7 +480,7 @@ def cmd_openapi(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return EXIT_OK
     try:
-        args.output.write_text(text, encoding="utf-8")
+        write_text(args.output, text)
     except OSError as exc:
         raise UsageError(f"-o {args.output}: {exc.strerror or exc}") from None
     return EXIT_OK
@@ -473,7 +493,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def show_warning(
         message: Warning | str, category: type[Warning], *args: object, **kwargs: object
     ) -> None:
-        print(secrets.redact(f"pm3-conformance: warning: {message}"), file=sys.stderr)
+        say(f"pm3-conformance: warning: {message}", secrets, file=sys.stderr)
 
     try:
         with warnings.catch_warnings():
@@ -494,7 +514,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return clients_cli.run_clients_command(args)
     except (UsageError, HarnessError, KeyError, reporting.ReportError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        print(secrets.redact(f"pm3-conformance: error: {message}"), file=sys.stderr)
+        say(f"pm3-conformance: error: {message}", secrets, file=sys.stderr, one_line=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("pm3-conformance: interrupted", file=sys.stderr)

@@ -17,6 +17,7 @@ from typing import Any
 
 from mockserver import PROFILES
 from mockserver import Profile
+from reports.text import terminal
 
 from .cleanup import TokenKeeper
 from .cleanup import form_post
@@ -72,7 +73,7 @@ class Fingerprint:
                 f"{('= ' if o.predictions[n] == o.observed else '  ') + o.predictions[n]:<11}"[:11]
                 for n in names
             )
-            lines.append(f"{o.name:<{width}}  {o.observed:<14}  {cells}")
+            lines.append(f"{o.name:<{width}}  {terminal(o.observed):<14}  {cells}")
         total = len(self.observations)
         lines.append("")
         lines.append(

@@ -24,6 +24,7 @@ from reports import diff as diff_mod
 from reports import html as html_mod
 from reports import junit as junit_mod
 from reports import markdown as markdown_mod
+from reports.files import write_text
 
 from .runner import CheckResult
 from .runner import RunResult
@@ -148,10 +149,16 @@ def write_all(report: reports.Report, directory: Path) -> list[Path]:
     written = []
     for filename, render in paths.items():
         path = directory / filename
-        if render is None:
-            reports.write_json(report, path)
-        else:
-            path.write_text(render(report), encoding="utf-8")
+        # a temporary file and a rename: a link planted at the name is replaced, never followed
+        try:
+            if render is None:
+                reports.write_json(report, path)
+            else:
+                write_text(path, render(report))
+        except OSError as exc:
+            raise ReportError(
+                f"--report-dir {directory}: {filename}: {exc.strerror or exc}"
+            ) from None
         written.append(path)
     return written
 
@@ -159,8 +166,11 @@ def write_all(report: reports.Report, directory: Path) -> list[Path]:
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    else:
-        output.write_text(text, encoding="utf-8")
+        return
+    try:
+        write_text(output, text)
+    except OSError as exc:
+        raise ReportError(f"-o {output}: {exc.strerror or exc}") from None
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ read-only by default, paced, and given no control.
 
 from __future__ import annotations
 
+import base64
 import os
 import stat
 import warnings
@@ -56,7 +57,10 @@ class Credentials:
     origin: str = "documentation example"
 
     def secrets(self) -> tuple[str, ...]:
-        return (self.client_secret, self.password)
+        """What must never show: the client secret, the password, and the Basic header the
+        suite builds from them (base64 of ``client_id:client_secret``, padded and not)."""
+        basic = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
+        return (self.client_secret, self.password, basic, basic.rstrip("="))
 
     def password_form(self, scope: str = "*") -> dict[str, str]:
         """The documentation's password grant with these credentials (pmRestLogin's fields)."""

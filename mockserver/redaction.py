@@ -1,4 +1,4 @@
-"""Redaction, in one place: the mock's journal and the suite's transport, reports and terminal
+r"""Redaction, in one place: the mock's journal and the suite's transport, reports and terminal
 lines all hide secrets with this module.
 
 Redaction by name (the journal): a secret parameter's value, a secret header, a 40-hex token in
@@ -13,7 +13,11 @@ was given, the credential values it sends (client secrets, passwords), and what 
 out (access and refresh tokens, authorization codes in redirects, client secrets of applications
 registered during the run). :meth:`SecretSet.redact` hides each of them, in the encodings a
 report can show them in (raw, JSON, URL, HTML, Python ``repr``, shell quoting), longest first.
-Failure messages, evidence, curl replays, reports and terminal lines all go through it.
+The suite's own encodings of a secret are secrets too: a Basic header's base64 of
+``client_id:client_secret`` (padded or not, and URL-encoded like any secret). A text holding JSON
+``\uXXXX`` escapes (PHP writes ``&`` as ``\u0026`` with its JSON_HEX flags, and every non-ASCII
+character so) is searched decoded as well. Failure messages, evidence, curl replays, reports and
+terminal lines all go through it.
 
 Patterns for the *shapes* of ProcessMaker's secrets (40-hex tokens, ``G::generateUniqueID()``
 client secrets, ``client_secret=…`` style fields) stay as a second net, for values the run never
@@ -31,6 +35,7 @@ import json
 import re
 import shlex
 import threading
+from bisect import bisect_right
 from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import Any
@@ -79,6 +84,12 @@ _JSON_SECRET = re.compile(
 )
 _HTML_SECRET = re.compile(r"client[-_]secret[^<>]*>\s*([^<>\s]+)\s*<", re.IGNORECASE)
 _MULTIPART_FIELD = re.compile(r'name="([^"]*)"\r\n\r\n(.*?)\r\n--', re.DOTALL)
+# a JSON \uXXXX escape (a surrogate pair as one), or an escaped backslash that is no escape's start
+_JSON_ESCAPE = re.compile(
+    r"\\u(?P<high>[dD][89abAB][0-9a-fA-F]{2})\\u(?P<low>[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|\\u(?P<one>[0-9a-fA-F]{4})"
+    r"|\\\\"
+)
 
 
 def _net_replacement(match: re.Match[str]) -> str:
@@ -153,6 +164,13 @@ class SecretSet:
                 return
             self._index = None
 
+    def add_basic(self, client_id: str, client_secret: str) -> None:
+        """Remember the Basic header the suite builds from a client's credentials: the base64 of
+        ``client_id:client_secret``, padded and unpadded (its URL-encoded forms come with it)."""
+        token = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode("ascii")
+        self.add(token)
+        self.add(token.rstrip("="))
+
     def update(self, values: Iterable[object], *, always: bool = False) -> None:
         for value in values:
             self.add(value, always=always)
@@ -189,6 +207,9 @@ class SecretSet:
             if lower == "content-type":
                 content_type = value.lower()
             elif lower == "authorization" and value[:6].lower() == "basic ":
+                token = value[6:].strip()
+                self.add(token)  # a server echoing the header shows the base64 as such
+                self.add(token.rstrip("="))
                 try:
                     decoded = base64.b64decode(value[6:].strip() + "==").decode("utf-8")
                 except (ValueError, binascii.Error, UnicodeDecodeError):
@@ -259,7 +280,9 @@ class SecretSet:
         value replaced. Idempotent."""
         if not text:
             return text
-        out = self._snapshot().mark(text)
+        index = self._snapshot()
+        out = index.mark_json_escaped(text) if "\\" in text else text
+        out = index.mark(out)
         out = _NET.sub(_net_replacement, out)
         return out.replace(_MARK, PLACEHOLDER)
 
@@ -324,8 +347,17 @@ class _Index:
         return text
 
     def _scan(self, text: str) -> str:
-        size, by_prefix = MIN_SECRET_LENGTH, self.by_prefix
         pieces: list[str] = []
+        done = 0
+        for start, end in self._spans(text):
+            pieces += (text[done:start], _MARK)
+            done = end
+        pieces.append(text[done:])
+        return "".join(pieces)
+
+    def _spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """Where forms occur, left to right, the longest at each position, none overlapping."""
+        size, by_prefix = MIN_SECRET_LENGTH, self.by_prefix
         done = 0
         for start in range(len(text) - size + 1):
             if start < done:
@@ -335,11 +367,56 @@ class _Index:
                 continue
             for form in candidates:  # longest first
                 if text.startswith(form, start):
-                    pieces += (text[done:start], _MARK)
                     done = start + len(form)
+                    yield start, done
                     break
+
+    def mark_json_escaped(self, text: str) -> str:
+        """Forms found once the text's JSON ``\\uXXXX`` escapes are decoded, marked in the text
+        as it is (escapes and all). A text without such escapes is returned unchanged."""
+        if "\\u" not in text and "\\U" not in text:
+            return text
+        pieces: list[str] = []
+        segments: list[tuple[int, int, int, bool]] = []  # decoded start, start, length, escape
+        decoded = done = 0
+        for match in _JSON_ESCAPE.finditer(text):
+            if match.group("high") is not None:
+                high, low = int(match.group("high"), 16), int(match.group("low"), 16)
+                char = chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+            elif match.group("one") is not None:
+                char = chr(int(match.group("one"), 16))
+            else:  # an escaped backslash: kept as it is, and no escape starts inside it
+                continue
+            if match.start() > done:
+                segments.append((decoded, done, match.start() - done, False))
+                pieces.append(text[done : match.start()])
+                decoded += match.start() - done
+            segments.append((decoded, match.start(), match.end() - match.start(), True))
+            pieces.append(char)
+            decoded += 1
+            done = match.end()
+        if not pieces:
+            return text
         pieces.append(text[done:])
-        return "".join(pieces)
+        segments.append((decoded, done, len(text) - done, False))
+        firsts = [segment[0] for segment in segments]
+
+        def where(position: int, *, end: bool) -> int:
+            first, start, length, escape = segments[bisect_right(firsts, position) - 1]
+            if escape:
+                return start + length if end else start
+            return start + (position - first) + (1 if end else 0)
+
+        marked: list[str] = []
+        done = 0
+        for first, last in self._spans("".join(pieces)):
+            start, stop = where(first, end=False), where(last - 1, end=True)
+            marked += (text[done:start], _MARK)
+            done = stop
+        if not marked:
+            return text
+        marked.append(text[done:])
+        return "".join(marked)
 
 
 def _loads(text: str) -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import deviations as deviations
 from . import diff as diff
+from . import files as files
 from . import html as html
 from . import junit as junit
 from . import markdown as markdown
@@ -33,6 +34,7 @@ __all__ = [
     "deviations",
     "diff",
     "dumps",
+    "files",
     "html",
     "junit",
     "loads",

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from .model import Outcome
 from .model import Report
+from .text import md_code
+from .text import md_text
+from .text import visible
 
 GOOD = frozenset({"passed", "expected_deviation"})
 BAD = frozenset({"failed", "error", "unexpected_pass"})
@@ -107,14 +110,19 @@ def render_markdown(diff: ReportDiff) -> str:
             "|---|---|---|---|---|",
         ]
         for c in changes:
-            detail = (c.message or c.title).replace("|", "\\|").replace("\n", " ")
-            lines.append(f"| {c.run} | {c.id} | {c.before or '—'} | {c.after or '—'} | {detail} |")
+            # run names and messages are a driver's or a server's words: code spans
+            lines.append(
+                f"| {md_code(c.run, table=True)} | {md_text(c.id)} | {md_text(c.before) or '—'}"
+                f" | {md_text(c.after) or '—'} | {md_code(c.message or c.title, table=True)} |"
+            )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
 def render_html(diff: ReportDiff) -> str:
-    esc = html.escape
+    def esc(text: str) -> str:
+        return html.escape(visible(text, "\t\n"))
+
     parts = [
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>pm3 report diff</title>',
         "<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}"

@@ -1,19 +1,27 @@
 """One self-contained HTML page: summary, filters, per-check evidence, and a coloured matrix.
 
-Everything is escaped; the page needs no network. Filters (outcome buttons and a tag select) are a
+Everything is escaped (control characters and lone surrogates made visible first,
+:func:`reports.text.visible`); the page needs no network. Filters (outcome buttons and a tag select) are a
 few lines of inline script driven by the URL fragment (``#outcome=failed&tag=refresh``), so the
 filter state can be bookmarked and tested; with scripts off, everything is simply visible.
 """
 
 from __future__ import annotations
 
+import html
 import json
-from html import escape
 
 from .model import OUTCOMES
 from .model import Outcome
 from .model import Report
 from .model import Run
+from .text import visible
+
+
+def escape(text: str) -> str:
+    """HTML-escaped text, with no raw control character or lone surrogate left."""
+    return html.escape(visible(text, "\t\n"))
+
 
 COLOURS = {
     "passed": "#1b7f3b",

@@ -1,4 +1,8 @@
-"""JUnit XML: one ``<testsuite>`` per run, one ``<testcase>`` per check or scenario."""
+"""JUnit XML: one ``<testsuite>`` per run, one ``<testcase>`` per check or scenario.
+
+Every string goes through :func:`reports.text.xml_text`: XML 1.0 forbids most C0 controls, and one ESC
+from a server would make CI reporters reject the whole file.
+"""
 
 from __future__ import annotations
 
@@ -6,35 +10,40 @@ import xml.etree.ElementTree as ET
 
 from .model import Outcome
 from .model import Report
+from .text import xml_text
+
+
+def _sub(parent: ET.Element, tag: str, **attrs: str) -> ET.Element:
+    return ET.SubElement(parent, tag, {k: xml_text(v) for k, v in attrs.items()})
 
 
 def _case(suite: ET.Element, run_name: str, outcome: Outcome) -> None:
-    case = ET.SubElement(
+    case = _sub(
         suite,
         "testcase",
         classname=run_name,
         name=outcome.id,
         time=f"{outcome.duration_s:.3f}",
     )
-    props = ET.SubElement(case, "properties")
-    ET.SubElement(props, "property", name="title", value=outcome.title)
-    ET.SubElement(props, "property", name="severity", value=outcome.severity)
-    ET.SubElement(props, "property", name="outcome", value=outcome.outcome)
+    props = _sub(case, "properties")
+    _sub(props, "property", name="title", value=outcome.title)
+    _sub(props, "property", name="severity", value=outcome.severity)
+    _sub(props, "property", name="outcome", value=outcome.outcome)
     for ref in outcome.references:
-        ET.SubElement(props, "property", name="reference", value=ref)
+        _sub(props, "property", name="reference", value=ref)
     if outcome.tags:
-        ET.SubElement(props, "property", name="tags", value=" ".join(outcome.tags))
+        _sub(props, "property", name="tags", value=" ".join(outcome.tags))
     if outcome.outcome in ("failed", "unexpected_pass"):
         message = outcome.first_message or "unexpected pass: remove the expected-deviation entry"
-        failure = ET.SubElement(case, "failure", message=message, type=outcome.outcome)
-        failure.text = _details(outcome)
+        failure = _sub(case, "failure", message=message, type=outcome.outcome)
+        failure.text = xml_text(_details(outcome))
     elif outcome.outcome == "error":
-        error = ET.SubElement(case, "error", message=outcome.first_message, type="harness_error")
-        error.text = _details(outcome)
+        error = _sub(case, "error", message=outcome.first_message, type="harness_error")
+        error.text = xml_text(_details(outcome))
     elif outcome.outcome == "skipped":
-        ET.SubElement(case, "skipped", message=outcome.skip_reason)
+        _sub(case, "skipped", message=outcome.skip_reason)
     elif outcome.outcome == "expected_deviation":
-        ET.SubElement(props, "property", name="expected_deviation", value=outcome.deviation_reason)
+        _sub(props, "property", name="expected_deviation", value=outcome.deviation_reason)
 
 
 def _details(outcome: Outcome) -> str:
@@ -50,10 +59,10 @@ def _details(outcome: Outcome) -> str:
 
 
 def render(report: Report) -> str:
-    root = ET.Element("testsuites", name=report.tool)
+    root = ET.Element("testsuites", name=xml_text(report.tool))
     for run in sorted(report.runs, key=lambda r: r.name):
         counts = run.counts()
-        suite = ET.SubElement(
+        suite = _sub(
             root,
             "testsuite",
             name=run.name,

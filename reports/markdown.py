@@ -1,9 +1,16 @@
-"""Markdown for a CI job summary or a pull-request comment."""
+"""Markdown for a CI job summary or a pull-request comment.
+
+Text from elsewhere (run names, targets, messages: a server's or a driver's words) is quoted as a
+code span, titles are escaped (:mod:`reports.text`): what a server says renders as text, never as
+an image, a link, a heading or HTML.
+"""
 
 from __future__ import annotations
 
 from .model import OUTCOMES
 from .model import Report
+from .text import md_code
+from .text import md_text
 
 SYMBOLS = {
     "passed": "✅",
@@ -16,19 +23,13 @@ SYMBOLS = {
 
 
 def _cell(text: str) -> str:
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("|", "\\|")
-        .replace("\n", " ")
-    )
+    return md_code(text, table=True)
 
 
 def render(report: Report) -> str:
-    lines = [f"## {report.tool} {report.version}", ""]
+    lines = [f"## {md_text(report.tool)} {md_text(report.version)}", ""]
     verdict = "all passed" if report.ok else "FAILED"
-    lines.append(f"**{verdict}** — generated {report.generated_at}")
+    lines.append(f"**{verdict}** — generated {md_text(report.generated_at)}")
     lines.append("")
     lines.append("| run | target | " + " | ".join(OUTCOMES) + " | seconds |")
     lines.append("|---|---|" + "---|" * len(OUTCOMES) + "---|")
@@ -50,9 +51,10 @@ def render(report: Report) -> str:
         for run_name, o in bad:
             message = o.first_message or "unexpected pass: remove the expected-deviation entry"
             lines.append(
-                f"- {SYMBOLS[o.outcome]} **{o.id}** ({run_name}, {o.severity}) {_cell(o.title)}"
+                f"- {SYMBOLS[o.outcome]} **{md_text(o.id)}** ({md_code(run_name)}, {o.severity})"
+                f" {md_text(o.title)}"
             )
-            lines.append(f"  - {_cell(message)}")
+            lines.append(f"  - {md_code(message)}")
         lines.append("")
     if len(report.runs) > 1:
         lines += _matrix(report)
@@ -66,7 +68,7 @@ def _matrix(report: Report) -> list[str]:
     by_run = [{o.id: o.outcome for o in r.outcomes} for r in runs]
     for check_id in report.outcome_ids():
         cells = [SYMBOLS.get(m.get(check_id, ""), "·") for m in by_run]
-        lines.append(f"| {check_id} | " + " | ".join(cells) + " |")
+        lines.append(f"| {md_text(check_id)} | " + " | ".join(cells) + " |")
     legend = ", ".join(f"{SYMBOLS[o]} {o.replace('_', ' ')}" for o in OUTCOMES)
     lines += ["", f"Legend: {legend}, · not run", ""]
     return lines

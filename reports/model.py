@@ -16,6 +16,9 @@ from typing import Any
 
 import schemas
 
+from .files import write_text
+from .text import unicode_data
+
 OUTCOMES = ("passed", "failed", "error", "skipped", "expected_deviation", "unexpected_pass")
 BAD_OUTCOMES = frozenset({"failed", "error", "unexpected_pass"})
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -241,7 +244,7 @@ def stable(report: Report) -> Report:
 
 def dumps(report: Report) -> str:
     """Canonical JSON: validated, sorted by run name then check id, indent 2, trailing newline."""
-    data = report.to_json()
+    data = unicode_data(report.to_json())  # a lone surrogate cannot be written as UTF-8
     problems = schemas.errors("report", data)
     if problems:
         raise ReportError(f"the report does not match its schema: {problems[0]}")
@@ -260,7 +263,8 @@ def loads(text: str, origin: str = "report") -> Report:
 
 
 def write_json(report: Report, path: Path) -> None:
-    path.write_text(dumps(report), encoding="utf-8")
+    """Canonical JSON to ``path``, through a temporary file and a rename (a link is replaced)."""
+    write_text(path, dumps(report))
 
 
 def read_json(path: Path) -> Report:

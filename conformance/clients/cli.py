@@ -19,6 +19,7 @@ from conformance.runner import CheckResult
 from conformance.runner import RunResult
 from conformance.target import Target
 from mockserver import get_profile
+from reports.text import terminal
 
 from .harness import ClientRun
 from .harness import run_clients
@@ -72,11 +73,12 @@ def run_clients_command(args: argparse.Namespace) -> int:
     def show(result: CheckResult, index: int) -> None:
         if args.quiet:
             return
-        line = f"{MARKS[result.outcome]:<5} {result.id:<24} {result.title}"
+        # a driver's (or the server's) words: no control character reaches the terminal raw
+        line = f"{MARKS[result.outcome]:<5} {result.id:<24} {terminal(result.title)}"
         if result.outcome == "failed":
-            line += f"\n      {result.failures[0].message}"
+            line += f"\n      {terminal(result.failures[0].message)}"
         elif result.outcome == "skipped":
-            line += f" ({result.skip_reason})"
+            line += f" ({terminal(result.skip_reason)})"
         # drivers run side by side: each line says which one it is about
         print(f"[{index + 1}] {line}" if several else line, file=sys.stderr, flush=True)
 
@@ -85,7 +87,7 @@ def run_clients_command(args: argparse.Namespace) -> int:
 
     if several and not args.quiet:
         for index, command in enumerate(commands):
-            print(f"[{index + 1}] {command}", file=sys.stderr)
+            print(f"[{index + 1}] {terminal(command)}", file=sys.stderr)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         finished = list(pool.map(one, range(len(commands))))
     runs: list[RunResult] = []
@@ -103,10 +105,10 @@ def run_clients_command(args: argparse.Namespace) -> int:
         names.append(run.name)
         counts = result.counts()
         print(
-            f"{run.name}: {counts['passed']} passed, {counts['failed']} failed, "
+            f"{terminal(run.name)}: {counts['passed']} passed, {counts['failed']} failed, "
             f"{counts['skipped']} skipped in {run.duration_s:.1f}s"
         )
     report = reporting.build_report(runs, kind="client", names=names)
     written = reporting.write_all(report, args.report_dir)
-    print("reports: " + ", ".join(str(p) for p in written))
+    print(terminal("reports: " + ", ".join(str(p) for p in written)))
     return reporting.exit_code(report)
