@@ -291,7 +291,7 @@ def _serve(
         args = validate(route, path_args, ctx.request.args, members, request_data)
     except RestlerError as err:
         raise _Refused(render.restler_error(err, ctx.profile)) from None
-    if ctx.profile.permission_refusal == "constructor-400" and token is not None:
+    if ctx.profile.permission_refusal == "constructor-400":
         _check_constructor(ctx, route, token)
     key = handler_key(route.class_, route.function)
     handler = HANDLERS.get(key)
@@ -318,12 +318,15 @@ def _check_permission(
         raise _Refused(render.restler_error(RestlerError(401), ctx.profile))
 
 
-def _check_constructor(ctx: RequestContext, route: restler_routes.Route, token: TokenRow) -> None:
-    """3.0: the API class's constructor checks one permission (400, ``ID_USER_NOT_HAVE_PERMISSION``)."""
+def _check_constructor(
+    ctx: RequestContext, route: restler_routes.Route, token: TokenRow | None
+) -> None:
+    """3.0: the API class's constructor checks one permission (400, ``ID_USER_NOT_HAVE_PERMISSION``),
+    with the token's user, or ``""`` on a public route called without one."""
     needed = CONSTRUCTOR_PERMISSIONS.get(route.class_.lstrip("\\"))
     if needed is None:
         return
-    uid = token.user_id or ""
+    uid = token.user_id or "" if token is not None else ""
     row = ctx.store.get_user(uid) if uid else None
     if row is None or not ctx.user_can(row, needed[0]):
         raise _Refused(render.restler_error(RestlerError(400, _no_permission(uid)), ctx.profile))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import quote_plus
 
@@ -15,6 +16,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
 
+from mockserver.protocol.errors import HTTP_REASONS
 from mockserver.protocol.errors import OAuthError
 from mockserver.protocol.errors import RestlerError
 from mockserver.state.profiles import Profile
@@ -25,53 +27,10 @@ if TYPE_CHECKING:
 
 CORS_ALLOW_ORIGIN = ("Access-Control-Allow-Origin", "*")
 
-REASON_PHRASES: dict[int, str] = {
-    100: "Continue",
-    101: "Switching Protocols",
-    200: "OK",
-    201: "Created",
-    202: "Accepted",
-    203: "Non-Authoritative Information",
-    204: "No Content",
-    205: "Reset Content",
-    206: "Partial Content",
-    300: "Multiple Choices",
-    301: "Moved Permanently",
-    302: "Found",
-    303: "See Other",
-    304: "Not Modified",
-    305: "Use Proxy",
-    307: "Temporary Redirect",
-    400: "Bad Request",
-    401: "Unauthorized",
-    402: "Payment Required",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    406: "Not Acceptable",
-    407: "Proxy Authentication Required",
-    408: "Request Timeout",
-    409: "Conflict",
-    410: "Gone",
-    411: "Length Required",
-    412: "Precondition Failed",
-    413: "Request Entity Too Large",
-    414: "Request-URI Too Long",
-    415: "Unsupported Media Type",
-    416: "Requested Range Not Satisfiable",
-    417: "Expectation Failed",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    501: "Not Implemented",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-    505: "HTTP Version Not Supported",
-}
-"""The reason phrase of each status line, as ProcessMaker's server sends it: Restler writes
-``RestException::$codes`` (Restler ``RestException.php`` l.27-68), bshaffer its
-``Response::$statusTexts``, and Apache (``ap_get_status_line``) the same words for a page; all
-three agree on every code here. werkzeug would send them in capitals (``404 NOT FOUND``)."""
+REASON_PHRASES: Mapping[int, str] = HTTP_REASONS
+"""The reason phrase of each status line, as ProcessMaker's server sends it (Restler's, bshaffer's
+and Apache's agree; :data:`mockserver.protocol.errors.HTTP_REASONS`). werkzeug would send them
+in capitals (``404 NOT FOUND``)."""
 
 
 def status_line(code: int) -> str:
