@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mockserver.state import directory
 from mockserver.state.seed import ADMIN_UID
 from mockserver.state.seed import Seed
@@ -91,7 +93,10 @@ def test_sync_follows_login_changes() -> None:
 
 def test_filters_are_like_patterns_on_three_name_fields() -> None:
     store = seeded()
-    names = lambda **kw: [u["USR_USERNAME"] for u in directory.list_users(store, **kw)]  # noqa: E731
+
+    def names(**kw: Any) -> list[object]:
+        return [u["USR_USERNAME"] for u in directory.list_users(store, **kw)]
+
     assert names(search="Adm", mode="") == ["admin"]  # first name Administrator, last name Admin
     assert names(search="john", mode="LEFT") == ["johndoe"]
     assert names(search="OE", mode="RIGHT") == ["johndoe"]  # case-insensitive, as utf8_general_ci
