@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from typing import Literal
 
+from mockserver.state import directory
 from mockserver.state.formats import new_unique_id
 from mockserver.state.rbac import ADMIN_ROLE
 from mockserver.state.rbac import MANAGER_ROLE
@@ -149,6 +150,9 @@ class Seed:
             )
         for client in self.clients_for(mobile_client=mobile_client):
             store.add_client(self.client_row(client, uids, workspace=workspace, origin=origin))
+        # Roles, the sample groups and departments, and every user's USERS record (idempotent;
+        # a replacing seed gets the roles too).
+        directory.seed_directory(store)
 
     @staticmethod
     def client_row(
