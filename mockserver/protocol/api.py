@@ -50,6 +50,7 @@ from mockserver.protocol.rest import HANDLERS
 from mockserver.protocol.rest import RestCall
 from mockserver.protocol.rest import handler_key
 from mockserver.protocol.rest import legacy as _legacy  # noqa: F401  (registers handlers)
+from mockserver.protocol.rest import users as _users  # noqa: F401  (registers handlers)
 from mockserver.protocol.restler import ParamSpec
 from mockserver.state.store import TokenRow
 

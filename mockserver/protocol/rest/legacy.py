@@ -12,7 +12,6 @@ from mockserver.protocol.render import Reply
 from mockserver.protocol.rest import RestCall
 from mockserver.protocol.rest import handles
 from mockserver.state.store import TokenRow
-from mockserver.state.store import UserRow
 
 _LISTS = ("ToDo", "Draft", "Participated", "Unassigned", "Paused", "AdvancedSearch")
 
@@ -32,35 +31,6 @@ SAMPLE_PROJECTS = [
 
 class _NoToken(Exception):
     pass
-
-
-def _user_json(user: UserRow) -> dict[str, object]:
-    return {
-        "usr_uid": user.uid,
-        "usr_username": user.username,
-        "usr_firstname": user.firstname,
-        "usr_lastname": user.lastname,
-        "usr_email": user.email,
-        "usr_due_date": user.due_date,
-        "usr_status": "ACTIVE" if user.status == 1 else "INACTIVE",
-        "usr_role": user.role,
-    }
-
-
-@handles("User::index", "User::doGetUsers")
-def _users(call: RestCall) -> Reply:
-    ctx = call.ctx
-    return render.rest_json([_user_json(u) for u in ctx.store.list_users()], ctx.profile)
-
-
-@handles("User::doGetUser")
-def _user(call: RestCall) -> Reply:
-    ctx, uid = call.ctx, str(call.args["usr_uid"])
-    user = ctx.store.get_user(uid)
-    if user is None:
-        detail = f"The user with usr_uid: '{uid}' does not exist."
-        return render.restler_error(RestlerError(400, detail), ctx.profile)
-    return render.rest_json(_user_json(user), ctx.profile)
 
 
 @handles("Project::doGetProjects")

@@ -220,7 +220,7 @@ def user_record(row: Row, *, upper: bool = False) -> dict[str, object]:
     return {(k if upper else k.lower()): v for k, v in fields}
 
 
-@handles("User::index")
+@handles("User::index", "User::doGetUsers")  # 3.0.0.6 names it doGetUsers
 def users_index(call: RestCall) -> Reply:
     """``GET users`` (Api/User.php l.24-41 → BM/User.php ``getUsers`` l.1320-1469)."""
     search, mode = _filter(call)
