@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from typing import Literal
 
+from mockserver.state import casework
 from mockserver.state.formats import new_unique_id
 from mockserver.state.rbac import ADMIN_ROLE
 from mockserver.state.rbac import MANAGER_ROLE
@@ -149,6 +150,12 @@ class Seed:
             )
         for client in self.clients_for(mobile_client=mobile_client):
             store.add_client(self.client_row(client, uids, workspace=workspace, origin=origin))
+        # The demo process: every seeded user may start it; the administrators review (all
+        # users when the seed has no administrator).
+        admins = [uids[u.username.lower()] for u in self.users if u.role == ADMIN_ROLE]
+        casework.seed_demo_process(
+            store, starters=list(uids.values()), reviewers=admins or list(uids.values())
+        )
 
     @staticmethod
     def client_row(
