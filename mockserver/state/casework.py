@@ -232,7 +232,11 @@ def ensure(store: WorkspaceStore) -> None:
 
 # --- the demo process --------------------------------------------------------------------------
 def seed_demo_process(
-    store: WorkspaceStore, *, starters: Iterable[str], reviewers: Iterable[str]
+    store: WorkspaceStore,
+    *,
+    starters: Iterable[str],
+    reviewers: Iterable[str],
+    fallback_reviewers: Iterable[str] = (),
 ) -> None:
     """Write the "Expense Report" process: a start task "Request" that ``starters`` may start and
     a task "Review" that ``reviewers`` get in turn (``BALANCED``), then the end. Idempotent: the
@@ -240,9 +244,17 @@ def seed_demo_process(
 
     :param starters: the ``USR_UID`` of every user the start task is assigned to.
     :param reviewers: the ``USR_UID`` of the users the second task is assigned to.
+    :param fallback_reviewers: assigned to the second task when it would otherwise have nobody
+        (so that a case can always be routed).
     """
     ensure(store)
+    reviewers = list(reviewers)
     with store.transaction() as db:
+        if not reviewers:
+            row = db.execute(
+                "SELECT 1 FROM TASK_USER WHERE TAS_UID = ? LIMIT 1", (DEMO_REVIEW_TAS_UID,)
+            ).fetchone()
+            reviewers = [] if row else list(fallback_reviewers)
         db.execute(
             "INSERT OR REPLACE INTO PROCESS (PRO_UID, PRO_ID, PRO_TITLE, PRO_DESCRIPTION, "
             "PRO_STATUS, PRO_CATEGORY, PRO_UPDATE_DATE, PRO_CREATE_DATE, PRO_CREATE_USER) "

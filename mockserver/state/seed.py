@@ -150,11 +150,12 @@ class Seed:
             )
         for client in self.clients_for(mobile_client=mobile_client):
             store.add_client(self.client_row(client, uids, workspace=workspace, origin=origin))
-        # The demo process: every seeded user may start it; the administrators review (all
-        # users when the seed has no administrator).
+        # The demo process: every seeded user may start it; the administrators review (every
+        # user of the seed when no administrator was ever seeded).
         admins = [uids[u.username.lower()] for u in self.users if u.role == ADMIN_ROLE]
+        everyone = list(uids.values())
         casework.seed_demo_process(
-            store, starters=list(uids.values()), reviewers=admins or list(uids.values())
+            store, starters=everyone, reviewers=admins, fallback_reviewers=everyone
         )
 
     @staticmethod
