@@ -49,7 +49,6 @@ from mockserver.protocol.render import Reply
 from mockserver.protocol.rest import HANDLERS
 from mockserver.protocol.rest import RestCall
 from mockserver.protocol.rest import handler_key
-from mockserver.protocol.rest import legacy as _legacy  # noqa: F401  (registers handlers)
 from mockserver.protocol.rest import users as _users  # noqa: F401  (registers handlers)
 from mockserver.protocol.restler import ParamSpec
 from mockserver.state.store import TokenRow

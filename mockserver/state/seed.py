@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from typing import Literal
 
+from mockserver.state import casework
 from mockserver.state import directory
 from mockserver.state.formats import new_unique_id
 from mockserver.state.rbac import ADMIN_ROLE
@@ -153,6 +154,13 @@ class Seed:
         # Roles, the sample groups and departments, and every user's USERS record (idempotent;
         # a replacing seed gets the roles too).
         directory.seed_directory(store)
+        # The demo process: every seeded user may start it; the administrators review (every
+        # user of the seed when no administrator was ever seeded).
+        admins = [uids[u.username.lower()] for u in self.users if u.role == ADMIN_ROLE]
+        everyone = list(uids.values())
+        casework.seed_demo_process(
+            store, starters=everyone, reviewers=admins, fallback_reviewers=everyone
+        )
 
     @staticmethod
     def client_row(

@@ -94,3 +94,8 @@ def handler_key(php_class: str, function: str) -> str:
     if short.startswith(API_NAMESPACE):
         short = short[len(API_NAMESPACE) :]
     return f"{short}::{function}"
+
+
+# The resource modules register their handlers on import; importing them here (after `handles`
+# exists) makes every handler known wherever the seam is imported.
+from mockserver.protocol.rest import cases as cases  # noqa: E402
