@@ -25,6 +25,8 @@ from schemas.documents import DocumentError
 from schemas.documents import parse_document
 
 from .failures import HarnessError
+from .http import ANSWER_DEADLINE
+from .http import MAX_ANSWER_BYTES
 from .http import HttpTransport
 from .http import Transport
 from .http import WsgiTransport
@@ -178,6 +180,8 @@ class Target:
         rate: float = 5.0,
         max_requests: int = 500,
         allow_lockout_risk: bool = False,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
+        answer_deadline: float = ANSWER_DEADLINE,
     ) -> Target:
         try:
             transport = HttpTransport(
@@ -185,6 +189,8 @@ class Target:
                 verify_tls=verify_tls,
                 min_interval=1.0 / rate if rate > 0 else 0.0,
                 max_requests=max_requests,
+                max_answer_bytes=max_answer_bytes,
+                answer_deadline=answer_deadline,
             )
         except ValueError as exc:
             raise HarnessError(str(exc)) from None
