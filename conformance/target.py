@@ -22,7 +22,7 @@ from mockserver import MockServer
 from mockserver import Profile
 from mockserver import get_profile
 from schemas.documents import DocumentError
-from schemas.documents import parse_document
+from schemas.documents import read_document
 
 from .failures import HarnessError
 from .http import ANSWER_DEADLINE
@@ -82,7 +82,6 @@ def load_credentials(path: Path | None = None, env: dict[str, str] | None = None
     if path is not None:
         try:
             mode = path.stat().st_mode
-            text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise HarnessError(
                 f"--credentials {path}: cannot read ({exc.strerror or exc})"
@@ -95,7 +94,7 @@ def load_credentials(path: Path | None = None, env: dict[str, str] | None = None
                 stacklevel=2,
             )
         try:
-            data = parse_document(text, str(path))
+            data = read_document(path, yaml_allowed=False)  # the one bounded reader
         except DocumentError as exc:
             raise HarnessError(f"--credentials {exc}") from None
         if not isinstance(data, dict):
