@@ -147,3 +147,30 @@ def test_aliases_may_not_nest_past_the_depth_bound() -> None:
     text = f"a: &a {half}\nb: {'[' * (MAX_DEPTH // 2)}*a{']' * (MAX_DEPTH // 2)}\n"
     with pytest.raises(DocumentError, match="nested deeper than"):
         parse_document(text, "deep.yaml", yaml=True)
+
+
+# --- class 14: what --db holds ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "make", "says"),
+    [
+        ("wf_workflow.sqlite-shm", "dangling", "wf_workflow.sqlite-shm is a link"),
+        ("wf_workflow.sqlite-wal", "outside", "wf_workflow.sqlite-wal is a link"),
+        ("wf_workflow.sqlite", "outside", "wf_workflow.sqlite is a link"),
+        ("wf_workflow.sqlite", "garbage", "cannot open a workspace database: file is not a"),
+    ],
+)
+def test_a_hostile_db_directory_is_one_line_and_exit_2(
+    name: str, make: str, says: str, tmp_path: Path
+) -> None:
+    db = tmp_path / "db"
+    db.mkdir()
+    outside = tmp_path / "outside"
+    if make == "dangling":
+        (db / name).symlink_to(tmp_path / "nowhere" / "x")
+    elif make == "outside":
+        (db / name).symlink_to(outside)
+    else:
+        (db / name).write_bytes(b"not a database, " * 64)
+    line = _refused([*MOCK, "--db"], db)
+    assert says in line
+    assert not outside.exists()  # nothing was written through a link
