@@ -215,6 +215,8 @@ class Driver:
                 )
             if line is None:
                 code = self._exit_status()
+                for pump in self._pumps[1:]:  # stderr: read to its end before quoting it
+                    pump.join(timeout=2)
                 tail = self.stderr_tail()
                 raise DriverError(
                     f"driver exited (status {code}) while the harness waited for {what} "
