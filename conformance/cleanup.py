@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from .failures import HarnessError
+from .http import AnswerError
 from .http import HttpRequest
 from .http import HttpResponse
 from .http import Transport
@@ -71,6 +72,8 @@ class TokenKeeper:
     def send(self, request: HttpRequest) -> HttpResponse:
         try:
             response = self.transport.send(request)
+        except AnswerError as exc:  # the message names the request and what was wrong
+            raise HarnessError(str(exc)) from None
         except OSError as exc:
             raise HarnessError(f"cannot reach {self.transport.base_url}: {exc}") from None
         body = response.json()

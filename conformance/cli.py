@@ -35,6 +35,8 @@ from . import reporting
 from .clients import cli as clients_cli
 from .failures import HarnessError
 from .fingerprint import probe
+from .http import ANSWER_DEADLINE
+from .http import MAX_ANSWER_BYTES
 from .http import LearningTransport
 from .record import record
 from .registry import CHECKS
@@ -99,6 +101,21 @@ def _add_connection_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--max-requests", type=int, default=500, help="live targets: request budget (default 500)"
+    )
+    p.add_argument(
+        "--max-answer-bytes",
+        type=int,
+        default=MAX_ANSWER_BYTES,
+        metavar="N",
+        help=f"live targets: the most one answer may send; more is the server's failure "
+        f"(default {MAX_ANSWER_BYTES}, {MAX_ANSWER_BYTES // 1048576} MiB)",
+    )
+    p.add_argument(
+        "--answer-deadline",
+        type=float,
+        default=ANSWER_DEADLINE,
+        metavar="SECONDS",
+        help=f"live targets: the longest one answer may take in all (default {ANSWER_DEADLINE:g})",
     )
 
 
@@ -200,6 +217,8 @@ def _target(args: argparse.Namespace, profile: str | Profile) -> Target:
         )
     if (args.rate is not None and args.rate <= 0) or args.max_requests < 1:
         raise UsageError("--rate must be > 0 and --max-requests >= 1")
+    if args.max_answer_bytes < 1 or not args.answer_deadline > 0:
+        raise UsageError("--max-answer-bytes must be >= 1 and --answer-deadline > 0")
     rate = args.rate if args.rate is not None else (0.0 if loopback else 5.0)
     return Target.url(
         kind,
@@ -208,6 +227,8 @@ def _target(args: argparse.Namespace, profile: str | Profile) -> Target:
         rate=rate,
         max_requests=args.max_requests,
         allow_lockout_risk=getattr(args, "allow_lockout_risk", False),
+        max_answer_bytes=args.max_answer_bytes,
+        answer_deadline=args.answer_deadline,
     )
 
 
@@ -378,11 +399,14 @@ def _warn_left_valid(left: list[str], where: str, secrets: SecretSet) -> None:
 
 def _preflight(target: Target) -> None:
     """Fail fast (exit 2) when a live target cannot be reached at all."""
+    from .http import AnswerError
     from .http import HttpRequest
 
     with target.session() as session:
         try:
             session.transport.send(HttpRequest("OPTIONS", f"/{session.workspace}/oauth2/token"))
+        except AnswerError as exc:  # it names the request and what was wrong
+            raise HarnessError(str(exc)) from None
         except OSError as exc:
             raise HarnessError(f"cannot reach {target.base_url}: {exc}") from None
 

@@ -36,11 +36,13 @@ from .failures import ErrorMismatch
 from .failures import Failure
 from .failures import HarnessError
 from .failures import HeaderMismatch
+from .failures import OversizedAnswer
 from .failures import RedirectMismatch
 from .failures import SchemaViolation
 from .failures import SkipCheck
 from .failures import StatusMismatch
 from .failures import ValueMismatch
+from .http import AnswerTooLarge
 from .http import CookieJar
 from .http import Exchange
 from .http import HttpRequest
@@ -140,6 +142,10 @@ class CheckContext:
         self.secrets.learn_request(request.path, request.headers, request.body)
         try:
             response = self.session.transport.send(request)
+        except AnswerTooLarge as exc:  # the server's failure: the suite stopped reading
+            exchange = Exchange(request, exc.response, self.session.transport.base_url, str(exc))
+            self.exchanges.append(exchange)
+            raise OversizedAnswer(str(exc), expectation="body", evidence=(exchange,)) from None
         except Exception as exc:
             if is_connection_error(exc):
                 self.exchanges.append(

@@ -113,6 +113,12 @@ class PropertyFalsified(Failure):
     kind = "property_falsified"
 
 
+class OversizedAnswer(Failure):
+    """The server sent more than the suite reads of one answer (the answer size cap)."""
+
+    kind = "oversized_answer"
+
+
 class HarnessError(Exception):
     """The suite could not test: reported as *error*, not *failed*."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import http.cookiejar
+import io
 import json
 import re
 import shlex
@@ -33,6 +34,12 @@ from mockserver.redaction import as_secret_set
 
 Secrets = SecretSet | tuple[str, ...]
 """What the redacting helpers take: the run's :class:`SecretSet`, or plain values."""
+
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
+"""The most a live answer may send (status line, headers, framing and body): a ProcessMaker
+answer is a few kilobytes, and a server that sends more is not read to the end."""
+ANSWER_DEADLINE = 60.0
+"""Seconds one answer may take in all, however slowly its bytes trickle in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +198,130 @@ class WsgiTransport:
         )
 
 
+class AnswerError(ConnectionError):
+    """A live server's answer the suite gave up reading: the server's fault, not the suite's.
+
+    ``response`` holds what was read before giving up (status, headers, the start of the body),
+    when the status line was read at all."""
+
+    def __init__(self, message: str, response: HttpResponse | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.response = response
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotHttpAnswer(AnswerError):
+    """The peer does not answer in HTTP/1.x (another protocol on the port, garbage, a body cut
+    short)."""
+
+
+class AnswerTooLarge(AnswerError):
+    """The answer went past :data:`MAX_ANSWER_BYTES` (or the transport's own cap)."""
+
+
+class AnswerTooSlow(AnswerError, TimeoutError):
+    """The answer went past :data:`ANSWER_DEADLINE` (or the transport's own deadline)."""
+
+
+def _size(n: int) -> str:
+    return f"{n / 1048576:g} MiB" if n >= 1048576 and n % 1024 == 0 else f"{n} bytes"
+
+
+class _Budget:
+    """What one answer may still take: bytes and time. Shared by the reads of one answer."""
+
+    def __init__(self, limit: int, deadline: float, per_read: float, what: str) -> None:
+        self.limit = limit
+        self.seconds = deadline
+        self.deadline = time.monotonic() + deadline
+        self.per_read = per_read
+        self.what = what
+        self.received = 0
+
+
+class _BudgetReader(io.RawIOBase):
+    """A socket's reads, each given what is left of the answer's deadline and byte budget."""
+
+    def __init__(self, sock: socket.socket, budget: _Budget) -> None:
+        super().__init__()
+        self._sock = sock
+        self._budget = budget
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        budget = self._budget
+        left = budget.deadline - time.monotonic()
+        if left <= 0:
+            raise AnswerTooSlow(
+                f"{budget.what} took longer than {budget.seconds:g} s "
+                "(the answer deadline); the suite stopped reading"
+            )
+        self._sock.settimeout(min(budget.per_read, left))
+        try:
+            n = self._sock.recv_into(buffer)
+        except TimeoutError:
+            if time.monotonic() < budget.deadline:
+                raise
+            raise AnswerTooSlow(
+                f"{budget.what} took longer than {budget.seconds:g} s "
+                "(the answer deadline); the suite stopped reading"
+            ) from None
+        budget.received += n
+        if budget.received > budget.limit:
+            raise AnswerTooLarge(
+                f"{budget.what} is larger than {_size(budget.limit)} "
+                "(the answer size cap); the suite stopped reading"
+            )
+        return n
+
+
+class _BudgetedSocket:
+    """A connected socket whose reading side (``makefile``) keeps to a :class:`_Budget`."""
+
+    def __init__(self, sock: socket.socket, budget: _Budget) -> None:
+        self._sock = sock
+        self._budget = budget
+
+    def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
+        return io.BufferedReader(_BudgetReader(self._sock, self._budget))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
+class _BudgetedHTTPConnection(http.client.HTTPConnection):
+    """A connection whose socket, once connected, reads within :attr:`budget`."""
+
+    budget: _Budget
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock = _BudgetedSocket(self.sock, self.budget)
+
+
+class _BudgetedHTTPSConnection(http.client.HTTPSConnection):
+    """The same over TLS: the socket is budgeted once wrapped."""
+
+    budget: _Budget
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock = _BudgetedSocket(self.sock, self.budget)
+
+
 class HttpTransport:
-    """Requests over the network with the standard library; optional rate and count limits."""
+    """Requests over the network with the standard library; optional rate and count limits.
+
+    Every answer is bounded: at most ``max_answer_bytes`` read, within ``answer_deadline``
+    seconds in all (``timeout`` bounds each read and the connect). Past either, the request
+    raises :class:`AnswerTooLarge` / :class:`AnswerTooSlow`; a peer that does not speak HTTP
+    raises :class:`NotHttpAnswer`. All three are :class:`ConnectionError`.
+    """
 
     def __init__(
         self,
@@ -202,6 +331,8 @@ class HttpTransport:
         verify_tls: bool = True,
         min_interval: float = 0.0,
         max_requests: int | None = None,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
+        answer_deadline: float = ANSWER_DEADLINE,
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -209,6 +340,8 @@ class HttpTransport:
         self.base_url = base_url.rstrip("/")
         self._parts = parts
         self.timeout = timeout
+        self.max_answer_bytes = max_answer_bytes
+        self.answer_deadline = answer_deadline
         self._context = ssl.create_default_context()
         if not verify_tls:
             self._context.check_hostname = False
@@ -235,21 +368,55 @@ class HttpTransport:
         self._pace()
         parts = self._parts
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        conn: http.client.HTTPConnection
+        budget = _Budget(
+            self.max_answer_bytes,
+            self.answer_deadline,
+            self.timeout,
+            f"the answer to {request.method} {self.base_url}{request.path}",
+        )
+        connect_timeout = min(self.timeout, self.answer_deadline)
+        conn: _BudgetedHTTPConnection | _BudgetedHTTPSConnection
         if parts.scheme == "https":
-            conn = http.client.HTTPSConnection(
-                parts.hostname or "", port, timeout=self.timeout, context=self._context
+            conn = _BudgetedHTTPSConnection(
+                parts.hostname or "", port, timeout=connect_timeout, context=self._context
             )
         else:
-            conn = http.client.HTTPConnection(parts.hostname or "", port, timeout=self.timeout)
+            conn = _BudgetedHTTPConnection(parts.hostname or "", port, timeout=connect_timeout)
+        conn.budget = budget
         prefix = parts.path.rstrip("/")
+        response: http.client.HTTPResponse | None = None
+        chunks: list[bytes] = []
         try:
             conn.request(request.method, prefix + request.path, request.body, dict(request.headers))
             response = conn.getresponse()
-            body = response.read()
-            return HttpResponse(response.status, tuple(response.getheaders()), body)
+            while chunk := response.read(65536):
+                chunks.append(chunk)
+            return HttpResponse(response.status, tuple(response.getheaders()), b"".join(chunks))
+        except AnswerError as exc:
+            if response is not None:
+                head = b"".join(chunks)[:4000]
+                exc.response = HttpResponse(response.status, tuple(response.getheaders()), head)
+            raise
+        except OSError:
+            raise  # refused, reset, a read timeout: as the socket said
+        except http.client.HTTPException as exc:
+            raise NotHttpAnswer(
+                f"{budget.what} is not a well-formed HTTP/1.x answer: {_describe_http_error(exc)}"
+            ) from None
         finally:
             conn.close()
+
+
+def _describe_http_error(exc: http.client.HTTPException) -> str:
+    """What :mod:`http.client` refused, in a few words (its own messages are often bare)."""
+    if isinstance(exc, http.client.BadStatusLine):
+        raw = getattr(exc, "line", "")
+        line = raw if isinstance(raw, str) else repr(raw)
+        return f"the status line is {line.strip()[:80]!r}" if line.strip() else "no status line"
+    if isinstance(exc, http.client.IncompleteRead):
+        return f"the body ended early ({len(exc.partial)} bytes read)"
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text[:120]}" if text else type(exc).__name__
 
 
 def is_connection_error(exc: BaseException) -> bool:

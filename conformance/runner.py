@@ -34,6 +34,7 @@ from .failures import CredentialsRejected
 from .failures import Failure
 from .failures import HarnessError
 from .failures import SkipCheck
+from .http import AnswerError
 from .http import HttpRequest
 from .http import HttpResponse
 from .http import LearningTransport
@@ -240,6 +241,8 @@ def check_login(target: Target, credentials: Credentials, secrets: SecretSet) ->
         try:
             response = transport.send(request)
         except Exception as exc:
+            if isinstance(exc, AnswerError):  # it names the request and what was wrong
+                raise HarnessError(secrets.redact(str(exc))) from None
             if is_connection_error(exc):
                 raise HarnessError(secrets.redact(f"cannot reach {where}: {exc}")) from None
             raise

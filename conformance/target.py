@@ -23,9 +23,11 @@ from mockserver import MockServer
 from mockserver import Profile
 from mockserver import get_profile
 from schemas.documents import DocumentError
-from schemas.documents import parse_document
+from schemas.documents import read_document
 
 from .failures import HarnessError
+from .http import ANSWER_DEADLINE
+from .http import MAX_ANSWER_BYTES
 from .http import HttpTransport
 from .http import Transport
 from .http import WsgiTransport
@@ -84,7 +86,6 @@ def load_credentials(path: Path | None = None, env: dict[str, str] | None = None
     if path is not None:
         try:
             mode = path.stat().st_mode
-            text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise HarnessError(
                 f"--credentials {path}: cannot read ({exc.strerror or exc})"
@@ -97,7 +98,7 @@ def load_credentials(path: Path | None = None, env: dict[str, str] | None = None
                 stacklevel=2,
             )
         try:
-            data = parse_document(text, str(path))
+            data = read_document(path, yaml_allowed=False)  # the one bounded reader
         except DocumentError as exc:
             raise HarnessError(f"--credentials {exc}") from None
         if not isinstance(data, dict):
@@ -182,6 +183,8 @@ class Target:
         rate: float = 5.0,
         max_requests: int = 500,
         allow_lockout_risk: bool = False,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
+        answer_deadline: float = ANSWER_DEADLINE,
     ) -> Target:
         try:
             transport = HttpTransport(
@@ -189,6 +192,8 @@ class Target:
                 verify_tls=verify_tls,
                 min_interval=1.0 / rate if rate > 0 else 0.0,
                 max_requests=max_requests,
+                max_answer_bytes=max_answer_bytes,
+                answer_deadline=answer_deadline,
             )
         except ValueError as exc:
             raise HarnessError(str(exc)) from None

@@ -11,9 +11,12 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import ssl
+import stat
 import sys
 import threading
+from collections.abc import Mapping
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -109,10 +112,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--control", action="store_true", help="enable the HTTP control API under /_pm3/"
     )
-    parser.add_argument(
+    token = parser.add_mutually_exclusive_group()
+    token.add_argument(
         "--control-token",
         metavar="TOKEN",
-        help="also let non-loopback peers use the control API with X-PM3-Control-Token",
+        help="also let non-loopback peers use the control API with X-PM3-Control-Token "
+        f"(other local users can read it in the process list: prefer --control-token-file or "
+        f"{CONTROL_TOKEN_ENV})",
+    )
+    token.add_argument(
+        "--control-token-file",
+        type=Path,
+        metavar="FILE",
+        help="the control token from the first line of FILE (chmod 600)",
     )
     parser.add_argument(
         "--journal-size", type=int, default=5000, metavar="N", help="exchanges kept (default 5000)"
@@ -129,6 +141,51 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--tls-key", type=Path, metavar="FILE", help="its private key (PEM)")
     return parser
+
+
+CONTROL_TOKEN_ENV = "PM3_MOCKSERVER_CONTROL_TOKEN"
+"""The control token from the environment, when neither flag gives one."""
+MAX_TOKEN_FILE = 4096
+
+
+def control_token(args: argparse.Namespace, environ: Mapping[str, str]) -> str | None:
+    """The control token: ``--control-token``, else ``--control-token-file``, else
+    :data:`CONTROL_TOKEN_ENV` (used only with ``--control``), else ``None``.
+
+    :raises _UsageError: an unreadable or empty file, or a token no header can carry.
+    """
+    if args.control_token is not None:
+        token, origin = args.control_token, "--control-token"
+    elif args.control_token_file is not None:
+        path = args.control_token_file
+        origin = f"--control-token-file {path}"
+        try:
+            mode = path.stat().st_mode
+            with path.open("rb") as stream:
+                raw = stream.read(MAX_TOKEN_FILE + 1)
+        except OSError as exc:
+            raise _UsageError(f"{origin}: cannot read ({exc.strerror or exc})") from None
+        if len(raw) > MAX_TOKEN_FILE:
+            raise _UsageError(f"{origin}: longer than {MAX_TOKEN_FILE} bytes; one line is read")
+        lines = raw.decode("utf-8", errors="replace").splitlines()
+        token = lines[0].strip() if lines else ""
+        if not token:
+            raise _UsageError(f"{origin}: the first line is empty")
+        if mode & (stat.S_IRGRP | stat.S_IROTH):
+            print(
+                f"pm3-mockserver: warning: {path} can be read by other users (chmod 600 {path})",
+                file=sys.stderr,
+            )
+    elif args.control and environ.get(CONTROL_TOKEN_ENV):
+        token, origin = environ[CONTROL_TOKEN_ENV], CONTROL_TOKEN_ENV
+    else:
+        return None
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in token) or token != token.strip():
+        raise _UsageError(
+            f"{origin}: the token has control characters or surrounding spaces, which no "
+            "X-PM3-Control-Token header can carry"
+        )
+    return str(token)
 
 
 def _fail(message: str) -> int:
@@ -182,9 +239,37 @@ def _prepare(args: argparse.Namespace) -> Prepared:
         tls = _tls(args.tls_cert, args.tls_key)
     except (SeedError, ScenarioError, ValueError) as exc:
         raise _UsageError(str(exc)) from None
-    if args.db is not None and args.db.exists() and not args.db.is_dir():
-        raise _UsageError(f"--db {args.db}: not a directory")
+    if args.db is not None:
+        _check_db_dir(args.db, workspaces)
     return workspaces, seed, scenario, tls
+
+
+DB_COMPANIONS = ("", "-wal", "-shm", "-journal")
+"""SQLite's files of one database: the database, its write-ahead log, shared memory, journal."""
+
+
+def _check_db_dir(db: Path, workspaces: tuple[str, ...]) -> None:
+    """``--db`` is a directory, and none of the files the mock would open there is a link.
+
+    SQLite follows links: a ``-shm`` link would write outside ``--db`` (or fail, if it dangles).
+    :raises _UsageError: naming the file.
+    """
+    if db.exists() and not db.is_dir():
+        raise _UsageError(f"--db {db}: not a directory")
+    for name in workspaces:
+        for suffix in DB_COMPANIONS:
+            path = db / f"wf_{name}.sqlite{suffix}"
+            if path.is_symlink():
+                raise _UsageError(
+                    f"--db {db}: {path.name} is a link; the mock keeps its databases in --db "
+                    "and does not write through links (remove it)"
+                )
+
+
+def _db_problem(args: argparse.Namespace, exc: sqlite3.Error | ValueError) -> str:
+    """One line for a database the mock cannot open (corrupt, locked, not SQLite)."""
+    where = f"--db {args.db}: " if args.db is not None else ""
+    return f"{where}cannot open a workspace database: {exc}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -217,21 +302,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(
             "--control needs a single process: overrides, faults and the clock live in one"
         )
-    if args.control_token and not args.control:
-        return _fail("--control-token needs --control")
+    if (args.control_token is not None or args.control_token_file is not None) and not args.control:
+        return _fail("--control-token and --control-token-file need --control")
     if not 0 <= args.port <= 65535:
         return _fail(f"--port must be 0-65535, not {args.port}")
     try:
         prepared = _prepare(args)
+        token = control_token(args, os.environ)
     except _UsageError as exc:
         return _fail(str(exc))
     if args.workers > 1:
         return _serve_many(args, list(argv if argv is not None else sys.argv[1:]), prepared)
     try:
-        server = _make_server(
-            args, prepared, args.db, control=args.control, control_token=args.control_token
-        )
+        server = _make_server(args, prepared, args.db, control=args.control, control_token=token)
         server.start()
+    except (sqlite3.Error, ValueError) as exc:
+        return _fail(_db_problem(args, exc))
     except OSError as exc:
         return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     workspaces, seed = prepared[0], prepared[1]
@@ -326,6 +412,8 @@ def _serve_many(args: argparse.Namespace, argv: list[str], prepared: Prepared) -
             tls=tls,
             environment={ARGV_ENV: json.dumps(argv), DB_ENV: str(db_dir)},
         )
+    except (sqlite3.Error, ValueError) as exc:
+        return _fail(_db_problem(args, exc))
     except OSError as exc:
         return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     finally:

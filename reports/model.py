@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import schemas
+from schemas.documents import DocumentError
+from schemas.documents import parse_document
+from schemas.documents import read_document
 
 from .files import write_text
 from .text import unicode_data
@@ -251,11 +254,19 @@ def dumps(report: Report) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+MAX_REPORT_BYTES = 64 * 1024 * 1024
+"""The largest report read (the documented-vs-versions baseline is a quarter of a megabyte)."""
+
+
 def loads(text: str, origin: str = "report") -> Report:
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise ReportError(f"{origin}: not valid JSON ({exc})") from None
+        data = parse_document(text, origin, max_bytes=MAX_REPORT_BYTES)  # bounded depth and size
+    except DocumentError as exc:
+        raise ReportError(str(exc)) from None
+    return _from_data(data, origin)
+
+
+def _from_data(data: Any, origin: str) -> Report:
     problems = schemas.errors("report", data)
     if problems:
         raise ReportError(f"{origin}: not a pm3 report: {problems[0]}")
@@ -269,9 +280,7 @@ def write_json(report: Report, path: Path) -> None:
 
 def read_json(path: Path) -> Report:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ReportError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise ReportError(f"{path}: not UTF-8 text") from None
-    return loads(text, str(path))
+        data = read_document(path, yaml_allowed=False, max_bytes=MAX_REPORT_BYTES)
+    except DocumentError as exc:
+        raise ReportError(str(exc)) from None
+    return _from_data(data, str(path))

@@ -4,14 +4,20 @@ The driver's first line is a ``hello`` with its capabilities; then each request 
 one outcome line with the same ``id``. Every step has a timeout. A driver that crashes, hangs,
 prints garbage or speaks the protocol wrong raises :class:`DriverError` naming the line — a
 harness error (exit 2), never a hang and never a verdict on the client.
+
+A driver runs in a process group of its own (wrappers such as ``npx`` or ``sh -c`` start
+children of their own): stopping it ends the whole group, and nothing it leaves behind can hold
+the harness. No line is read past :data:`MAX_LINE` bytes, on stdout or stderr.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
 import shlex
+import signal
 import subprocess
 import threading
 import time
@@ -25,6 +31,15 @@ from conformance.failures import HarnessError
 HELLO_TIMEOUT = 20.0
 STEP_TIMEOUT = 30.0
 STDERR_KEEP = 4000
+MAX_LINE = 1024 * 1024
+"""The longest protocol line a driver may write (bytes, newline included); a longer one stops
+the driver. Outcome lines are a few kilobytes."""
+STOP_GRACE = 3.0
+"""Seconds a driver has to exit once its input is closed, before its process group is killed."""
+
+
+class _Overlong:
+    """What the stdout pump hands over in place of a line longer than the cap."""
 
 
 class DriverError(HarnessError):
@@ -94,11 +109,20 @@ class Driver:
     :param command: the command line (split like a shell would, without a shell).
     """
 
-    def __init__(self, command: str, *, step_timeout: float = STEP_TIMEOUT) -> None:
+    def __init__(
+        self,
+        command: str,
+        *,
+        step_timeout: float = STEP_TIMEOUT,
+        max_line: int = MAX_LINE,
+        stop_grace: float = STOP_GRACE,
+    ) -> None:
         self.command = command
         self.step_timeout = step_timeout
-        self._proc: subprocess.Popen[str] | None = None
-        self._lines: queue.Queue[str | None] = queue.Queue()
+        self.max_line = max_line
+        self.stop_grace = stop_grace
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._lines: queue.Queue[str | _Overlong | None] = queue.Queue()
         self._stderr: list[str] = []
         self._next_id = 1
         self.line_no = 0
@@ -119,9 +143,8 @@ class Driver:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                text=True,
-                bufsize=1,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                start_new_session=True,  # a process group of its own, killed as one by stop()
             )
         except OSError as exc:
             raise DriverError(f"cannot start driver {argv[0]!r}: {exc.strerror or exc}") from None
@@ -149,15 +172,25 @@ class Driver:
 
     def _pump_stdout(self) -> None:
         assert self._proc is not None and self._proc.stdout is not None
-        for line in self._proc.stdout:
-            self._lines.put(line)
+        stream = self._proc.stdout
+        while line := stream.readline(self.max_line + 1):
+            if len(line) > self.max_line:
+                self._lines.put(_Overlong())
+                return  # read no more: stop() ends the driver
+            self._lines.put(line.decode("utf-8", errors="replace"))
         self._lines.put(None)
 
     def _pump_stderr(self) -> None:
+        """Keep the first :data:`STDERR_KEEP` characters; read (and drop) the rest in bounded
+        pieces, so a driver that logs without end neither blocks nor fills the memory."""
         assert self._proc is not None and self._proc.stderr is not None
-        for line in self._proc.stderr:
-            if sum(len(s) for s in self._stderr) < STDERR_KEEP:
-                self._stderr.append(line)
+        stream = self._proc.stderr
+        kept = 0
+        while piece := stream.readline(STDERR_KEEP):
+            if kept < STDERR_KEEP:
+                text = piece.decode("utf-8", errors="replace")[: STDERR_KEEP - kept]
+                self._stderr.append(text)
+                kept += len(text)
 
     def stderr_tail(self) -> str:
         return "".join(self._stderr)[-800:].strip()
@@ -175,8 +208,15 @@ class Driver:
                 line = self._lines.get(timeout=remaining)
             except queue.Empty:
                 continue
+            if isinstance(line, _Overlong):
+                raise DriverError(
+                    f"driver line {self.line_no + 1} is longer than {self.max_line} bytes "
+                    f"(the line limit) while the harness waited for {what}; it was stopped"
+                )
             if line is None:
-                code = self._proc.wait(timeout=5) if self._proc else None
+                code = self._exit_status()
+                for pump in self._pumps[1:]:  # stderr: read to its end before quoting it
+                    pump.join(timeout=2)
                 tail = self.stderr_tail()
                 raise DriverError(
                     f"driver exited (status {code}) while the harness waited for {what} "
@@ -214,7 +254,7 @@ class Driver:
         }
         started = time.monotonic()
         try:
-            self._proc.stdin.write(json.dumps(message) + "\n")
+            self._proc.stdin.write(json.dumps(message).encode() + b"\n")
             self._proc.stdin.flush()
         except (BrokenPipeError, OSError):
             raise DriverError(f"driver closed its input before request {rid} ({action})") from None
@@ -240,23 +280,40 @@ class Driver:
             seconds=time.monotonic() - started,
         )
 
+    def _exit_status(self) -> int | None:
+        """The driver's exit status, once it has exited (within a few seconds), else ``None``."""
+        if self._proc is None:
+            return None
+        try:
+            return self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return None
+
     def stop(self) -> None:
+        """Close the driver's input, give it :attr:`stop_grace` seconds to exit, then kill its
+        whole process group (what it started too). Never blocks for long: a pipe still held by a
+        process that left the group is abandoned to a daemon thread, not waited for."""
         proc = self._proc
         if proc is None:
             return
-        try:
+        self._proc = None
+        with contextlib.suppress(OSError):  # a driver gone already: a broken pipe on flush
             if proc.stdin:
                 proc.stdin.close()
-            proc.wait(timeout=3)
-        except (subprocess.TimeoutExpired, OSError):
-            proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=self.stop_grace)
+        # The group outlives its leader while any member lives, so its id is still theirs.
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=5)
         for pump in self._pumps:
-            pump.join(timeout=2)  # both see EOF once the process is gone
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
-        self._proc = None
+            pump.join(timeout=2)  # both see EOF once every holder of the pipes is gone
+        if not any(pump.is_alive() for pump in self._pumps):
+            # closing a stream a pump still reads would wait for that read: never do it
+            for stream in (proc.stdout, proc.stderr):
+                if stream is not None:
+                    stream.close()
 
     def __enter__(self) -> Driver:
         return self.start()
