@@ -213,6 +213,36 @@ def in_process_rate(seconds: float) -> float:
     return done / elapsed
 
 
+def in_process_rest_rate(seconds: float, path: str = "/api/1.0/workflow/users") -> float:
+    """GET of a REST resource with a bearer token, in process: the front door (route table,
+    negotiation, token, permission, validation) and the handler, per second."""
+    server = MockServer()
+    app = server.app
+    token = ""
+
+    def grab(status: str, headers: list[tuple[str, str]], exc: object = None) -> None:
+        if not status.startswith("200"):
+            raise RuntimeError(status)
+
+    environ = EnvironBuilder(
+        path="/workflow/oauth2/token",
+        method="POST",
+        data=BODY,
+        content_type="application/x-www-form-urlencoded",
+    ).get_environ()
+    token = json.loads(b"".join(app(environ, grab)))["access_token"]
+    base = EnvironBuilder(path=path, headers={"Authorization": f"Bearer {token}"}).get_environ()
+    done = 0
+    deadline = time.perf_counter() + seconds
+    start = time.perf_counter()
+    while time.perf_counter() < deadline:
+        b"".join(app(dict(base), grab))
+        done += 1
+    elapsed = time.perf_counter() - start
+    server.close()
+    return done / elapsed
+
+
 def start_stop_ms(repeats: int) -> list[float]:
     out = []
     for _ in range(repeats):
@@ -329,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
                 proc.stdout.close()
 
     inproc = in_process_rate(args.seconds)
+    rest_rate = in_process_rest_rate(args.seconds)
     http_us, local_us = round_trip_ratio()
     ss = start_stop_ms(50)
     one, two = conformance_seconds(1), conformance_seconds(2)
@@ -345,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
         ("loopback HTTP, pm3-mockserver --workers 2 (req/s)", f"{multi_med:,.0f}"),
         ("  ratio --workers 2 / trivial (target >= 4)", f"{multi_med / base_med:.2f}"),
         ("in process, password grants (per s)", f"{inproc:,.0f}"),
+        ("in process, REST GET users with a token (per s)", f"{rest_rate:,.0f}"),
+        ("  REST call cost / password grant cost (target <= 1)", f"{inproc / rest_rate:.2f}"),
         ("  ratio in process / trivial HTTP (target >= 10)", f"{inproc / base_med:.2f}"),
         (
             "client token round trip, loopback / in-process transport (us)",

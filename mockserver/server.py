@@ -218,6 +218,31 @@ class MockServer:
         assert user is not None
         return user.uid
 
+    def give_route(self, method: str, path: str, body: object = None, status: int = 200) -> str:
+        """Give a REST route the mock does not model (answered 501) a JSON body, served behind
+        Restler's front door: a request still needs its token, permission and valid parameters,
+        then gets ``body`` with ``status`` in Restler's headers. ``path`` is a request path under
+        ``/api/1.0/{ws}/`` (``calendar/123``) or the route's own (``calendar/{cal_uid}``);
+        returns the route's path. Cleared by :meth:`reset`.
+
+        :raises KeyError: no route of the profile's release answers ``method`` there.
+        """
+        from mockserver.protocol import restler_routes
+
+        table = restler_routes.table(self.profile.rest_release)
+        found = table.find(method.upper(), path)
+        route = found.route if isinstance(found, restler_routes.Found) else None
+        if route is None:
+            route = next(
+                (r for r in table.routes if r.method == method.upper() and r.path == path), None
+            )
+        if route is None:
+            raise KeyError(
+                f"no {method.upper()} route at {path!r} in ProcessMaker {table.release}'s table"
+            )
+        self.state.route_bodies[(route.method, route.path)] = (status, body)
+        return route.path
+
     @property
     def journal(self) -> Journal:
         """Every exchange answered, newest last (a bounded ring)."""

@@ -4,8 +4,9 @@ Luracast Restler 3 (vendored in ProcessMaker at ``vendor/luracast/restler/vendor
 "Restler.php" below is its ``Restler.php`` at CO 1429451be, 3.4.11, and ``Extension`` is
 ProcessMaker's subclass ``framework/src/Maveriks/Extension/Restler.php``):
 
-- **The method** (``Util::getRequestMethod``, ``Util.php`` l.141-163): ``X-HTTP-Method-Override``
-  replaces the request method whatever its value; else an ``http_method`` parameter
+- **The method** (``Util::getRequestMethod``, ``Util.php`` l.141-163; applied by
+  :func:`mockserver.protocol.restler_routes.request_method`): ``X-HTTP-Method-Override`` replaces
+  the request method whatever its value; else an ``http_method`` parameter
   (``Defaults::$httpMethodOverrideProperty``, ``Defaults.php`` l.127) in the query or the form
   body may make it ``PUT``, ``DELETE``, ``POST`` or ``PATCH``; ``HEAD`` is served as ``GET``.
 - **Overridable defaults** (``Defaults.php`` l.250-280): ``suppress_response_codes=true`` in the
@@ -31,25 +32,9 @@ from werkzeug.wrappers import Request
 
 from mockserver.protocol.errors import RestlerError
 
-OVERRIDABLE_METHODS = ("PUT", "DELETE", "POST", "PATCH")
 SUPPORTED_CHARSETS = ("utf-8", "iso-8859-1")
 SUPPORTED_LANGUAGES = ("en", "en-US")
 JSON_MIME = "application/json"
-
-
-def request_method(request: Request, form: dict[str, str] | None = None) -> str:
-    """The method Restler serves (``Util::getRequestMethod``)."""
-    method = request.method
-    override = request.headers.get("X-HTTP-Method-Override")
-    if override is not None:
-        method = override
-    else:
-        asked = request.args.get("http_method")
-        if asked is None and form is not None:
-            asked = form.get("http_method")
-        if asked is not None and asked.upper() in OVERRIDABLE_METHODS:
-            method = asked.upper()
-    return "GET" if method == "HEAD" else method
 
 
 def suppress_response_codes(request: Request) -> bool:
@@ -148,7 +133,7 @@ def _php_numeric(value: object) -> float | None:
     return None
 
 
-def _plural(count: int, one: str, many: str) -> str:
+def _plural(count: float, one: str, many: str) -> str:
     return many if count > 1 else one
 
 
@@ -204,11 +189,11 @@ def validate_param(name: str, spec: ParamSpec, value: object) -> object:
             raise RestlerError(400, error)
         count = len(value)
         if spec.min is not None and count < spec.min:
-            items = _plural(spec.max or 0, "item", "items")
-            raise RestlerError(400, f"{error}. Minimum {spec.min} {items} required.")
+            noun = _plural(spec.max or 0, "item", "items")  # Restler reads max here, not min
+            raise RestlerError(400, f"{error}. Minimum {spec.min} {noun} required.")
         if spec.max is not None and count > spec.max:
-            items = _plural(spec.max, "item", "items")
-            raise RestlerError(400, f"{error}. Maximum {spec.max} {items} allowed.")
+            noun = _plural(spec.max, "item", "items")
+            raise RestlerError(400, f"{error}. Maximum {spec.max} {noun} allowed.")
         return value
     return value  # mixed, object and class types: passed on as sent
 

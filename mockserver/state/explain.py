@@ -99,6 +99,10 @@ MEANINGS: dict[str, str] = {
         'class constructors answer 400 `The user with "<uid>" not have permissions to perform '
         "this action.`; from 3.2 `AccessControl` answers Restler's 401 `Unauthorized`."
     ),
+    "cases_without_user": (
+        "What the cases lists answer to a token without a user (client_credentials): the 400 "
+        "`The user with userId: '' does not exist.`, or every user's cases."
+    ),
     "login_session_lifetime": "Seconds a web login session lives without activity.",
 }
 

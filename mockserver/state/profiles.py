@@ -22,6 +22,7 @@ ScopeWhenNone = Literal["null", "omit"]
 ResourceErrorStyle = Literal["restler-401", "rfc6750"]
 RestRelease = Literal["3.0", "3.2", "3.4.10", "3.4.11"]
 PermissionRefusal = Literal["constructor-400", "access-control-401"]
+CasesWithoutUser = Literal["refused-400", "every-case"]
 BasicSplit = Literal["first-colon", "single-colon"]
 
 
@@ -107,6 +108,10 @@ class Profile:
     rest_release: RestRelease
     """Which release's REST route table and RBAC seed data the mock serves (``docs/rest-routes.md``)."""
     permission_refusal: PermissionRefusal
+    cases_without_user: CasesWithoutUser
+    """The cases lists for a token without a user (client_credentials): up to 3.2.2 ``getList``
+    refuses the empty ``userId`` (400); from 3.2.3 nothing checks it and the lists hold every
+    user's cases."""
     """How a user without an endpoint's permission is refused: 3.0's API class constructors
     answer 400 "The user with "<uid>" not have permissions…"; from 3.2 ``AccessControl``
     answers Restler's 401."""
@@ -169,6 +174,7 @@ _PM_3_4_10 = Profile(
     resource_errors="restler-401",
     rest_release="3.4.10",
     permission_refusal="access-control-401",
+    cases_without_user="every-case",
     login_session_lifetime=1440,
     provenance={
         "token_error_status": src(
@@ -205,6 +211,10 @@ _PM_3_4_10 = Profile(
         "rest_release": src("§13: the route table and RBAC seed of 3.4.10 (CO 3062297c5)"),
         "permission_refusal": src(
             "§13: Policies/AccessControl.php __isAllowed, RestException(401) (3.2 on)"
+        ),
+        "cases_without_user": src(
+            "§13: 3.2.3+ BusinessModel/Cases.php getList no longer checks userId; AppCacheView "
+            "filters by USR_UID only when one is given"
         ),
         "basic_split": decision(
             "PM 3 installs run PHP as an Apache module, and PHP splits a Basic value at the first "
@@ -250,6 +260,7 @@ _PM_3_0_RC = dataclasses.replace(
     mobile_client_seeded=False,
     rest_release="3.0",
     permission_refusal="constructor-400",
+    cases_without_user="refused-400",
     provenance={
         **_PM_3_4_10.provenance,
         "rest_release": src(
@@ -258,6 +269,10 @@ _PM_3_0_RC = dataclasses.replace(
         "permission_refusal": src(
             "§13: 3.0.1.8 Api/User.php l.31 and six other classes check a permission in their "
             "constructor: RestException(400, ID_USER_NOT_HAVE_PERMISSION)"
+        ),
+        "cases_without_user": src(
+            "§2.5, §13: getList refuses the empty userId (ID_USER_NOT_EXIST) up to 3.2.2; RC's "
+            "Behat feature main_tests_client_credentials.feature expects 400"
         ),
         "token_error_status": src("§3.2 row 1: bug 0016986 / PM-2112, status overwritten to 200"),
         "token_headers": src("§3.2 row 1: the response returns into Restler compose()"),
@@ -319,6 +334,7 @@ _DOCUMENTED = dataclasses.replace(
         "resource_errors": decision("doc silent: latest source REST 401 shape"),
         "rest_release": decision("doc silent: latest source, the 3.4.11 route table"),
         "permission_refusal": decision("doc silent: latest source, AccessControl's 401"),
+        "cases_without_user": decision("doc silent: latest source, every case"),
         "restler_version": decision("doc silent: latest source, Restler 3.0.0rc5"),
         "purge_expired_on_issue": decision("doc silent: latest source purges on issuance"),
         "verify_user_status": decision("doc silent: latest source RBAC::VerifyLogin"),

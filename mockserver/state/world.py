@@ -74,6 +74,10 @@ class MockState:
         self.max_body = max_body
         self.db_dir = db_dir
         self._lock = threading.Lock()
+        self.route_bodies: dict[tuple[str, str], tuple[int, object]] = {}
+        """Answers given to REST routes the mock does not model (``MockServer.give_route``):
+        (method, route path in the table's words) → (status, JSON body). Served behind the
+        front door, as the route's handler would be."""
         self.given_secrets: set[str] = set()
         """Passwords and client secrets given at run time (stored hashed, or not at all)."""
         self.workspaces: dict[str, WorkspaceStore] = {}
@@ -149,6 +153,7 @@ class MockState:
 
     def reset(self, *, profile: Profile | None = None) -> None:
         """Empty every workspace, seed it again, and let the clock run free."""
+        self.route_bodies.clear()
         if profile is not None:
             self.set_profile(profile)
         self.reseed()

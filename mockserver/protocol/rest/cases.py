@@ -29,7 +29,8 @@ NO_USER = "The user with userId: '' does not exist."
 """The cases lists without a user (a client_credentials token). ``getList`` refused an empty
 ``userId`` (ID_USER_NOT_EXIST, CO f2a7e57db…8b6e24a95 src/ProcessMaker/BusinessModel/Cases.php
 l.82-86) and RC's Behat feature ``main_tests_client_credentials.feature`` expects 400 (source fact
-§2.5). 3.2.3+ no longer checks (3.4.11 ``getList``, l.277-349); the mock keeps the refusal."""
+§2.5). 3.2.3+ no longer checks (3.4.11 ``getList``, l.277-349): the profile field
+``cases_without_user`` says which."""
 
 
 def user_not_exist(name: str, uid: str) -> str:
@@ -359,13 +360,14 @@ def get_cases_list(call: RestCall) -> Reply:
     action, paged = _LISTS[call.key]
     start = max(_int_arg(call, "start"), 0)
     limit = _int_arg(call, "limit")
-    if call.user is None:
+    if call.user is None and call.profile.cases_without_user == "refused-400":
         raise RestlerError(400, NO_USER)
     sort = _str_arg(call, "sort", DEFAULT_SORT)
     sort = LIST_SORT if sort == DEFAULT_SORT else sort
     direction = _str_arg(call, "dir", "DESC")
-    user = call.user.uid
-    if action == "search" and call.ctx.user_can(call.user, "PM_ALLCASES"):
+    # No user (from 3.2.3): AppCacheView filters by USR_UID only when one is given.
+    user = call.user.uid if call.user is not None else ""
+    if action == "search" and call.user is not None and call.ctx.user_can(call.user, "PM_ALLCASES"):
         user = ""
     query = casework.ListQuery(
         action=action,

@@ -146,7 +146,10 @@ def test_suppress_response_codes_turns_every_status_into_200(client: Client) -> 
     assert refused.status_code == 200 and _json(refused) == UNAUTHORIZED
     missing = client.get(API + "nothing", query_string={"suppress_response_codes": "1"})
     assert missing.status_code == 200 and _json(missing)["error"]["code"] == 404
-    assert client.get(API + "users", query_string={"suppress_response_codes": "false"}).status_code == 401
+    assert (
+        client.get(API + "users", query_string={"suppress_response_codes": "false"}).status_code
+        == 401
+    )
 
 
 def test_negotiation_406_vary_and_content_language(client: Client) -> None:
@@ -199,7 +202,12 @@ def test_a_body_restler_cannot_read_is_400_once_the_route_is_known(client: Clien
     broken = client.post(API + "users", data=b"{nope", content_type="application/json")
     assert broken.status_code == 400
     assert _json(broken)["error"]["message"] == "Bad Request: Error parsing JSON, malformed JSON"
-    assert client.post(API + "nothing/here", data=b"{nope", content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            API + "nothing/here", data=b"{nope", content_type="application/json"
+        ).status_code
+        == 404
+    )
     unsupported = client.post(API + "users", data=b"x", content_type="text/csv")
     assert unsupported.status_code == 403
 
@@ -233,3 +241,41 @@ def test_every_route_of_every_release_answers_without_a_500(client: Client) -> N
         for headers in ({}, _bearer(token)):
             response = client.get(API + path, headers=headers)
             assert response.status_code != 500, (route.path, response.get_data())
+
+
+@pytest.mark.parametrize("profile_name", ["pm-3.4.11"])
+def test_a_route_the_mock_does_not_model_gets_a_body_in_one_line(
+    mock: MockServer, client: Client
+) -> None:
+    admin = tokens(client, username="admin", password="admin")["access_token"]
+    assert client.get(API + "calendars", headers=_bearer(admin)).status_code == 501
+    assert mock.give_route("GET", "calendars", [{"cal_uid": "c1"}]) == "calendars"
+    given = client.get(API + "calendars", headers=_bearer(admin))
+    assert given.status_code == 200 and _json(given) == [{"cal_uid": "c1"}]
+    assert given.headers["X-Powered-By"].startswith("Luracast Restler v")
+    # behind the door still: no token is 401, an operator without PM_SETUP is 401
+    assert client.get(API + "calendars").status_code == 401
+    mock.add_user("op", "op-pass", role="PROCESSMAKER_OPERATOR")
+    operator = tokens(client, username="op", password="op-pass")["access_token"]
+    assert client.get(API + "calendars", headers=_bearer(operator)).status_code == 401
+    # a concrete path names its route; an unknown one is refused by name
+    assert mock.give_route("get", "calendar/abc", {"x": 1}, status=201) == "calendar/{cal_uid}"
+    assert client.get(API + "calendar/" + "z" * 32, headers=_bearer(admin)).status_code == 201
+    with pytest.raises(KeyError, match="no GET route at 'nothing/here'"):
+        mock.give_route("GET", "nothing/here")
+    mock.reset()
+    assert client.get(API + "calendars", headers=_bearer(admin)).status_code in (401, 501)
+
+
+def test_the_committed_list_of_modelled_routes_has_not_drifted() -> None:
+    import os
+    from pathlib import Path
+
+    from mockserver.protocol.api import modelled_document
+
+    doc = Path(__file__).resolve().parents[3] / "docs" / "rest-modelled.md"
+    if os.environ.get("PM3_UPDATE_GOLDEN"):
+        doc.write_text(modelled_document())
+    assert doc.read_text() == modelled_document(), "run with PM3_UPDATE_GOLDEN=1 to regenerate"
+    # each modelled route is one the table has, and the rest are 501 (asserted above)
+    assert {r.method for r in modelled_routes("3.4.11")} == {"GET", "POST", "PUT", "DELETE"}

@@ -269,6 +269,13 @@ PINS: tuple[Pin, ...] = (
         "source: §13 — Policies/AccessControl.php RestException(401)"),
     Pin("permission_refusal", RFC, "access-control-401",
         RFC_OPEN + "RFC 6750 §3.1 would say 403 insufficient_scope; PM has no scopes here"),
+    # --- the cases lists for a token without a user ---
+    Pin("cases_without_user", DOC, "every-case", "design: silences — latest source"),
+    Pin("cases_without_user", RC, "refused-400",
+        "source: §2.5, §13 — getList refuses the empty userId up to 3.2.2"),
+    Pin("cases_without_user", OLD, "every-case", "source: §13 — 3.2.3+ getList checks no user"),
+    Pin("cases_without_user", NEW, "every-case", "source: §13 — 3.2.3+ getList checks no user"),
+    Pin("cases_without_user", RFC, "every-case", RFC_OPEN + "RFC 6749 has no cases"),
     # --- x-pm-mobile-client seeded (4426746995afa07e7485df1055471800) ---
     Pin("mobile_client_seeded", DOC, True,
         "design: silences — the doc names only x-pm-local-client; latest source seeds both"),
