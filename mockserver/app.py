@@ -24,6 +24,7 @@ from mockserver.protocol import api
 from mockserver.protocol import applications
 from mockserver.protocol import authorize
 from mockserver.protocol import designer
+from mockserver.protocol import pages
 from mockserver.protocol import render
 from mockserver.protocol.context import RequestContext
 from mockserver.protocol.environ import CLOSE_CONNECTION
@@ -214,22 +215,28 @@ class MockApp:
             "postAuthorize": lambda ctx, _args: authorize.authorize_post(ctx),
             "doPostExpireToken": lambda ctx, args: self.expire_token(ctx, args.get("token", "")),
             "doDeleteToken": lambda ctx, args: self.delete_token(ctx, args.get("token", "")),
+            "index": lambda ctx, _args: self.oauth2_index(ctx),
         }
 
+    def oauth2_index(self, ctx: RequestContext) -> Reply:
+        """``Server::index``: it prints its HTML page, then returns null, which Restler sends as
+        an empty body (``Defaults::$emptyBodyForNullResponse``) with its JSON headers: the page
+        goes out as ``application/json``."""
+        request = ctx.request
+        port = request.host.rpartition(":")[2] if ":" in request.host else ""
+        host = f"{request.scheme}://{request.host}" if port != "80" else request.host_url
+        text = pages.oauth2_index_page(host=host.rstrip("/"), workspace=ctx.workspace)
+        return render.Answer(
+            text, 200, [*render.restler_headers(ctx.profile), render.CORS_ALLOW_ORIGIN]
+        )
+
     def _oauth_mode(self, ctx: RequestContext, where: Route) -> Reply:
-        if where.endpoint == "not_found":
-            return render.restler_error(RestlerError(404), ctx.profile)
-        if not where.allowed(ctx.request.method):
-            return render.method_not_allowed(ctx.profile, sorted(where.methods or ()))
-        if where.endpoint == "token":
+        """``/{ws}/oauth2/...``: ``WebApplication::run`` (SERVICE_OAUTH2) hands the path after the
+        workspace to the same Restler dispatch as the API, so the route table decides (the token
+        endpoint's POST, the hot path, goes straight to the same method)."""
+        if where.endpoint == "token" and ctx.request.method == "POST":
             return self.token(ctx)
-        if where.endpoint == "authorize":
-            if ctx.request.method in ("GET", "HEAD"):
-                return authorize.authorize_get(ctx)
-            return authorize.authorize_post(ctx)
-        if where.endpoint == "expire":
-            return self.expire_token(ctx, where.resource)
-        return self.delete_token(ctx, where.resource)
+        return api.dispatch(ctx, "", self._oauth_methods, skip=1)
 
     def _classic(self, request: Request, where: Route) -> Reply:
         if where.endpoint == "not_found":

@@ -90,8 +90,9 @@ class _Refused(Exception):
 
 
 # --- 1. the request ------------------------------------------------------------------------------
-def raw_resource(ctx: RequestContext) -> str:
-    """The request's path after ``/api/{version}/{workspace}/``, as sent (encoded, with the query)."""
+def raw_resource(ctx: RequestContext, skip: int = 3) -> str:
+    """The request's path after its first ``skip`` segments (``/api/{version}/{workspace}/``; 1 in
+    OAuth mode, ``/{workspace}/``), as sent (encoded, with the query)."""
     environ = ctx.request.environ
     raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
     if not isinstance(raw, str) or not raw.startswith("/"):
@@ -99,8 +100,8 @@ def raw_resource(ctx: RequestContext) -> str:
         query = environ.get("QUERY_STRING", "")
         if query:
             raw += "?" + query
-    parts = raw.split("/", 4)
-    return parts[4] if len(parts) > 4 else ""
+    parts = raw.split("/", skip + 1)
+    return parts[skip + 1] if len(parts) > skip + 1 else ""
 
 
 def read_rest_body(ctx: RequestContext) -> tuple[object, dict[str, object], RestlerError | None]:
@@ -221,20 +222,25 @@ def validate(
 
 # --- the door ------------------------------------------------------------------------------------
 def dispatch(
-    ctx: RequestContext, resource: str = "", oauth: Mapping[str, PublicHandler] | None = None
+    ctx: RequestContext,
+    resource: str = "",
+    oauth: Mapping[str, PublicHandler] | None = None,
+    *,
+    skip: int = 3,
 ) -> Reply:
     """Answer one ``/api/1.0/{workspace}/`` request as Restler would (steps in the module doc).
 
     :param oauth: the OAuth server's methods by PHP name (``postToken``, ``authorize``, ...),
         which ``initRest()`` also mounts under ``oauth2``.
+    :param skip: the path segments before Restler's part: 3 in API mode, 1 in OAuth mode.
     """
-    reply = _dispatch(ctx, oauth or {})
+    reply = _dispatch(ctx, oauth or {}, skip)
     if restler.suppress_response_codes(ctx.request) and reply.status_code != 200:
         return _with_status(reply, 200)
     return reply
 
 
-def _dispatch(ctx: RequestContext, oauth: Mapping[str, PublicHandler]) -> Reply:
+def _dispatch(ctx: RequestContext, oauth: Mapping[str, PublicHandler], skip: int) -> Reply:
     request = ctx.request
     request_data, members, body_error = read_rest_body(ctx)
     table = restler_routes.table(ctx.profile.rest_release)
@@ -243,7 +249,7 @@ def _dispatch(ctx: RequestContext, oauth: Mapping[str, PublicHandler]) -> Reply:
         http_method = str(members["http_method"])
     found = table.find(
         request.method,
-        raw_resource(ctx),
+        raw_resource(ctx, skip),
         method_override=request.headers.get("X-HTTP-Method-Override"),
         http_method=http_method,
     )

@@ -132,3 +132,31 @@ def applications_page(
 def grant_page(blocks: list[str]) -> str:
     """``methods/oauth2/grant.php``: what it prints, one ``<pre>`` per ``G::pr`` (escaped here)."""
     return page("oauth2/grant", "\n".join(f"<pre>{escape(b)}</pre>" for b in blocks))
+
+
+OAUTH2_INDEX_TITLE = "ProcessMaker Oauth2 Server"
+
+
+def oauth2_index_page(*, host: str, workspace: str) -> str:
+    """``GET /{ws}/oauth2`` (and ``/api/1.0/{ws}/``): ``OAuth2\\Server::index`` (3.4.11
+    ``Services/OAuth2/Server.php`` l.145-158) renders ``templates/oauth2/index.html`` with the
+    server's ``host`` and the workspace: an overview of the authorization-code flow with the URLs
+    to call. This page is the mock's own wording of that overview, under the same title."""
+    base = f"{host}/{workspace}/oauth2"
+    rows = [
+        ("Register the application", f"GET {base}/apps"),
+        (
+            "Ask the user to authorize it",
+            f"GET {base}/authorize?response_type=code&client_id=[the-client-id]&scope=*",
+        ),
+        ("Exchange the code for a token", f"POST {base}/token"),
+    ]
+    items = "".join(
+        f"<tr><td>{escape(step)}</td><td><code>{escape(url)}</code></td></tr>" for step, url in rows
+    )
+    body = (
+        "<h1>ProcessMaker Authorization Server (OAuth v2)</h1>"
+        "<p>Authorization code grant (RFC 6749 section 4.1):</p>"
+        f'<table id="oauth2-steps">{items}</table>'
+    )
+    return page(OAUTH2_INDEX_TITLE, body)

@@ -279,3 +279,23 @@ def test_the_committed_list_of_modelled_routes_has_not_drifted() -> None:
     assert doc.read_text() == modelled_document(), "run with PM3_UPDATE_GOLDEN=1 to regenerate"
     # each modelled route is one the table has, and the rest are 501 (asserted above)
     assert {r.method for r in modelled_routes("3.4.11")} == {"GET", "POST", "PUT", "DELETE"}
+
+
+def test_oauth_mode_goes_through_the_same_route_table(client: Client) -> None:
+    """WebApplication::run (SERVICE_OAUTH2): /{ws}/oauth2/... is Restler's dispatch too."""
+    info = client.get("/workflow/oauth2")
+    assert info.status_code == 200
+    # Server::index prints its page, then Restler sends its JSON headers with no body of its own
+    assert info.headers["Content-Type"] == "application/json; charset=utf-8"
+    page = info.get_data(as_text=True)
+    assert "<title>ProcessMaker Oauth2 Server</title>" in page
+    assert "/workflow/oauth2/authorize?response_type=code&amp;client_id=[the-client-id]" in page
+    assert client.get(API).get_data(as_text=True) == page  # the root mount is the same method
+    # a path with parameters is never an exact key: GET there is 404, not 405
+    assert client.get("/workflow/oauth2/abc/expire").status_code == 404
+    assert client.get("/workflow/oauth2/nothing").status_code == 404
+    token = client.get("/workflow/oauth2/token")
+    assert token.status_code == 405 and token.headers["Allow"] == "POST"
+    # a public method the mock does not model says so
+    scope = client.get("/workflow/oauth2/scope")
+    assert scope.status_code == 501 and "Server::getScope" in _json(scope)["error"]["message"]

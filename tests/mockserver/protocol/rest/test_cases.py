@@ -261,8 +261,9 @@ LIST_KEYS = [
 ]
 
 
+@pytest.mark.parametrize("profile_name", ["pm-3.0-rc"])
 @pytest.mark.parametrize("key", LIST_KEYS + [k + "Paged" for k in LIST_KEYS])
-def test_lists_without_a_user_keep_the_400(call_rest: CallRest, key: str) -> None:
+def test_lists_without_a_user_are_refused_up_to_3_2_2(call_rest: CallRest, key: str) -> None:
     err = refused(call_rest, key, user=None)
     assert err.body() == {
         "error": {"code": 400, "message": "Bad Request: The user with userId: '' does not exist."}
