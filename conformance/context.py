@@ -338,11 +338,20 @@ class CheckContext:
         answer = self.request(
             "POST", form_target(f"{path}?{urlencode({'u': target})}", form), form=values
         )
-        if answer.status not in (301, 302, 303) or "PHPSESSID" not in self.cookies.values:
+        location = answer.header("Location") or ""
+        # authentication.php sends a refused login back to the login page ("login?u=..."), with
+        # its reason as a temporary message there (source fact §13)
+        refused = answer.status in (301, 302, 303) and location.split("?")[0].endswith("login")
+        if (
+            answer.status not in (301, 302, 303)
+            or refused
+            or "PHPSESSID" not in self.cookies.values
+        ):
             session = "a" if "PHPSESSID" in self.cookies.values else "no"
+            reason = " (back to the login page: the credentials were refused)" if refused else ""
             self.fail(
                 "logging in through the login form should redirect and start a PHP session, "
-                f"got {self.describe(answer)} and {session} PHPSESSID cookie",
+                f"got {self.describe(answer)} and {session} PHPSESSID cookie{reason}",
                 expectation="login",
             )
 

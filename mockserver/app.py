@@ -243,10 +243,16 @@ class MockApp:
             return render.html("<h1>404</h1>", status=404)
         if not where.allowed(request.method):
             return render.html("<h1>405</h1>", status=405)
+        lang, skin = where.args["lang"], where.args["skin"]
+        if self.state.store(where.workspace) is None:
+            # sysGeneric.php (l.600-603 at 3.4.11, the same in 3.0): no sites/<ws>/db.php → the
+            # temporary message ID_NOT_WORKSPACE and a 302 to the global login, every version.
+            return Response(
+                "", status=302, headers=[("Location", f"/sys/{lang}/{skin}/main/sysLogin?errno=2")]
+            )
         ctx = self._context(request, where.workspace)
         if isinstance(ctx, Response):
             return ctx
-        lang, skin = where.args["lang"], where.args["skin"]
         endpoint = where.endpoint
         if endpoint == "login":
             return authorize.login_form(ctx, lang, skin)

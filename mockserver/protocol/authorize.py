@@ -7,6 +7,7 @@ Source: doc '"authorization_code" Grant Type' and 'Implicit Grant'; source fact 
 from __future__ import annotations
 
 import hmac
+from html import unescape as html_unescape
 from urllib.parse import urlsplit
 
 from werkzeug.wrappers import Response
@@ -69,10 +70,13 @@ def authorize_get(ctx: RequestContext) -> Response:
     if user is None:
         return login_redirect(ctx)
     args = ctx.request.args
+    # Server::authorize tests that the keys exist (array_key_exists), not their values: an empty
+    # client_id is an unknown client, an empty response_type reaches the consent page, where
+    # bshaffer's validateAuthorizeRequest refuses it on the POST (3.4.11 Server.php l.197-211).
     client_id = args.get("client_id")
-    if not client_id:
+    if client_id is None:
         return render.restler_error(RestlerError(400, RestlerError.MISSING_CLIENT_ID), ctx.profile)
-    if not args.get("response_type"):
+    if "response_type" not in args:
         return render.restler_error(
             RestlerError(400, RestlerError.MISSING_RESPONSE_TYPE), ctx.profile
         )
@@ -210,6 +214,9 @@ def _login_base(ctx: RequestContext, lang: str, skin: str) -> str:
 
 
 def login_form(ctx: RequestContext, lang: str, skin: str, error: str = "") -> Response:
+    """``login/login.php``: it shows (and so consumes) the session's temporary message, then
+    ends the session (``session_destroy``: whoever was logged in under it is logged out) and
+    starts a new one with a new id (``session_regenerate_id``, l.153-156 at 3.4.11)."""
     return_to = ctx.request.args.get("u", "")
     sid = ctx.request.cookies.get(SESSION_COOKIE)
     pending = ctx.store.pop_session_message(sid) if sid else None
@@ -220,7 +227,37 @@ def login_form(ctx: RequestContext, lang: str, skin: str, error: str = "") -> Re
         error=error,
         message=pending[0] if pending else "",
     )
-    return render.html(body, status=200 if not error else 401)
+    response = render.html(body, status=200 if not error else 401)
+    if sid:
+        ctx.store.delete_session(sid)
+    ctx.new_session_id(response)
+    return response
+
+
+LOGIN_REFUSALS = {
+    "unknown": "Wrong login credentials",
+    "password": "Wrong login credentials",
+    "inactive": "User inactive!",
+    "expired": "User's account has expired",
+}
+"""``authentication.php``'s label per ``RBAC::VerifyLogin`` answer (-1, -2: WRONG_LOGIN_CREDENTIALS;
+-3: ID_USER_INACTIVE; -4: ID_USER_INACTIVE_BY_DATE), English (insert.sql l.61656, 61360-61361)."""
+
+
+def login_refusal(ctx: RequestContext, username: str, password: str) -> str | None:
+    """Why ``RBAC::VerifyLogin`` refuses these credentials (a :data:`LOGIN_REFUSALS` key), or
+    ``None`` when it accepts them."""
+    user = ctx.store.find_user(username) if username else None
+    if user is None:
+        return "unknown"
+    if not password or not hmac.compare_digest(user.password_hash, hash_password(password)):
+        return "password"
+    if ctx.profile.verify_user_status:
+        if user.status != 1:
+            return "inactive"
+        if user.due_date and user.due_date < ctx.state.clock.stamp()[:10]:
+            return "expired"
+    return None
 
 
 def verify_login(ctx: RequestContext, username: str, password: str) -> UserRow | None:
@@ -264,19 +301,24 @@ def browser_normalised(target: str) -> str:
 
 
 def login_submit(ctx: RequestContext, lang: str, skin: str) -> Response:
+    """``login/authentication.php``. Refused: the temporary message for the reason (a warning)
+    and a 302 to ``login`` with ``u`` = the form's URL (l.96-152 at 3.4.11); the login page
+    then shows the message. Accepted: a new session and a 302 to the return target."""
     form = ctx.request.form
     username = form.get("form[USR_USERNAME]", "")
     password = form.get("form[USR_PASSWORD]", "")
     return_to = form.get("form[URL]", "")
+    refusal = login_refusal(ctx, username.strip(), password.strip())
+    if refusal is not None:
+        location = "login"  # a relative Location, as G::header sends it (skins not 'ux*')
+        if "form[URL]" in form:
+            location += "?u=" + render.php_urlencode(html_unescape(return_to))
+        response = Response("", status=302, headers=[("Location", location)])
+        sid = ctx.request.cookies.get(SESSION_COOKIE) or ctx.new_session_id(response)
+        ctx.store.set_session_message(sid, LOGIN_REFUSALS[refusal], "warning")
+        return response
     user = verify_login(ctx, username, password)
-    if user is None:
-        body = pages.login_page(
-            workspace=ctx.workspace,
-            action=f"{_login_base(ctx, lang, skin)}/authentication.php",
-            return_to=return_to,
-            error="Wrong password or user name",
-        )
-        return render.html(body, status=401)
+    assert user is not None
     home = f"/sys{ctx.workspace}/{lang}/{skin}/oauth2/applications"
     response = Response(
         "", status=302, headers=[("Location", safe_return_target(ctx, return_to, home))]

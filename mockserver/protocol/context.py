@@ -49,6 +49,13 @@ class RequestContext:
         )
         return self.store.get_user(uid) if uid else None
 
+    def new_session_id(self, response: Response) -> str:
+        """``session_start()`` with no session, or ``session_regenerate_id()``: a fresh PHP
+        session id, sent as the ``PHPSESSID`` cookie; nobody is logged in under it."""
+        sid = "".join(secrets.choice(_SESSION_ALPHABET) for _ in range(26))
+        response.set_cookie(SESSION_COOKIE, sid, path="/", httponly=True, samesite="Lax")
+        return sid
+
     def start_session(self, response: Response, user: UserRow) -> str:
         sid = "".join(secrets.choice(_SESSION_ALPHABET) for _ in range(26))
         clock = self.state.clock

@@ -646,8 +646,9 @@ def test_a_login_redirecting_with_a_session_cookie_succeeds(ctx: CheckContext, s
         (200, dict([SESSION_COOKIE]), "HTTP 200 with an empty body and a PHPSESSID cookie"),
         (
             302,
-            {"Location": "/workflow/oauth2/authorize"},
-            "HTTP 302 to '/workflow/oauth2/authorize' and no PHPSESSID cookie",
+            {"Location": "login?u=%2F"},
+            "HTTP 302 to 'login?u=%2F' and a PHPSESSID cookie (back to the login page: the "
+            "credentials were refused)",
         ),
     ],
 )

@@ -156,8 +156,13 @@ def test_wrong_password_on_the_login_form(live: MockServer) -> None:
         allow_redirects=False,
         timeout=10,
     )
-    assert page.status_code == 401 and "Wrong password" in page.text
-    assert "PHPSESSID" not in s.cookies
+    # authentication.php: a temporary warning and a 302 to "login" with u = the form's URL
+    assert page.status_code == 302 and page.headers["Location"] == "login?u=%2F"
+    assert "PHPSESSID" in s.cookies  # session_start(): the message lives in the session
+    shown = s.get(f"{live.url}/sysworkflow/en/neoclassic/login/login?u=%2F", timeout=10)
+    assert "Wrong login credentials" in shown.text
+    again = s.get(f"{live.url}/sysworkflow/en/neoclassic/login/login?u=%2F", timeout=10)
+    assert "Wrong login credentials" not in again.text  # shown once
 
 
 @pytest.mark.parametrize(("profile_name", "allowed"), [("pm-3.4.10", False), ("pm-3.0-rc", True)])
@@ -297,11 +302,14 @@ def test_the_login_form_refuses_inactive_and_past_due_users(
         allow_redirects=False,
         timeout=10,
     )
-    assert (answer.status_code == 302) is signed_in
-    assert ("PHPSESSID" in s.cookies) is signed_in
-    if not signed_in:
-        assert answer.status_code == 401
-        assert '<p class="error" role="alert">Wrong password or user name</p>' in answer.text
+    assert answer.status_code == 302
+    if signed_in:
+        assert answer.headers["Location"] == "/"
+    else:  # ID_USER_INACTIVE or ID_USER_INACTIVE_BY_DATE, shown by the login page
+        assert answer.headers["Location"] == "login?u=%2F"
+        page = s.get(f"{live.url}/sysworkflow/en/neoclassic/login/login", timeout=10).text
+        reason = "User inactive!" if status == 0 else "User&#x27;s account has expired"
+        assert reason in page, page
 
 
 def test_logout_ends_the_session_of_its_cookie(mock: MockServer) -> None:
@@ -346,12 +354,36 @@ def test_the_login_form_without_u_returns_to_nothing(mock: MockServer) -> None:
     }
 
 
-def test_a_refused_login_answers_exactly_401(mock: MockServer) -> None:
-    page = Client(mock.app).post(
+def test_a_refused_login_answers_exactly_302_to_login(mock: MockServer) -> None:
+    client = Client(mock.app)
+    page = client.post(
         "/sysworkflow/en/neoclassic/login/authentication.php",
-        data={"form[USR_USERNAME]": "johndoe", "form[USR_PASSWORD]": "nope", "form[URL]": "/"},
+        data={"form[USR_USERNAME]": "johndoe", "form[USR_PASSWORD]": "nope"},
     )
-    assert page.status_code == 401
+    assert page.status_code == 302 and page.headers["Location"] == "login"  # no form[URL]: no u
+
+
+def test_opening_the_login_page_ends_the_session_and_starts_a_new_one(mock: MockServer) -> None:
+    client = Client(mock.app)
+    client.post(
+        "/sysworkflow/en/neoclassic/login/authentication.php",
+        data={"form[USR_USERNAME]": "admin", "form[USR_PASSWORD]": "admin", "form[URL]": "/"},
+    )
+    applications = "/sysworkflow/en/neoclassic/oauth2/applications"
+    assert client.get(applications).status_code == 200
+    old = client.get_cookie("PHPSESSID")
+    assert old is not None
+    page = client.get("/sysworkflow/en/neoclassic/login/login")
+    assert page.status_code == 200
+    new = client.get_cookie("PHPSESSID")
+    assert new is not None and new.value != old.value  # session_regenerate_id
+    assert client.get(applications).status_code == 302  # logged out
+
+
+def test_a_classic_url_of_an_unknown_workspace_goes_to_the_global_login(mock: MockServer) -> None:
+    answer = Client(mock.app).get("/sysnope/es/neoclassic/login/login")
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/sys/es/neoclassic/main/sysLogin?errno=2"
 
 
 def test_an_ipv6_host_keeps_its_brackets_and_port(mock: MockServer) -> None:
