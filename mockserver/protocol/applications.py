@@ -17,6 +17,7 @@ from mockserver.protocol.context import RequestContext
 from mockserver.protocol.render import Reply
 from mockserver.state.formats import new_client_id
 from mockserver.state.formats import new_unique_id
+from mockserver.state.header_values import header_value_problem
 from mockserver.state.seed import APPLICATIONS_PERMISSION
 from mockserver.state.store import ClientRow
 from mockserver.state.store import UserRow
@@ -54,7 +55,19 @@ def validate_application(values: dict[str, str]) -> list[str]:
     for key, limit in MAX_LENGTHS.items():
         if len(values.get(key, "")) > limit:
             problems.append(f"{key} is longer than {limit} characters.")
+    problems.extend(callback_problems(values.get("redirectUri", "").strip()))  # as stored
     return problems
+
+
+def callback_problems(redirect_uri: str) -> list[str]:
+    """The mock's own rule (PM stores any text): a callback authorize can put into ``Location``.
+
+    PHP would send the URI as written, and its ``header()`` drops a value with CR or LF; the mock
+    refuses such a callback when it is registered instead (``state/header_values.py``)."""
+    problem = header_value_problem(redirect_uri, ascii_only=True)
+    if problem is None:
+        return []
+    return [f"Callback URL must be printable ASCII (percent-encode the rest): {problem}."]
 
 
 def create_client(ctx: RequestContext, values: dict[str, str], owner: str) -> ClientRow:
@@ -149,6 +162,11 @@ def client_setup_ajax(ctx: RequestContext) -> Reply:
         ctx.store.delete_client(existing.client_id)
         return render.rest_json({"status": "OK"}, ctx.profile)
     if option == "UPD" and existing is not None:
+        problems = callback_problems(values["redirectUri"])  # stored as sent
+        if problems:
+            return render.rest_json(
+                {"status": "ERROR", "message": " ".join(problems)}, ctx.profile, 400
+            )
         # UPD rewrites USR_UID to the editor (§12).
         ctx.store.add_client(
             ClientRow(

@@ -29,6 +29,7 @@ from mockserver.protocol.errors import RestlerError
 from mockserver.protocol.grants import GrantContext
 from mockserver.protocol.token import check_scope
 from mockserver.protocol.token import issue_tokens
+from mockserver.state.header_values import header_value_problem
 from mockserver.state.store import TokenRow
 from mockserver.state.store import UserRow
 from mockserver.state.store import hash_password
@@ -132,6 +133,11 @@ def authorize_post(ctx: RequestContext) -> Response:
         redirect_uri = registered[0]
     else:
         return render.oauth_json_error(InvalidUriError(ctx.profile.no_redirect_uri_description))
+    # After bshaffer's own checks (a clean registered URI never equals a supplied one that fails
+    # this, so those answers stay PM's): a supplied URI when none is registered, or a registered
+    # one stored before the rule, that cannot go into Location as written.
+    if header_value_problem(redirect_uri, ascii_only=True) is not None:
+        return render.oauth_json_error(InvalidUriError(InvalidUriError.NOT_A_HEADER_VALUE))
     state = _param(ctx, "state")
     response_type = _param(ctx, "response_type")
     if response_type not in ("code", "token"):

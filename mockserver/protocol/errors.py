@@ -139,6 +139,10 @@ class InvalidUriError(OAuthError):
     DOC_NO_REDIRECT_URL = "No redirect URL was supplied or stored"
     FRAGMENT = "The redirect URI must not contain a fragment"
     MULTIPLE = "A redirect URI must be supplied when multiple redirect URIs are registered"
+    NOT_A_HEADER_VALUE = "The redirect URI must be printable ASCII"
+    """The mock's own text: bshaffer has no such check. PHP would write the URI into Location as
+    it is (``header()`` drops a value holding CR or LF, and sends other octets raw); the mock
+    refuses it with bshaffer's answer to a redirect URI it cannot use (``state/header_values``)."""
 
 
 class RedirectUriMismatchError(OAuthError):

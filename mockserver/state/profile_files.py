@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import schemas
+from mockserver.state.header_values import header_value_problem
 from mockserver.state.profiles import BEHAVIOUR_FIELDS
 from mockserver.state.profiles import PROFILES
 from mockserver.state.profiles import Profile
@@ -70,6 +71,15 @@ def _check_value(field: str, value: Any, hint: Any, origin: str) -> Any:
         raise ProfileFileError(
             f"{origin}: fields.{field}.value: {json.dumps(value)} is not {_describe(hint)}"
         )
+    for text in value if isinstance(value, list) else [value]:
+        problem = header_value_problem(text) if isinstance(text, str) else None
+        if problem is not None:
+            # restler_version is written into X-Powered-By as it is; every text value is held
+            # to the same rule, so a field that reaches a header later is covered already.
+            raise ProfileFileError(
+                f"{origin}: fields.{field}.value: {problem} "
+                "(profile text goes into answer headers as written)"
+            )
     return tuple(value) if isinstance(value, list) else value
 
 

@@ -15,6 +15,7 @@ from typing import Literal
 from mockserver.state import casework
 from mockserver.state import directory
 from mockserver.state.formats import new_unique_id
+from mockserver.state.header_values import header_value_problem
 from mockserver.state.rbac import ADMIN_ROLE
 from mockserver.state.rbac import MANAGER_ROLE
 from mockserver.state.rbac import OPERATOR_ROLE
@@ -64,6 +65,20 @@ def builtin_callback(origin: str, workspace: str) -> str:
 
 class SeedError(ValueError):
     """A seed file that cannot be used; the message names the file and the field."""
+
+
+def check_redirect_uri(value: str, where: str) -> None:
+    """Refuse a registered callback that cannot go into ``Location`` as it is.
+
+    Authorize writes a registered redirect URI into ``Location`` unencoded, as PHP does, so it
+    must pass :func:`~mockserver.state.header_values.header_value_problem` for a URL (printable
+    ASCII). :raises SeedError: ``where``, the reason, in one line."""
+    problem = header_value_problem(value, ascii_only=True)
+    if problem is not None:
+        raise SeedError(
+            f"{where}: {problem}; a redirect URI goes into the Location header as written, "
+            "so it must be printable ASCII (percent-encode the rest)"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +226,10 @@ def default_seed(callback: str = DEFAULT_CALLBACK) -> Seed:
     """The documentation's example credentials, an admin, and PM's built-in clients.
 
     The built-ins are as the installer writes them (``InstallerModule``, values from
-    ``config/oauthClients.php``): owner admin, callback the workspace's grant page."""
+    ``config/oauthClients.php``): owner admin, callback the workspace's grant page.
+
+    :raises SeedError: for a ``callback`` that cannot go into ``Location``."""
+    check_redirect_uri(callback, f"callback {callback!r}")
     return Seed(
         users=(
             SeedUser(
@@ -279,6 +297,8 @@ def seed_from_data(data: Any, origin: str = "seed") -> Seed:
                 f"{origin}: users[{index}].role: unknown role {role!r} "
                 f"(ProcessMaker seeds {', '.join(known_roles())})"
             )
+    for index, c in enumerate(data.get("clients", [])):
+        check_redirect_uri(c.get("redirect_uri", ""), f"{origin}: clients[{index}].redirect_uri")
     users = tuple(
         SeedUser(
             username=u["username"],

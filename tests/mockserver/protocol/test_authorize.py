@@ -544,3 +544,29 @@ def test_a_login_answers_an_empty_302_with_its_length(mock: MockServer) -> None:
     assert answer.get_data() == b""
     recorded = dict(list(mock.journal)[-1].response_headers)
     assert (recorded["Location"], recorded["Content-Length"]) == ("/x", "0")
+
+
+@pytest.mark.parametrize("supplied", ["http://localhost/callback\r\nX-Injected: 1", "http://é"])
+def test_a_supplied_uri_unlike_the_registered_one_is_still_a_mismatch(
+    mock: MockServer, supplied: str
+) -> None:
+    # bshaffer's own checks come first: a clean registered URI never equals such a supplied one,
+    # so the answer stays PM's redirect_uri_mismatch (the header rule adds nothing here).
+    from mockserver.protocol.errors import RFC_3_1_2
+    from mockserver.protocol.errors import RedirectUriMismatchError
+
+    answer = _signed_in(mock).post(
+        "/workflow/oauth2/authorize",
+        query_string={
+            "response_type": "code",
+            "client_id": DOC_CLIENT_ID,
+            "redirect_uri": supplied,
+        },
+        data={"transaction_id": ""},
+    )
+    assert answer.status_code == 400
+    assert answer.json == {
+        "error": "redirect_uri_mismatch",
+        "error_description": RedirectUriMismatchError.AUTHORIZE_MISMATCH,
+        "error_uri": RFC_3_1_2,
+    }

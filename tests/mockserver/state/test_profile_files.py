@@ -354,3 +354,18 @@ def test_a_shipped_profile_is_exported_extending_itself_with_lists_as_lists() ->
     assert (exported["name"], exported["extends"]) == ("pm-3.4.10", "pm-3.4.10")
     scopes = exported["fields"]["supported_scopes"]["value"]
     assert type(scopes) is list and scopes == list(PROFILES["pm-3.4.10"].supported_scopes)
+
+
+def test_latin_1_text_is_still_a_profile_value() -> None:
+    # Latin-1 can go into a header as it is (PEP 3333); only a URL for Location must be ASCII.
+    data = {
+        "name": "latin",
+        "extends": "pm-3.4.10",
+        "fields": {
+            "restler_version": {
+                "value": "3.0.0rc5-\u00e9",
+                "provenance": {"kind": "decision", "ref": "test"},
+            }
+        },
+    }
+    assert profile_from_data(data).restler_version == "3.0.0rc5-\u00e9"
