@@ -2,9 +2,12 @@
 
 The probe sends a handful of requests with the user's own valid credentials (no password
 guessing): an unknown workspace, a request with no grant type, a login with Basic-only client
-credentials, the documentation's singular scope, a JSON body, one refresh and its reuse. Each
-observation is compared with what every profile's *fields* predict; the profile with the most
-agreements wins. The tokens it obtains are expired afterwards where the server allows it.
+credentials, the documentation's singular scope, a JSON body, one refresh and its reuse; then
+the REST door (:mod:`conformance.restprobe`): GETs without a token of paths that tell the
+releases' route tables apart, and read-only GETs with the user's token of routes that need a
+permission. Each observation is compared with what every profile's *fields* predict; the
+profile with the most agreements wins. The tokens it obtains are expired afterwards where the
+server allows it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from mockserver import PROFILES
 from mockserver import Profile
 from reports.text import terminal
 
+from . import restprobe
 from .cleanup import TokenKeeper
 from .cleanup import form_post
 from .failures import HarnessError
@@ -40,6 +44,8 @@ class Fingerprint:
     scores: dict[str, int]
     tokens_left_valid: tuple[str, ...] = ()
     """Why each token the probe obtained could not be expired afterwards."""
+    notes: tuple[str, ...] = ()
+    """What could not be observed on this server, and why (no observation was counted)."""
 
     @property
     def best(self) -> str:
@@ -60,6 +66,7 @@ class Fingerprint:
                 for o in self.observations
             ],
             "total": len(self.observations),
+            "notes": list(self.notes),
         }
 
     def render(self) -> str:
@@ -84,6 +91,7 @@ class Fingerprint:
             )
         )
         lines.append(f"best match: {self.best}")
+        lines += [f"note: {terminal(n)}" for n in self.notes]
         return "\n".join(lines)
 
 
@@ -220,20 +228,59 @@ PROBES: tuple[tuple[str, Callable[[_Probe], str], Callable[[Profile], str]], ...
 )
 
 
+def _rest_door(session: _Probe, observations: list[Observation]) -> list[str]:
+    """The REST door's observations (module doc); returns notes on what could not be observed."""
+    observed: dict[str, str] = {}
+    powered_by = "?"
+    for path in restprobe.release_paths():
+        response = session.keeper.send(restprobe.get(session.workspace, path.path))
+        observed[path.path] = str(response.status)
+        if powered_by == "?":
+            powered_by = restprobe.powered_by_version(response)
+        observations.append(
+            Observation(
+                f"GET {path.path} without token",
+                observed[path.path],
+                {n: path.predictions[p.rest_release] for n, p in PROFILES.items()},
+            )
+        )
+    token_status = next(o.observed for o in observations if o.name == "token error status")
+    votes = restprobe.release_votes(observed, powered_by)
+    release = restprobe.pick_release(votes, 200 if token_status == "200" else None)
+    notes = [restprobe.release_note(votes, release)]
+    login = session.post(session.login).json()
+    token = login.get("access_token") if isinstance(login, dict) else None
+    if not isinstance(token, str):
+        return [*notes, "permission refusal not observed: no token to probe with"]
+    found = restprobe.probe_refusal(session.keeper.send, session.workspace, token, release)
+    if found.value is None:
+        return [*notes, f"permission refusal not observed: {found.reason}"]
+    observations.append(
+        Observation(
+            "permission refusal",
+            found.value,
+            {n: p.permission_refusal for n, p in PROFILES.items()},
+        )
+    )
+    return [*notes, f"permission refusal: {found.value}, {found.reason}"]
+
+
 def probe(transport: Transport, workspace: str, credentials: Credentials) -> Fingerprint:
-    """Run the probes (:data:`PROBES`), then expire what they obtained.
+    """Run the probes (:data:`PROBES`, then the REST door's), then expire what they obtained.
 
     :raises HarnessError: when the server cannot be reached or the credentials do not log in.
     """
     session = _Probe(transport, workspace, credentials)
     observations: list[Observation] = []
+    notes: list[str] = []
     try:
         for name, observe, predict in PROBES:
             predictions = {n: predict(p) for n, p in PROFILES.items()}
             observations.append(Observation(name, observe(session), predictions))
+        notes = _rest_door(session, observations)
     finally:
         left = session.keeper.expire_all(workspace)
     scores = {
         name: sum(o.predictions[name] == o.observed for o in observations) for name in PROFILES
     }
-    return Fingerprint(tuple(observations), scores, tuple(left))
+    return Fingerprint(tuple(observations), scores, tuple(left), tuple(notes))

@@ -7,8 +7,9 @@ states the credentials do not have) are inherited from the shipped profile that 
 most measured fields, and named as inherited.
 
 Live-safety is the fingerprint's: the transport paces a remote host, no wrong *password* is ever
-sent (a wrong client secret is, which locks no account), and every token the probes obtained is
-expired at the end.
+sent (a wrong client secret is, which locks no account), the REST API gets GETs only (without a
+token, or read-only list routes with one: :mod:`conformance.restprobe`), and every token the
+probes obtained is expired at the end.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from mockserver.state.profiles import BEHAVIOUR_FIELDS
 from mockserver.state.profiles import BOTH_SCOPE_SPELLINGS
 from mockserver.state.profiles import PLURAL_SCOPES
 
+from . import restprobe
 from .cleanup import TokenKeeper
 from .cleanup import form_post
 from .failures import HarnessError
@@ -57,6 +59,9 @@ class Recording:
     closest: str = "documented"
     tokens_left_valid: list[str] = field(default_factory=list)
     """Why each token the probes obtained could not be expired afterwards."""
+    notes: dict[str, str] = field(default_factory=dict)
+    """Per field, what a probe found beyond the value: why it could not measure the field here
+    (it is then inherited), or how it chose among candidates."""
 
     @property
     def inherited(self) -> list[str]:
@@ -81,7 +86,8 @@ class Recording:
             "extends": self.closest,
             "summary": f"recorded from {self.url} on {self.date}; "
             f"{len(self.measured)} fields measured, {len(self.inherited)} inherited "
-            f"from {self.closest}: {', '.join(self.inherited)}",
+            f"from {self.closest}: {', '.join(self.inherited)}"
+            + "".join(f"; {f}: {note}" for f, note in self.notes.items()),
             "fields": fields,
             "inherited": self.inherited,
         }
@@ -93,11 +99,13 @@ class Recording:
             m = self.measured.get(fname)
             if m is not None:
                 shown = json.dumps(list(m.value) if isinstance(m.value, tuple) else m.value)
-                rows.append((fname, shown, "measured", f"probe {m.probe}"))
+                note = f" ({self.notes[fname]})" if fname in self.notes else ""
+                rows.append((fname, shown, "measured", f"probe {m.probe}{note}"))
             else:
                 value = getattr(base, fname)
                 shown = json.dumps(list(value) if isinstance(value, tuple) else value)
-                rows.append((fname, shown, f"inherited ({self.closest})", ""))
+                why = self.notes.get(fname, "")
+                rows.append((fname, shown, f"inherited ({self.closest})", why))
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
         lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in rows]
         lines.append("")
@@ -113,8 +121,13 @@ def _login_target(response: HttpResponse) -> str:
     return parse_qs(query).get("u", [""])[0]
 
 
-def _evidence(request: HttpRequest, response: HttpResponse, secrets: SecretSet) -> dict[str, Any]:
-    body = secrets.redact(response.text[:400])
+def _evidence(
+    request: HttpRequest, response: HttpResponse, secrets: SecretSet, *, keep_data: bool = True
+) -> dict[str, Any]:
+    """The request line and the answer, redacted. ``keep_data=False`` drops the body of a
+    successful answer (a REST read's data: users, cases) and keeps only error bodies."""
+    kept = keep_data or not 200 <= response.status < 300
+    body = secrets.redact(response.text[:400]) if kept else f"({len(response.body)} bytes not kept)"
     return {
         "request": secrets.redact(f"{request.method} {request.path}"),
         "status": response.status,
@@ -360,6 +373,48 @@ def _authorize_flow(rec: _Recorder) -> None:
     )
 
 
+def _rest_door(rec: _Recorder) -> None:
+    # -- the REST door: route table and permission refusal (read-only GETs) ---------------------
+    observed: dict[str, str] = {}
+    evidence = []
+    powered_by = "?"
+    for probe_path in restprobe.release_paths():
+        request = restprobe.get(rec.workspace, probe_path.path)  # no token: nothing can change
+        response = rec.send(request)
+        evidence.append(_evidence(request, response, rec.vault))
+        observed[probe_path.path] = str(response.status)
+        if powered_by == "?":
+            powered_by = restprobe.powered_by_version(response)
+    token_status = rec.recording.measured.get("token_error_status")
+    votes = restprobe.release_votes(observed, powered_by)
+    release = restprobe.pick_release(
+        votes, token_status.value if token_status is not None else None
+    )
+    rec.recording.notes["rest_release"] = restprobe.release_note(votes, release)
+    rec.recording.measured["rest_release"] = Measurement(
+        "rest_release", release, "routes-without-token", evidence
+    )
+
+    login = rec.send(rec.form(rec.token_path, rec.login))
+    token = _token_of(login).get("access_token")
+    if not isinstance(token, str):
+        rec.recording.notes["permission_refusal"] = (
+            f"not measured: no token to probe with (HTTP {login.status})"
+        )
+        return
+    found = restprobe.probe_refusal(rec.send, rec.workspace, token, release)
+    if found.value is None:
+        rec.recording.notes["permission_refusal"] = f"not measured: {found.reason}"
+        return
+    rec.recording.notes["permission_refusal"] = found.reason
+    rec.recording.measured["permission_refusal"] = Measurement(
+        "permission_refusal",
+        found.value,
+        "permission-route-with-token",
+        [_evidence(q, a, rec.vault, keep_data=False) for q, a in found.exchanges],
+    )
+
+
 def record(
     transport: Transport,
     workspace: str,
@@ -375,7 +430,7 @@ def record(
     rec = Recording(url=url, date=today)
     recorder = _Recorder(transport, workspace, credentials, vault, rec)
     try:
-        for probes in (_server_and_error_shapes, _grants, _authorize_flow):
+        for probes in (_server_and_error_shapes, _grants, _authorize_flow, _rest_door):
             probes(recorder)
     finally:
         # nothing the probes obtained stays valid (or the user is told)

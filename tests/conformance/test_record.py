@@ -146,4 +146,6 @@ def test_each_field_names_the_probe_that_measured_it() -> None:
         "always_issue_new_refresh_token": "refresh",
         "refresh_token_single_use": "refresh-again",
         "login_redirect": "authorize-without-session",
+        "rest_release": "routes-without-token",
+        "permission_refusal": "permission-route-with-token",
     }
