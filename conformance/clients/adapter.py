@@ -114,6 +114,18 @@ class ClientAdapter:
         """Returns (state, result) where result is ``{"status": int, "body": ...}``."""
         raise NotImplementedError
 
+    def login_and_call(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A user's program in one step: log in, then (only with the token the login gave) call.
+
+        Returns what :meth:`call` returns; a refused login is reported as the login's failure.
+        """
+        raise NotImplementedError
+
+    def find_user(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The user named ``options.username`` (``GET users?filter=…``, the token held): returns
+        (state, ``{"status": int, "body": <the user's record, or None>}``)."""
+        raise NotImplementedError
+
 
 def api_result(status: int, body_text: str) -> dict[str, Any]:
     """The ``call`` result for an /api/1.0 answer; a non-200 raises with Restler's code and message."""
@@ -128,6 +140,17 @@ def api_result(status: int, body_text: str) -> dict[str, Any]:
             "http", error=detail.get("code"), error_description=detail.get("message"), status=status
         )
     return {"status": status, "body": body}
+
+
+def exact_user(users: Any, username: str) -> dict[str, Any] | None:
+    """The element of a ``GET users`` answer whose ``usr_username`` is ``username``: ``filter``
+    matches a substring of the username, first or last name, so the answer may hold others."""
+    if not isinstance(users, list):
+        return None
+    for user in users:
+        if isinstance(user, dict) and user.get("usr_username") == username:
+            return user
+    return None
 
 
 def _state(token: dict[str, Any]) -> dict[str, Any]:
@@ -154,8 +177,8 @@ def handle(adapter: ClientAdapter, data: dict[str, Any]) -> dict[str, Any]:
     )
     out: dict[str, Any] = {"type": "outcome", "id": request.id}
     try:
-        if request.action == "call":
-            state, result = adapter.call(request)
+        if request.action in ("call", "login_and_call", "find_user"):
+            state, result = getattr(adapter, request.action)(request)
             out.update(ok=True, state=_state(state), result=result)
         else:
             state = getattr(adapter, request.action)(request)

@@ -7,6 +7,9 @@ A scenario needs capabilities (actions, ``auto_refresh``, ``encoding:json``, ``c
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
@@ -160,6 +163,19 @@ def _issued(env: ScenarioEnv, key: str) -> list[str]:
 
 def _wrong_password(env: ScenarioEnv) -> dict[str, str]:
     return {**env.credentials, "password": env.credentials["password"] + "-wrong"}
+
+
+def _sent_credentials(entry: Any) -> tuple[str | None, str | None, str | None]:
+    """The client id, secret and password a token request carried (body, or a Basic header)."""
+    params = entry.request.params
+    client_id, secret = params.get("client_id"), params.get("client_secret")
+    auth = {k.lower(): v for k, v in entry.request.headers.items()}.get("authorization", "")
+    if auth.lower().startswith("basic "):
+        with contextlib.suppress(ValueError):
+            pair = base64.b64decode(auth[6:].strip()).decode()
+            client_id, _, secret = pair.partition(":")
+            client_id, secret = urllib.parse.unquote(client_id), urllib.parse.unquote(secret)
+    return client_id, secret, params.get("password")
 
 
 def _answer(entry: Any) -> tuple[int, dict[str, Any] | None]:
@@ -387,6 +403,114 @@ def basic_only_refused_by_3_4_11_is_reported(env: ScenarioEnv) -> None:
     )
 
 
+@scenario(
+    "PM3-CLIENT-ERR-006",
+    severity=Severity.CRITICAL,
+    doc="Error Response: HTTP status code of 200 (OK) and an error object",
+    source="§3.2, §9",
+    profile="documented",
+    needs=("login_and_call",),
+    tags=("errors", "quirk", "rest"),
+)
+def refused_login_is_not_hidden_behind_the_next_call(env: ScenarioEnv) -> None:
+    """A refused login (HTTP 200 + error) is reported as the login's error; no REST call follows.
+
+    The mistake: the program logs in, does not notice the HTTP 200 error object, and calls the API
+    with no token (or ``undefined``), so its user sees only the resource's 401 ``Unauthorized``
+    and never learns that the password was wrong.
+    """
+    outcome = env.do("login_and_call", credentials=_wrong_password(env), scope="*")
+    logins = env.token_requests("password")
+    env.expect(len(logins) == 1, f"expected one login request, saw {len(logins)}")
+    body = _answered_error(env, logins[0], 200)
+    calls = env.api_requests()
+    if calls:
+        hidden = outcome.error.get("status")
+        env.expect(
+            False,
+            f"the login was refused ({body['error']!r} with HTTP 200), but the client went on to "
+            f"{calls[0].request.method} {calls[0].request.path} and reported "
+            + (
+                f"that call's HTTP {hidden} instead of the login's error"
+                if not outcome.ok and hidden == calls[0].status
+                else outcome.describe()
+            ),
+        )
+    env.expect(not outcome.ok, f"the client reported success for a refused login: {outcome.state}")
+    env.expect(
+        outcome.error.get("error") == body["error"],
+        f"the client reported {outcome.describe()}; expected the login's error {body['error']!r}",
+    )
+    good = env.do("login_and_call", scope="*")
+    env.expect(good.ok, f"the client could not log in and call afterwards: {good.describe()}")
+    issued = _issued(env, "access_token")
+    calls = env.api_requests()
+    env.expect(len(calls) == 1, f"expected one API call after the login, saw {len(calls)}")
+    sent = {k.lower(): v for k, v in calls[0].request.headers.items()}.get("authorization", "")
+    env.expect(
+        bool(issued) and sent == f"Bearer {issued[-1]}",
+        "the call after the login did not carry the token the login gave",
+    )
+
+
+@scenario(
+    "PM3-CLIENT-ERR-007",
+    doc="Error Response: an error object (HTTP 200); unknown workspace: 503 and no return object",
+    source="§1.5, §3.2",
+    profile="documented",
+    tags=("errors", "quirk"),
+)
+def every_token_error_is_reported_not_a_crash(env: ScenarioEnv) -> None:
+    """Every class of token error is reported as a failure, never a crash of the client.
+
+    The mistake: reading ``access_token`` from the answer before looking for ``error`` (a
+    ``KeyError``, ``undefined``, or a PHP warning), or decoding the empty 503 body as JSON. A crash
+    is what the protocol calls an ``other`` failure: an exception the client did not handle.
+    """
+    classes: list[tuple[str, dict[str, Any], int, str | None]] = [
+        ("invalid_grant (HTTP 200)", {"credentials": _wrong_password(env)}, 200, "invalid_grant"),
+        (
+            "invalid_client (HTTP 200)",
+            {"credentials": {**env.credentials, "client_secret": "0" * 32}},
+            200,
+            "invalid_client",
+        ),
+        (
+            "an unknown workspace (HTTP 503, empty body)",
+            {"workspace": "nosuchworkspace"},
+            503,
+            None,
+        ),
+    ]
+    crashes: list[str] = []
+    for label, kwargs, status, error in classes:
+        before = len(env.token_requests())
+        outcome = env.do("login", scope="*", **kwargs)
+        sent = env.token_requests()
+        env.expect(len(sent) == before + 1, f"{label}: expected one token request")
+        given = kwargs.get("credentials", env.credentials)
+        env.expect(
+            _sent_credentials(sent[-1])
+            == (given["client_id"], given["client_secret"], given["password"]),
+            f"{label}: the client did not send the credentials it was given",
+        )
+        got, body = _answer(sent[-1])
+        env.expect(
+            got == status and (body or {}).get("error") == error,
+            f"premise: the mock was to answer {label}, it answered HTTP {got} with {body!r}",
+        )
+        env.expect(not outcome.ok, f"the client reported success for {label}: {outcome.state}")
+        env.expect(not outcome.state.get("access_token"), f"the client holds a token after {label}")
+        if outcome.error.get("kind") == "other":
+            crashes.append(f"{label}: {outcome.error.get('message', '')}"[:200])
+    env.expect(
+        not crashes,
+        "the client crashed instead of reporting the token error, on " + "; ".join(crashes),
+    )
+    again = env.do("login", scope="*")
+    env.expect(again.ok, f"the client could not log in after the errors: {again.describe()}")
+
+
 # --- refresh ---------------------------------------------------------------------------------
 @scenario(
     "PM3-CLIENT-REFRESH-001",
@@ -501,6 +625,63 @@ def refresh_error_with_http_200_is_a_failure(env: ScenarioEnv) -> None:
     )
     _reports_oauth_error(
         env, outcome, str(body["error"]), str(body.get("error_description")), status=200
+    )
+
+
+# --- REST resources --------------------------------------------------------------------------
+LOOKALIKES = (("x{}", "Aaberg"), ("{}2", "Abbott"))
+"""Users seeded next to the one looked up: their usernames contain its name, and their last
+names (ProcessMaker lists users by last name) put them first."""
+
+
+@scenario(
+    "PM3-CLIENT-REST-001",
+    source="§9 (GET users: filter matches part of a username, first or last name)",
+    needs=("login", "find_user"),
+    profile="documented",
+    tags=("rest",),
+)
+def user_lookup_picks_the_exact_username(env: ScenarioEnv) -> None:
+    """A user looked up by username is the one with that exact name, not the list's first.
+
+    ``GET users?filter=NAME`` is a substring match (``LIKE '%NAME%'`` on the username, first and
+    last name), ordered by last name: looking up ``johndoe`` lists ``xjohndoe`` and ``johndoe2``
+    first. The client must pick the element whose ``usr_username`` is the name.
+    """
+    target = env.credentials["username"]
+    user = env.mock.workspace(env.workspace).find_user(target)
+    env.expect(user is not None, f"premise: the mock has no user {target!r}")
+    assert user is not None
+    for pattern, lastname in LOOKALIKES:
+        env.mock.add_user(pattern.format(target), "Lookalike-1", lastname=lastname)
+    login = env.do("login", scope="*")
+    env.expect(login.ok, f"login failed: {login.describe()}")
+    outcome = env.do("find_user", username=target)
+    lists = [e for e in env.api_requests() if e.request.path.rstrip("/").endswith("/users")]
+    env.expect(bool(lists), "the client never listed the users (GET users)")
+    env.expect(outcome.ok, f"the lookup failed: {outcome.describe()}")
+    found = outcome.result.get("body")
+    picked = found.get("usr_username") if isinstance(found, dict) else None
+    if picked != target:
+        _, listed = lists[-1].status, lists[-1].json()
+        names = (
+            [u.get("usr_username") for u in listed if isinstance(u, dict)]
+            if isinstance(listed, list)
+            else []
+        )
+        where = f", element {names.index(picked)} of {names}" if picked in names else ""
+        unfiltered = not any(k in lists[-1].request.query for k in ("filter", "lfilter", "rfilter"))
+        env.expect(
+            False,
+            f"the client picked {picked!r} for {target!r}{where}: `filter` matches any username, "
+            "first or last name that contains it, so the element to take is the one whose "
+            "usr_username is the name"
+            + ("; it sent no filter, so the list held every user" if unfiltered else ""),
+        )
+    assert isinstance(found, dict)
+    env.expect(
+        found.get("usr_uid") == user.uid,
+        f"the client reported {target!r} with usr_uid {found.get('usr_uid')!r}, not {user.uid!r}",
     )
 
 

@@ -23,12 +23,13 @@ EXAMPLES = [
     ("js", "js", "my-driver.mjs", KITS / "js" / "pm3-driver.mjs", "node"),
 ]
 # a representative part of the battery: success, both error statuses, a REST 401, refresh
-# rotation, a broken answer, the client's timeout, secrets in URLs
+# rotation, a broken answer, the client's timeout, secrets in URLs, every token error reported
 SCENARIO_IDS = [
     "PM3-CLIENT-LOGIN-001",
     "PM3-CLIENT-ERR-001",
     "PM3-CLIENT-ERR-002",
     "PM3-CLIENT-ERR-004",
+    "PM3-CLIENT-ERR-007",
     "PM3-CLIENT-REFRESH-001",
     "PM3-CLIENT-FAULT-001",
     "PM3-CLIENT-FAULT-003",

@@ -14,6 +14,7 @@ from conformance.clients.adapter import ClientAdapter
 from conformance.clients.adapter import ClientReportedError
 from conformance.clients.adapter import Request
 from conformance.clients.adapter import api_result
+from conformance.clients.adapter import exact_user
 from conformance.clients.adapter import serve
 
 
@@ -34,15 +35,26 @@ def _failure(exc: Exception) -> ClientReportedError:
 
 class AuthlibClient(ClientAdapter):
     name: ClassVar[str] = f"authlib {authlib.__version__} OAuth2Session"
-    actions: ClassVar[tuple[str, ...]] = ("login", "refresh", "call", "client_credentials")
+    actions: ClassVar[tuple[str, ...]] = (
+        "login",
+        "refresh",
+        "call",
+        "client_credentials",
+        "login_and_call",
+        "find_user",
+    )
     client_auth: ClassVar[tuple[str, ...]] = ("body", "basic")
 
     def __init__(self) -> None:
         self.session: OAuth2Session | None = None
 
-    def _session(self, request: Request) -> OAuth2Session:
+    def _session(self, request: Request, *, fresh: bool = False) -> OAuth2Session:
+        c = request.credentials
+        session = self.session
+        held = None if session is None else (session.client_id, session.client_secret)
+        if fresh and held != (c["client_id"], c["client_secret"]):
+            self.session = None  # a login with other client credentials: a new session for them
         if self.session is None:
-            c = request.credentials
             method = (
                 "client_secret_basic"
                 if request.options.get("client_auth") == "basic"
@@ -57,7 +69,7 @@ class AuthlibClient(ClientAdapter):
         return self.session
 
     def login(self, request: Request) -> dict[str, Any]:
-        session = self._session(request)
+        session = self._session(request, fresh=True)
         try:
             token = session.fetch_token(
                 request.token_url,
@@ -95,6 +107,22 @@ class AuthlibClient(ClientAdapter):
         except Exception as exc:
             raise _failure(exc) from None
         return dict(session.token or {}), api_result(response.status_code, response.text)
+
+    def login_and_call(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+        self.login(request)  # fetch_token raises on an error answer: the call never happens
+        return self.call(request)
+
+    def find_user(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+        session = self._session(request)
+        username = str(request.options.get("username", ""))
+        try:
+            response = session.get(
+                request.api_url("users"), params={"filter": username}, timeout=request.timeout
+            )
+        except Exception as exc:
+            raise _failure(exc) from None
+        result = api_result(response.status_code, response.text)
+        return dict(session.token or {}), {**result, "body": exact_user(result["body"], username)}
 
 
 if __name__ == "__main__":

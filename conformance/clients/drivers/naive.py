@@ -1,4 +1,5 @@
-"""A deliberately naive client: it treats any HTTP 200 as success and reuses its first refresh token.
+"""A deliberately naive client: it treats any HTTP 200 as success, reuses its first refresh token,
+calls the API after a login whatever the login answered, and takes a lookup's first element.
 
 It is what the client battery must fail: a maintainer should see every quirk it misses.
 """
@@ -20,7 +21,14 @@ from conformance.clients.adapter import serve
 
 class NaiveClient(ClientAdapter):
     name: ClassVar[str] = "naive (any 200 is a success)"
-    actions: ClassVar[tuple[str, ...]] = ("login", "refresh", "call", "client_credentials")
+    actions: ClassVar[tuple[str, ...]] = (
+        "login",
+        "refresh",
+        "call",
+        "client_credentials",
+        "login_and_call",
+        "find_user",
+    )
 
     def __init__(self) -> None:
         self.token: dict[str, Any] = {}
@@ -83,9 +91,26 @@ class NaiveClient(ClientAdapter):
         )
 
     def call(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+        return self._get(request, request.api_url(), {})
+
+    def login_and_call(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+        self.login(request)  # the naive part: whatever the login answered, on to the call
+        return self.call(request)
+
+    def find_user(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+        username = str(request.options.get("username", ""))
+        state, result = self._get(request, request.api_url("users"), {"filter": username})
+        users = result["body"]
+        # the naive part: the filter found the user, so the first element is the user
+        found = users[0] if isinstance(users, list) and users else None
+        return state, {**result, "body": found}
+
+    def _get(
+        self, request: Request, url: str, query: dict[str, str]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         token = self.token.get("access_token", "")
         # the naive part: the token travels in the URL
-        url = request.api_url() + "?" + urllib.parse.urlencode({"access_token": token})
+        url += "?" + urllib.parse.urlencode({**query, "access_token": token})
         try:
             with urllib.request.urlopen(url, timeout=request.timeout) as resp:
                 status, body = resp.status, resp.read()

@@ -17,6 +17,7 @@ from conformance.clients.adapter import ClientAdapter
 from conformance.clients.adapter import ClientReportedError
 from conformance.clients.adapter import Request
 from conformance.clients.adapter import api_result
+from conformance.clients.adapter import exact_user
 from conformance.clients.adapter import serve
 
 os.environ.setdefault("OAUTHLIB_INSECURE_TRANSPORT", "1")  # the mock serves plain http on loopback
@@ -40,7 +41,7 @@ class OauthlibClient(ClientAdapter):
     name: ClassVar[str] = (
         f"requests-oauthlib {requests_oauthlib.__version__} / oauthlib {oauthlib.__version__}"
     )
-    actions: ClassVar[tuple[str, ...]] = ("login", "refresh", "call")
+    actions: ClassVar[tuple[str, ...]] = ("login", "refresh", "call", "login_and_call", "find_user")
 
     def __init__(self) -> None:
         self.session: OAuth2Session | None = None
@@ -94,6 +95,22 @@ class OauthlibClient(ClientAdapter):
         except Exception as exc:
             raise _failure(exc) from None
         return dict(session.token or {}), api_result(response.status_code, response.text)
+
+    def login_and_call(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+        self.login(request)  # fetch_token raises on an error answer: the call never happens
+        return self.call(request)
+
+    def find_user(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+        session = self._session(request)
+        username = str(request.options.get("username", ""))
+        try:
+            response = session.get(
+                request.api_url("users"), params={"filter": username}, timeout=request.timeout
+            )
+        except Exception as exc:
+            raise _failure(exc) from None
+        result = api_result(response.status_code, response.text)
+        return dict(session.token or {}), {**result, "body": exact_user(result["body"], username)}
 
 
 if __name__ == "__main__":

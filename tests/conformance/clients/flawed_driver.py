@@ -25,7 +25,14 @@ FLAW = os.environ.get("PM3_FLAW", "")
 
 class FlawedClient(ClientAdapter):
     name: ClassVar[str] = f"reference client (flaw: {FLAW or 'none'})"
-    actions: ClassVar[tuple[str, ...]] = ("login", "refresh", "call", "client_credentials")
+    actions: ClassVar[tuple[str, ...]] = (
+        "login",
+        "refresh",
+        "call",
+        "client_credentials",
+        "login_and_call",
+        "find_user",
+    )
     auto_refresh: ClassVar[bool] = True
     encodings: ClassVar[tuple[str, ...]] = ("form", "json")
     client_auth: ClassVar[tuple[str, ...]] = ("body", "basic")
@@ -71,6 +78,10 @@ class FlawedClient(ClientAdapter):
             data = urllib.parse.urlencode(params).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         status, body = self._http(request, request.token_url, data, headers)
+        if FLAW == "keyerror-on-error":  # takes the token out of whatever came back
+            token = json.loads(body)
+            self.token = {**token, "access_token": token["access_token"]}
+            return self.token
         try:
             parsed = json.loads(body)
         except ValueError:
@@ -136,7 +147,8 @@ class FlawedClient(ClientAdapter):
 
     def call(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
         status, body = self._api(request)
-        if status == 401 and FLAW not in ("no-retry", "no-status"):
+        refreshable = bool(self.token.get("refresh_token"))
+        if status == 401 and refreshable and FLAW not in ("no-retry", "no-status"):
             self.refresh(request)
             status, body = self._api(request)
         try:
@@ -153,6 +165,33 @@ class FlawedClient(ClientAdapter):
                 status=None if FLAW == "no-status" else status,
             )
         return self.token, {"status": status, "body": decoded}
+
+    def login_and_call(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+        try:
+            self.login(request)
+        except ClientReportedError:
+            if FLAW != "call-after-refused-login":
+                raise
+            self.token = {}  # goes on as if logged in, with no token
+        return self.call(request)
+
+    def find_user(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+        username = str(request.options.get("username", ""))
+        query = (
+            "" if FLAW == "ignore-filter" else "?" + urllib.parse.urlencode({"filter": username})
+        )
+        token = self.token.get("access_token", "")
+        status, body = self._http(
+            request, request.api_url("users") + query, None, {"Authorization": f"Bearer {token}"}
+        )
+        users = json.loads(body) if status == 200 else None
+        if not isinstance(users, list):
+            raise ClientReportedError("http", status=status, message=f"HTTP {status}")
+        if FLAW in ("first-element", "ignore-filter"):
+            found = users[0] if users else None
+        else:
+            found = next((u for u in users if u.get("usr_username") == username), None)
+        return self.token, {"status": status, "body": found}
 
     def _api(self, request: Request) -> tuple[int, bytes]:
         token = self.token.get("access_token", "")

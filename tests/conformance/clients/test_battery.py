@@ -37,6 +37,26 @@ FLAWS: dict[str, tuple[tuple[str, str], ...]] = {
         ("any-200", "reported success for a refused login"),
         ("ignore-error-200", "reported success for a refused login"),
     ),
+    "PM3-CLIENT-ERR-006": (
+        (
+            "call-after-refused-login",
+            "went on to GET /api/1.0/workflow/users and reported that call's HTTP 401 instead "
+            "of the login's error",
+        ),
+        ("any-200", "went on to GET /api/1.0/workflow/users"),
+    ),
+    "PM3-CLIENT-ERR-007": (
+        (
+            "keyerror-on-error",
+            "crashed instead of reporting the token error, on invalid_grant (HTTP 200): "
+            "KeyError: 'access_token'; invalid_client (HTTP 200): KeyError: 'access_token'; "
+            "an unknown workspace (HTTP 503, empty body): JSONDecodeError",
+        ),
+    ),
+    "PM3-CLIENT-REST-001": (
+        ("first-element", "picked 'xjohndoe' for 'johndoe', element 0 of ['xjohndoe', "),
+        ("ignore-filter", "it sent no filter, so the list held every user"),
+    ),
     "PM3-CLIENT-REFRESH-001": (
         ("reuse-first-refresh", "used a spent refresh token instead of the newest one"),
     ),

@@ -36,7 +36,7 @@ function failure(err) {
 export class OAuth4WebApiClient {
   name = `oauth4webapi ${VERSION}`;
   capabilities = {
-    actions: ['login', 'authorize_code', 'client_credentials', 'refresh', 'call'],
+    actions: ['login', 'authorize_code', 'client_credentials', 'refresh', 'call', 'login_and_call', 'find_user'],
     encodings: ['form'],
     client_auth: ['body', 'basic'],
     timeout: true,
@@ -127,6 +127,21 @@ export class OAuth4WebApiClient {
       throw new Failure('http', { status: response.status, error: code, error_description: message });
     }
     return { state: this.token, result: { status: response.status, body } };
+  }
+
+  async login_and_call(req) {
+    await this.login(req); // the process* function throws on an error answer: no call
+    return this.call(req);
+  }
+
+  // GET users?filter=NAME, then the element whose usr_username is the name (the filter matches
+  // part of a username, first or last name).
+  async find_user(req) {
+    const username = req.options.username ?? '';
+    const resource = `users?${new URLSearchParams({ filter: username })}`;
+    const { state, result } = await this.call({ ...req, options: { ...req.options, resource } });
+    const found = Array.isArray(result.body) ? result.body.find((u) => u?.usr_username === username) : null;
+    return { state, result: { ...result, body: found ?? null } };
   }
 }
 

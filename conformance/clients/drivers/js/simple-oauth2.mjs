@@ -32,7 +32,7 @@ function failure(err) {
 export class SimpleOAuth2Client {
   name = `simple-oauth2 ${VERSION}`;
   capabilities = {
-    actions: ['login', 'client_credentials', 'refresh', 'call'],
+    actions: ['login', 'client_credentials', 'refresh', 'call', 'login_and_call', 'find_user'],
     encodings: ['form', 'json'],
     client_auth: ['body', 'basic'],
     timeout: true,
@@ -82,6 +82,21 @@ export class SimpleOAuth2Client {
   async call(req) {
     const result = await callApi(req, this.accessToken?.token.access_token);
     return { state: this.accessToken?.token, result };
+  }
+
+  async login_and_call(req) {
+    await this.login(req); // rejects on an error answer the library recognises
+    return this.call(req);
+  }
+
+  // GET users?filter=NAME, then the element whose usr_username is the name (the filter matches
+  // part of a username, first or last name).
+  async find_user(req) {
+    const username = req.options.username ?? '';
+    const resource = `users?${new URLSearchParams({ filter: username })}`;
+    const { state, result } = await this.call({ ...req, options: { ...req.options, resource } });
+    const found = Array.isArray(result.body) ? result.body.find((u) => u?.usr_username === username) : null;
+    return { state, result: { ...result, body: found ?? null } };
   }
 }
 

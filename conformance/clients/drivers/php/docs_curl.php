@@ -16,7 +16,7 @@ class DocsCurlClient
 {
     public string $name;
     public array $capabilities = [
-        'actions' => ['login', 'authorize_code', 'client_credentials', 'refresh', 'call'],
+        'actions' => ['login', 'authorize_code', 'client_credentials', 'refresh', 'call', 'login_and_call', 'find_user'],
         'auto_refresh' => true,
         'encodings' => ['form'],
         'client_auth' => ['body'],
@@ -93,6 +93,32 @@ class DocsCurlClient
             ]);
         }
         return ['state' => $this->oToken, 'result' => ['status' => $status, 'body' => $oRet]];
+    }
+
+    // The callers' pattern: pmRestLogin(), then pmRestRequest() only if isset($oToken->access_token)
+    // (here the login throws on an error, so the request is never made).
+    public function login_and_call(array $req): array
+    {
+        $this->login($req);
+        return $this->call($req);
+    }
+
+    // pmRestRequest("GET", "users?filter=...") and the element whose usr_username is the name:
+    // the filter matches part of a username, first or last name.
+    public function find_user(array $req): array
+    {
+        $username = $req['options']['username'] ?? '';
+        $lookup = ['options' => ['resource' => 'users?' . http_build_query(['filter' => $username])] + $req['options']] + $req;
+        $answer = $this->call($lookup);
+        $found = null;
+        foreach (is_array($answer['result']['body']) ? $answer['result']['body'] : [] as $oUser) {
+            if (($oUser->usr_username ?? null) === $username) {
+                $found = $oUser;
+                break;
+            }
+        }
+        $answer['result']['body'] = $found;
+        return $answer;
     }
 
     protected function token(array $req, array $postParams): array

@@ -24,7 +24,7 @@ class GuzzleOAuthClient
 {
     public string $name;
     public array $capabilities = [
-        'actions' => ['login', 'authorize_code', 'client_credentials', 'refresh', 'call'],
+        'actions' => ['login', 'authorize_code', 'client_credentials', 'refresh', 'call', 'login_and_call', 'find_user'],
         'encodings' => ['form', 'json'],
         'client_auth' => ['body', 'basic'],
         'timeout' => true,
@@ -73,6 +73,33 @@ class GuzzleOAuthClient
         ]);
         $body = json_decode((string) $response->getBody());
         return ['state' => $this->token, 'result' => ['status' => $response->getStatusCode(), 'body' => $body]];
+    }
+
+    public function login_and_call(array $req): array
+    {
+        $this->login($req); // throws on an error answer: the call is never made
+        return $this->call($req);
+    }
+
+    // GET users with Guzzle's 'query' option, then the element whose usr_username is the name
+    // (filter matches part of a username, first or last name).
+    public function find_user(array $req): array
+    {
+        $username = $req['options']['username'] ?? '';
+        $url = pm3_api_url(['options' => ['resource' => 'users']] + $req);
+        $response = $this->send('GET', $url, $req, [
+            'headers' => ['Authorization' => 'Bearer ' . ($this->token['access_token'] ?? '')],
+            'query' => ['filter' => $username],
+        ]);
+        $users = json_decode((string) $response->getBody());
+        $found = null;
+        foreach (is_array($users) ? $users : [] as $user) {
+            if (($user->usr_username ?? null) === $username) {
+                $found = $user;
+                break;
+            }
+        }
+        return ['state' => $this->token, 'result' => ['status' => $response->getStatusCode(), 'body' => $found]];
     }
 
     protected function grant(array $req, array $params): array

@@ -42,6 +42,7 @@ DRIVERS = [
 FLAWED = {
     "flawed_simple_oauth2.mjs": "PM3-CLIENT-FAULT-003",
     "flawed_oauth4webapi.mjs": "PM3-CLIENT-REFRESH-001",
+    "flawed_oauth4webapi_lookup.mjs": "PM3-CLIENT-REST-001",
 }
 DOCUMENTED = get_profile("documented")
 

@@ -46,6 +46,7 @@ DRIVERS = [
 FLAWED = {
     "flawed_docs_curl.php": "PM3-CLIENT-ERR-001",
     "flawed_guzzle.php": "PM3-CLIENT-SEC-001",
+    "flawed_docs_curl_login.php": "PM3-CLIENT-ERR-006",
 }
 DOCUMENTED = get_profile("documented")
 
