@@ -18,6 +18,8 @@ from typing import Any
 import schemas
 from mockserver import Profile
 from mockserver import get_profile
+from mockserver.state.casework import DEMO_PRO_UID
+from mockserver.state.casework import DEMO_START_TAS_UID
 from mockserver.state.seed import DEFAULT_CALLBACK
 from mockserver.state.seed import DOC_CLIENT_ID
 
@@ -25,11 +27,10 @@ TOKEN = "/{workspace}/oauth2/token"
 AUTHORIZE = "/{workspace}/oauth2/authorize"
 EXPIRE = "/{workspace}/oauth2/{token}/expire"
 DELETE = "/{workspace}/oauth2/{token}"
-RESOURCES = (
-    "/api/1.0/{workspace}/users",
-    "/api/1.0/{workspace}/cases",
-    "/api/1.0/{workspace}/projects",
-)
+API = "/api/1.0/{workspace}/"
+API_DELETE = API + "{token}"
+"""The OAuth server's ``DELETE /{token}``, which ``initRest()`` also mounts at the API root: a
+one-segment ``DELETE`` under ``/api/1.0/{workspace}/`` (``users`` too) is this route."""
 
 _RESTLER = {"$ref": "#/components/schemas/restler-error"}
 _OAUTH = {"$ref": "#/components/schemas/oauth-error"}
@@ -92,6 +93,195 @@ def _merge(responses: dict[str, Any], status: str, response: dict[str, Any]) -> 
     choices = theirs.get("oneOf", [theirs])
     if mine not in choices:
         existing["content"]["application/json"]["schema"] = {"oneOf": [*choices, mine]}
+
+
+_PROTECTED: list[dict[str, list[str]]] = [{"bearerHeader": []}, {"accessTokenQuery": []}]
+_UNAUTHORIZED = {"$ref": "#/components/responses/unauthorized"}
+_EMPTY_200 = {"description": "Done; an empty body (Restler's answer to a method returning null)."}
+_RECORD = {"type": "object", "additionalProperties": True}
+_UID32 = {"type": "string", "minLength": 32, "maxLength": 32, "pattern": "^[0-9a-zA-Z]+$"}
+"""A ProcessMaker uid as Restler validates it (``{@min 32}{@max 32}``)."""
+_USER_FIELDS = (
+    "usr_username",
+    "usr_firstname",
+    "usr_lastname",
+    "usr_email",
+    "usr_due_date",
+    "usr_status",
+    "usr_role",
+    "usr_new_pass",
+    "usr_cnf_pass",
+)
+_USER_BODY = {
+    "type": "object",
+    "properties": {name: {"type": "string"} for name in _USER_FIELDS},
+    "minProperties": 1,  # an empty request_data is Restler's 400
+    "additionalProperties": True,
+}
+_NEW_CASE = {
+    "type": "object",
+    "properties": {
+        "pro_uid": _UID32,
+        "tas_uid": _UID32,
+        "variables": {"type": ["array", "object", "null"]},  # a PHP array; null: left out
+    },
+    "required": ["pro_uid", "tas_uid"],
+    "additionalProperties": True,
+}
+
+
+def _uid(name: str, what: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": f"The {what}'s 32-character uid.",
+        "schema": dict(_UID32),
+    }
+
+
+def _rest_operation(
+    operation_id: str,
+    summary: str,
+    source: str,
+    success: tuple[str, dict[str, Any]],
+    *,
+    body: dict[str, Any] | None = None,
+    example: dict[str, Any] | None = None,
+    refused_by_policy: bool = False,
+) -> dict[str, Any]:
+    """A protected Restler operation: its success, Restler's 400 (validation or the business
+    model's error), the 401 of a missing token or of a user without the permission (3.2+), and
+    the 3.0 constructors' 400 for the latter; ``refused_by_policy``: a ``{@className}`` policy
+    refuses with 403 (source fact §13)."""
+    op: dict[str, Any] = {
+        "operationId": operation_id,
+        "tags": ["api"],
+        "summary": summary,
+        "description": f"A protected REST endpoint. Source: {source}; source facts §9, §13.",
+        "security": copy.deepcopy(_PROTECTED),
+        "responses": {
+            success[0]: success[1],
+            "400": _json(
+                _RESTLER,
+                "Restler's 400: a parameter fails validation, the business model refuses the "
+                "data (its message), or (3.0) the API class refuses a user without the "
+                "permission.",
+            ),
+            "401": dict(_UNAUTHORIZED),
+        },
+    }
+    if refused_by_policy:
+        op["responses"]["403"] = _json(
+            _RESTLER,
+            "The policy class refuses the user: 403 \"You don't have permission to access this "
+            'endpoint or resource on this server."',
+        )
+    if body is not None:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": body}},
+        }
+        if example is not None:
+            op["requestBody"]["content"]["application/json"]["example"] = example
+    return op
+
+
+def _rest_door(paths: dict[str, Any]) -> None:
+    """The write routes of the documented resources, and the routes of the users, groups, roles,
+    departments and cases the mock now answers (``docs/rest-routes.md``; ProcessMaker's own
+    routes, whose other methods are real routes too, not a 405)."""
+    workspace = {"$ref": "#/components/parameters/workspace"}
+    users = paths[API + "users"]
+    users["post"] = _rest_operation(
+        "doPostUser",
+        "Create a user (protected; PM_USERS)",
+        "Services/Api/User.php doPostUser",
+        ("201", _json(_RECORD, "The new user, its keys in upper case.")),
+        body=_USER_BODY,
+    )
+    user_uid = _uid("usr_uid", "user")
+    paths[API + "user/{usr_uid}"] = {
+        "parameters": [workspace, user_uid],
+        "get": _rest_operation(
+            "doGetUser",
+            "One user (protected; PM_USERS or PM_FACTORY)",
+            "Services/Api/User.php doGetUser",
+            ("200", _json(_RECORD, "The user.")),
+        ),
+        "put": _rest_operation(
+            "doPutUser",
+            "Update a user (protected; PM_USERS)",
+            "Services/Api/User.php doPutUser",
+            ("200", dict(_EMPTY_200)),
+            body=_USER_BODY,
+        ),
+        "delete": _rest_operation(
+            "doDeleteUser",
+            "Delete a user (protected; PM_USERS)",
+            "Services/Api/User.php doDeleteUser",
+            ("200", dict(_EMPTY_200)),
+        ),
+    }
+    paths[API + "cases"]["post"] = _rest_operation(
+        "doPostCase",
+        "Start a case (protected; PM_CASES)",
+        "Services/Api/Cases.php doPostCase",
+        ("200", _json(_RECORD, "The new case: app_uid and app_number.")),
+        body=_NEW_CASE,
+        # the mock's demo process and its start task (GET case/start-cases lists an install's)
+        example={"pro_uid": DEMO_PRO_UID, "tas_uid": DEMO_START_TAS_UID},
+    )
+    case_uid = _uid("app_uid", "case")
+    paths[API + "cases/{app_uid}/variables"] = {
+        "parameters": [workspace, case_uid],
+        "get": _rest_operation(
+            "doGetCaseVariables",
+            "A case's variables (protected)",
+            "Services/Api/Cases.php doGetCaseVariables",
+            ("200", _json(_RECORD, "The case's variables.")),
+            refused_by_policy=True,
+        ),
+    }
+    paths[API + "cases/{app_uid}/variable"] = {
+        "parameters": [workspace, copy.deepcopy(case_uid)],
+        "put": _rest_operation(
+            "doPutCaseVariables",
+            "Set a case's variables (protected; PM_CASES)",
+            "Services/Api/Cases.php doPutCaseVariables",
+            ("200", dict(_EMPTY_200)),
+            body={**_RECORD, "minProperties": 1},
+        ),
+    }
+    for name, php in (
+        ("groups", "Group.php index"),
+        ("roles", "Role.php index"),
+        ("departments", "Department.php doGetDepartments"),
+    ):
+        paths[API + name] = {
+            "parameters": [workspace],
+            "get": _rest_operation(
+                f"get{name.title()}",
+                f"List the {name} (protected; PM_USERS)",
+                f"Services/Api/{php}",
+                ("200", {"$ref": "#/components/responses/resource-list"}),
+            ),
+        }
+    paths[API_DELETE] = {
+        "parameters": [workspace, {"$ref": "#/components/parameters/access-token-path"}],
+        "delete": {
+            "operationId": "doDeleteTokenUnderTheApi",
+            "tags": ["oauth2"],
+            "summary": "Delete an access token (unauthenticated), under the API root",
+            "description": "initRest() mounts the OAuth server at the API root as well, so any "
+            "one-segment DELETE here (users too) is this route: the segment is read as a "
+            "token. Source: source facts §9 (token maintenance endpoints), §13.",
+            "responses": {
+                "200": {"description": "Deleted; empty body."},
+                "400": {"$ref": "#/components/responses/unknown-token"},
+            },
+        },
+    }
 
 
 def build(
@@ -215,8 +405,14 @@ def build(
         {"oneOf": [_RESTLER, _OAUTH]}, "Restler: no web session; or an OAuth error as JSON."
     )
 
-    for path in RESOURCES:
-        op = paths[path]["get"]
+    _rest_door(paths)
+    protected = [
+        op
+        for path, ops in paths.items()
+        for method, op in ops.items()
+        if path.startswith("/api/") and method != "parameters" and op.get("security")
+    ]
+    for op in protected:
         if prof.resource_errors == "rfc6750":
             op["responses"]["401"] = {
                 "description": "RFC 6750: WWW-Authenticate: Bearer, with the error when a token "

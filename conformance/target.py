@@ -44,6 +44,13 @@ ENV_NAMES = {
     "username": "PM3_USERNAME",
     "password": "PM3_PASSWORD",
 }
+OPERATOR_FIELDS = {
+    "operator_username": "PM3_OPERATOR_USERNAME",
+    "operator_password": "PM3_OPERATOR_PASSWORD",
+}
+"""An optional second user, one *without* the permission ``GET users`` needs (a
+``PROCESSMAKER_OPERATOR``): ``PM3-RESTDOOR-002`` logs in as it on a live install, and is skipped
+without it. Both or neither."""
 
 
 class CredentialsWarning(UserWarning):
@@ -57,12 +64,23 @@ class Credentials:
     username: str
     password: str
     origin: str = "documentation example"
+    operator_username: str = ""
+    operator_password: str = ""
+    """The optional second user (:data:`OPERATOR_FIELDS`); empty when none was given."""
 
     def secrets(self) -> tuple[str, ...]:
-        """What must never show: the client secret, the password, and the Basic header the
+        """What must never show: the client secret, the passwords, and the Basic header the
         suite builds from them (base64 of ``client_id:client_secret``, padded and not)."""
         basic = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
-        return (self.client_secret, self.password, basic, basic.rstrip("="))
+        found = (self.client_secret, self.password, basic, basic.rstrip("="))
+        return (*found, self.operator_password) if self.operator_password else found
+
+    @property
+    def operator(self) -> tuple[str, str] | None:
+        """The second user's username and password, if given."""
+        if self.operator_username and self.operator_password:
+            return self.operator_username, self.operator_password
+        return None
 
     def password_form(self, scope: str = "*") -> dict[str, str]:
         """The documentation's password grant with these credentials (pmRestLogin's fields)."""
@@ -106,13 +124,26 @@ def load_credentials(path: Path | None = None, env: dict[str, str] | None = None
         missing = [k for k in DOC_CREDENTIALS if not isinstance(data.get(k), str) or not data[k]]
         if missing:
             raise HarnessError(f"--credentials {path}: missing or empty {', '.join(missing)}")
+        given = [k for k in OPERATOR_FIELDS if k in data]
+        bad = [k for k in given if not isinstance(data[k], str) or not data[k]]
+        if bad or len(given) == 1:
+            names = bad or [k for k in OPERATOR_FIELDS if k not in data]
+            raise HarnessError(
+                f"--credentials {path}: operator_username and operator_password go together "
+                f"(non-empty strings); missing or empty {', '.join(names)}"
+            )
         return Credentials(
             client_id=data["client_id"],
             client_secret=data["client_secret"],
             username=data["username"],
             password=data["password"],
             origin=str(path),
+            **{k: data[k] for k in given},
         )
+    operator = {k: environ[v] for k, v in OPERATOR_FIELDS.items() if environ.get(v)}
+    if len(operator) == 1:
+        missing = [v for k, v in OPERATOR_FIELDS.items() if k not in operator]
+        raise HarnessError(f"set both PM3_OPERATOR_* variables; missing {', '.join(missing)}")
     present = {k: environ[v] for k, v in ENV_NAMES.items() if environ.get(v)}
     if present:
         missing = [ENV_NAMES[k] for k in DOC_CREDENTIALS if k not in present]
@@ -120,8 +151,8 @@ def load_credentials(path: Path | None = None, env: dict[str, str] | None = None
             raise HarnessError(
                 f"set all four PM3_* credentials variables; missing {', '.join(missing)}"
             )
-        return Credentials(**present, origin="environment")
-    return Credentials(**DOC_CREDENTIALS)
+        return Credentials(**present, **operator, origin="environment")
+    return Credentials(**DOC_CREDENTIALS, **operator)
 
 
 @dataclass(slots=True)

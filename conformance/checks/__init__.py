@@ -7,6 +7,7 @@ from . import doc_forms as doc_forms
 from . import formats as formats
 from . import properties as properties
 from . import resources as resources
+from . import rest_door as rest_door
 from . import token_client_credentials as token_client_credentials
 from . import token_code as token_code
 from . import token_errors as token_errors
@@ -20,6 +21,7 @@ __all__ = [
     "formats",
     "properties",
     "resources",
+    "rest_door",
     "token_client_credentials",
     "token_code",
     "token_errors",

@@ -11,7 +11,7 @@ from conformance.registry import check
 UNAUTHORIZED = {"error": {"code": 401, "message": "Unauthorized"}}
 
 
-def _expect_unauthorized(
+def expect_unauthorized(
     ctx: CheckContext, response: HttpResponse, what: str, *, expectation: str = "status"
 ) -> None:
     """401 in the profile's shape; ``expectation`` names what a wrong status means (``refused``:
@@ -88,8 +88,8 @@ def access_token_query_parameter_works(ctx: CheckContext) -> None:
 )
 def missing_or_invalid_token_gets_the_401_shape(ctx: CheckContext) -> None:
     """No token or an unknown one: 401 {"error":{"code":401,"message":"Unauthorized"}} (per profile)."""
-    _expect_unauthorized(ctx, ctx.api("users"), "no token")
-    _expect_unauthorized(
+    expect_unauthorized(ctx, ctx.api("users"), "no token")
+    expect_unauthorized(
         ctx, ctx.api("users", "0123456789abcdef0123456789abcdef01234567"), "unknown token"
     )
 
@@ -103,7 +103,7 @@ def missing_or_invalid_token_gets_the_401_shape(ctx: CheckContext) -> None:
 def lowercase_bearer_is_refused(ctx: CheckContext) -> None:
     """The scheme must be spelled "Bearer": a lowercase "bearer" is refused."""
     token = ctx.tokens()["access_token"]
-    _expect_unauthorized(
+    expect_unauthorized(
         ctx, ctx.api("users", token, scheme="bearer"), "lowercase bearer", expectation="refused"
     )
 
@@ -148,7 +148,7 @@ def expire_endpoint_expires_a_token(ctx: CheckContext) -> None:
         f"expected an empty body, got {ctx.describe(response)}",
         expectation="body",
     )
-    _expect_unauthorized(ctx, ctx.api("users", token), "expired token", expectation="refused")
+    expect_unauthorized(ctx, ctx.api("users", token), "expired token", expectation="refused")
 
 
 @check(
@@ -161,7 +161,7 @@ def delete_endpoint_removes_a_token(ctx: CheckContext) -> None:
     """DELETE /{ws}/oauth2/{token} answers 200 and the token stops working."""
     token = ctx.tokens()["access_token"]
     ctx.expect_status(ctx.request("DELETE", f"/{ctx.workspace}/oauth2/{token}", cookies=False), 200)
-    _expect_unauthorized(ctx, ctx.api("users", token), "deleted token", expectation="refused")
+    expect_unauthorized(ctx, ctx.api("users", token), "deleted token", expectation="refused")
 
 
 @check(
@@ -205,7 +205,7 @@ def scope_is_not_enforced_on_resources(ctx: CheckContext) -> None:
 def project_and_projects_are_routes_and_processes_is_not(ctx: CheckContext) -> None:
     """project and projects are routed (401 without a token); processes is Restler's 404."""
     for name in ("project", "projects"):
-        _expect_unauthorized(ctx, ctx.api(name), f"{name} without a token")
+        expect_unauthorized(ctx, ctx.api(name), f"{name} without a token")
     ctx.expect_restler_error(ctx.api("processes"), 404, "Not Found")
     token = ctx.tokens()["access_token"]
     ctx.expect_restler_error(ctx.api("processes", token), 404, "Not Found")

@@ -85,10 +85,11 @@ def _all_controls() -> dict[str, Control]:
     from tests.conformance.controls_authorize import CONTROLS as AUTHORIZE
     from tests.conformance.controls_doc_forms import CONTROLS as DOC_FORMS
     from tests.conformance.controls_properties import CONTROLS as PROPERTIES
+    from tests.conformance.controls_rest_door import CONTROLS as REST_DOOR
     from tests.conformance.controls_token import CONTROLS as TOKEN
 
     merged: dict[str, Control] = {}
-    for part in (PASSWORD_CONTROLS, TOKEN, AUTHORIZE, PROPERTIES, DOC_FORMS):
+    for part in (PASSWORD_CONTROLS, TOKEN, AUTHORIZE, PROPERTIES, DOC_FORMS, REST_DOOR):
         overlap = set(merged) & set(part)
         if overlap:
             raise ValueError(f"negative controls defined twice: {sorted(overlap)}")

@@ -119,3 +119,42 @@ def test_the_single_use_check_catches_a_refresh_token_that_works_twice(
                 pm3_refresh_single_use(None, response, case)
         else:
             assert pm3_refresh_single_use(None, response, case) is None
+
+
+def test_the_write_routes_of_the_documented_resources_are_declared() -> None:
+    paths = build("documented")["paths"]
+    api = "/api/1.0/{workspace}/"
+    assert set(paths[api + "users"]) >= {"get", "post"}
+    assert set(paths[api + "user/{usr_uid}"]) >= {"get", "put", "delete"}
+    assert "post" in paths[api + "cases"]
+    assert "put" in paths[api + "cases/{app_uid}/variable"]
+    assert "delete" in paths[api + "{token}"]
+    # under the RFC 6750 profile every protected operation carries its 401 challenge
+    strict = build("rfc6749")["paths"]
+    assert (
+        "WWW-Authenticate" in strict[api + "user/{usr_uid}"]["put"]["responses"]["401"]["headers"]
+    )
+
+
+def test_the_hooks_know_processmakers_routes_and_its_business_refusals() -> None:
+    from types import SimpleNamespace
+
+    pytest.importorskip("schemathesis")
+    from conformance.schemathesis import _business_refusal
+    from conformance.schemathesis import _routed_elsewhere
+
+    assert _routed_elsewhere("POST", "/api/1.0/workflow/projects")  # a real route, undeclared
+    assert _routed_elsewhere("DELETE", "/api/1.0/workflow/users")  # the token DELETE
+    assert not _routed_elsewhere("PUT", "/api/1.0/workflow/users")  # Restler's 405
+    assert not _routed_elsewhere("PATCH", "/api/1.0/workflow/user/" + "f" * 32)
+
+    def answer(message: str, status: int = 400) -> SimpleNamespace:
+        body = f'{{"error":{{"code":{status},"message":"{message}"}}}}'.encode()
+        return SimpleNamespace(status_code=status, content=body)
+
+    unknown = answer("Bad Request: The User with usr_uid: 0 does not exist.")
+    assert _business_refusal("/api/1.0/workflow/user/0", unknown)
+    validator = answer("Bad Request: `pro_uid` is required.")
+    assert not _business_refusal("/api/1.0/workflow/cases", validator)
+    assert not _business_refusal("/workflow/oauth2/token", unknown)
+    assert not _business_refusal("/api/1.0/workflow/users", answer("Unauthorized", 401))

@@ -69,6 +69,35 @@ def test_bad_credentials_files(tmp_path: Path, content: str, needle: str) -> Non
         load_credentials(tmp_path / "absent.json", env={})
 
 
+def test_an_optional_operator_user_from_the_file_or_the_environment(tmp_path: Path) -> None:
+    path = tmp_path / "oauthCredentials.json"
+    path.write_text(
+        json.dumps({**CREDS, "operator_username": "op", "operator_password": "op-secret-pw"})
+    )
+    os.chmod(path, 0o400)
+    creds = load_credentials(path, env={})
+    assert creds.operator == ("op", "op-secret-pw")
+    assert "op-secret-pw" in creds.secrets()
+    assert load_credentials(env={}).operator is None
+    assert "" not in load_credentials(env={}).secrets()
+    env = {"PM3_OPERATOR_USERNAME": "op2", "PM3_OPERATOR_PASSWORD": "pw2"}
+    assert load_credentials(env=env).operator == ("op2", "pw2")
+    with pytest.raises(HarnessError, match="PM3_OPERATOR_PASSWORD"):
+        load_credentials(env={"PM3_OPERATOR_USERNAME": "op2"})
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"operator_username": "op"}, {"operator_username": "op", "operator_password": ""}],
+)
+def test_an_operator_without_its_password_is_refused(tmp_path: Path, extra: dict[str, str]) -> None:
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({**CREDS, **extra}))
+    os.chmod(path, 0o400)
+    with pytest.raises(HarnessError, match="operator_password"):
+        load_credentials(path, env={})
+
+
 def test_bad_url_is_a_harness_error() -> None:
     with pytest.raises(HarnessError):
         Target.url("ftp://example.com", "workflow")
