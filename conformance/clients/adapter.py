@@ -153,6 +153,34 @@ def exact_user(users: Any, username: str) -> dict[str, Any] | None:
     return None
 
 
+def session_get(
+    session: Any,
+    request: Request,
+    failure: Any,
+    resource: str | None = None,
+    params: dict[str, str] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """GET a REST resource through a requests-style OAuth session (authlib's ``OAuth2Session``,
+    requests-oauthlib's): the session's token and the call's result. ``failure`` turns the
+    library's exception into the error the driver reports."""
+    url = request.api_url(resource) if resource is not None else request.api_url()
+    try:
+        response = session.get(url, params=params, timeout=request.timeout)
+    except Exception as exc:
+        raise failure(exc) from None
+    return dict(session.token or {}), api_result(response.status_code, response.text)
+
+
+def session_find_user(
+    session: Any, request: Request, failure: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``find_user`` through a requests-style session: ``GET users?filter=<username>``, then the
+    element whose ``usr_username`` is exactly the name (the filter is a substring match)."""
+    username = str(request.options.get("username", ""))
+    token, result = session_get(session, request, failure, "users", {"filter": username})
+    return token, {**result, "body": exact_user(result["body"], username)}
+
+
 def _state(token: dict[str, Any]) -> dict[str, Any]:
     keys = ("access_token", "refresh_token", "expires_in", "scope")
     state: dict[str, Any] = {k: token.get(k) for k in keys if k in token}

@@ -13,9 +13,9 @@ from authlib.integrations.requests_client import OAuth2Session
 from conformance.clients.adapter import ClientAdapter
 from conformance.clients.adapter import ClientReportedError
 from conformance.clients.adapter import Request
-from conformance.clients.adapter import api_result
-from conformance.clients.adapter import exact_user
 from conformance.clients.adapter import serve
+from conformance.clients.adapter import session_find_user
+from conformance.clients.adapter import session_get
 
 
 def _failure(exc: Exception) -> ClientReportedError:
@@ -101,28 +101,14 @@ class AuthlibClient(ClientAdapter):
             raise _failure(exc) from None
 
     def call(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
-        session = self._session(request)
-        try:
-            response = session.get(request.api_url(), timeout=request.timeout)
-        except Exception as exc:
-            raise _failure(exc) from None
-        return dict(session.token or {}), api_result(response.status_code, response.text)
+        return session_get(self._session(request), request, _failure)
 
     def login_and_call(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
         self.login(request)  # fetch_token raises on an error answer: the call never happens
         return self.call(request)
 
     def find_user(self, request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
-        session = self._session(request)
-        username = str(request.options.get("username", ""))
-        try:
-            response = session.get(
-                request.api_url("users"), params={"filter": username}, timeout=request.timeout
-            )
-        except Exception as exc:
-            raise _failure(exc) from None
-        result = api_result(response.status_code, response.text)
-        return dict(session.token or {}), {**result, "body": exact_user(result["body"], username)}
+        return session_find_user(self._session(request), request, _failure)
 
 
 if __name__ == "__main__":
