@@ -10,6 +10,7 @@ server (or anyone) sent reaches the terminal raw (:func:`say`, :func:`reports.te
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import ipaddress
 import json
 import os
@@ -46,6 +47,7 @@ from .runner import check_login
 from .runner import run
 from .target import CredentialsWarning
 from .target import Target
+from .target import check_redirect_uri
 from .target import https_redirect_status
 from .target import load_credentials
 
@@ -141,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
     rn.add_argument(
         "--mock-profile",
         help="profile the embedded mock runs (default: the expected one); 'all' = one run per profile",
+    )
+    rn.add_argument(
+        "--redirect-uri",
+        metavar="URL",
+        help="the client's registered callback URL (else the credentials file's redirect_uri); "
+        "live checks that need it skip without one",
     )
     rn.add_argument("--select", nargs="*", metavar="ID_OR_TAG", help="check ids (globs) or tags")
     rn.add_argument("--report-dir", type=Path, default=Path("pm3-reports"), help="where reports go")
@@ -347,6 +355,10 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
     if args.target.startswith(("http://", "https://")):
         _preflight(_target(args, profiles[expected_names[0]]))
     credentials = load_credentials(args.credentials)
+    if args.redirect_uri is not None:
+        credentials = dataclasses.replace(
+            credentials, redirect_uri=check_redirect_uri(args.redirect_uri, "--redirect-uri")
+        )
     secrets.update(credentials.secrets(), always=True)
     deviations = reporting.load_deviations(args.deviations) if args.deviations else None
     # One login with the credentials given; wrong ones stop here (exit 2), before any check

@@ -134,6 +134,28 @@ class CheckContext:
             raise SkipCheck("needs a controllable target (the mock)")
         return self.session.mock
 
+    @property
+    def callback(self) -> str:
+        """The client's registered callback: the one the credentials name (``redirect_uri`` in
+        the credentials file, ``PM3_REDIRECT_URI``, ``--redirect-uri``), else, on the mock, the
+        one its seeded client has.
+
+        :raises SkipCheck: on a live target when none is known (every install registers its
+            own, so guessing would fail the check for the suite's reason).
+        """
+        if self.credentials.redirect_uri:
+            return self.credentials.redirect_uri
+        if self.session.mock is not None:
+            client = self.session.mock.workspace(self.workspace).get_client(
+                self.credentials.client_id
+            )
+            if client is not None and client.redirect_uri:
+                return client.redirect_uri
+        raise SkipCheck(
+            f"needs the callback URL registered for client {self.credentials.client_id}: "
+            'add "redirect_uri" to the credentials file, or pass --redirect-uri URL'
+        )
+
     def advance(self, seconds: float) -> None:
         """Move the target's clock (mock targets only)."""
         self.mock.clock.advance(seconds)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mockserver import MockServer
 from mockserver import Profile
@@ -44,6 +45,8 @@ ENV_NAMES = {
     "username": "PM3_USERNAME",
     "password": "PM3_PASSWORD",
 }
+REDIRECT_URI_ENV = "PM3_REDIRECT_URI"
+"""Optional: the client's registered callback (like the credentials file's ``redirect_uri``)."""
 
 
 class CredentialsWarning(UserWarning):
@@ -57,6 +60,15 @@ class Credentials:
     username: str
     password: str
     origin: str = "documentation example"
+    redirect_uri: str | None = None
+    """The client's registered callback (its application's "Callback URL"), when known: the
+    credentials file's optional ``redirect_uri``, ``PM3_REDIRECT_URI`` or ``--redirect-uri``.
+    Checks that compare a redirect with it skip on a live target when it is not known."""
+
+    @property
+    def documented(self) -> bool:
+        """These are the documentation's example credentials (none were given)."""
+        return self.origin == "documentation example"
 
     def secrets(self) -> tuple[str, ...]:
         """What must never show: the client secret, the password, and the Basic header the
@@ -106,12 +118,16 @@ def load_credentials(path: Path | None = None, env: dict[str, str] | None = None
         missing = [k for k in DOC_CREDENTIALS if not isinstance(data.get(k), str) or not data[k]]
         if missing:
             raise HarnessError(f"--credentials {path}: missing or empty {', '.join(missing)}")
+        redirect_uri = data.get("redirect_uri")
+        if redirect_uri is not None:
+            redirect_uri = check_redirect_uri(redirect_uri, f"--credentials {path}: redirect_uri")
         return Credentials(
             client_id=data["client_id"],
             client_secret=data["client_secret"],
             username=data["username"],
             password=data["password"],
             origin=str(path),
+            redirect_uri=redirect_uri,
         )
     present = {k: environ[v] for k, v in ENV_NAMES.items() if environ.get(v)}
     if present:
@@ -120,8 +136,25 @@ def load_credentials(path: Path | None = None, env: dict[str, str] | None = None
             raise HarnessError(
                 f"set all four PM3_* credentials variables; missing {', '.join(missing)}"
             )
-        return Credentials(**present, origin="environment")
+        redirect_uri = environ.get(REDIRECT_URI_ENV) or None
+        if redirect_uri is not None:
+            redirect_uri = check_redirect_uri(redirect_uri, REDIRECT_URI_ENV)
+        return Credentials(**present, origin="environment", redirect_uri=redirect_uri)
     return Credentials(**DOC_CREDENTIALS)
+
+
+def check_redirect_uri(value: object, where: str) -> str:
+    """A callback URL as given (absolute http or https, as ProcessMaker's application form
+    requires one).
+
+    :raises HarnessError: anything else, naming ``where``.
+    """
+    if not isinstance(value, str) or not value:
+        raise HarnessError(f"{where}: expected the client's callback URL, a non-empty string")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise HarnessError(f"{where}: expected an absolute http(s) URL, got {value!r}")
+    return value
 
 
 @dataclass(slots=True)

@@ -362,3 +362,64 @@ def test_a_bad_profile_file_is_one_line_and_exit_2(
     assert cli_main(["run", "--profile-file", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "extends" in err
+
+
+CALLBACK_CHECKS = ["PM3-AUTHZ-003", "PM3-AUTHZ-004", "PM3-AUTHZ-006", "PM3-TOKEN-CODE-004"]
+DOC_CREDENTIALS_FILE = {
+    "client_id": "HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF",
+    "client_secret": "28060566356f0b9db4f0429090515303",
+    "username": "johndoe",
+    "password": "p4ssw0rd",
+}
+
+
+def _credentials_file(tmp_path: Path, **extra: str) -> Path:
+    path = tmp_path / "oauthCredentials.json"
+    path.write_text(json.dumps({**DOC_CREDENTIALS_FILE, **extra}))
+    path.chmod(0o400)  # as the documentation says
+    return path
+
+
+def _outcomes(report_dir: Path) -> dict[str, tuple[str, str]]:
+    report = read_json(report_dir / "report.json")
+    return {o.id: (o.outcome, o.skip_reason) for o in report.runs[0].outcomes}
+
+
+def test_a_live_install_with_its_own_callback_passes_the_callback_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The admin's journey: the install's application has its own callback. Named in the
+    credentials file (or with --redirect-uri) the four checks that compare a redirect with it
+    pass; unknown, they skip saying how to name it (they never fail for the suite's reason)."""
+    callback = "https://crm.acme.example/oauth/processmaker"
+    with MockServer() as pm:
+        pm.workspace().set_client_redirect_uri(DOC_CREDENTIALS_FILE["client_id"], callback)
+        common = ["run", "--target", pm.url, "--select", *CALLBACK_CHECKS, "--report-dir"]
+        named = _credentials_file(tmp_path, redirect_uri=callback)
+        code, _, err = _run([*common, str(tmp_path / "file"), "--credentials", str(named)], capsys)
+        assert code == 0, err
+        assert {o for o, _ in _outcomes(tmp_path / "file").values()} == {"passed"}
+
+        code, _, err = _run([*common, str(tmp_path / "flag"), "--redirect-uri", callback], capsys)
+        assert code == 0, err
+        assert {o for o, _ in _outcomes(tmp_path / "flag").values()} == {"passed"}
+
+        code, _, err = _run([*common, str(tmp_path / "none")], capsys)
+    assert code == 0, err
+    outcomes = _outcomes(tmp_path / "none")
+    assert sorted(outcomes) == sorted(CALLBACK_CHECKS)
+    for outcome, reason in outcomes.values():
+        assert outcome == "skipped"
+        assert '"redirect_uri"' in reason and "--redirect-uri" in reason
+    assert "SKIP" in err and "redirect_uri" in err  # the CI line says why too
+
+
+def test_a_callback_that_is_no_url_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = _credentials_file(tmp_path, redirect_uri="crm.acme.example/cb")
+    code, _, err = _run(["run", "--credentials", str(bad), "--report-dir", str(tmp_path)], capsys)
+    assert code == 2
+    assert err.count("\n") == 1 and "redirect_uri" in err and "absolute http(s) URL" in err
+    code, _, err = _run(["run", "--redirect-uri", "", "--report-dir", str(tmp_path)], capsys)
+    assert code == 2 and "--redirect-uri" in err
