@@ -85,7 +85,12 @@ def _cleanup(ctx: CheckContext) -> list[str]:
     """On live targets, expire the tokens this check obtained; why each one left valid is."""
     if ctx.target.controllable:
         return []
-    return expire_tokens(ctx.session.transport, ctx.workspace, ctx.issued_access_tokens)
+    return expire_tokens(
+        ctx.session.transport,
+        ctx.workspace,
+        ctx.issued_access_tokens,
+        removed=ctx.removed_access_tokens,
+    )
 
 
 def redact_result(result: CheckResult, secrets: SecretSet, *, evidence: bool = True) -> CheckResult:
