@@ -18,6 +18,7 @@ from .http import AnswerError
 from .http import HttpRequest
 from .http import HttpResponse
 from .http import Transport
+from .http import cannot_reach
 
 
 def expire_tokens(
@@ -116,7 +117,7 @@ class TokenKeeper:
         except AnswerError as exc:  # the message names the request and what was wrong
             raise HarnessError(str(exc)) from None
         except OSError as exc:
-            raise HarnessError(f"cannot reach {self.transport.base_url}: {exc}") from None
+            raise HarnessError(cannot_reach(self.transport.base_url, exc)) from None
         body = response.json()
         if isinstance(body, dict) and isinstance(body.get("access_token"), str):
             self.issued.append(body["access_token"])

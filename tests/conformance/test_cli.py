@@ -423,3 +423,67 @@ def test_a_callback_that_is_no_url_is_one_line_and_exit_2(
     assert err.count("\n") == 1 and "redirect_uri" in err and "absolute http(s) URL" in err
     code, _, err = _run(["run", "--redirect-uri", "", "--report-dir", str(tmp_path)], capsys)
     assert code == 2 and "--redirect-uri" in err
+
+
+def test_a_workspace_typo_blames_the_workspace_not_the_credentials(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ProcessMaker answers an unknown workspace with an empty 503 (the documentation), the
+    3.0 betas' page or 3.4's Restler 400: the error names the workspace, for each."""
+    for profile in ("documented", "pm-3.0-rc", "pm-3.4.11"):
+        with MockServer(profile) as pm:
+            argv = ["run", "--target", pm.url, "--workspace", "wrokflow"]
+            code, _, err = _run([*argv, "--report-dir", str(tmp_path)], capsys)
+        assert code == 2
+        assert "workspace 'wrokflow' is unknown" in err and "--workspace" in err, err
+        assert "cannot log in" not in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["fingerprint", "record"])
+def test_probes_without_credentials_say_they_used_the_documentation_example(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with MockServer() as pm:
+        argv = {
+            "fingerprint": ["fingerprint", "--target", pm.url],
+            "record": ["record", pm.url, "--out", str(tmp_path / "p.json")],
+        }[command]
+        code, _, err = _run(argv, capsys)
+        assert code == 0
+        assert "documentation's example credentials" in err and "johndoe" in err
+        code, _, err = _run([*argv, "--credentials", str(_credentials_file(tmp_path))], capsys)
+    assert code == 0 and "example credentials" not in err
+
+
+@pytest.mark.parametrize("command", ["run", "fingerprint", "record"])
+def test_https_against_a_plain_http_server_says_so(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with MockServer() as pm:
+        url = pm.url.replace("http://", "https://")
+        argv = {
+            "run": ["run", "--target", url, "--report-dir", str(tmp_path)],
+            "fingerprint": ["fingerprint", "--target", url],
+            "record": ["record", url, "--out", str(tmp_path / "p.json")],
+        }[command]
+        code, _, err = _run(argv, capsys)
+        plain = pm.url
+    assert code == 2
+    error = err.strip().splitlines()[-1]  # after fingerprint's note on the example credentials
+    assert error.startswith("pm3-conformance: error: "), err
+    assert "answers in plain HTTP, not HTTPS" in error and f"use {plain}" in error, err
+    assert "WRONG_VERSION_NUMBER" not in err
+
+
+def test_profile_and_profile_file_swapped_say_did_you_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile_file = tmp_path / "acme.json"
+    profile_file.write_text('{"name": "acme", "extends": "pm-3.4.10", "fields": {}}')
+    for argv, hint in (
+        (["run", "--profile", str(profile_file)], f"did you mean --profile-file {profile_file}?"),
+        (["run", "--profile-file", "pm-3.4.10"], "did you mean --profile pm-3.4.10?"),
+        (["fingerprint", "--profile-file", "pm-3.4.10"], "did you mean --profile pm-3.4.10?"),
+    ):
+        code, _, err = _run(argv, capsys)
+        assert code == 2 and hint in err and err.count("\n") == 1, err
