@@ -504,14 +504,15 @@ def cmd_fingerprint(args: argparse.Namespace, secrets: SecretSet | None = None) 
 
 def _live_credentials(args: argparse.Namespace, target: Target) -> Credentials:
     """The credentials a probe of ``target`` logs in with; on a live target, a note when they
-    are the documentation's example (none were given), so a refusal is not a mystery."""
+    are the documentation's example (none were given), so a refusal is not a mystery. The note
+    heads the output (stderr with ``--json``): an error stays the one line on stderr."""
     credentials = load_credentials(args.credentials)
     if credentials.documented and not target.controllable:
         say(
             "pm3-conformance: note: no --credentials FILE and no PM3_* variables: using the "
             f"documentation's example credentials (client {credentials.client_id}, user "
             f"{credentials.username}); your install's are in its oauthCredentials.json",
-            file=sys.stderr,
+            file=sys.stderr if args.json else sys.stdout,  # --json keeps stdout JSON
         )
     return credentials
 
