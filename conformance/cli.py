@@ -10,6 +10,7 @@ server (or anyone) sent reaches the terminal raw (:func:`say`, :func:`reports.te
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import ipaddress
 import json
 import os
@@ -38,18 +39,23 @@ from .fingerprint import probe
 from .http import ANSWER_DEADLINE
 from .http import MAX_ANSWER_BYTES
 from .http import LearningTransport
+from .http import cannot_reach
 from .record import record
 from .registry import CHECKS
 from .runner import CheckResult
 from .runner import RunResult
 from .runner import check_login
 from .runner import run
+from .target import Credentials
 from .target import CredentialsWarning
 from .target import Target
+from .target import check_redirect_uri
 from .target import https_redirect_status
 from .target import load_credentials
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+PROFILE_CHOICES = ("all",)
+"""What ``--profile`` takes besides a profile's name."""
 MARKS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "skipped": "SKIP"}
 
 
@@ -141,6 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
     rn.add_argument(
         "--mock-profile",
         help="profile the embedded mock runs (default: the expected one); 'all' = one run per profile",
+    )
+    rn.add_argument(
+        "--redirect-uri",
+        metavar="URL",
+        help="the client's registered callback URL (else the credentials file's redirect_uri); "
+        "live checks that need it skip without one",
     )
     rn.add_argument("--select", nargs="*", metavar="ID_OR_TAG", help="check ids (globs) or tags")
     rn.add_argument("--report-dir", type=Path, default=Path("pm3-reports"), help="where reports go")
@@ -325,6 +337,7 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
     profiles: dict[str, Profile] = dict(PROFILES)
+    _did_you_mean(args)
     if args.profile_file is not None:
         try:
             from_file = load_profile_file(args.profile_file)
@@ -347,6 +360,10 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
     if args.target.startswith(("http://", "https://")):
         _preflight(_target(args, profiles[expected_names[0]]))
     credentials = load_credentials(args.credentials)
+    if args.redirect_uri is not None:
+        credentials = dataclasses.replace(
+            credentials, redirect_uri=check_redirect_uri(args.redirect_uri, "--redirect-uri")
+        )
     secrets.update(credentials.secrets(), always=True)
     deviations = reporting.load_deviations(args.deviations) if args.deviations else None
     # One login with the credentials given; wrong ones stop here (exit 2), before any check
@@ -390,6 +407,34 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
     return reporting.exit_code(report, args.fail_on)
 
 
+PROFILE_FILE_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def _did_you_mean(args: argparse.Namespace) -> None:
+    """``--profile FILE`` and ``--profile-file NAME`` swapped: one line naming the right flag.
+
+    :raises UsageError: a file given to ``--profile``, or a shipped profile's name given to
+        ``--profile-file`` where no such file exists.
+    """
+    name = getattr(args, "profile", None)
+    if (
+        isinstance(name, str)
+        and name not in PROFILES
+        and name not in PROFILE_CHOICES
+        and (Path(name).is_file() or name.lower().endswith(PROFILE_FILE_SUFFIXES))
+    ):
+        raise UsageError(
+            f"--profile {name}: --profile takes a profile name ({', '.join(PROFILES)}); "
+            f"did you mean --profile-file {name}?"
+        )
+    path = getattr(args, "profile_file", None)
+    if path is not None and not path.exists() and str(path) in PROFILES:
+        raise UsageError(
+            f"--profile-file {path}: no such file, but {path} is a shipped profile; "
+            f"did you mean --profile {path}?"
+        )
+
+
 def _warn_left_valid(left: list[str], where: str, secrets: SecretSet) -> None:
     """Tell the user about tokens the run could not expire: they stay valid on the server."""
     line = cleanup.warning(left, where)
@@ -408,13 +453,13 @@ def _preflight(target: Target) -> None:
         except AnswerError as exc:  # it names the request and what was wrong
             raise HarnessError(str(exc)) from None
         except OSError as exc:
-            raise HarnessError(f"cannot reach {target.base_url}: {exc}") from None
+            raise HarnessError(cannot_reach(target.base_url, exc)) from None
 
 
 def cmd_fingerprint(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
     secrets = secrets if secrets is not None else SecretSet()
     target = _target(args, "documented")
-    credentials = load_credentials(args.credentials)
+    credentials = _live_credentials(args, target)
     secrets.update(credentials.secrets(), always=True)
     with target.session() as session:
         result = probe(
@@ -426,6 +471,7 @@ def cmd_fingerprint(args: argparse.Namespace, secrets: SecretSet | None = None) 
         say(result.render(), secrets)
     _warn_left_valid(list(result.tokens_left_valid), target.base_url, secrets)
     if args.profile_file is not None:
+        _did_you_mean(args)
         try:
             baseline = load_profile_file(args.profile_file)
         except ProfileFileError as exc:
@@ -456,6 +502,21 @@ def cmd_fingerprint(args: argparse.Namespace, secrets: SecretSet | None = None) 
     return EXIT_OK
 
 
+def _live_credentials(args: argparse.Namespace, target: Target) -> Credentials:
+    """The credentials a probe of ``target`` logs in with; on a live target, a note when they
+    are the documentation's example (none were given), so a refusal is not a mystery. The note
+    heads the output (stderr with ``--json``): an error stays the one line on stderr."""
+    credentials = load_credentials(args.credentials)
+    if credentials.documented and not target.controllable:
+        say(
+            "pm3-conformance: note: no --credentials FILE and no PM3_* variables: using the "
+            f"documentation's example credentials (client {credentials.client_id}, user "
+            f"{credentials.username}); your install's are in its oauthCredentials.json",
+            file=sys.stderr if args.json else sys.stdout,  # --json keeps stdout JSON
+        )
+    return credentials
+
+
 def _plain(value: object) -> object:
     return list(value) if isinstance(value, tuple) else value
 
@@ -464,7 +525,7 @@ def cmd_record(args: argparse.Namespace, secrets: SecretSet | None = None) -> in
     secrets = secrets if secrets is not None else SecretSet()
     args.target = args.url
     target = _target(args, "documented")
-    credentials = load_credentials(args.credentials)
+    credentials = _live_credentials(args, target)
     secrets.update(credentials.secrets(), always=True)
     with target.session() as session:
         recording = record(

@@ -32,6 +32,7 @@ from .answers import SHAPES
 from .answers import describe
 from .answers import shape_of
 from .answers import shape_of_value
+from .cleanup import removed_token
 from .failures import ErrorMismatch
 from .failures import Failure
 from .failures import HarnessError
@@ -122,6 +123,9 @@ class CheckContext:
         self.exchanges: list[Exchange] = []
         self.cookies = CookieJar()
         self.issued_access_tokens: list[str] = []
+        """Every access token an answer handed out (a token body, an implicit redirect)."""
+        self.removed_access_tokens: set[str] = set()
+        """Tokens this check deleted or expired itself: nothing to expire, none left valid."""
         self.secrets = (
             secrets if secrets is not None else SecretSet(credentials=credentials.secrets())
         )
@@ -133,6 +137,28 @@ class CheckContext:
         if self.session.mock is None:
             raise SkipCheck("needs a controllable target (the mock)")
         return self.session.mock
+
+    @property
+    def callback(self) -> str:
+        """The client's registered callback: the one the credentials name (``redirect_uri`` in
+        the credentials file, ``PM3_REDIRECT_URI``, ``--redirect-uri``), else, on the mock, the
+        one its seeded client has.
+
+        :raises SkipCheck: on a live target when none is known (every install registers its
+            own, so guessing would fail the check for the suite's reason).
+        """
+        if self.credentials.redirect_uri:
+            return self.credentials.redirect_uri
+        if self.session.mock is not None:
+            client = self.session.mock.workspace(self.workspace).get_client(
+                self.credentials.client_id
+            )
+            if client is not None and client.redirect_uri:
+                return client.redirect_uri
+        raise SkipCheck(
+            f"needs the callback URL registered for client {self.credentials.client_id}: "
+            'add "redirect_uri" to the credentials file, or pass --redirect-uri URL'
+        )
 
     def advance(self, seconds: float) -> None:
         """Move the target's clock (mock targets only)."""
@@ -155,7 +181,24 @@ class CheckContext:
             raise
         self.secrets.learn_response(response.headers, response.body)
         self.exchanges.append(Exchange(request, response, self.session.transport.base_url))
+        self._follow_tokens(request, response)
         return response
+
+    def _follow_tokens(self, request: HttpRequest, response: HttpResponse) -> None:
+        """Which access tokens this exchange handed out (a token body, whatever the path that
+        answered it; an implicit grant's redirect) or removed (the maintenance endpoints), so
+        cleanup expires exactly what may be valid."""
+        body = response.json() if response.body.lstrip()[:1] == b"{" else None
+        if isinstance(body, dict) and isinstance(body.get("access_token"), str):
+            self.issued_access_tokens.append(body["access_token"])
+        removed = removed_token(request, response, self.workspace)
+        if removed is not None:
+            self.removed_access_tokens.add(removed)
+        location = response.header("Location")
+        if location and "#" in location:
+            fragment = dict(parse_qsl(urlsplit(location).fragment, keep_blank_values=True))
+            if fragment.get("access_token"):
+                self.issued_access_tokens.append(fragment["access_token"])
 
     def request(
         self,
@@ -230,9 +273,6 @@ class CheckContext:
             response = self.request(
                 "POST", path, form=values, headers=headers, query=query, cookies=False
             )
-        body_json = response.json()
-        if isinstance(body_json, dict) and isinstance(body_json.get("access_token"), str):
-            self.issued_access_tokens.append(body_json["access_token"])
         return response
 
     def password_params(self, **overrides: str | None) -> dict[str, str | None]:

@@ -423,6 +423,24 @@ def is_connection_error(exc: BaseException) -> bool:
     return isinstance(exc, OSError | http.client.HTTPException | socket.timeout)
 
 
+def cannot_reach(base_url: str, exc: BaseException) -> str:
+    """One line on why ``base_url`` could not be reached, blaming the right thing: an
+    ``https://`` URL whose server answered the TLS handshake in plain HTTP (OpenSSL's
+    ``WRONG_VERSION_NUMBER``) is named as such, with the ``http://`` URL to use instead."""
+    parts = urlsplit(base_url)
+    if (
+        parts.scheme == "https"
+        and isinstance(exc, ssl.SSLError)
+        and (exc.reason == "WRONG_VERSION_NUMBER" or "WRONG_VERSION_NUMBER" in str(exc))
+    ):
+        plain = parts._replace(scheme="http").geturl()
+        return (
+            f"{base_url} answers in plain HTTP, not HTTPS (the TLS handshake got an HTTP "
+            f"answer): use {plain}, or enable HTTPS on the server"
+        )
+    return f"cannot reach {base_url}: {exc}"
+
+
 class _HeaderView:
     """What :class:`http.cookiejar.CookieJar` reads of a response: ``info().get_all``."""
 

@@ -85,7 +85,12 @@ def _cleanup(ctx: CheckContext) -> list[str]:
     """On live targets, expire the tokens this check obtained; why each one left valid is."""
     if ctx.target.controllable:
         return []
-    return expire_tokens(ctx.session.transport, ctx.workspace, ctx.issued_access_tokens)
+    return expire_tokens(
+        ctx.session.transport,
+        ctx.workspace,
+        ctx.issued_access_tokens,
+        removed=ctx.removed_access_tokens,
+    )
 
 
 def redact_result(result: CheckResult, secrets: SecretSet, *, evidence: bool = True) -> CheckResult:
@@ -210,6 +215,15 @@ def _describe_refusal(response: HttpResponse) -> str:
     return f"{status}, no token: {_one_line(response.text, 80)!r}"
 
 
+def is_unknown_workspace(response: HttpResponse) -> bool:
+    """ProcessMaker's answers for a workspace it does not have (whatever the version): HTTP 503
+    with an empty body (the documentation), 503 with the "unavailable workspace" page (3.0
+    betas), or Restler's 400 "You have specified an unavailable workspace." (3.0 GA on)."""
+    if response.status == 503 and not response.body.strip():
+        return True
+    return response.status in (400, 503) and b"unavailable workspace" in response.body
+
+
 def check_login(target: Target, credentials: Credentials, secrets: SecretSet) -> list[str]:
     """Log in once (the password grant) with the credentials given, before any check runs.
 
@@ -252,6 +266,14 @@ def check_login(target: Target, credentials: Credentials, secrets: SecretSet) ->
                 return []
             # leave nothing usable behind on a live server
             return expire_tokens(session.transport, session.workspace, [body["access_token"]])
+        if is_unknown_workspace(response):
+            raise HarnessError(
+                f"workspace {session.workspace!r} is unknown at {session.transport.base_url} "
+                f"(check --workspace): its token endpoint answered HTTP {response.status} "
+                f"{'with an empty body' if not response.body.strip() else 'unavailable workspace'}"
+                ", ProcessMaker's answer for a workspace it does not have; the credentials were "
+                "not judged"
+            )
         raise CredentialsRejected(
             secrets.redact(
                 f"{_whose(credentials)} cannot log in to {where}: "

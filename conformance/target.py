@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mockserver import MockServer
 from mockserver import Profile
@@ -51,6 +52,8 @@ OPERATOR_FIELDS = {
 """An optional second user, one *without* the permission ``GET users`` needs (a
 ``PROCESSMAKER_OPERATOR``): ``PM3-RESTDOOR-002`` logs in as it on a live install, and is skipped
 without it. Both or neither."""
+REDIRECT_URI_ENV = "PM3_REDIRECT_URI"
+"""Optional: the client's registered callback (like the credentials file's ``redirect_uri``)."""
 
 
 class CredentialsWarning(UserWarning):
@@ -67,6 +70,15 @@ class Credentials:
     operator_username: str = ""
     operator_password: str = ""
     """The optional second user (:data:`OPERATOR_FIELDS`); empty when none was given."""
+    redirect_uri: str | None = None
+    """The client's registered callback (its application's "Callback URL"), when known: the
+    credentials file's optional ``redirect_uri``, ``PM3_REDIRECT_URI`` or ``--redirect-uri``.
+    Checks that compare a redirect with it skip on a live target when it is not known."""
+
+    @property
+    def documented(self) -> bool:
+        """These are the documentation's example credentials (none were given)."""
+        return self.origin == "documentation example"
 
     def secrets(self) -> tuple[str, ...]:
         """What must never show: the client secret, the passwords, and the Basic header the
@@ -132,6 +144,9 @@ def load_credentials(path: Path | None = None, env: dict[str, str] | None = None
                 f"--credentials {path}: operator_username and operator_password go together "
                 f"(non-empty strings); missing or empty {', '.join(names)}"
             )
+        redirect_uri = data.get("redirect_uri")
+        if redirect_uri is not None:
+            redirect_uri = check_redirect_uri(redirect_uri, f"--credentials {path}: redirect_uri")
         return Credentials(
             client_id=data["client_id"],
             client_secret=data["client_secret"],
@@ -139,6 +154,7 @@ def load_credentials(path: Path | None = None, env: dict[str, str] | None = None
             password=data["password"],
             origin=str(path),
             **{k: data[k] for k in given},
+            redirect_uri=redirect_uri,
         )
     operator = {k: environ[v] for k, v in OPERATOR_FIELDS.items() if environ.get(v)}
     if len(operator) == 1:
@@ -151,8 +167,25 @@ def load_credentials(path: Path | None = None, env: dict[str, str] | None = None
             raise HarnessError(
                 f"set all four PM3_* credentials variables; missing {', '.join(missing)}"
             )
-        return Credentials(**present, **operator, origin="environment")
+        redirect_uri = environ.get(REDIRECT_URI_ENV) or None
+        if redirect_uri is not None:
+            redirect_uri = check_redirect_uri(redirect_uri, REDIRECT_URI_ENV)
+        return Credentials(**present, **operator, origin="environment", redirect_uri=redirect_uri)
     return Credentials(**DOC_CREDENTIALS, **operator)
+
+
+def check_redirect_uri(value: object, where: str) -> str:
+    """A callback URL as given (absolute http or https, as ProcessMaker's application form
+    requires one).
+
+    :raises HarnessError: anything else, naming ``where``.
+    """
+    if not isinstance(value, str) or not value:
+        raise HarnessError(f"{where}: expected the client's callback URL, a non-empty string")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise HarnessError(f"{where}: expected an absolute http(s) URL, got {value!r}")
+    return value
 
 
 @dataclass(slots=True)

@@ -6,7 +6,10 @@ free text; tokens keep six characters so exchanges can still be correlated
 (:func:`redact_value`, :func:`redact_header`, :func:`redact_text`).
 
 Redaction by value (the suite): every secret a run knows is hidden in every string that reaches
-an output.
+an output, and never as part of a word: a value where it stands as a token; a value that reads
+as a word (a password ``workflow``) only where the text shows it as a value (quoted, a secret
+field, a multipart part); an encoded form, or a long token-like value, wherever it is
+(:func:`form_kind`).
 
 A :class:`SecretSet` (the run's vault) is fed with every secret the run sees: the credentials it
 was given, the credential values it sends (client secrets, passwords), and what the target hands
@@ -90,6 +93,50 @@ _JSON_ESCAPE = re.compile(
     r"|\\u(?P<one>[0-9a-fA-F]{4})"
     r"|\\\\"
 )
+
+
+ANYWHERE, BOUNDED, QUOTED = "anywhere", "bounded", "quoted"
+DISTINCT_LENGTH = 16
+"""A raw value this long, holding letters and digits both, is no word (tokens, client secrets,
+base64): found anywhere, even next to other characters."""
+_ESCAPE_BEFORE = r"(?<=\\[nrt])|(?<=\\u[0-9a-fA-F]{4})"
+_BOUNDS = {
+    # not part of a word; a repr's or JSON's "\n" (or "\u00e9") right before counts as a break
+    BOUNDED: r"(?:(?<!\w)|" + _ESCAPE_BEFORE + r")(?:FORM)(?!\w)",
+    # shown as a value: in quotes (JSON, Python repr, HTML attributes; JSON-escaped quotes too)
+    QUOTED: r"(?:(?<=[\"'])(?:FORM)(?=\\?[\"'])"
+    # or a multipart part's value, alone on its line (raw, or as a repr shows CR LF)
+    r"|(?:(?<=\r\n\r\n)|(?<=\\r\\n\\r\\n))(?:FORM)(?=\r\n|\\r\\n))",
+}
+
+
+def form_kind(form: str, raw: bool) -> str:
+    """Where a form of a secret may be hidden without eating ordinary text.
+
+    An encoding that differs from the value (URL-, JSON-, HTML-escaped, base64) or a raw value
+    no word looks like (:data:`DISTINCT_LENGTH` characters or more, letters and digits) is
+    hidden ``anywhere``; a value that reads as a word (letters only: ``workflow``, ``admin``,
+    ``wrong``) only where it is shown as a value (``quoted``, or in a secret field); any other
+    value as a whole token (``bounded``), never as part of a word."""
+    if not raw:
+        return ANYWHERE
+    if (
+        len(form) >= DISTINCT_LENGTH
+        and any(c.isdigit() for c in form)
+        and any(c.isalpha() for c in form)
+    ):
+        return ANYWHERE
+    if form.isalpha():
+        return QUOTED
+    return BOUNDED
+
+
+def _is_word(char: str) -> bool:
+    return bool(char) and (char.isalnum() or char == "_")
+
+
+def _escape_before(text: str, start: int) -> bool:
+    return bool(re.search(r"(?:\\[nrt]|\\u[0-9a-fA-F]{4})$", text[max(0, start - 6) : start]))
 
 
 def _net_replacement(match: re.Match[str]) -> str:
@@ -272,7 +319,7 @@ class SecretSet:
     def _snapshot(self) -> _Index:
         with self._lock:
             if self._index is None:
-                self._index = _Index(self._forms, self._short)
+                self._index = _Index(self._forms, self._short, self._values)
             return self._index
 
     def redact(self, text: str) -> str:
@@ -305,17 +352,46 @@ class SecretSet:
 class _Index:
     """The forms of a set's secrets, ready to find: longest first for few forms, else by their
     first :data:`MIN_SECRET_LENGTH` characters (a run can hold thousands of tokens; one pass
-    over the text then costs the same whatever their number)."""
+    over the text then costs the same whatever their number).
 
-    def __init__(self, forms: Iterable[str], short: Iterable[str]) -> None:
+    Each form is found where it cannot be an ordinary word (:func:`form_kind`): ``anywhere``
+    (an encoding that differs from the value, or a value no word looks like), as a token
+    (``bounded``: not next to a word character), or, for a value that reads as a word
+    (``quoted``), only where the text shows it as a value: in quotes (JSON, ``repr``) or in a
+    known secret field (``password=…``, the second net)."""
+
+    def __init__(self, forms: Iterable[str], short: Iterable[str], values: Iterable[str]) -> None:
+        raw = set(values)
         self.ordered = tuple(sorted(forms, key=len, reverse=True))
+        self.kinds = {form: form_kind(form, form in raw) for form in self.ordered}
+        self.confusable = any(kind != ANYWHERE for kind in self.kinds.values())
         self.by_prefix: dict[str, tuple[str, ...]] = {}
         groups: dict[str, list[str]] = {}
         for form in self.ordered:  # every form has at least MIN_SECRET_LENGTH characters
             groups.setdefault(form[:MIN_SECRET_LENGTH], []).append(form)
         self.by_prefix = {k: tuple(v) for k, v in groups.items()}
-        words = "|".join(re.escape(w) for w in sorted(short, key=len, reverse=True))
-        self.short = re.compile(rf"(?<![A-Za-z0-9])(?:{words})(?![A-Za-z0-9])") if words else None
+        self._patterns: dict[str, re.Pattern[str]] = {}
+        shorts = sorted(short, key=len, reverse=True)
+        self.short = [
+            re.compile(_BOUNDS[form_kind(w, True)].replace("FORM", re.escape(w))) for w in shorts
+        ]
+
+    def pattern(self, form: str) -> re.Pattern[str]:
+        """A confusable form, as a regular expression that finds it only where it fits."""
+        found = self._patterns.get(form)
+        if found is None:
+            found = self._patterns[form] = re.compile(
+                _BOUNDS[self.kinds[form]].replace("FORM", re.escape(form))
+            )
+        return found
+
+    def fits(self, form: str, text: str, start: int, end: int) -> bool:
+        """Whether ``form`` found at ``text[start:end]`` counts as the secret (its kind)."""
+        kind = self.kinds.get(form, ANYWHERE)
+        if kind == ANYWHERE:
+            return True
+        found = self.pattern(form).match(text, start)  # its lookbehind sees what precedes
+        return found is not None and found.end() == end
 
     def mark(self, text: str) -> str:
         """Every occurrence of a form replaced by the marker, the longest at the leftmost
@@ -324,16 +400,20 @@ class _Index:
         if len(self.ordered) * len(out) <= _LOOP_BUDGET:
             for form in self.ordered:  # the marker never forms a secret again
                 if form in out:
-                    out = out.replace(form, _MARK)
+                    if self.kinds[form] == ANYWHERE:
+                        out = out.replace(form, _MARK)
+                    else:
+                        out = self.pattern(form).sub(_MARK, out)
         else:
             out = self._scan(out)
-        if self.short is not None:
-            out = self.short.sub(_MARK, out)
+        for pattern in self.short:
+            out = pattern.sub(_MARK, out)
         return self._mark_cut_tail(out)
 
     def _mark_cut_tail(self, text: str) -> str:
         """A secret cut by truncation (``text[:160]``, maybe inside a ``repr``'s quotes) leaves
-        its beginning at the end of the text: that beginning is hidden too."""
+        its beginning at the end of the text: that beginning is hidden too (where it fits the
+        secret's kind: a word-like secret's beginning only after a quote)."""
         end = len(text) - (1 if text[-1:] in ("'", '"') else 0)
         window = min(_TAIL_WINDOW, max((len(f) for f in self.ordered[:1]), default=0))
         for start in range(max(0, end - window), end - MIN_SECRET_LENGTH + 1):
@@ -342,9 +422,19 @@ class _Index:
                 # "got 3600" is not the start of one of a run's thousands of hex tokens
                 continue
             candidates = self.by_prefix.get(tail[:MIN_SECRET_LENGTH], ())
-            if any(form.startswith(tail) for form in candidates):
-                return text[:start] + _MARK + text[end:]
+            for form in candidates:
+                if form.startswith(tail) and self._tail_fits(form, text, start):
+                    return text[:start] + _MARK + text[end:]
         return text
+
+    def _tail_fits(self, form: str, text: str, start: int) -> bool:
+        kind = self.kinds.get(form, ANYWHERE)
+        before = text[start - 1] if start > 0 else ""
+        if kind == QUOTED:
+            return before in ("'", '"')
+        if kind == BOUNDED:
+            return not _is_word(before) or _escape_before(text, start)
+        return True
 
     def _scan(self, text: str) -> str:
         pieces: list[str] = []
@@ -366,7 +456,9 @@ class _Index:
             if candidates is None:
                 continue
             for form in candidates:  # longest first
-                if text.startswith(form, start):
+                if text.startswith(form, start) and (
+                    not self.confusable or self.fits(form, text, start, start + len(form))
+                ):
                     done = start + len(form)
                     yield start, done
                     break

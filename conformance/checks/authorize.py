@@ -14,7 +14,6 @@ from conformance.registry import Severity
 from conformance.registry import check
 
 DOC = '"authorization_code" Grant Type'
-CALLBACK = "http://localhost/callback"
 TOKEN_RE = r"^[0-9a-f]{40}$"
 
 
@@ -126,12 +125,13 @@ def consent_page_names_the_client_and_offers_accept_and_deny(ctx: CheckContext) 
 )
 def accept_redirects_with_a_code_and_the_state(ctx: CheckContext) -> None:
     """Accept redirects to the callback with a 40-hex code and the state echoed."""
+    callback = ctx.callback
     answer = ctx.consent(ctx.authorize_params("code", state="xyz-123"))
     _expect_redirect(ctx, answer, "Accept")
     base, query, _ = ctx.location_parts(answer)
     ctx.expect(
-        base == CALLBACK,
-        f"redirected to {base!r}, not the registered callback",
+        base == callback,
+        f"redirected to {base!r}, not the registered callback {callback!r}",
         RedirectMismatch,
         expectation="redirect",
     )
@@ -158,9 +158,10 @@ def accept_redirects_with_a_code_and_the_state(ctx: CheckContext) -> None:
 )
 def deny_redirects_with_access_denied(ctx: CheckContext) -> None:
     """Deny redirects with access_denied and the exact, '+'-encoded description, then the state."""
+    callback = ctx.callback
     answer = ctx.consent(ctx.authorize_params("code", state="s1"), accept=False)
     location = _expect_redirect(ctx, answer, "Deny")
-    expected = f"{CALLBACK}?error=access_denied&error_description=The+user+denied+access+to+your+application&state=s1"
+    expected = f"{callback}?error=access_denied&error_description=The+user+denied+access+to+your+application&state=s1"
     ctx.expect(
         location == expected,
         f"expected a redirect to {expected!r}, got {ctx.describe(answer)}",
@@ -230,10 +231,11 @@ def implicit_grant_returns_a_fragment_token(ctx: CheckContext) -> None:
 )
 def unsupported_response_type_redirects_invalid_request(ctx: CheckContext) -> None:
     """An unsupported response_type redirects with invalid_request "Invalid or missing response type"."""
+    callback = ctx.callback
     answer = ctx.consent(ctx.authorize_params("id_token"))
     location = _expect_redirect(ctx, answer, "unsupported response_type")
     expected = (
-        f"{CALLBACK}?error=invalid_request&error_description=Invalid+or+missing+response+type"
+        f"{callback}?error=invalid_request&error_description=Invalid+or+missing+response+type"
     )
     ctx.expect(
         location == expected,

@@ -81,7 +81,7 @@ def code_expires(ctx: CheckContext) -> None:
 )
 def redirect_uri_must_be_repeated(ctx: CheckContext) -> None:
     """A code issued for a redirect_uri needs the same one at the token step."""
-    callback = "http://localhost/callback"
+    callback = ctx.callback
     code = ctx.code(redirect_uri=callback)
     ctx.expect_oauth_error(
         ctx.exchange_code(code),

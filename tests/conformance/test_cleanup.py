@@ -3,6 +3,7 @@ reported to the user, never left valid in silence."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,65 @@ def test_the_token_keeper_remembers_issued_tokens_and_names_an_unreachable_serve
     gone = TokenKeeper(_Answers(ConnectionRefusedError("refused")))  # type: ignore[arg-type]
     with pytest.raises(HarnessError, match=r"cannot reach http://pm\.example"):
         gone.send(form_post("/x", {}))
+
+
+LIVE_TOKENS = (
+    "SELECT COUNT(*) FROM OAUTH_ACCESS_TOKENS WHERE EXPIRES > ? AND ACCESS_TOKEN NOT IN "
+    "(SELECT ACCESS_TOKEN FROM PMOAUTH_USER_ACCESS_TOKENS)"
+)  # not the web session's designer tokens, which the server issues at each classic login
+
+
+def test_a_whole_live_run_ends_without_a_false_warning_and_leaves_no_token_valid(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The admin's journey: the README's live run, every check. A check that deletes its token
+    (PM3-REST-008) leaves nothing to warn about; tokens handed out by an implicit redirect or
+    by the token route under /api/1.0 are expired too (they stayed valid, unannounced)."""
+    credentials = tmp_path / "oauthCredentials.json"
+    credentials.write_text(
+        '{"client_id": "HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF", "client_secret": '
+        '"28060566356f0b9db4f0429090515303", "username": "johndoe", "password": "p4ssw0rd"}'
+    )
+    credentials.chmod(0o400)
+    with MockServer() as pm:
+        argv = ["run", "--target", pm.url, "--workspace", "workflow"]
+        argv += ["--credentials", str(credentials), "--report-dir", str(tmp_path / "r")]
+        assert cli_main(argv) == 0
+        live = pm.workspace().query(LIVE_TOKENS, (pm.clock.stamp(),))
+        deleted = [e for e in pm.journal if e.request.method == "DELETE"]
+    err = capsys.readouterr().err
+    assert deleted, "the run deletes a token (PM3-REST-008)"
+    assert "could not be expired" not in err and "stay" not in err, err
+    assert live == [(0,)]
+
+
+def test_processmakers_missing_row_answer_means_removed() -> None:
+    """Expiring a token the server holds no row for is ProcessMaker's Restler 400 "The row …
+    doesn't exist!": the token is gone. Any other 400 may leave it valid."""
+    token = "d" * 40
+    missing = json.dumps(
+        {
+            "error": {
+                "code": 400,
+                "message": f'Bad Request: The row "{token}" in table '
+                "OAUTH_ACCESS_TOKENS doesn't exist!",
+            }
+        }
+    ).encode()
+    other = json.dumps({"error": {"code": 400, "message": "Bad Request"}}).encode()
+
+    class _Bodies(_Answers):
+        def __init__(self, *bodies: bytes) -> None:
+            super().__init__(*[400] * len(bodies))
+            self.bodies = list(bodies)
+
+        def send(self, request: HttpRequest) -> HttpResponse:
+            super().send(request)
+            return HttpResponse(400, (("Content-Type", "application/json"),), self.bodies.pop(0))
+
+    assert expire_tokens(_Bodies(missing), "workflow", [token]) == []  # type: ignore[arg-type]
+    assert expire_tokens(_Bodies(other), "workflow", [token]) == ["HTTP 400"]  # type: ignore[arg-type]
+    # a token a check removed itself is not sent again
+    transport = _Answers()
+    assert expire_tokens(transport, "workflow", [token], removed={token}) == []  # type: ignore[arg-type]
+    assert transport.sent == []

@@ -362,3 +362,131 @@ def test_a_bad_profile_file_is_one_line_and_exit_2(
     assert cli_main(["run", "--profile-file", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "extends" in err
+
+
+CALLBACK_CHECKS = ["PM3-AUTHZ-003", "PM3-AUTHZ-004", "PM3-AUTHZ-006", "PM3-TOKEN-CODE-004"]
+DOC_CREDENTIALS_FILE = {
+    "client_id": "HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF",
+    "client_secret": "28060566356f0b9db4f0429090515303",
+    "username": "johndoe",
+    "password": "p4ssw0rd",
+}
+
+
+def _credentials_file(tmp_path: Path, **extra: str) -> Path:
+    path = tmp_path / "oauthCredentials.json"
+    path.write_text(json.dumps({**DOC_CREDENTIALS_FILE, **extra}))
+    path.chmod(0o400)  # as the documentation says
+    return path
+
+
+def _outcomes(report_dir: Path) -> dict[str, tuple[str, str]]:
+    report = read_json(report_dir / "report.json")
+    return {o.id: (o.outcome, o.skip_reason) for o in report.runs[0].outcomes}
+
+
+def test_a_live_install_with_its_own_callback_passes_the_callback_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The admin's journey: the install's application has its own callback. Named in the
+    credentials file (or with --redirect-uri) the four checks that compare a redirect with it
+    pass; unknown, they skip saying how to name it (they never fail for the suite's reason)."""
+    callback = "https://crm.acme.example/oauth/processmaker"
+    with MockServer() as pm:
+        pm.workspace().set_client_redirect_uri(DOC_CREDENTIALS_FILE["client_id"], callback)
+        common = ["run", "--target", pm.url, "--select", *CALLBACK_CHECKS, "--report-dir"]
+        named = _credentials_file(tmp_path, redirect_uri=callback)
+        code, _, err = _run([*common, str(tmp_path / "file"), "--credentials", str(named)], capsys)
+        assert code == 0, err
+        assert {o for o, _ in _outcomes(tmp_path / "file").values()} == {"passed"}
+
+        code, _, err = _run([*common, str(tmp_path / "flag"), "--redirect-uri", callback], capsys)
+        assert code == 0, err
+        assert {o for o, _ in _outcomes(tmp_path / "flag").values()} == {"passed"}
+
+        code, _, err = _run([*common, str(tmp_path / "none")], capsys)
+    assert code == 0, err
+    outcomes = _outcomes(tmp_path / "none")
+    assert sorted(outcomes) == sorted(CALLBACK_CHECKS)
+    for outcome, reason in outcomes.values():
+        assert outcome == "skipped"
+        assert '"redirect_uri"' in reason and "--redirect-uri" in reason
+    assert "SKIP" in err and "redirect_uri" in err  # the CI line says why too
+
+
+def test_a_callback_that_is_no_url_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = _credentials_file(tmp_path, redirect_uri="crm.acme.example/cb")
+    code, _, err = _run(["run", "--credentials", str(bad), "--report-dir", str(tmp_path)], capsys)
+    assert code == 2
+    assert err.count("\n") == 1 and "redirect_uri" in err and "absolute http(s) URL" in err
+    code, _, err = _run(["run", "--redirect-uri", "", "--report-dir", str(tmp_path)], capsys)
+    assert code == 2 and "--redirect-uri" in err
+
+
+def test_a_workspace_typo_blames_the_workspace_not_the_credentials(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ProcessMaker answers an unknown workspace with an empty 503 (the documentation), the
+    3.0 betas' page or 3.4's Restler 400: the error names the workspace, for each."""
+    for profile in ("documented", "pm-3.0-rc", "pm-3.4.11"):
+        with MockServer(profile) as pm:
+            argv = ["run", "--target", pm.url, "--workspace", "wrokflow"]
+            code, _, err = _run([*argv, "--report-dir", str(tmp_path)], capsys)
+        assert code == 2
+        assert "workspace 'wrokflow' is unknown" in err and "--workspace" in err, err
+        assert "cannot log in" not in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["fingerprint", "record"])
+def test_probes_without_credentials_say_they_used_the_documentation_example(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with MockServer() as pm:
+        argv = {
+            "fingerprint": ["fingerprint", "--target", pm.url],
+            "record": ["record", pm.url, "--out", str(tmp_path / "p.json")],
+        }[command]
+        code, out, _ = _run(argv, capsys)
+        assert code == 0
+        assert out.startswith("pm3-conformance: note: ")
+        assert "documentation's example credentials" in out and "johndoe" in out
+        code, _, err = _run([*argv, "--json"], capsys)  # stdout stays JSON
+        assert code == 0 and "documentation's example credentials" in err
+        code, out, err = _run([*argv, "--credentials", str(_credentials_file(tmp_path))], capsys)
+    assert code == 0 and "example credentials" not in out + err
+
+
+@pytest.mark.parametrize("command", ["run", "fingerprint", "record"])
+def test_https_against_a_plain_http_server_says_so(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with MockServer() as pm:
+        url = pm.url.replace("http://", "https://")
+        argv = {
+            "run": ["run", "--target", url, "--report-dir", str(tmp_path)],
+            "fingerprint": ["fingerprint", "--target", url],
+            "record": ["record", url, "--out", str(tmp_path / "p.json")],
+        }[command]
+        code, _, err = _run(argv, capsys)
+        plain = pm.url
+    assert code == 2
+    error = err.strip().splitlines()[-1]  # after fingerprint's note on the example credentials
+    assert error.startswith("pm3-conformance: error: "), err
+    assert "answers in plain HTTP, not HTTPS" in error and f"use {plain}" in error, err
+    assert "WRONG_VERSION_NUMBER" not in err
+
+
+def test_profile_and_profile_file_swapped_say_did_you_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile_file = tmp_path / "acme.json"
+    profile_file.write_text('{"name": "acme", "extends": "pm-3.4.10", "fields": {}}')
+    for argv, hint in (
+        (["run", "--profile", str(profile_file)], f"did you mean --profile-file {profile_file}?"),
+        (["run", "--profile-file", "pm-3.4.10"], "did you mean --profile pm-3.4.10?"),
+        (["fingerprint", "--profile-file", "pm-3.4.10"], "did you mean --profile pm-3.4.10?"),
+    ):
+        code, _, err = _run(argv, capsys)
+        assert code == 2 and hint in err and err.count("\n") == 1, err

@@ -1,7 +1,8 @@
-"""Property: a secret the run knows never shows in any output, whatever text carries it.
+"""Property: a secret the run knows never shows in any output where it stands as a value, and
+never eats an ordinary word.
 
 For any secret (printable, regex metacharacters included) and any failure text holding it once
-or several times, next to any other text, neither the redaction function nor a failure recorded
+or several times as a value (quoted, as messages and JSON show values), next to any other text, neither the redaction function nor a failure recorded
 by the runner and rendered as JSON, JUnit, HTML or Markdown (nor the progress line on stderr)
 contains it, in any of the encodings those outputs use.
 """
@@ -55,12 +56,19 @@ def _touches_placeholder(secret: str) -> bool:
     return False
 
 
+QUOTES = st.sampled_from(["'", '"'])
+
+
 @st.composite
 def _texts_holding(draw: st.DrawFn, secret: str) -> str:
-    """Other text with the secret once or several times in it, maybe right next to itself."""
+    """Other text with the secret once or several times in it, shown as a value (in quotes,
+    as messages quote what they saw with ``!r`` and JSON quotes strings), maybe right next to
+    itself. Outside quotes, a secret that reads as a word is an ordinary word
+    (:func:`test_ordinary_words_survive_a_password_that_is_one`)."""
     times = draw(st.integers(min_value=1, max_value=3))
     parts = draw(st.lists(OTHER_TEXT, min_size=times + 1, max_size=times + 1))
-    return secret.join(parts)
+    quote = draw(QUOTES)
+    return f"{quote}{secret}{quote}".join(parts)
 
 
 class _Echo(HttpTransport):
@@ -147,10 +155,41 @@ def test_every_secret_of_a_set_is_gone_even_when_they_overlap(
     from mockserver.redaction import SecretSet
 
     assume(not any(_touches_placeholder(s) for s in secrets))
-    pieces = data.draw(st.lists(st.sampled_from(secrets) | OTHER_TEXT, min_size=1, max_size=8))
+    quoted = st.tuples(QUOTES, st.sampled_from(secrets)).map(lambda qs: qs[0] + qs[1] + qs[0])
+    pieces = data.draw(st.lists(quoted | OTHER_TEXT, min_size=1, max_size=8))
     text = "".join(pieces)
     vault = SecretSet(secrets)
     out = vault.redact(text)
     for secret in secrets:
         assert secret not in out
     assert vault.redact(out) == out  # idempotent: a second pass changes nothing
+
+
+WORDS = st.text(alphabet=string.ascii_letters, min_size=4, max_size=16)
+"""A password that is a common word: "workflow", "admin", "wrong"."""
+
+
+@given(word=WORDS, suffix=st.text(alphabet=string.ascii_letters + string.digits, min_size=1))
+def test_ordinary_words_survive_a_password_that_is_one(word: str, suffix: str) -> None:
+    """A password that reads as a word hides where it is shown as a value (quoted, or in a
+    secret field), never in the suite's prose, a URL's path, a file name or as part of a word;
+    and no secret is ever hidden as part of a word."""
+    from mockserver.redaction import SecretSet
+
+    vault = SecretSet(credentials=[word, "p4ssw0rd"])
+    survivors = [
+        f"sends {word} passwords, which may lock the account",
+        f"http://pm.example/{word}/oauth2/token",
+        f"pm3-reports/{word}-report.json",
+        f"{word}{suffix} and {suffix}{word}",
+        f"xp4ssw0rd{suffix} {suffix}p4ssw0rd",
+    ]
+    for text in survivors:
+        assert vault.redact(text) == text
+    for shown in (
+        f"password={word}&scope=*",
+        json.dumps({"password": word}),
+        f"got {word!r}",
+        f"'{word}'",
+    ):
+        assert word not in vault.redact(shown), shown

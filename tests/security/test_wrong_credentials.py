@@ -137,7 +137,8 @@ def test_the_refusal_line_is_redacted_when_the_server_echoes_the_credentials(
 def test_a_non_token_answer_is_exit_2_too(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """An unknown workspace (503, no body, in the documented profile): no token, no run."""
+    """An unknown workspace (503, no body, in the documented profile): no token, no run, and
+    the workspace is named as the mistake (not the credentials)."""
     with MockServer() as pm:
         code, _, err, _ = _run(
             [
@@ -153,7 +154,8 @@ def test_a_non_token_answer_is_exit_2_too(
         )
         sent = _token_requests(pm)
     assert code == 2 and len(sent) <= 1
-    assert err.count("\n") == 1 and "cannot log in" in err and "HTTP 503" in err
+    assert err.count("\n") == 1 and "HTTP 503" in err
+    assert "workspace 'nosuchworkspace' is unknown" in err and "cannot log in" not in err
 
 
 def test_the_embedded_mock_with_wrong_credentials_is_exit_2(
