@@ -39,10 +39,14 @@ def _round(conn: Any) -> float:
             "VALUES (%s, %s, %s, %s, %s)",
             (token, "C", "U", "2030-01-01 00:00:00", "*"),
         )
-        cur.execute("INSERT INTO T_REFRESH (REFRESH_TOKEN, EXPIRES) VALUES (%s, %s)", (token, "2030-01-01"))
+        cur.execute(
+            "INSERT INTO T_REFRESH (REFRESH_TOKEN, EXPIRES) VALUES (%s, %s)", (token, "2030-01-01")
+        )
         cur.execute("SELECT ACCESS_TOKEN, EXPIRES FROM T_ACCESS WHERE ACCESS_TOKEN = %s", (token,))
         cur.fetchall()
-        cur.execute("DELETE FROM T_REFRESH WHERE REFRESH_TOKEN = %s RETURNING REFRESH_TOKEN", (token,))
+        cur.execute(
+            "DELETE FROM T_REFRESH WHERE REFRESH_TOKEN = %s RETURNING REFRESH_TOKEN", (token,)
+        )
         cur.fetchall()
     elapsed = time.perf_counter() - started
     cur.execute("DELETE FROM T_ACCESS")
@@ -78,7 +82,10 @@ def main(argv: list[str]) -> int:
             drivers.append(importlib.import_module(name))
         except ImportError:
             print(f"{name}: not installed")
-    conns = {d.__name__: _connect(d, url.hostname, url.port or 3306, url.username, password) for d in drivers}
+    conns = {
+        d.__name__: _connect(d, url.hostname, url.port or 3306, url.username, password)
+        for d in drivers
+    }
     first = next(iter(conns.values()))
     cur = first.cursor()
     cur.execute(f"CREATE DATABASE IF NOT EXISTS {DATABASE}")
