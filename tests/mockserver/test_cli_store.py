@@ -15,6 +15,7 @@ import requests
 
 from mockserver.cli import main
 from mockserver.state.mysql import parse_store_url
+from mockserver.state.seed import ADMIN_UID
 from mockserver.state.seed import DOC_CLIENT_ID
 from mockserver.state.seed import DOC_CLIENT_SECRET
 from tests.mariadb import Server
@@ -160,3 +161,63 @@ def test_store_mistakes_exit_2_with_one_line(
     assert f"cannot create database wf_{ws}" in err and len(err.strip().splitlines()) == 1
     assert mariadb.password not in err
     assert os.environ.get("PM3_STORE_PASSWORD") is None
+
+
+SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "processmaker-3-oauth2.txt"
+
+
+def _documented_queries() -> list[str]:
+    """The SQL statements the documentation shows, verbatim (PHP strings with ``$userId``)."""
+    return sorted(
+        {
+            line.split('"')[1]
+            for line in SPEC.read_text(encoding="utf-8").splitlines()
+            if line.startswith('$query = "SELECT')
+        }
+    )
+
+
+@pytest.mark.skipif(
+    not SPEC.exists() and not os.environ.get("CI"),
+    reason=f"{SPEC} absent (the project's shared/ beside the clone; in CI this never skips)",
+)
+def test_the_documentations_sql_runs_verbatim_on_the_store(
+    mariadb: Server, hosts: tuple[str, list[str]]
+) -> None:
+    """'Existing Access Token Inside ProcessMaker': after a classic login on one host, the
+    documentation's query, run by an ops script on the database, finds the designer's token,
+    which the other host accepts."""
+    workspace, (a, b) = hosts
+    queries = _documented_queries()
+    assert queries == [
+        "SELECT ACCESS_TOKEN FROM OAUTH_ACCESS_TOKENS WHERE USER_ID='$userId' ORDER BY EXPIRES DESC"
+    ]
+    session = requests.Session()
+    login = session.post(
+        f"{a}/sys{workspace}/en/neoclassic/login/authentication.php",
+        data={"form[USR_USERNAME]": "admin", "form[USR_PASSWORD]": "admin"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert login.status_code == 302, login.text
+    t = parse_store_url(mariadb.url, mariadb.password)
+    conn = pymysql.connect(
+        host=t.host, port=t.port, user=t.user, password=t.password, database=f"wf_{workspace}"
+    )
+    try:
+        cur = conn.cursor()
+        cur.execute(queries[0].replace("$userId", ADMIN_UID))
+        rows = cur.fetchall()
+        cur.execute(
+            "SELECT ACCESS_TOKEN FROM PMOAUTH_USER_ACCESS_TOKENS WHERE SESSION_ID = %s",
+            (session.cookies["PHPSESSID"],),
+        )
+        linked = cur.fetchall()
+    finally:
+        conn.close()
+    assert len(rows) == 1 and linked == rows  # the session's own token, as PM links it
+    (token,) = rows[0]
+    answer = requests.get(
+        f"{b}/api/1.0/{workspace}/users", headers={"Authorization": f"Bearer {token}"}, timeout=30
+    )
+    assert answer.status_code != 401, answer.text
