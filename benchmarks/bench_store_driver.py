@@ -71,7 +71,7 @@ def _reads(conn: Any) -> float:
 
 
 def main(argv: list[str]) -> int:
-    url = urlsplit(argv[1] if len(argv) > 1 else os.environ.get("PM3_TEST_STORE", ""))
+    url = urlsplit(argv[1] if len(argv) > 1 else os.environ.get("PM3_STORE", ""))
     if url.scheme != "mysql" or not url.hostname or not url.username:
         print("usage: bench_store_driver.py mysql://USER@HOST:PORT/ (PM3_STORE_PASSWORD)")
         return 2

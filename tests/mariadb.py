@@ -1,6 +1,6 @@
 """A MariaDB server for the tests of the ``--store`` backend.
 
-``PM3_TEST_STORE`` (``mysql://USER@HOST:PORT/``), ``PM3_STORE_PASSWORD`` and ``PM3_TEST_STORE_RO``
+``PM3_STORE`` (``mysql://USER@HOST:PORT/``), ``PM3_STORE_PASSWORD`` and ``PM3_STORE_RO``
 (a user without the CREATE grant) name one; ``.ci/run`` starts a private server and exports them.
 Without them, a private server is started from Debian's ``mariadb-server`` when it is installed
 (``.ci/mariadb start DIR``: a data directory in a temp folder, loopback, a user with a password).
@@ -41,21 +41,21 @@ class Server:
 
 
 def _missing() -> str | None:
-    if os.environ.get("PM3_TEST_STORE") and os.environ.get("PM3_STORE_PASSWORD"):
+    if os.environ.get("PM3_STORE") and os.environ.get("PM3_STORE_PASSWORD"):
         return None
     for program in ("mariadb-install-db", "mariadb"):
         if shutil.which(program) is None:
-            return f"no MariaDB ({program} not found; PM3_TEST_STORE not set)"
+            return f"no MariaDB ({program} not found; PM3_STORE not set)"
     if not Path("/usr/sbin/mariadbd").exists():
-        return "no MariaDB (/usr/sbin/mariadbd not found; PM3_TEST_STORE not set)"
+        return "no MariaDB (/usr/sbin/mariadbd not found; PM3_STORE not set)"
     return None
 
 
 def _start() -> tuple[Server, Path | None]:
-    if os.environ.get("PM3_TEST_STORE") and os.environ.get("PM3_STORE_PASSWORD"):
-        url = os.environ["PM3_TEST_STORE"]
+    if os.environ.get("PM3_STORE") and os.environ.get("PM3_STORE_PASSWORD"):
+        url = os.environ["PM3_STORE"]
         return Server(
-            url, os.environ.get("PM3_TEST_STORE_RO", ""), os.environ["PM3_STORE_PASSWORD"]
+            url, os.environ.get("PM3_STORE_RO", ""), os.environ["PM3_STORE_PASSWORD"]
         ), None
     home = Path(tempfile.mkdtemp(prefix="pm3-mariadb-"))
     out = subprocess.run(
@@ -63,8 +63,12 @@ def _start() -> tuple[Server, Path | None]:
     )
     if out.returncode != 0:
         raise RuntimeError(f"cannot start MariaDB: {out.stderr.strip() or out.stdout.strip()}")
-    env = dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
-    return Server(env["PM3_TEST_STORE"], env["PM3_TEST_STORE_RO"], env["PM3_STORE_PASSWORD"]), home
+    env = dict(
+        line.removeprefix("export ").split("=", 1)
+        for line in out.stdout.splitlines()
+        if "=" in line
+    )
+    return Server(env["PM3_STORE"], env["PM3_STORE_RO"], env["PM3_STORE_PASSWORD"]), home
 
 
 @pytest.fixture(scope="session")

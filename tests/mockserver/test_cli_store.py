@@ -146,6 +146,7 @@ def test_store_mistakes_exit_2_with_one_line(
         (["--store", "mysql://pm3@127.0.0.1:1/"], "cannot reach the server"),
         (["--store", mariadb.url, "--db", str(tmp_path)], "exclude each other"),
         (["--store-password-file", str(tmp_path / "pw")], "needs --store"),
+        (["--store", mariadb.url, "--control"], "--control with --store"),
     ]
     for argv, needle in cases:
         assert main([*argv, "--workspace", ws]) == 2
