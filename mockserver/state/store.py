@@ -1,4 +1,8 @@
-"""The workspace store: SQLite tables named and shaped like ProcessMaker's ``wf_<workspace>`` database.
+"""The workspace store: tables named and shaped like ProcessMaker's ``wf_<workspace>`` database.
+
+It runs on a :class:`~mockserver.state.backend.Backend`: SQLite (the default, :data:`SCHEMA`
+below) or MariaDB (:mod:`mockserver.state.mysql`, ProcessMaker's own DDL), with the same logical
+rows either way.
 
 One database per workspace, as ProcessMaker has. ``OAUTH_*`` tables and
 ``PMOAUTH_USER_ACCESS_TOKENS`` (the designer's tokens linked to a PHP session) follow source fact
