@@ -258,9 +258,15 @@ def _mariadb(tmp: Path) -> dict[str, str]:
 def run_mariadb_start(tmp: Path) -> None:
     exports = _mariadb(tmp)
     try:
-        # the server takes the user's password and no other
-        result = _run(f"pm3-mockserver --store {exports['PM3_STORE']} --workspace bad", tmp)
-        assert result.returncode == 2 and "PM3_STORE_PASSWORD" in result.stderr
+        # the server holds the printed user; a wrong password and none are refused by name
+        command = ["pm3-mockserver", "--store", exports["PM3_STORE"], "--workspace", "bad"]
+        env = {k: v for k, v in os.environ.items() if k != "PM3_STORE_PASSWORD"}
+        env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+        none = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        assert none.returncode == 2 and "PM3_STORE_PASSWORD" in none.stderr, none.stderr
+        env["PM3_STORE_PASSWORD"] = exports["PM3_STORE_PASSWORD"] + "x"
+        wrong = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        assert wrong.returncode == 2 and "refused user 'pm3'" in wrong.stderr, wrong.stderr
     finally:
         _ok(f"bash .ci/mariadb stop {tmp / 'db'}", README.parent)
 
