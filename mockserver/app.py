@@ -49,6 +49,8 @@ from mockserver.scripting.matching import describe_request
 from mockserver.scripting.matching import query_dict
 from mockserver.scripting.overrides import Override
 from mockserver.scripting.overrides import Scripting
+from mockserver.state.backend import StoreUnavailable
+from mockserver.state.backend import StoreUnsupported
 from mockserver.state.world import MockState
 
 CONTROL_PREFIX = "/_pm3/"
@@ -152,6 +154,12 @@ class MockApp:
                 ),
                 self.state.profile,
             )
+        except StoreUnavailable as exc:
+            # The shared database server is down or restarting: a temporary refusal, and the
+            # next request reconnects. Not the mock's defect, not recorded as one.
+            return render.restler_error(RestlerError(503, str(exc)), self.state.profile)
+        except StoreUnsupported as exc:
+            return render.restler_error(RestlerError(501, str(exc)), self.state.profile)
         except Exception as exc:  # a defect of the mock, never a client mistake
             self._record_error(exc)
             return render.restler_error(RestlerError(500), self.state.profile)

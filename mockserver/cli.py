@@ -31,8 +31,13 @@ from mockserver.serving.workers import die_with_parent
 from mockserver.serving.workers import free_port
 from mockserver.serving.workers import serve_granian
 from mockserver.serving.workers import wait_listening
+from mockserver.state.backend import StoreConfigError
+from mockserver.state.backend import StoreError
 from mockserver.state.explain import document
 from mockserver.state.explain import explain
+from mockserver.state.mysql import PASSWORD_ENV
+from mockserver.state.mysql import MysqlTarget
+from mockserver.state.mysql import parse_store_url
 from mockserver.state.profile_files import ProfileFileError
 from mockserver.state.profile_files import export_profile
 from mockserver.state.profile_files import load_profile_file
@@ -98,6 +103,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="a workspace to serve (repeatable; default workflow)",
     )
     parser.add_argument("--db", type=Path, metavar="DIR", help="persist workspace databases in DIR")
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="keep the workspaces on a MariaDB server, mysql://USER@HOST:PORT/ (one database "
+        f"wf_<workspace> each; the password from {PASSWORD_ENV} or --store-password-file); "
+        "every mock on one store acts as one ProcessMaker",
+    )
+    parser.add_argument(
+        "--store-password-file",
+        type=Path,
+        metavar="FILE",
+        help="the --store password from the first line of FILE (chmod 600)",
+    )
     parser.add_argument("--seed", type=Path, metavar="FILE", help="seed file (JSON or YAML)")
     parser.add_argument(
         "--callback", metavar="URL", help="callback URL of the documentation's client"
@@ -186,6 +204,32 @@ def control_token(args: argparse.Namespace, environ: Mapping[str, str]) -> str |
             "X-PM3-Control-Token header can carry"
         )
     return str(token)
+
+
+def store_target(args: argparse.Namespace, environ: Mapping[str, str]) -> MysqlTarget | None:
+    """The ``--store`` server and its password (file first, then :data:`PASSWORD_ENV`).
+
+    :raises _UsageError: a bad URL, no password, an unreadable file, ``--store`` with ``--db``.
+    """
+    if args.store is None:
+        if args.store_password_file is not None:
+            raise _UsageError("--store-password-file needs --store")
+        return None
+    if args.db is not None:
+        raise _UsageError("--store and --db exclude each other: the workspaces live in one place")
+    password = environ.get(PASSWORD_ENV)
+    if args.store_password_file is not None:
+        try:
+            lines = args.store_password_file.read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise _UsageError(
+                f"--store-password-file {args.store_password_file}: cannot read it ({exc})"
+            ) from None
+        password = lines[0] if lines else ""
+    try:
+        return parse_store_url(args.store, password)
+    except StoreConfigError as exc:
+        raise _UsageError(str(exc)) from None
 
 
 def _fail(message: str) -> int:
@@ -302,6 +346,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(
             "--control needs a single process: overrides, faults and the clock live in one"
         )
+    if args.store is not None and args.control:
+        return _fail(
+            "--control with --store: overrides, faults and the clock live in this process, "
+            "not in the store, so the other hosts on it would not follow them; give every host "
+            "the same --scenario instead"
+        )
     if (args.control_token is not None or args.control_token_file is not None) and not args.control:
         return _fail("--control-token and --control-token-file need --control")
     if not 0 <= args.port <= 65535:
@@ -309,6 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         prepared = _prepare(args)
         token = control_token(args, os.environ)
+        args.store_target = store_target(args, os.environ)
     except _UsageError as exc:
         return _fail(str(exc))
     if args.workers > 1:
@@ -316,12 +367,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         server = _make_server(args, prepared, args.db, control=args.control, control_token=token)
         server.start()
+    except StoreError as exc:
+        return _fail(str(exc))
     except (sqlite3.Error, ValueError) as exc:
         return _fail(_db_problem(args, exc))
     except OSError as exc:
         return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     workspaces, seed = prepared[0], prepared[1]
-    _announce(server, workspaces, seed)
+    _announce(server, workspaces, seed, store=args.store_target)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -349,6 +402,7 @@ def _make_server(
         host=args.host,
         port=args.port,
         db_dir=db_dir,
+        store=getattr(args, "store_target", None),
         seed=seed,
         ssl_context=tls,
         journal_capacity=args.journal_size,
@@ -366,7 +420,9 @@ def worker_app() -> WSGIApplication:
     command line again (from the environment), so both build the same mock."""
     die_with_parent(os.getppid())
     args = build_parser().parse_args(json.loads(os.environ[ARGV_ENV]))
-    server = _make_server(args, _prepare(args), Path(os.environ[DB_ENV]))
+    args.store_target = store_target(args, os.environ)
+    db = os.environ[DB_ENV]
+    server = _make_server(args, _prepare(args), Path(db) if db else None)
     return server.app
 
 
@@ -380,8 +436,9 @@ def _serve_many(args: argparse.Namespace, argv: list[str], prepared: Prepared) -
             f"--workers: connection faults ({', '.join(socket_faults)}) need the raw socket, "
             "which only the single-process engine has; drop --workers for this scenario"
         )
-    temporary = args.db is None
-    db_dir = (args.db or default_db_dir()).resolve()
+    shared = args.store_target is not None  # the workspaces live on the --store server
+    temporary = args.db is None and not shared
+    db_dir: Path | None = None if shared else (args.db or default_db_dir()).resolve()
     try:
         port = args.port or free_port(args.host)
         seeding = _make_server(args, prepared, db_dir)  # creates and seeds the databases once
@@ -400,6 +457,7 @@ def _serve_many(args: argparse.Namespace, argv: list[str], prepared: Prepared) -
                     port=port,
                     workers=args.workers,
                     db_dir=db_dir,
+                    store=args.store_target,
                 )
 
         threading.Thread(target=announce_when_listening, daemon=True).start()
@@ -410,14 +468,16 @@ def _serve_many(args: argparse.Namespace, argv: list[str], prepared: Prepared) -
             host=args.host,
             port=port,
             tls=tls,
-            environment={ARGV_ENV: json.dumps(argv), DB_ENV: str(db_dir)},
+            environment={ARGV_ENV: json.dumps(argv), DB_ENV: str(db_dir or "")},
         )
+    except StoreError as exc:
+        return _fail(str(exc))
     except (sqlite3.Error, ValueError) as exc:
         return _fail(_db_problem(args, exc))
     except OSError as exc:
         return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     finally:
-        if temporary:
+        if temporary and db_dir is not None:
             shutil.rmtree(db_dir, ignore_errors=True)
     print("pm3-mockserver: stopped", file=sys.stderr)
     return 0
@@ -431,6 +491,7 @@ def _announce(
     port: int | None = None,
     workers: int = 1,
     db_dir: Path | None = None,
+    store: MysqlTarget | None = None,
 ) -> None:
     if server.host not in ("127.0.0.1", "localhost", "::1"):
         print(
@@ -443,7 +504,9 @@ def _announce(
     url = server.url if port is None else f"{scheme}://{host}:{port}"
     lines = [f"pm3-mockserver {server.profile.name} profile serving at {url}"]
     if workers > 1:
-        lines.append(f"  {workers} worker processes sharing {db_dir}")
+        lines.append(f"  {workers} worker processes sharing {store.url if store else db_dir}")
+    elif store is not None:
+        lines.append(f"  workspaces on {store.url} (databases wf_<workspace>)")
     for ws in workspaces:
         lines.append(f"  workspace {ws}: token URL {url}/{ws}/oauth2/token")
         lines.append(f"                  authorize {url}/{ws}/oauth2/authorize")

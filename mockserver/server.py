@@ -34,6 +34,7 @@ from mockserver.serving.inprocess import httpx_transport
 from mockserver.serving.inprocess import requests_adapter
 from mockserver.state.clock import Clock
 from mockserver.state.formats import TokenFactory
+from mockserver.state.mysql import MysqlTarget
 from mockserver.state.profiles import DEFAULT_PROFILE
 from mockserver.state.profiles import Profile
 from mockserver.state.profiles import get_profile
@@ -125,6 +126,8 @@ class MockServer:
     :param host: the address to bind; loopback unless told otherwise.
     :param port: ``0`` for an ephemeral port.
     :param db_dir: where workspace databases persist; ``None`` keeps them in memory.
+    :param store: a MariaDB server holding the workspaces' databases instead
+        (:func:`mockserver.state.mysql.parse_store_url`); mocks on one store act as one.
     """
 
     def __init__(
@@ -135,6 +138,7 @@ class MockServer:
         host: str = "127.0.0.1",
         port: int = 0,
         db_dir: Path | None = None,
+        store: MysqlTarget | None = None,
         seed: Seed | None = None,
         clock: Clock | None = None,
         token_factory: TokenFactory | None = None,
@@ -150,6 +154,7 @@ class MockServer:
             seed=seed if seed is not None else default_seed(),
             workspaces=workspaces,
             db_dir=db_dir,
+            store=store,
             clock=clock,
             token_factory=token_factory,
             max_body=max_body if max_body is not None else DEFAULT_MAX_BODY,

@@ -54,3 +54,6 @@ def live(profile_name: str) -> Iterator[MockServer]:
     with MockServer(profile_name) as server:
         yield server
         server.check()
+
+
+from tests.mariadb import mariadb  # noqa: E402,F401  (the session's MariaDB server fixture)

@@ -244,7 +244,72 @@ def run_fingerprint_against_recording(tmp: Path) -> None:
     assert "matches acme.json" in out
 
 
+def _mariadb(tmp: Path) -> dict[str, str]:
+    """Run the README's first --store command: a private MariaDB in ``tmp/db``; its exports."""
+    require(shutil.which("mariadb-install-db"), "MariaDB", ".ci/run installs mariadb-server")
+    out = _ok(f"bash .ci/mariadb start {tmp / 'db'}", README.parent)
+    exports = dict(
+        line.removeprefix("export ").split("=", 1) for line in out.splitlines() if "=" in line
+    )
+    assert set(exports) == {"PM3_STORE", "PM3_STORE_RO", "PM3_STORE_PASSWORD"}
+    return exports
+
+
+def run_mariadb_start(tmp: Path) -> None:
+    exports = _mariadb(tmp)
+    try:
+        # the server holds the printed user; a wrong password and none are refused by name
+        command = ["pm3-mockserver", "--store", exports["PM3_STORE"], "--workspace", "bad"]
+        env = {k: v for k, v in os.environ.items() if k != "PM3_STORE_PASSWORD"}
+        env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+        none = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        assert none.returncode == 2 and "PM3_STORE_PASSWORD" in none.stderr, none.stderr
+        env["PM3_STORE_PASSWORD"] = exports["PM3_STORE_PASSWORD"] + "x"
+        wrong = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        assert wrong.returncode == 2 and "refused user 'pm3'" in wrong.stderr, wrong.stderr
+    finally:
+        _ok(f"bash .ci/mariadb stop {tmp / 'db'}", README.parent)
+
+
+def run_two_store_hosts(tmp: Path) -> None:
+    import requests
+
+    from mockserver.serving.workers import free_port
+    from tests.mockserver.helpers import password_params
+
+    exports = _mariadb(tmp)
+    env = {**os.environ, **exports, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    ports = [free_port("127.0.0.1"), free_port("127.0.0.1")]  # 8001 and 8002 in the README
+    hosts = [
+        subprocess.Popen(
+            ["pm3-mockserver", "--store", exports["PM3_STORE"], "--port", str(port)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for port in ports
+    ]
+    try:
+        for host in hosts:
+            assert host.stdout is not None and "serving at" in host.stdout.readline()
+        a, b = (f"http://127.0.0.1:{port}/workflow/oauth2/token" for port in ports)
+        body = requests.post(a, data=password_params(), timeout=30).json()
+        again = {**password_params(), "grant_type": "refresh_token"}
+        again["refresh_token"] = body["refresh_token"]
+        assert "access_token" in requests.post(b, data=again, timeout=30).json()
+        assert requests.post(a, data=again, timeout=30).json()["error"] == "invalid_grant"
+    finally:
+        for host in hosts:
+            host.terminate()
+            host.communicate(timeout=30)
+        _ok(f"bash .ci/mariadb stop {tmp / 'db'}", README.parent)
+
+
 COMMANDS: dict[str, Callable[[Path], None]] = {
+    'eval "$(bash .ci/mariadb start /tmp/pm3-mariadb)"': run_mariadb_start,
+    'pm3-mockserver --store "$PM3_STORE" --port 8001 & '
+    'pm3-mockserver --store "$PM3_STORE" --port 8002': run_two_store_hosts,
     "pm3-conformance record https://pm.example.com --workspace workflow "
     "--credentials oauthCredentials.json --out acme.json": run_record,
     "pm3-mockserver --profile-file acme.json": run_serve_recording,

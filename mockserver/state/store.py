@@ -1,4 +1,8 @@
-"""The workspace store: SQLite tables named and shaped like ProcessMaker's ``wf_<workspace>`` database.
+"""The workspace store: tables named and shaped like ProcessMaker's ``wf_<workspace>`` database.
+
+It runs on a :class:`~mockserver.state.backend.Backend`: SQLite (the default, :data:`SCHEMA`
+below) or MariaDB (:mod:`mockserver.state.mysql`, ProcessMaker's own DDL), with the same logical
+rows either way.
 
 One database per workspace, as ProcessMaker has. ``OAUTH_*`` tables and
 ``PMOAUTH_USER_ACCESS_TOKENS`` (the designer's tokens linked to a PHP session) follow source fact
@@ -14,13 +18,15 @@ many concurrent claims exactly one gets the row, across threads and across proce
 from __future__ import annotations
 
 import hashlib
-import os
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+
+from mockserver.state.backend import USER_COLUMNS
+from mockserver.state.backend import Backend
+from mockserver.state.backend import SqliteBackend
+from mockserver.state.backend import Tx
+from mockserver.state.backend import values_list
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS OAUTH_CLIENTS (
@@ -99,6 +105,17 @@ CREATE TABLE IF NOT EXISTS PM3MOCK_SESSION_MESSAGES (
 """
 
 TOKEN_TABLES = ("OAUTH_ACCESS_TOKENS", "OAUTH_REFRESH_TOKENS", "OAUTH_AUTHORIZATION_CODES")
+CLIENT_COLUMNS = (
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "CLIENT_NAME",
+    "CLIENT_DESCRIPTION",
+    "CLIENT_WEBSITE",
+    "REDIRECT_URI",
+    "USR_UID",
+)
+TOKEN_COLUMNS = ("ACCESS_TOKEN", "CLIENT_ID", "USER_ID", "EXPIRES", "SCOPE")
+_CLIENTS = f"SELECT {', '.join(CLIENT_COLUMNS)} FROM OAUTH_CLIENTS"
 
 
 def hash_password(password: str) -> str:
@@ -144,31 +161,33 @@ class TokenRow:
 
 
 class WorkspaceStore:
-    """The OAUTH_* and RBAC_USERS tables of one workspace.
+    """The OAUTH_* and RBAC_USERS tables of one workspace, on a :class:`Backend`.
 
-    :param path: a database file, or ``None`` for a private in-memory database.
+    :param path: a SQLite database file, or ``None`` for a private in-memory database
+        (ignored when ``backend`` is given).
     :param case_insensitive: look ids and tokens up as MySQL's ``utf8_general_ci`` does.
+    :param backend: the database to use (:mod:`mockserver.state.backend`); SQLite by default.
     """
 
-    def __init__(self, path: Path | None = None, *, case_insensitive: bool = True) -> None:
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        case_insensitive: bool = True,
+        backend: Backend | None = None,
+    ) -> None:
         self.path = path
         self.case_insensitive = case_insensitive
-        self._lock = threading.RLock()
+        self._b = backend if backend is not None else SqliteBackend(path, SCHEMA)
         self._purged_at: str | None = None
-        target = str(path) if path is not None else ":memory:"
-        if path is not None:
-            # The file holds client secrets, password hashes and tokens: owner-only (0600).
-            # SQLite gives the -wal and -shm files the same mode as the database.
-            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-            os.chmod(path, 0o600)
-        self._db = sqlite3.connect(
-            target, check_same_thread=False, isolation_level=None, timeout=30.0
+        self._users = (
+            f"SELECT {', '.join('U.' + c for c in USER_COLUMNS)}, {self._b.role_column} "
+            f"FROM {self._b.users_from}"
         )
-        if path is not None:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
-        self._schemas: set[str] = set()
+
+    @property
+    def backend(self) -> Backend:
+        return self._b
 
     def ensure_schema(self, key: str, ddl: str) -> None:
         """Create an area's tables (``CREATE TABLE IF NOT EXISTS``) once per store.
@@ -176,53 +195,35 @@ class WorkspaceStore:
         The REST resources' areas (:mod:`mockserver.state.directory`,
         :mod:`mockserver.state.casework`) keep their SQL in their own modules of ``state/`` and
         create their tables on first use, so a store that never serves them never has them."""
-        if key in self._schemas:
-            return
-        with self._lock:
-            self._db.executescript(ddl)
-            self._schemas.add(key)
+        self._b.ensure_schema(key, ddl)
 
     def fetch_one(self, sql: str, params: tuple[object, ...] = ()) -> tuple[object, ...] | None:
         """The first row of a statement (for the areas' SQL modules in ``state/``)."""
-        return self._one(sql, params)
+        return self._b.fetch_one(sql, params)
 
     def fetch_all(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
         """Every row of a statement (for the areas' SQL modules in ``state/``)."""
-        return self._all(sql, params)
+        return self._b.fetch_all(sql, params)
 
     def execute(self, sql: str, params: tuple[object, ...] = ()) -> int:
         """Run one statement; the rows it touched (for the areas' SQL modules in ``state/``)."""
-        return self._exec(sql, params)
+        return self._b.execute(sql, params)
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._b.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """An immediate (write-locking) transaction, across threads and processes."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def transaction(self) -> AbstractContextManager[Tx]:
+        """A write transaction, serialised against other writers (threads and processes)."""
+        return self._b.transaction()
 
     def _one(self, sql: str, params: tuple[object, ...]) -> tuple[object, ...] | None:
-        with self._lock:
-            # fetchall() runs the statement to completion, so DELETE ... RETURNING commits at once.
-            rows = self._db.execute(sql, params).fetchall()
-            return tuple(rows[0]) if rows else None
+        return self._b.fetch_one(sql, params)
 
     def _all(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-        with self._lock:
-            return list(self._db.execute(sql, params).fetchall())
+        return self._b.fetch_all(sql, params)
 
     def _exec(self, sql: str, params: tuple[object, ...] = ()) -> int:
-        with self._lock:
-            return self._db.execute(sql, params).rowcount
+        return self._b.execute(sql, params)
 
     def _key(self, value: str) -> str:
         return value.rstrip(" ").lower() if self.case_insensitive else value
@@ -231,7 +232,7 @@ class WorkspaceStore:
     def add_client(self, client: ClientRow) -> None:
         """Insert or replace a client. Used by: seeding, the applications page, the control API."""
         self._exec(
-            "INSERT OR REPLACE INTO OAUTH_CLIENTS VALUES (?, ?, ?, ?, ?, ?, ?)",
+            self._b.upsert("OAUTH_CLIENTS", CLIENT_COLUMNS),
             (
                 client.client_id,
                 client.client_secret,
@@ -246,20 +247,18 @@ class WorkspaceStore:
     def get_client(self, client_id: str) -> ClientRow | None:
         """Used by: client authentication, the authorize flow."""
         if self.case_insensitive:
-            sql = "SELECT * FROM OAUTH_CLIENTS WHERE CLIENT_ID = ? COLLATE NOCASE"
+            sql = f"{_CLIENTS} WHERE {self._b.nocase('CLIENT_ID')} = ?"
             key = client_id.rstrip(" ")
         else:
-            sql, key = "SELECT * FROM OAUTH_CLIENTS WHERE CLIENT_ID = ?", client_id
+            sql, key = f"{_CLIENTS} WHERE {self._b.exact('CLIENT_ID')} = ?", client_id
         row = self._one(sql, (key,))
         return ClientRow(*row) if row else None  # type: ignore[arg-type]
 
     def list_clients(self, owner: str | None = None) -> list[ClientRow]:
         if owner is None:
-            rows = self._all("SELECT * FROM OAUTH_CLIENTS ORDER BY CLIENT_NAME")
+            rows = self._all(f"{_CLIENTS} ORDER BY CLIENT_NAME")
         else:
-            rows = self._all(
-                "SELECT * FROM OAUTH_CLIENTS WHERE USR_UID = ? ORDER BY CLIENT_NAME", (owner,)
-            )
+            rows = self._all(f"{_CLIENTS} WHERE USR_UID = ? ORDER BY CLIENT_NAME", (owner,))
         return [ClientRow(*r) for r in rows]  # type: ignore[arg-type]
 
     def set_client_redirect_uri(self, client_id: str, redirect_uri: str) -> bool:
@@ -278,41 +277,45 @@ class WorkspaceStore:
     # --- users -------------------------------------------------------------------------------
     def add_user(self, user: UserRow, permissions: tuple[str, ...] = ()) -> None:
         """Insert or replace a user and its permissions. Used by: seeding, the control API."""
+        values = (
+            user.uid,
+            user.username,
+            user.password_hash,
+            user.firstname,
+            user.lastname,
+            user.email,
+            user.due_date,
+            user.status,
+            user.auth_type,
+        )
         with self.transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO RBAC_USERS VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    user.uid,
-                    user.username,
-                    user.password_hash,
-                    user.firstname,
-                    user.lastname,
-                    user.email,
-                    user.due_date,
-                    user.status,
-                    user.auth_type,
-                    user.role,
-                ),
-            )
+            if self._b.role_table is None:
+                db.execute(
+                    self._b.upsert("RBAC_USERS", (*USER_COLUMNS, "USR_ROLE")), (*values, user.role)
+                )
+            else:  # ProcessMaker's RBAC_USERS has no role: the mock keeps it beside
+                db.execute(self._b.upsert("RBAC_USERS", USER_COLUMNS), values)
+                db.execute(
+                    self._b.upsert(self._b.role_table, ("USR_UID", "ROL_CODE")),
+                    (user.uid, user.role),
+                )
             db.execute("DELETE FROM PM3MOCK_USER_PERMISSIONS WHERE USR_UID = ?", (user.uid,))
             db.executemany(
-                "INSERT INTO PM3MOCK_USER_PERMISSIONS VALUES (?, ?)",
+                "INSERT INTO PM3MOCK_USER_PERMISSIONS (USR_UID, PER_CODE) VALUES (?, ?)",
                 [(user.uid, p) for p in permissions],
             )
 
     def find_user(self, username: str) -> UserRow | None:
         """Case-insensitive username lookup (``RbacUsers::verifyLogin``). Used by: PasswordGrant."""
-        row = self._one(
-            "SELECT * FROM RBAC_USERS WHERE USR_USERNAME = ? COLLATE NOCASE", (username,)
-        )
+        row = self._one(f"{self._users} WHERE {self._b.nocase('U.USR_USERNAME')} = ?", (username,))
         return UserRow(*row) if row else None  # type: ignore[arg-type]
 
     def get_user(self, uid: str) -> UserRow | None:
-        row = self._one("SELECT * FROM RBAC_USERS WHERE USR_UID = ?", (uid,))
+        row = self._one(f"{self._users} WHERE U.USR_UID = ?", (uid,))
         return UserRow(*row) if row else None  # type: ignore[arg-type]
 
     def list_users(self) -> list[UserRow]:
-        return [UserRow(*r) for r in self._all("SELECT * FROM RBAC_USERS ORDER BY USR_USERNAME")]  # type: ignore[arg-type]
+        return [UserRow(*r) for r in self._all(f"{self._users} ORDER BY U.USR_USERNAME")]  # type: ignore[arg-type]
 
     def set_user_status(self, uid: str, status: int) -> None:
         self._exec("UPDATE RBAC_USERS SET USR_STATUS = ? WHERE USR_UID = ?", (status, uid))
@@ -329,19 +332,20 @@ class WorkspaceStore:
     # --- tokens and codes --------------------------------------------------------------------
     def insert_access_token(self, row: TokenRow) -> None:
         self._exec(
-            "INSERT INTO OAUTH_ACCESS_TOKENS VALUES (?, ?, ?, ?, ?)",
+            f"INSERT INTO OAUTH_ACCESS_TOKENS {values_list(TOKEN_COLUMNS)}",
             (row.token, row.client_id, row.user_id, row.expires, row.scope),
         )
 
     def insert_refresh_token(self, row: TokenRow) -> None:
         self._exec(
-            "INSERT INTO OAUTH_REFRESH_TOKENS VALUES (?, ?, ?, ?, ?)",
+            f"INSERT INTO OAUTH_REFRESH_TOKENS {values_list(('REFRESH_TOKEN', *TOKEN_COLUMNS[1:]))}",
             (row.token, row.client_id, row.user_id, row.expires, row.scope),
         )
 
     def insert_code(self, row: TokenRow) -> None:
         self._exec(
-            "INSERT INTO OAUTH_AUTHORIZATION_CODES VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO OAUTH_AUTHORIZATION_CODES (AUTHORIZATION_CODE, CLIENT_ID, USER_ID, "
+            "REDIRECT_URI, EXPIRES, SCOPE) VALUES (?, ?, ?, ?, ?, ?)",
             (row.token, row.client_id, row.user_id, row.redirect_uri, row.expires, row.scope),
         )
 
@@ -428,12 +432,11 @@ class WorkspaceStore:
         Expiry has one-second resolution, so a second purge within the same second finds nothing
         new, unless this store wrote an expiry in the past since (which resets the memo).
         """
-        with self._lock:
-            if now == self._purged_at:
-                return
-            self._db.execute("DELETE FROM OAUTH_ACCESS_TOKENS WHERE EXPIRES < ?", (now,))
-            self._db.execute("DELETE FROM OAUTH_REFRESH_TOKENS WHERE EXPIRES < ?", (now,))
-            self._purged_at = now
+        if now == self._purged_at:
+            return
+        self._exec("DELETE FROM OAUTH_ACCESS_TOKENS WHERE EXPIRES < ?", (now,))
+        self._exec("DELETE FROM OAUTH_REFRESH_TOKENS WHERE EXPIRES < ?", (now,))
+        self._purged_at = now
 
     def link_user_access_token(
         self,
@@ -446,7 +449,10 @@ class WorkspaceStore:
         """A ``PMOAUTH_USER_ACCESS_TOKENS`` row: the designer's token and the PHP session it
         belongs to (``Server::postToken`` writes one for ``x-pm-local-client``)."""
         self._exec(
-            "INSERT OR REPLACE INTO PMOAUTH_USER_ACCESS_TOKENS VALUES (?, ?, ?, ?, ?)",
+            self._b.upsert(
+                "PMOAUTH_USER_ACCESS_TOKENS",
+                ("ACCESS_TOKEN", "REFRESH_TOKEN", "USER_ID", "SESSION_ID", "SESSION_NAME"),
+            ),
             (access_token, refresh_token, user_id, session_id, session_name),
         )
 
@@ -469,19 +475,20 @@ class WorkspaceStore:
     # --- login sessions ----------------------------------------------------------------------
     def create_session(self, session_id: str, uid: str, expires: str) -> None:
         self._exec(
-            "INSERT OR REPLACE INTO PM3MOCK_SESSIONS VALUES (?, ?, ?)", (session_id, uid, expires)
+            self._b.upsert("PM3MOCK_SESSIONS", ("SESSION_ID", "USR_UID", "EXPIRES")),
+            (session_id, uid, expires),
         )
 
     def session_user(self, session_id: str, now: str, renew_until: str) -> str | None:
         """The user of a live session, sliding its expiry (PHP's inactivity timeout)."""
-        with self._lock:
-            row = self._db.execute(
+        with self.transaction() as db:
+            row = db.execute(
                 "SELECT USR_UID, EXPIRES FROM PM3MOCK_SESSIONS WHERE SESSION_ID = ?",
                 (session_id,),
             ).fetchone()
             if row is None or str(row[1]) < now:
                 return None
-            self._db.execute(
+            db.execute(
                 "UPDATE PM3MOCK_SESSIONS SET EXPIRES = ? WHERE SESSION_ID = ?",
                 (renew_until, session_id),
             )
@@ -501,7 +508,9 @@ class WorkspaceStore:
     def set_session_message(self, session_id: str, message: str, kind: str) -> None:
         """``G::SendTemporalMessage``: a message the session shows on the next page."""
         self._exec(
-            "INSERT OR REPLACE INTO PM3MOCK_SESSION_MESSAGES VALUES (?, ?, ?)",
+            self._b.upsert(
+                "PM3MOCK_SESSION_MESSAGES", ("SESSION_ID", "G_MESSAGE", "G_MESSAGE_TYPE")
+            ),
             (session_id, message, kind),
         )
 
@@ -518,16 +527,10 @@ class WorkspaceStore:
     def clear(self) -> None:
         """Empty every table (the seed is then applied again by the caller)."""
         self._purged_at = None
+        tables = self._b.table_names()
         with self.transaction() as db:
-            tables = [
-                str(row[0])
-                for row in db.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' "
-                    "AND name NOT LIKE 'sqlite_%'"
-                ).fetchall()
-            ]
             for table in tables:  # the areas' tables too (ensure_schema)
-                db.execute(f'DELETE FROM "{table}"')
+                db.execute(f"DELETE FROM {table}")
 
 
 def _owner_filter(user_id: str | None, client_id: str | None) -> tuple[str, tuple[object, ...]]:

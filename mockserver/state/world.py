@@ -9,6 +9,8 @@ from pathlib import Path
 from mockserver.state.clock import Clock
 from mockserver.state.formats import TokenFactory
 from mockserver.state.formats import new_token
+from mockserver.state.mysql import MysqlBackend
+from mockserver.state.mysql import MysqlTarget
 from mockserver.state.profiles import Profile
 from mockserver.state.seed import DEFAULT_ORIGIN
 from mockserver.state.seed import Seed
@@ -50,6 +52,8 @@ class MockState:
     """The mutable world behind the WSGI app.
 
     :param db_dir: a directory for ``wf_<workspace>.sqlite`` files; ``None`` keeps them in memory.
+    :param store: a MariaDB server for ``wf_<workspace>`` databases (instead of SQLite), which
+        many mock processes and hosts may share.
     :param origin: ``scheme://host[:port]`` the built-in clients' callback is registered under
         (:meth:`set_origin` changes it once a server knows its URL).
     """
@@ -65,6 +69,7 @@ class MockState:
         token_factory: TokenFactory | None = None,
         max_body: int = DEFAULT_MAX_BODY,
         origin: str = DEFAULT_ORIGIN,
+        store: MysqlTarget | None = None,
     ) -> None:
         self.profile = profile
         self.origin = origin
@@ -73,6 +78,7 @@ class MockState:
         self.new_token: TokenFactory = token_factory or new_token
         self.max_body = max_body
         self.db_dir = db_dir
+        self.store_target = store
         self._lock = threading.Lock()
         self.route_bodies: dict[tuple[str, str], tuple[int, object]] = {}
         """Answers given to REST routes the mock does not model (``MockServer.give_route``):
@@ -94,9 +100,14 @@ class MockState:
             if name in self.workspaces:
                 return self.workspaces[name]
             path = None
-            if self.db_dir is not None:
+            backend = None
+            if self.store_target is not None:
+                backend = MysqlBackend(self.store_target, name)
+            elif self.db_dir is not None:
                 path = self.database_path(name)
-            store = WorkspaceStore(path, case_insensitive=self.profile.case_insensitive_lookups)
+            store = WorkspaceStore(
+                path, case_insensitive=self.profile.case_insensitive_lookups, backend=backend
+            )
             if store.count("RBAC_USERS") == 0 and store.count("OAUTH_CLIENTS") == 0:
                 self._seed(store, name)
             self.workspaces[name] = store

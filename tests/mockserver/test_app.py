@@ -10,6 +10,10 @@ from werkzeug.test import Client
 from mockserver import MockServer
 from mockserver.protocol.errors import InvalidRequestError
 from mockserver.protocol.errors import UnsupportedGrantTypeError
+from mockserver.state.mysql import MysqlBackend
+from mockserver.state.mysql import MysqlTarget
+from mockserver.state.mysql import parse_store_url
+from tests.mariadb import Server
 from tests.mockserver.helpers import TOKEN
 from tests.mockserver.helpers import error_of
 from tests.mockserver.helpers import password_params
@@ -240,3 +244,34 @@ def test_form_parser_agrees_with_parse_qsl() -> None:
         assert parse_form(raw) == dict(parse_qsl(text, keep_blank_values=True, errors="replace"))
 
     agree()
+
+
+def test_a_store_server_away_is_503_and_back_without_a_restart(mariadb: Server) -> None:
+    """The shared database down (here: its address unreachable) is a temporary 503, never a
+    500 nor a crash; once it is reachable again the same mock serves."""
+    workspace = mariadb.workspace()
+    target = parse_store_url(mariadb.url, mariadb.password)
+    pm = MockServer(store=target, workspaces=(workspace,))
+    try:
+        client = Client(pm.app)
+        assert (
+            "access_token" in client.post(f"/{workspace}/oauth2/token", data=password_params()).json
+        )
+        backend = pm.workspace(workspace).backend
+        assert isinstance(backend, MysqlBackend)
+        backend.target = MysqlTarget("127.0.0.1", 1, target.user, target.password, target.url)
+        backend.close()
+        away = client.post(f"/{workspace}/oauth2/token", data=password_params())
+        assert away.status_code == 503
+        assert "unavailable" in away.json["error"]["message"] or "reach" in away.get_data(
+            as_text=True
+        )
+        backend.target = target
+        back = client.post(f"/{workspace}/oauth2/token", data=password_params())
+        assert "access_token" in back.json
+        pm.check()  # nothing recorded as the mock's own defect
+    finally:
+        pm.close()
+        backend_drop = MysqlBackend(target, workspace)
+        backend_drop.execute(f"DROP DATABASE `wf_{workspace}`")
+        backend_drop.close()

@@ -1,0 +1,224 @@
+"""``--store``: mock hosts (processes) on one MariaDB server act as one ProcessMaker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pymysql
+import pytest
+import requests
+
+from mockserver.cli import main
+from mockserver.state.mysql import parse_store_url
+from mockserver.state.seed import ADMIN_UID
+from mockserver.state.seed import DOC_CLIENT_ID
+from mockserver.state.seed import DOC_CLIENT_SECRET
+from tests.mariadb import Server
+from tests.mockserver.helpers import password_params
+
+ROUNDS = 5
+RACERS = 20
+
+
+def _host(server: Server, workspace: str) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "mockserver", "--port", "0"),
+            *("--store", server.url, "--workspace", workspace),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**server.env(), "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    assert "serving at" in first, first + (proc.stderr.read() if proc.stderr else "")
+    return proc, first.rsplit(" ", 1)[1].strip()
+
+
+@pytest.fixture
+def hosts(mariadb: Server) -> Iterator[tuple[str, list[str]]]:
+    workspace = mariadb.workspace()
+    started = [_host(mariadb, workspace) for _ in range(2)]
+    try:
+        yield workspace, [url for _, url in started]
+    finally:
+        for proc, _ in started:
+            proc.terminate()
+            proc.communicate(timeout=30)
+        t = parse_store_url(mariadb.url, mariadb.password)
+        conn = pymysql.connect(host=t.host, port=t.port, user=t.user, password=t.password)
+        conn.cursor().execute(f"DROP DATABASE IF EXISTS `wf_{workspace}`")
+        conn.close()
+
+
+def _refresh(url: str, workspace: str, token: str) -> requests.Response:
+    return requests.post(
+        f"{url}/{workspace}/oauth2/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": token,
+            "client_id": DOC_CLIENT_ID,
+            "client_secret": DOC_CLIENT_SECRET,
+        },
+        timeout=30,
+    )
+
+
+def test_a_token_issued_by_one_host_is_valid_on_the_other(hosts: tuple[str, list[str]]) -> None:
+    workspace, (a, b) = hosts
+    issued = requests.post(f"{a}/{workspace}/oauth2/token", data=password_params(), timeout=30)
+    assert issued.status_code == 200, issued.text
+    body = issued.json()
+    for url in (a, b):
+        # The bearer check passes on both (the REST users area itself is SQLite-only: 501).
+        answer = requests.get(
+            f"{url}/api/1.0/{workspace}/users",
+            headers={"Authorization": f"Bearer {body['access_token']}"},
+            timeout=30,
+        )
+        assert answer.status_code == 501, answer.text
+        assert "SQLite store only" in answer.text
+        bogus = requests.get(
+            f"{url}/api/1.0/{workspace}/users",
+            headers={"Authorization": "Bearer " + "0" * 40},
+            timeout=30,
+        )
+        assert bogus.status_code == 401
+    refreshed = _refresh(b, workspace, body["refresh_token"])
+    assert "access_token" in refreshed.json(), refreshed.text
+    assert _refresh(a, workspace, body["refresh_token"]).json()["error"] == "invalid_grant"
+
+
+def test_concurrent_refreshes_across_two_hosts_have_exactly_one_winner(
+    hosts: tuple[str, list[str]],
+) -> None:
+    workspace, urls = hosts
+    for _ in range(ROUNDS):
+        body = requests.post(
+            f"{urls[0]}/{workspace}/oauth2/token", data=password_params(), timeout=30
+        ).json()
+        winners: list[str] = []
+        errors: list[str] = []
+        barrier = threading.Barrier(RACERS)
+
+        def race(
+            i: int,
+            token: str = body["refresh_token"],
+            barrier: threading.Barrier = barrier,
+            winners: list[str] = winners,
+            errors: list[str] = errors,
+        ) -> None:
+            barrier.wait()
+            answer = _refresh(urls[i % 2], workspace, token).json()
+            # ProcessMaker answers a spent refresh token 200 with an error body: read the body.
+            if "access_token" in answer:
+                winners.append(answer["access_token"])
+            else:
+                errors.append(answer["error"])
+
+        threads = [threading.Thread(target=race, args=(i,)) for i in range(RACERS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(winners) == 1, winners
+        assert errors == ["invalid_grant"] * (RACERS - 1)
+
+
+def test_store_mistakes_exit_2_with_one_line(
+    mariadb: Server,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PM3_STORE_PASSWORD", "not-the-password")
+    ws = mariadb.workspace()
+    cases = [
+        (["--store", "mysql://pm3:pw@127.0.0.1:1/"], "no password in the URL"),
+        (["--store", mariadb.url], "refused user"),
+        (["--store", "mysql://pm3@127.0.0.1:1/"], "cannot reach the server"),
+        (["--store", mariadb.url, "--db", str(tmp_path)], "exclude each other"),
+        (["--store-password-file", str(tmp_path / "pw")], "needs --store"),
+        (["--store", mariadb.url, "--control"], "--control with --store"),
+    ]
+    for argv, needle in cases:
+        assert main([*argv, "--workspace", ws]) == 2
+        err = capsys.readouterr().err
+        assert needle in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+        assert "pw" not in err.replace("password", "").replace("--store-password-file", "")
+    (tmp_path / "pw").write_text(mariadb.password + "\n")
+    (tmp_path / "pw").chmod(0o600)
+    monkeypatch.delenv("PM3_STORE_PASSWORD")
+    read_only = ["--store", mariadb.read_only_url, "--store-password-file", str(tmp_path / "pw")]
+    assert main([*read_only, "--workspace", ws]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot create database wf_{ws}" in err and len(err.strip().splitlines()) == 1
+    assert mariadb.password not in err
+    assert os.environ.get("PM3_STORE_PASSWORD") is None
+
+
+SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "processmaker-3-oauth2.txt"
+
+
+def _documented_queries() -> list[str]:
+    """The SQL statements the documentation shows, verbatim (PHP strings with ``$userId``)."""
+    return sorted(
+        {
+            line.split('"')[1]
+            for line in SPEC.read_text(encoding="utf-8").splitlines()
+            if line.startswith('$query = "SELECT')
+        }
+    )
+
+
+@pytest.mark.skipif(
+    not SPEC.exists() and not os.environ.get("CI"),
+    reason=f"{SPEC} absent (the project's shared/ beside the clone; in CI this never skips)",
+)
+def test_the_documentations_sql_runs_verbatim_on_the_store(
+    mariadb: Server, hosts: tuple[str, list[str]]
+) -> None:
+    """'Existing Access Token Inside ProcessMaker': after a classic login on one host, the
+    documentation's query, run by an ops script on the database, finds the designer's token,
+    which the other host accepts."""
+    workspace, (a, b) = hosts
+    queries = _documented_queries()
+    assert queries == [
+        "SELECT ACCESS_TOKEN FROM OAUTH_ACCESS_TOKENS WHERE USER_ID='$userId' ORDER BY EXPIRES DESC"
+    ]
+    session = requests.Session()
+    login = session.post(
+        f"{a}/sys{workspace}/en/neoclassic/login/authentication.php",
+        data={"form[USR_USERNAME]": "admin", "form[USR_PASSWORD]": "admin"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert login.status_code == 302, login.text
+    t = parse_store_url(mariadb.url, mariadb.password)
+    conn = pymysql.connect(
+        host=t.host, port=t.port, user=t.user, password=t.password, database=f"wf_{workspace}"
+    )
+    try:
+        cur = conn.cursor()
+        cur.execute(queries[0].replace("$userId", ADMIN_UID))
+        rows = cur.fetchall()
+        cur.execute(
+            "SELECT ACCESS_TOKEN FROM PMOAUTH_USER_ACCESS_TOKENS WHERE SESSION_ID = %s",
+            (session.cookies["PHPSESSID"],),
+        )
+        linked = cur.fetchall()
+    finally:
+        conn.close()
+    assert len(rows) == 1 and linked == rows  # the session's own token, as PM links it
+    (token,) = rows[0]
+    answer = requests.get(
+        f"{b}/api/1.0/{workspace}/users", headers={"Authorization": f"Bearer {token}"}, timeout=30
+    )
+    assert answer.status_code != 401, answer.text
