@@ -93,13 +93,13 @@ class MockApp:
             info = describe_request(request)
             override = self.scripting.select(info)
         except Exception as exc:  # a defect of the mock: answer, record, never crash
-            self._record_error(exc)
+            self.record_error(exc)
             return self.handle(request)(environ, start_response)
         response, fault = answer(self.handle, self.state.profile, request, info, override)
         try:
             self._journal(info, response, fault, override, started)
         except Exception as exc:  # a defect of the journal must not cost the client its answer
-            self._record_error(exc)
+            self.record_error(exc)
         if fault:
             return deliver_fault(environ, start_response, response, fault)
         assert response is not None
@@ -127,7 +127,8 @@ class MockApp:
             )
         )
 
-    def _record_error(self, exc: BaseException) -> None:
+    def record_error(self, exc: BaseException) -> None:
+        """Keep an exception for :meth:`check` (the engine reports its own failures here too)."""
         with self._errors_lock:
             self._errors.append(exc)
 
@@ -150,7 +151,7 @@ class MockApp:
                 self.state.profile,
             )
         except Exception as exc:  # a defect of the mock, never a client mistake
-            self._record_error(exc)
+            self.record_error(exc)
             return render.restler_error(RestlerError(500), self.state.profile)
 
     def check(self) -> None:
