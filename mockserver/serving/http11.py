@@ -249,7 +249,8 @@ class _Conn:
         self.parser = httptools.HttpRequestParser(self)
         self.ready: collections.deque[_Request] = collections.deque()  # whole, or refused
         self.current: _Request | None = None  # being parsed
-        self.head_bytes = 0
+        self.head_bytes = 0  # received since the head began (some may be the last body's)
+        self.head_size = 0  # of the head's parts parsed so far
         self.handshaking = False
         self.busy = False  # a pool thread owns it
         self.paused = False  # over the body budget: not read for now
@@ -262,14 +263,23 @@ class _Conn:
     def on_message_begin(self) -> None:
         self.current = _Request()
         self.head_bytes = 0
+        self.head_size = 0
 
     def on_url(self, url: bytes) -> None:
         assert self.current is not None
         self.current.url += url
+        self._grow_head(len(url))
 
     def on_header(self, name: bytes, value: bytes) -> None:
         assert self.current is not None
         self.current.headers.append((name, value))
+        self._grow_head(len(name) + len(value) + 4)
+
+    def _grow_head(self, size: int) -> None:
+        self.head_size += size
+        if self.head_size > MAX_HEAD:
+            assert self.current is not None
+            raise _Refused(_too_large(self.current))
 
     def on_headers_complete(self) -> None:
         request = self.current
@@ -350,14 +360,15 @@ class _Conn:
         reading = self.current
         if reading is not None and not reading.method:
             self.head_bytes += len(data)
-            if self.head_bytes > MAX_HEAD:
-                too_long = not reading.headers and len(reading.url) >= MAX_HEAD // 2
-                reading.error = (
-                    _plain(414, "URI Too Long\n")
-                    if too_long
-                    else _plain(431, "Request Header Fields Too Large\n")
-                )
+            if self.head_bytes > 2 * MAX_HEAD:  # a part so long llhttp still holds it
+                reading.error = _too_large(reading)
                 self._refuse(reading)
+
+
+def _too_large(request: _Request) -> bytes:
+    if not request.headers:
+        return _plain(414, "URI Too Long\n")
+    return _plain(431, "Request Header Fields Too Large\n")
 
 
 class _Refused(Exception):
