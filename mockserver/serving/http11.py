@@ -97,8 +97,12 @@ TURN_WAIT = 0.05
 DRAIN_LIMIT = 64 * 1024
 """An unread request body up to this size is read and dropped to keep the connection; larger,
 the connection is closed instead."""
+CORE_WORKERS = 4
+"""Threads that run the app, started as requests need them (see :meth:`EmbeddedServer._grow`)."""
+GROW_AFTER = 0.25
+"""Seconds a request must have been in a pool thread before a thread past the core is started."""
 MAX_WORKERS = 32
-"""Threads that run the app at most (started as requests need them)."""
+"""Threads that run the app at most, when requests stay in the app (sleeping faults)."""
 MAX_CONNECTIONS = 4096
 """Open connections at most; :func:`connection_cap` lowers it to fit the descriptor limit."""
 STOP_DRAIN = 5.0
@@ -517,6 +521,7 @@ class EmbeddedServer:
         self._pool_lock = threading.Lock()
         self._workers = 0
         self._idle_workers = 0
+        self._busy_since: dict[int, float] = {}  # pool thread -> when its request began
         self._buffered = 0
         self._buffered_lock = threading.Lock()
         self._stopping = threading.Event()
@@ -558,7 +563,8 @@ class EmbeddedServer:
         next_sweep = time.monotonic() + 0.25
         try:
             while not self._stopping.is_set():
-                for key, events in selector.select(timeout=0.25):
+                waiting = self._jobs.qsize()
+                for key, events in selector.select(timeout=TURN_WAIT if waiting else 0.25):
                     conn = key.data
                     if conn is not None:
                         self._on_ready(conn, events)
@@ -568,6 +574,8 @@ class EmbeddedServer:
                     else:
                         self._accept()
                 self._take_back()
+                if waiting:
+                    self._grow()
                 now = time.monotonic()
                 if now >= next_sweep:
                     next_sweep = now + 0.25
@@ -787,21 +795,34 @@ class EmbeddedServer:
 
     # --- the pool -------------------------------------------------------------------------------
     def _submit(self, conn: _Conn) -> None:
-        with self._pool_lock:
-            start = self._idle_workers == 0 and self._workers < MAX_WORKERS
-            if start:
-                self._workers += 1
-        if start:
-            threading.Thread(target=self._work, name="pm3-mockserver-worker", daemon=True).start()
         self._jobs.put(conn)
+        self._grow()
+
+    def _grow(self) -> None:
+        """Start a pool thread when requests wait and no thread is free: up to
+        :data:`CORE_WORKERS` at once; past that, only while a request has been in a thread for over
+        :data:`GROW_AFTER` (a sleeping fault, a client that reads slowly). Quick requests take
+        turns anyway, so a flood of them does not multiply threads (nor glibc's arenas)."""
+        with self._pool_lock:
+            if self._idle_workers >= self._jobs.qsize() or self._workers >= MAX_WORKERS:
+                return
+            if self._workers >= CORE_WORKERS:
+                oldest = min(self._busy_since.values(), default=time.monotonic())
+                if time.monotonic() - oldest < GROW_AFTER:
+                    return
+            self._workers += 1
+        threading.Thread(target=self._work, name="pm3-mockserver-worker", daemon=True).start()
 
     def _work(self) -> None:
+        me = threading.get_ident()
         while True:
             with self._pool_lock:
                 self._idle_workers += 1
             conn = self._jobs.get()
             with self._pool_lock:
                 self._idle_workers -= 1
+                if conn is not None:
+                    self._busy_since[me] = time.monotonic()
             if conn is None:
                 return
             keep = False
@@ -809,6 +830,8 @@ class EmbeddedServer:
                 keep = self._serve_conn(conn)
             except Exception as exc:  # a defect of the engine: report it, drop the connection
                 self._report(exc)
+            with self._pool_lock:
+                del self._busy_since[me]
             conn.done = not keep
             self._returned.put(conn)  # the I/O thread closes it or reads it again
             if self._exited.is_set():  # no I/O thread any more (stop() gave up waiting)
