@@ -95,7 +95,11 @@ class MockApp:
         except Exception as exc:  # a defect of the mock: answer, record, never crash
             self.record_error(exc)
             return self.handle(request)(environ, start_response)
-        response, fault = answer(self.handle, self.state.profile, request, info, override)
+        try:
+            response, fault = answer(self.handle, self.state.profile, request, info, override)
+        except Exception as exc:  # a scripted answer that cannot be built: a 500, for check()
+            self.record_error(exc)
+            response, fault = render.restler_error(RestlerError(500), self.state.profile), ""
         try:
             self._journal(info, response, fault, override, started)
         except Exception as exc:  # a defect of the journal must not cost the client its answer

@@ -514,7 +514,8 @@ class EmbeddedServer:
         os.set_blocking(self._wake_r, False)
         os.set_blocking(self._wake_w, False)
         self._thread = threading.Thread(target=self._serve, name="pm3-mockserver", daemon=True)
-        self._turn = threading.Lock()
+        self.turn = threading.Lock()
+        """Held by the request in the app (see the module docstring); taken nowhere else."""
         self._conns: dict[int, _Conn] = {}  # by descriptor; the I/O thread's own
         self._returned: queue.SimpleQueue[_Conn] = queue.SimpleQueue()  # from the pool
         self._jobs: queue.SimpleQueue[_Conn | None] = queue.SimpleQueue()
@@ -942,7 +943,7 @@ class EmbeddedServer:
         sent = False
         result: Iterable[bytes] | None = None
         iterator: Iterable[bytes] = ()
-        mine = self._turn.acquire(timeout=TURN_WAIT)
+        mine = self.turn.acquire(timeout=TURN_WAIT)
         try:
             result = self.app(environ, start_response)
             chunks = list(written)
@@ -964,7 +965,7 @@ class EmbeddedServer:
                 raise ValueError(f"cannot send the answer: {problem}")
         except Exception as exc:  # nothing sent yet: a 500, and the error for check()
             if mine:
-                self._turn.release()
+                self.turn.release()
                 mine = False
             self._close_result(result)
             self._report(exc)
@@ -972,7 +973,7 @@ class EmbeddedServer:
             return False
         finally:
             if mine:
-                self._turn.release()
+                self.turn.release()
         try:
             if environ.get(CLOSE_CONNECTION) or not self._finish_body(conn, request):
                 close = True
