@@ -4,8 +4,12 @@ Dispatch mirrors ``WebApplication::route`` (source fact §1): a path whose chara
 ``api`` with at least four parts is API mode (``/api/{version}/{workspace}/...``; so a workspace
 named ``apitest`` gets "Invalid API version." on its token URL, as in PM); a second segment
 ``oauth2`` is OAuth mode; anything else is the classic UI (``/sys{workspace}/{lang}/{skin}/...``).
-Nothing a client sends ends in an unhandled exception: anything unexpected is recorded for
-:meth:`MockApp.check` and answered with a Restler 500.
+Nothing a client sends ends in silence: an exception in the real handler or in building a scripted
+answer is recorded for :meth:`MockApp.check` and answered with a Restler 500; one in describing
+the request or choosing an override is recorded and answered by the real handler; one in the
+journal is recorded and the answer goes out. What fails later (the answer's own WSGI call, a
+fault's delivery) reaches the engine, which sends a 500 while no byte is out and reports it here
+(:meth:`MockApp.record_error`).
 """
 
 from __future__ import annotations
