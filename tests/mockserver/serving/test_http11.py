@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import threading
 import time
 from typing import Any
 
@@ -170,3 +171,57 @@ def test_a_delayed_request_does_not_hold_up_another_connection() -> None:
         assert time.monotonic() - started < 2.5  # answered while the other still sleeps
         slow.join()
         delayed.close()
+
+
+def test_at_the_cap_the_longest_waiting_connection_makes_room() -> None:
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Length", "2")])
+        return [b"ok"]
+
+    server = EmbeddedServer(app, "127.0.0.1", 0, max_connections=16)
+    server.start()
+    waiting = []
+    try:
+        for _ in range(16):  # the cap, each with a head begun and never ended
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+            waiting.append(sock)
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("GET", "/")
+        answer = conn.getresponse()
+        assert (answer.status, answer.read()) == (200, b"ok")
+        conn.close()
+        assert waiting[0].recv(1024) == b""  # the first to wait was closed to make room
+    finally:
+        for sock in waiting:
+            sock.close()
+        server.stop()
+
+
+def test_at_the_cap_with_every_connection_in_the_app_a_newcomer_gets_a_503() -> None:
+    inside = threading.Semaphore(0)
+    release = threading.Event()
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        inside.release()
+        release.wait(10)
+        start_response("200 OK", [("Content-Length", "2")])
+        return [b"ok"]
+
+    server = EmbeddedServer(app, "127.0.0.1", 0, max_connections=16)
+    server.start()
+    busy = []
+    try:
+        for _ in range(16):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            busy.append(sock)
+        for _ in range(16):
+            assert inside.acquire(timeout=10)  # all sixteen are in the app
+        answer = raw_exchange(server.port, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 503 ") and b"Connection: close" in answer
+    finally:
+        release.set()
+        for sock in busy:
+            sock.close()
+        server.stop()
