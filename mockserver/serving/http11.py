@@ -513,6 +513,9 @@ class EmbeddedServer:
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_r, False)
         os.set_blocking(self._wake_w, False)
+        self._wake_pending = False
+        self._pipe_lock = threading.Lock()
+        self._pipe_open = True
         self._thread = threading.Thread(target=self._serve, name="pm3-mockserver", daemon=True)
         self.turn = threading.Lock()
         """Held by the request in the app (see the module docstring); taken nowhere else."""
@@ -544,12 +547,19 @@ class EmbeddedServer:
             self._jobs.put(None)
         with contextlib.suppress(OSError):
             self._listener.close()
-        os.close(self._wake_r)
-        os.close(self._wake_w)
+        with self._pipe_lock:
+            self._pipe_open = False
+            os.close(self._wake_r)
+            os.close(self._wake_w)
 
     def _wake(self) -> None:
-        with contextlib.suppress(OSError):
-            os.write(self._wake_w, b"x")
+        """Wake the I/O thread (one byte in the pipe until it reads it: no write per request)."""
+        if self._wake_pending:
+            return
+        self._wake_pending = True
+        with self._pipe_lock, contextlib.suppress(OSError):
+            if self._pipe_open:  # stop() closed it: its descriptor may be another file's now
+                os.write(self._wake_w, b"x")
 
     def buffered_add(self, size: int) -> None:
         """Count body bytes held before the app runs (negative: released)."""
@@ -570,6 +580,7 @@ class EmbeddedServer:
                     if conn is not None:
                         self._on_ready(conn, events)
                     elif key.fd == self._wake_r:
+                        self._wake_pending = False  # before _take_back(): nothing is missed
                         with contextlib.suppress(OSError):
                             os.read(self._wake_r, 4096)
                     else:
@@ -600,6 +611,7 @@ class EmbeddedServer:
             if not self._conns or time.monotonic() >= deadline:
                 break
             self._selector.select(timeout=0.05)
+            self._wake_pending = False
             with contextlib.suppress(OSError):
                 os.read(self._wake_r, 4096)
         for conn in list(self._conns.values()):  # past the deadline: cut (its thread closes it)
@@ -924,7 +936,11 @@ class EmbeddedServer:
 
     def _answer(self, conn: _Conn, request: _Request) -> bool:
         """Run the app for one request and send its answer; whether the connection stays open."""
-        environ = self._environ(conn, request)
+        try:
+            environ = self._environ(conn, request)
+        except Exception as exc:  # a defect of the engine: still a 500, still reported
+            self._fail(conn, exc)
+            return False
         close = not request.keep_alive or self._stopping.is_set() or conn.ended
         started: list[Any] = []
 
@@ -968,8 +984,7 @@ class EmbeddedServer:
                 self.turn.release()
                 mine = False
             self._close_result(result)
-            self._report(exc)
-            _send_all(conn.sock, _plain(500, "Internal Server Error\n"), IDLE_TIMEOUT)
+            self._fail(conn, exc)
             return False
         finally:
             if mine:
@@ -999,6 +1014,11 @@ class EmbeddedServer:
         finally:
             self._close_result(result)
         return not close and conn.sock.fileno() != -1
+
+    def _fail(self, conn: _Conn, exc: BaseException) -> None:
+        """Nothing of the answer is out: report the failure and answer 500 (then close)."""
+        self._report(exc)
+        _send_all(conn.sock, _plain(500, "Internal Server Error\n"), IDLE_TIMEOUT)
 
     def _close_result(self, result: Iterable[bytes] | None) -> None:
         close = getattr(result, "close", None)
