@@ -580,9 +580,11 @@ class EmbeddedServer:
                     if conn is not None:
                         self._on_ready(conn, events)
                     elif key.fd == self._wake_r:
-                        self._wake_pending = False  # before _take_back(): nothing is missed
                         with contextlib.suppress(OSError):
                             os.read(self._wake_r, 4096)
+                        # After the read (a byte written meanwhile was read with it) and before
+                        # _take_back() (which sees every connection whose wake-up was skipped).
+                        self._wake_pending = False
                     else:
                         self._accept()
                 self._take_back()
@@ -611,9 +613,9 @@ class EmbeddedServer:
             if not self._conns or time.monotonic() >= deadline:
                 break
             self._selector.select(timeout=0.05)
-            self._wake_pending = False
             with contextlib.suppress(OSError):
                 os.read(self._wake_r, 4096)
+            self._wake_pending = False
         for conn in list(self._conns.values()):  # past the deadline: cut (its thread closes it)
             conn.done = True
             with contextlib.suppress(OSError):
