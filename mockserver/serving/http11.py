@@ -24,7 +24,8 @@ How it serves:
 - **a connection cap** (:func:`connection_cap`, below the descriptor limit): at the cap, the
   connection that has waited longest for its request is closed to let the new one in; when every
   connection is busy in the app, the newcomer gets a 503 and a close. Bodies the loop holds are
-  bounded in all by :data:`BUFFER_BUDGET`: past it, reading pauses until memory is released;
+  bounded in all by :data:`BUFFER_BUDGET`: past it, bodies are read one at a time (the one that
+  goes on is answered, and its memory released) until the total is back under it;
 - **message framing follows RFC 9112 §6.3** (:func:`framing_problem`); a request body the app left
   unread is drained when small and the connection closed otherwise (always after a 413: the app
   sets :data:`~mockserver.protocol.environ.CLOSE_CONNECTION`);
@@ -257,7 +258,6 @@ class _Conn:
         self.head_size = 0  # of the head's parts parsed so far
         self.handshaking = False
         self.busy = False  # a pool thread owns it
-        self.paused = False  # over the body budget: not read for now
         self.closed = False
         self.ended = False  # the parser stopped: read nothing more
         self.done = False  # a pool thread is finished with it: the I/O thread closes it
@@ -527,6 +527,8 @@ class EmbeddedServer:
         self._idle_workers = 0
         self._busy_since: dict[int, float] = {}  # pool thread -> when its request began
         self._buffered = 0
+        self._paused: set[_Conn] = set()  # over the budget, not read for now
+        self._leader: _Conn | None = None  # the one body read on past the budget
         self._buffered_lock = threading.Lock()
         self._stopping = threading.Event()
         self._exited = threading.Event()
@@ -740,12 +742,23 @@ class EmbeddedServer:
         return False
 
     def _over_budget(self, conn: _Conn) -> bool:
+        """Past :data:`BUFFER_BUDGET`, pause reading this connection's body, unless it is the one
+        body that always goes on (so that one completes, is answered, and frees the budget)."""
         if self._buffered <= BUFFER_BUDGET:
             return False
-        conn.paused = True
+        if self._leader is None:
+            self._leader = conn
+        if self._leader is conn:
+            return False
+        self._paused.add(conn)
         with contextlib.suppress(KeyError, ValueError):
             self._selector.unregister(conn.sock)
         return True
+
+    def _resume(self, conn: _Conn) -> None:
+        self._paused.discard(conn)
+        self._selector.register(conn.sock, selectors.EVENT_READ, conn)
+        self._read(conn)
 
     def _dispatch(self, conn: _Conn) -> None:
         if conn.closed or conn.busy:
@@ -759,6 +772,8 @@ class EmbeddedServer:
             if conn.ended:
                 self._close(conn)
             return
+        if self._leader is conn:
+            self._leader = None
         conn.busy = True
         with contextlib.suppress(KeyError, ValueError):
             self._selector.unregister(conn.sock)
@@ -778,11 +793,15 @@ class EmbeddedServer:
             conn.deadline = time.monotonic() + IDLE_TIMEOUT
             self._selector.register(conn.sock, selectors.EVENT_READ, conn)
             self._read(conn)  # pipelined bytes may already be in the socket
+        if not self._paused:
+            return
         if self._buffered <= BUFFER_BUDGET:
-            for conn in [c for c in self._conns.values() if c.paused]:
-                conn.paused = False
-                self._selector.register(conn.sock, selectors.EVENT_READ, conn)
-                self._read(conn)
+            for conn in list(self._paused):
+                self._resume(conn)
+        elif self._leader is None:  # the body that goes on was answered: the fullest is next
+            leader = max(self._paused, key=lambda c: c.current.body_size if c.current else 0)
+            self._leader = leader
+            self._resume(leader)
 
     def _sweep(self, now: float) -> None:
         """Close connections past their deadline (handshake, head, body, or idle)."""
@@ -794,6 +813,9 @@ class EmbeddedServer:
         if conn.closed:
             return
         conn.closed = True
+        self._paused.discard(conn)
+        if self._leader is conn:
+            self._leader = None
         for request in (conn.current, *conn.ready):
             if request is not None and not request.streamed and request.body_size:
                 self.buffered_add(-request.body_size)
