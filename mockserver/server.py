@@ -432,6 +432,8 @@ class MockServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving: no new connections; requests in flight finish (for up to 5 s), then every
+        connection is closed."""
         if self._server is not None:
             self._server.stop()
             self._server = None
