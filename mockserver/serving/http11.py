@@ -100,7 +100,7 @@ DRAIN_LIMIT = 64 * 1024
 the connection is closed instead."""
 CORE_WORKERS = 4
 """Threads that run the app, started as requests need them (see :meth:`EmbeddedServer._grow`)."""
-GROW_AFTER = 0.25
+GROW_AFTER = 0.5
 """Seconds a request must have been in a pool thread before a thread past the core is started."""
 MAX_WORKERS = 32
 """Threads that run the app at most, when requests stay in the app (sleeping faults)."""
