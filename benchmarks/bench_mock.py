@@ -11,8 +11,14 @@
 4. The full conformance run against the embedded mock, with 1 and 2 workers (speedup).
 5. Hypothesis examples per second (the token-endpoint property check).
 6. Resident memory of an in-process mock over 100,000 API requests (start and end).
+7. The embedded engine under attack, each against ``python -m mockserver`` in a child process:
+   a normal request's latency with one stalled client (a head begun, never ended) and without;
+   with 1,100 slow clients under a 1,024-descriptor limit; the child's RSS before and after 1,600
+   one-megabyte bodies to the token endpoint (64 clients); and what parsing one token request
+   costs with httptools and with h11 (the measurement the engine's parser was chosen by).
 
-Usage: ``python benchmarks/bench_mock.py [--seconds S] [--rounds R] [--connections N] [--memory-requests M]``
+Usage: ``python benchmarks/bench_mock.py [--seconds S] [--rounds R] [--connections N]
+[--memory-requests M] [--engine-only]``
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import json
 import os
 import platform
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -326,13 +333,233 @@ def memory_over(requests_count: int) -> tuple[int, int, int]:
     return start, end, journal
 
 
+TOKEN_HEAD = (
+    b"POST /workflow/oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    b"Content-Type: application/x-www-form-urlencoded\r\n"
+)
+
+
+def parser_us(repeats: int = 20_000) -> tuple[float, float]:
+    """Microseconds to parse one token request (head and body): httptools, h11."""
+    import h11
+    import httptools
+
+    message = TOKEN_HEAD + f"Content-Length: {len(BODY)}\r\n\r\n".encode() + BODY
+
+    class Sink:
+        def __init__(self) -> None:
+            self.headers: list[tuple[bytes, bytes]] = []
+            self.body: list[bytes] = []
+
+        def on_header(self, name: bytes, value: bytes) -> None:
+            self.headers.append((name, value))
+
+        def on_body(self, body: bytes) -> None:
+            self.body.append(body)
+
+    sink = Sink()
+    parser = httptools.HttpRequestParser(sink)
+    t0 = time.perf_counter()
+    for _ in range(repeats):
+        parser.feed_data(message)
+        parser.get_method()
+        sink.headers.clear()
+        sink.body.clear()
+    fast = (time.perf_counter() - t0) / repeats * 1e6
+    t0 = time.perf_counter()
+    for _ in range(repeats):
+        conn = h11.Connection(h11.SERVER)
+        conn.receive_data(message)
+        while not isinstance(conn.next_event(), h11.EndOfMessage):
+            pass
+    pure = (time.perf_counter() - t0) / repeats * 1e6
+    return fast, pure
+
+
+def _child_mock(descriptors: int | None = None) -> tuple[subprocess.Popen[str], int]:
+    """``python -m mockserver`` in a child, optionally with a lower descriptor limit."""
+
+    def limit() -> None:
+        import resource
+
+        if descriptors is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (descriptors, descriptors))
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        preexec_fn=limit,
+    )
+    assert proc.stdout is not None
+    return proc, int(proc.stdout.readline().rsplit(":", 1)[1])
+
+
+def _end(proc: subprocess.Popen[str]) -> None:
+    proc.terminate()
+    proc.wait(timeout=20)
+    if proc.stdout:
+        proc.stdout.close()
+
+
+def _latencies_ms(port: int, count: int, *, fresh: bool = False) -> tuple[list[float], int]:
+    """Token requests one after another (keep-alive, or a new connection each): ms, failures."""
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    out: list[float] = []
+    failed = 0
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for _ in range(count):
+        if fresh:
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        t0 = time.perf_counter()
+        try:
+            conn.request("POST", "/workflow/oauth2/token", BODY, headers)
+            response = conn.getresponse()
+            response.read()
+            ok = response.status == 200
+        except (OSError, http.client.HTTPException):
+            ok = False
+            conn.close()
+        out.append((time.perf_counter() - t0) * 1000)
+        failed += not ok
+    conn.close()
+    return out, failed
+
+
+def stalled_client_ms(count: int = 300) -> tuple[float, float]:
+    """Median ms of a token request: alone, then with one client stalled in its head."""
+    proc, port = _child_mock()
+    try:
+        _latencies_ms(port, 50)
+        alone, _ = _latencies_ms(port, count)
+        with socket.create_connection(("127.0.0.1", port)) as stalled:
+            stalled.sendall(TOKEN_HEAD)  # and never the rest
+            time.sleep(0.1)
+            beside, _ = _latencies_ms(port, count)
+    finally:
+        _end(proc)
+    return statistics.median(alone), statistics.median(beside)
+
+
+def slow_clients_ms(clients: int = 1100, count: int = 50) -> tuple[float, float, int]:
+    """A normal request (new connection each) while ``clients`` slow clients hold connections to a
+    mock limited to 1,024 descriptors: median ms, max ms, failures."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < clients + 200 <= hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (clients + 200, hard))
+    proc, port = _child_mock(descriptors=1024)
+    slow: list[socket.socket] = []
+    try:
+        for _ in range(clients):
+            try:
+                sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+                sock.sendall(TOKEN_HEAD[:40])
+            except OSError:
+                continue
+            slow.append(sock)
+        time.sleep(0.2)
+        out, failed = _latencies_ms(port, count, fresh=True)
+    finally:
+        for sock in slow:
+            sock.close()
+        _end(proc)
+    return statistics.median(out), max(out), failed
+
+
+def _child_rss_kib(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def body_flood_rss(bodies: int = 1600, clients: int = 64) -> tuple[int, int]:
+    """The child's RSS (KiB) before and after ``bodies`` one-megabyte token requests."""
+    body = b"grant_type=password&username=" + b"a" * (1_000_000 - 29)
+    message = (
+        TOKEN_HEAD + f"Connection: close\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+    )
+    proc, port = _child_mock()
+
+    def flood(count: int, width: int) -> None:
+        left = [count]
+        lock = threading.Lock()
+
+        def client() -> None:
+            while True:
+                with lock:
+                    if not left[0]:
+                        return
+                    left[0] -= 1
+                with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
+                    sock.sendall(message)
+                    while sock.recv(65536):
+                        pass
+
+        threads = [threading.Thread(target=client) for _ in range(width)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    try:
+        flood(100, 8)
+        before = _child_rss_kib(proc.pid)
+        flood(bodies, clients)
+        after = _child_rss_kib(proc.pid)
+    finally:
+        _end(proc)
+    return before, after
+
+
+def engine_rows() -> list[tuple[str, str]]:
+    fast, pure = parser_us()
+    alone, beside = stalled_client_ms()
+    slow_med, slow_max, slow_failed = slow_clients_ms()
+    rss_before, rss_after = body_flood_rss()
+    return [
+        ("parse one token request, httptools / h11 (us)", f"{fast:.1f} / {pure:.1f}"),
+        ("token request alone / beside one stalled client (ms)", f"{alone:.2f} / {beside:.2f}"),
+        (
+            "beside 1,100 slow clients, 1,024 fds: median / max ms, failures",
+            f"{slow_med:.1f} / {slow_max:.1f}, {slow_failed}",
+        ),
+        (
+            "child RSS before / after 1,600 one-MB bodies (KiB)",
+            f"{rss_before:,} / {rss_after:,}",
+        ),
+    ]
+
+
+def _print(rows: list[tuple[str, str]], header: str) -> None:
+    width = max(len(r[0]) for r in rows)
+    print(header)
+    for label, value in rows:
+        print(f"  {label:<{width}}  {value:>16}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seconds", type=float, default=4.0, help="length of one round")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--memory-requests", type=int, default=100_000)
+    parser.add_argument(
+        "--engine-only", action="store_true", help="only the embedded engine's rows (item 7)"
+    )
     args = parser.parse_args(argv)
+    machine = (
+        f"pm3 benchmark on {platform.machine()} {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
+    if args.engine_only:
+        _print(engine_rows(), f"{machine}: the embedded engine")
+        return 0
 
     trivial, trivial_port = _spawn([sys.executable, "-c", TRIVIAL_SERVER % FIXED])
     mock, mock_port = _spawn([sys.executable, "-m", "mockserver", "--port", "0"])
@@ -397,16 +624,14 @@ def main(argv: list[str] | None = None) -> int:
             f"{rss_start:,} / {rss_end:,}",
         ),
         ("journal entries kept (ring)", f"{journal:,}"),
+        *engine_rows(),
     ]
-    width = max(len(r[0]) for r in rows)
     loader = "hey" if shutil.which("hey") else "Python threads (install hey for compiled load)"
-    print(
-        f"pm3 benchmark on {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}: "
-        f"{args.rounds} interleaved rounds x {args.seconds:g}s, {args.connections} connections, "
-        f"load from {loader}"
+    _print(
+        rows,
+        f"{machine}: {args.rounds} interleaved rounds x {args.seconds:g}s, "
+        f"{args.connections} connections, load from {loader}",
     )
-    for label, value in rows:
-        print(f"  {label:<{width}}  {value:>16}")
     return 0
 
 

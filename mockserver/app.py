@@ -4,8 +4,12 @@ Dispatch mirrors ``WebApplication::route`` (source fact §1): a path whose chara
 ``api`` with at least four parts is API mode (``/api/{version}/{workspace}/...``; so a workspace
 named ``apitest`` gets "Invalid API version." on its token URL, as in PM); a second segment
 ``oauth2`` is OAuth mode; anything else is the classic UI (``/sys{workspace}/{lang}/{skin}/...``).
-Nothing a client sends ends in an unhandled exception: anything unexpected is recorded for
-:meth:`MockApp.check` and answered with a Restler 500.
+Nothing a client sends ends in silence: an exception in the real handler or in building a scripted
+answer is recorded for :meth:`MockApp.check` and answered with a Restler 500; one in describing
+the request or choosing an override is recorded and answered by the real handler; one in the
+journal is recorded and the answer goes out. What fails later (the answer's own WSGI call, a
+fault's delivery) reaches the engine, which sends a 500 while no byte is out and reports it here
+(:meth:`MockApp.record_error`).
 """
 
 from __future__ import annotations
@@ -96,13 +100,17 @@ class MockApp:
             info = describe_request(request)
             override = self.scripting.select(info)
         except Exception as exc:  # a defect of the mock: answer, record, never crash
-            self._record_error(exc)
+            self.record_error(exc)
             return self.handle(request)(environ, start_response)
-        response, fault = answer(self.handle, self.state.profile, request, info, override)
+        try:
+            response, fault = answer(self.handle, self.state.profile, request, info, override)
+        except Exception as exc:  # a scripted answer that cannot be built: a 500, for check()
+            self.record_error(exc)
+            response, fault = render.restler_error(RestlerError(500), self.state.profile), ""
         try:
             self._journal(info, response, fault, override, started)
         except Exception as exc:  # a defect of the journal must not cost the client its answer
-            self._record_error(exc)
+            self.record_error(exc)
         if isinstance(response, Response):
             response.status = render.status_line(response.status_code)  # Apache's, not werkzeug's
         if fault:
@@ -132,7 +140,8 @@ class MockApp:
             )
         )
 
-    def _record_error(self, exc: BaseException) -> None:
+    def record_error(self, exc: BaseException) -> None:
+        """Keep an exception for :meth:`check` (the engine reports its own failures here too)."""
         with self._errors_lock:
             self._errors.append(exc)
 
@@ -161,7 +170,7 @@ class MockApp:
         except StoreUnsupported as exc:
             return render.restler_error(RestlerError(501, str(exc)), self.state.profile)
         except Exception as exc:  # a defect of the mock, never a client mistake
-            self._record_error(exc)
+            self.record_error(exc)
             return render.restler_error(RestlerError(500), self.state.profile)
 
     def check(self) -> None:

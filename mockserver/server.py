@@ -473,7 +473,14 @@ class MockServer:
     def start(self, *, fd: int | None = None) -> Self:
         """Serve in a background thread; ``fd`` is an already-listening socket (multi-process mode)."""
         if self._server is None:
-            self._server = EmbeddedServer(self.app, self.host, self.port, self.ssl_context, fd=fd)
+            self._server = EmbeddedServer(
+                self.app,
+                self.host,
+                self.port,
+                self.ssl_context,
+                fd=fd,
+                on_error=self.app.record_error,
+            )
             self.port = self._server.port
             # As an install records the origin it was installed from: the built-in clients'
             # callback is the grant page of this server.
@@ -482,6 +489,8 @@ class MockServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving: no new connections; requests in flight finish (for up to 5 s), then every
+        connection is closed."""
         if self._server is not None:
             self._server.stop()
             self._server = None

@@ -3,7 +3,7 @@
 Two families never mix: :class:`OAuthError` is bshaffer's flat ``{"error", "error_description"}``
 object (token and authorize endpoints), :class:`RestlerError` is Luracast Restler's nested
 ``{"error": {"code", "message"}}`` object (routing, body parsing, ``/api/1.0`` resources).
-Rendering (status, headers per profile) lives in :mod:`mockserver.render`.
+Rendering (status, headers per profile) lives in :mod:`mockserver.protocol.render`.
 """
 
 from __future__ import annotations

@@ -253,7 +253,7 @@ class RequestMatcher:
     :param headers: request headers (names case-insensitive), same value rules.
 
     Matching is pure (it reads the request and nothing else), so it may run on any thread
-    without a lock; :class:`~mockserver.scripting.Scripting` relies on that.
+    without a lock; :class:`~mockserver.scripting.overrides.Scripting` relies on that.
     """
 
     endpoint: str = "*"

@@ -13,6 +13,7 @@ while an earlier one waits is recorded as a failure (raised by ``check()``) and 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
 from collections.abc import Mapping
@@ -64,9 +65,40 @@ class RespondError:
 
 @dataclass(frozen=True, slots=True)
 class RespondRaw:
+    """Answer with a given status, body and headers, checked when the override is built.
+
+    :raises ValueError: a status outside 100-599, a header name that is not an HTTP token, or a
+        value holding CR, LF or another control character, or a character outside Latin-1 (none
+        of these can be sent in an HTTP/1.1 head).
+    """
+
     status: int
     body: bytes
     headers: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 100 <= self.status <= 599:
+            raise ValueError(f"status {self.status} is not an HTTP status (100-599)")
+        for name, value in self.headers:
+            problem = header_problem(name, value)
+            if problem is not None:
+                raise ValueError(problem)
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e\x80-\xff]*")
+
+
+def header_problem(name: str, value: str) -> str | None:
+    """Why a header cannot be sent in an HTTP/1.1 head (RFC 9110 §5.1, §5.5), or ``None``."""
+    if not _HEADER_NAME.fullmatch(name):
+        return f"header name {name!r} is not an HTTP token"
+    if not _HEADER_VALUE.fullmatch(value):
+        return (
+            f"header {name!r}: the value holds CR, LF or another control character, "
+            "or a character outside Latin-1"
+        )
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -469,7 +469,8 @@ class WorkspaceStore:
         return int(row[0]) if row else 0  # type: ignore[call-overload]
 
     def query(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-        """Run a read-only query, e.g. the documentation's trigger query."""
+        """Run a query and return its rows, e.g. the documentation's trigger query (nothing makes it
+        read-only: callers pass a SELECT)."""
         return self._all(sql, params)
 
     # --- login sessions ----------------------------------------------------------------------

@@ -3,7 +3,7 @@
 A grant is a pure function of (request, workspace store, profile, clock): it validates what is
 specific to its ``grant_type`` and says who the token is for, what scope is available, and which
 single-use row (code or refresh token) must be claimed before tokens are issued. It renders nothing;
-the token endpoint (:mod:`mockserver.token`) runs the common steps and the rendering.
+the token endpoint (:mod:`mockserver.protocol.token`) runs the common steps and the rendering.
 """
 
 from __future__ import annotations

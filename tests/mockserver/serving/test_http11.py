@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import threading
 import time
 from typing import Any
 
@@ -170,3 +171,141 @@ def test_a_delayed_request_does_not_hold_up_another_connection() -> None:
         assert time.monotonic() - started < 2.5  # answered while the other still sleeps
         slow.join()
         delayed.close()
+
+
+def test_at_the_cap_the_longest_waiting_connection_makes_room() -> None:
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Length", "2")])
+        return [b"ok"]
+
+    server = EmbeddedServer(app, "127.0.0.1", 0, max_connections=16)
+    server.start()
+    waiting = []
+    try:
+        for _ in range(16):  # the cap, each with a head begun and never ended
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+            waiting.append(sock)
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("GET", "/")
+        answer = conn.getresponse()
+        assert (answer.status, answer.read()) == (200, b"ok")
+        conn.close()
+        assert waiting[0].recv(1024) == b""  # the first to wait was closed to make room
+    finally:
+        for sock in waiting:
+            sock.close()
+        server.stop()
+
+
+def test_at_the_cap_with_every_connection_in_the_app_a_newcomer_gets_a_503() -> None:
+    inside = threading.Semaphore(0)
+    release = threading.Event()
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        inside.release()
+        release.wait(10)
+        start_response("200 OK", [("Content-Length", "2")])
+        return [b"ok"]
+
+    server = EmbeddedServer(app, "127.0.0.1", 0, max_connections=16)
+    server.start()
+    busy = []
+    try:
+        for _ in range(16):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            busy.append(sock)
+        for _ in range(16):
+            assert inside.acquire(timeout=10)  # all sixteen are in the app
+        answer = raw_exchange(server.port, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 503 ") and b"Connection: close" in answer
+    finally:
+        release.set()
+        for sock in busy:
+            sock.close()
+        server.stop()
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked", "expect-100"])
+def test_a_body_over_the_prebuffer_limit_is_read_by_the_app_from_the_socket(framing: str) -> None:
+    import hashlib
+
+    from mockserver.serving.http11 import PREBUFFER_LIMIT
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        data = environ["wsgi.input"].read()
+        digest = f"{len(data)} {hashlib.sha256(data).hexdigest()}".encode()
+        start_response("200 OK", [("Content-Length", str(len(digest)))])
+        return [digest]
+
+    body = bytes(range(256)) * (3 * PREBUFFER_LIMIT // 256)
+    expected = f"{len(body)} {hashlib.sha256(body).hexdigest()}".encode()
+    head = b"POST / HTTP/1.1\r\nHost: x\r\n"
+    if framing == "chunked":
+        pieces = [body[i : i + 100_000] for i in range(0, len(body), 100_000)]
+        payload = b"".join(f"{len(p):x}\r\n".encode() + p + b"\r\n" for p in pieces) + b"0\r\n\r\n"
+        head += b"Transfer-Encoding: chunked\r\n\r\n"
+    else:
+        payload = body
+        head += f"Content-Length: {len(body)}\r\n".encode()
+        head += b"Expect: 100-continue\r\n\r\n" if framing == "expect-100" else b"\r\n"
+    server = EmbeddedServer(app, "127.0.0.1", 0)
+    server.start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            for _ in range(2):  # and the connection serves the next request too
+                sock.sendall(head)
+                if framing == "expect-100":
+                    assert sock.recv(1024) == b"HTTP/1.1 100 Continue\r\n\r\n"
+                sock.sendall(payload)
+                answer = b""
+                while not answer.endswith(expected):
+                    chunk = sock.recv(65536)
+                    assert chunk, answer
+                    answer += chunk
+                assert answer.startswith(b"HTTP/1.1 200 ")
+    finally:
+        server.stop()
+
+
+def test_bodies_past_the_buffer_budget_wait_their_turn_and_all_arrive(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import mockserver.serving.http11 as engine
+
+    monkeypatch.setattr(engine, "BUFFER_BUDGET", 200_000)
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        size = str(len(environ["wsgi.input"].read())).encode()
+        start_response("200 OK", [("Content-Length", str(len(size)))])
+        return [size]
+
+    server = EmbeddedServer(app, "127.0.0.1", 0)
+    server.start()
+    body = b"b" * 500_000  # under the prebuffer limit: held by the I/O thread
+    results: list[bytes] = []
+
+    def client() -> None:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=20) as sock:
+            sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n")
+            sock.sendall(f"Content-Length: {len(body)}\r\n\r\n".encode())
+            for start in range(0, len(body), 50_000):
+                sock.sendall(body[start : start + 50_000])
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+            results.append(answer)
+
+    try:
+        clients = [threading.Thread(target=client) for _ in range(6)]
+        for thread in clients:
+            thread.start()
+        for thread in clients:
+            thread.join(30)
+    finally:
+        server.stop()
+    assert len(results) == 6, results
+    assert all(r.startswith(b"HTTP/1.1 200 ") and r.endswith(b"\r\n500000") for r in results), (
+        results
+    )
