@@ -66,7 +66,10 @@ def _texts_holding(draw: st.DrawFn, secret: str) -> str:
     itself. Outside quotes, a secret that reads as a word is an ordinary word
     (:func:`test_ordinary_words_survive_a_password_that_is_one`)."""
     times = draw(st.integers(min_value=1, max_value=3))
-    parts = draw(st.lists(OTHER_TEXT, min_size=times + 1, max_size=times + 1))
+    # A secret that reads as a word is hidden only where it is shown as a value: other text
+    # holding it unquoted ("'AAAA'AAAA") holds an ordinary word, which must survive.
+    other = OTHER_TEXT.filter(lambda part: secret not in part) if secret.isalpha() else OTHER_TEXT
+    parts = draw(st.lists(other, min_size=times + 1, max_size=times + 1))
     quote = draw(QUOTES)
     return f"{quote}{secret}{quote}".join(parts)
 
