@@ -24,7 +24,6 @@ What it adds to a plain ``st run``:
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import Any
@@ -37,6 +36,7 @@ from mockserver import ERRORS_BY_CODE
 from mockserver import get_profile
 from mockserver.protocol import restler_routes
 
+from . import strictjson
 from .target import load_credentials
 
 PROFILE = get_profile(os.environ.get("PM3_PROFILE", "documented"))
@@ -158,9 +158,10 @@ def _routed_elsewhere(method: str, path: str) -> bool:
 
 
 def _json(response: Any) -> Any:
+    """The body as PHP's json_decode reads it (:mod:`conformance.strictjson`), else ``None``."""
     try:
-        return json.loads(response.content)
-    except ValueError:
+        return strictjson.parse(response.content)
+    except strictjson.Refused:
         return None
 
 
