@@ -27,6 +27,8 @@ class AnswerRewriter:
 
     inner: Any
     rewrite: Rewrite
+    edit_request: Callable[[dict[str, Any]], None] | None = None
+    """Changes the WSGI environ before the mock sees it (a proxy that rewrites requests)."""
     rewritten: list[str] = field(default_factory=list)
     """``METHOD path`` of every answer ``rewrite`` changed."""
 
@@ -34,6 +36,8 @@ class AnswerRewriter:
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         seen: dict[str, Any] = {}
+        if self.edit_request is not None:
+            self.edit_request(environ)
 
         def capture(status: str, headers: Headers, exc_info: Any = None) -> Callable[..., Any]:
             seen["status"], seen["headers"] = status, list(headers)
@@ -59,12 +63,24 @@ class AnswerRewriter:
         return getattr(self.inner, name)
 
 
-def behind_proxy(rewrite: Rewrite, log: list[str] | None = None) -> Callable[[MockServer], None]:
-    """A ``prepare`` that puts the mock behind a proxy applying ``rewrite``; ``log`` (when
-    given) collects the ``METHOD path`` of every answer it changed."""
+def unchanged(
+    environ: dict[str, Any], status: int, headers: Headers, body: bytes
+) -> tuple[int, Headers, bytes]:
+    return status, headers, body
+
+
+def behind_proxy(
+    rewrite: Rewrite = unchanged,
+    log: list[str] | None = None,
+    *,
+    edit_request: Callable[[dict[str, Any]], None] | None = None,
+) -> Callable[[MockServer], None]:
+    """A ``prepare`` that puts the mock behind a proxy applying ``rewrite`` to answers (and
+    ``edit_request`` to requests); ``log`` (when given) collects the ``METHOD path`` of every
+    answer it changed."""
 
     def prepare(pm: MockServer) -> None:
-        proxy = AnswerRewriter(pm.app, rewrite)
+        proxy = AnswerRewriter(pm.app, rewrite, edit_request=edit_request)
         if log is not None:
             proxy.rewritten = log
         pm.app = proxy  # type: ignore[assignment]
