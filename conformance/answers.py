@@ -11,6 +11,7 @@ from typing import Any
 
 from mockserver.redaction import SecretSet
 
+from . import strictjson
 from .http import HttpResponse
 
 SHAPES: dict[str, str] = {
@@ -60,6 +61,15 @@ def shape_of(response: HttpResponse) -> str:
     return "text"
 
 
+def _not_json(response: HttpResponse) -> str:
+    """ "a body that is not JSON", or, for JSON Python reads but PHP does not, which rule
+    :data:`~conformance.strictjson.PARSER` applied."""
+    refused = strictjson.refusal(response.body)
+    if refused is not None and strictjson.lenient_reads(response.body):
+        return f"a body {strictjson.PARSER} refuses with {refused.php_error!r} ({refused.reason})"
+    return SHAPES["text"]
+
+
 def _one_line(text: str, limit: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
@@ -85,7 +95,7 @@ def describe(response: HttpResponse, secrets: SecretSet | None = None) -> str:
         title = _TITLE.search(response.text)
         what = SHAPES[shape] + (f" titled {_one_line(title.group(1), 60)!r}" if title else "")
     elif shape == "text":
-        what = f"{SHAPES[shape]}: {_one_line(vault.redact(response.text), 80)!r}"
+        what = f"{_not_json(response)}: {_one_line(vault.redact(response.text), 80)!r}"
     else:
         what = SHAPES[shape]
     location = response.header("Location")

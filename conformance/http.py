@@ -32,6 +32,8 @@ from mockserver.redaction import SECRET_FIELDS as SECRET_FIELDS
 from mockserver.redaction import SecretSet
 from mockserver.redaction import as_secret_set
 
+from . import strictjson
+
 Secrets = SecretSet | tuple[str, ...]
 """What the redacting helpers take: the run's :class:`SecretSet`, or plain values."""
 
@@ -69,10 +71,11 @@ class HttpResponse:
         return self.body.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        """The decoded JSON body, or ``None`` when it is not JSON."""
+        """The decoded JSON body, or ``None`` when PHP's ``json_decode`` would not read it
+        (:mod:`conformance.strictjson`: no byte-order mark, no NaN, no lone surrogate, ...)."""
         try:
-            return json.loads(self.body)
-        except ValueError:
+            return strictjson.parse(self.body)
+        except strictjson.Refused:
             return None
 
 

@@ -16,7 +16,11 @@ What it adds to a plain ``st run``:
   rejected by ProcessMaker with an error, as it should.
 - **Checks of its own**: an OAuth error names a code of bshaffer's table with its HTTP status
   (``pm3_oauth_error``); a Restler error is ``{"error": {"code", "message"}}`` with the code of its
-  status (``pm3_restler_error``); a refresh token works once (``pm3_refresh_single_use``).
+  status (``pm3_restler_error``); a refresh token works once (``pm3_refresh_single_use``: the
+  refresh link is sent with the run's own client credentials, so refreshes really succeed); an
+  unknown workspace (generated on purpose in the fuzzing phase) gets the profile's answer
+  (``pm3_unknown_workspace``); a token answer carries ProcessMaker's values, not only its shape
+  (``pm3_token_values``).
 
 ``PM3_PROFILE`` names the profile the server is expected to follow (default ``documented``) and
 ``PM3_WORKSPACE`` the workspace (default ``workflow``).
@@ -24,7 +28,6 @@ What it adds to a plain ``st run``:
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import Any
@@ -37,6 +40,7 @@ from mockserver import ERRORS_BY_CODE
 from mockserver import get_profile
 from mockserver.protocol import restler_routes
 
+from . import strictjson
 from .target import load_credentials
 
 PROFILE = get_profile(os.environ.get("PM3_PROFILE", "documented"))
@@ -45,6 +49,10 @@ EXPIRE = "/{workspace}/oauth2/{token}/expire"
 DELETE = "/{workspace}/oauth2/{token}"
 API_DELETE = "/api/1.0/{workspace}/{token}"
 CREDENTIALS = load_credentials(env=dict(os.environ))
+UNKNOWN_WORKSPACE = "pm3nosuchworkspace"
+"""The workspace the hooks generate on purpose: no install has it."""
+_ISSUED = re.compile(r"^[0-9a-f]{40}$")
+"""A token ProcessMaker issued (what a link carries); generated strings are not of this form."""
 TIMEOUT = 10
 
 
@@ -93,10 +101,15 @@ class BearerToken:
 
 
 @schemathesis.hook
-def filter_path_parameters(context: Any, path_parameters: dict[str, Any]) -> bool:
-    """Only the served workspace: an unknown one is ProcessMaker's documented answer (a 503
-    under some profiles) and has checks of its own in the suite; here it would only be noise."""
-    return bool(path_parameters.get("workspace", WORKSPACE) == WORKSPACE)
+def map_path_parameters(context: Any, path_parameters: dict[str, Any]) -> dict[str, Any]:
+    """A generated workspace other than the served one (the description's enum has only that
+    one, so these are the negative cases) names, on purpose, one that does not exist:
+    ``pm3_unknown_workspace`` holds its answer to the profile's (documented: 503, no body).
+    Before, these cases were dropped, and the 503 quirk was never exercised."""
+    workspace = path_parameters.get("workspace")
+    if workspace is None or workspace == WORKSPACE:
+        return path_parameters
+    return {**path_parameters, "workspace": UNKNOWN_WORKSPACE}
 
 
 def _negative(case: Any, location: str) -> bool:
@@ -123,12 +136,14 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
         and body is not None
         and body.get("grant_type") == "refresh_token"
         and isinstance(body.get("refresh_token"), str)
-        and len(body["refresh_token"]) == 40
+        and _ISSUED.match(body["refresh_token"])
         and not _negative(case, "body")
     ):
-        # A refresh through the link: the client that holds the token refreshes it.
-        body.setdefault("client_id", CREDENTIALS.client_id)
-        body.setdefault("client_secret", CREDENTIALS.client_secret)
+        # A refresh through the link: the client that holds the token refreshes it, with its
+        # own credentials (generated ones would only ever get invalid_client, so no refresh
+        # would succeed and pm3_refresh_single_use would never see one).
+        body["client_id"] = CREDENTIALS.client_id
+        body["client_secret"] = CREDENTIALS.client_secret
     if path in (EXPIRE, DELETE, API_DELETE) and not _negative(case, "path"):
         case.path_parameters = {
             **case.path_parameters,
@@ -158,9 +173,10 @@ def _routed_elsewhere(method: str, path: str) -> bool:
 
 
 def _json(response: Any) -> Any:
+    """The body as PHP's json_decode reads it (:mod:`conformance.strictjson`), else ``None``."""
     try:
-        return json.loads(response.content)
-    except ValueError:
+        return strictjson.parse(response.content)
+    except strictjson.Refused:
         return None
 
 
@@ -270,4 +286,86 @@ def pm3_refresh_single_use(ctx: Any, response: Any, case: Any) -> bool | None:
     )
     if "access_token" in (_json(replay) or {}):
         raise AssertionError("a spent refresh token was accepted a second time")
+    return None
+
+
+def _case_workspace(case: Any) -> str | None:
+    value = (case.path_parameters or {}).get("workspace")
+    return value if isinstance(value, str) else None
+
+
+@schemathesis.check
+def pm3_unknown_workspace(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A workspace that does not exist gets the profile's answer, never a token or a resource."""
+    workspace = _case_workspace(case)
+    if workspace is None or workspace == WORKSPACE:
+        return None
+    style = PROFILE.unknown_workspace
+    body = _json(response)
+    status = response.status_code
+    ctype = response.headers.get("content-type") or [""]
+    if style == "empty-503":
+        ok = status == 503 and not response.content
+    elif style == "html-503":
+        ok = status == 503 and ctype[0].startswith("text/html")
+    elif style == "restler-400":
+        ok = (
+            status == 400
+            and isinstance(body, dict)
+            and isinstance(body.get("error"), dict)
+            and body["error"].get("message")
+            == "Bad Request: You have specified an unavailable workspace."
+        )
+    else:
+        ok = status == 404
+    if not ok:
+        raise AssertionError(
+            f"the unknown workspace {workspace!r} got HTTP {status} "
+            f"({len(response.content)} bytes); the {PROFILE.name} profile answers {style}"
+        )
+    return None
+
+
+def _token_headers() -> dict[str, str]:
+    if PROFILE.token_headers == "bshaffer":
+        return {
+            "cache-control": "no-store",
+            "content-type": "application/json",
+            "pragma": "no-cache",
+        }
+    return {
+        "cache-control": "no-cache, must-revalidate",
+        "content-type": "application/json; charset=utf-8",
+        "pragma": "no-cache",
+    }
+
+
+@schemathesis.check
+def pm3_token_values(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A token answer carries the values ProcessMaker fixes, not only the shape the OpenAPI
+    pins: ``token_type`` bearer, the profile's ``expires_in``, its headers, the scope asked for
+    echoed (password and client_credentials grants)."""
+    body = _json(response)
+    if not case.operation.path.endswith("/oauth2/token") or not isinstance(body, dict):
+        return None
+    if not isinstance(body.get("access_token"), str):
+        return None
+    problems = []
+    if body.get("token_type") != "bearer":
+        problems.append(f"token_type {body.get('token_type')!r}, not 'bearer'")
+    if body.get("expires_in") != PROFILE.access_lifetime:
+        problems.append(f"expires_in {body.get('expires_in')!r}, not {PROFILE.access_lifetime}")
+    for name, value in _token_headers().items():
+        got = (response.headers.get(name) or [None])[0]
+        if got != value:
+            problems.append(f"{name}: {got!r}, not {value!r}")
+    sent = case.body if isinstance(case.body, dict) else {}
+    scope = sent.get("scope")
+    asked = sent.get("grant_type") in ("password", "client_credentials") and isinstance(scope, str)
+    if asked and body.get("scope") != scope:
+        problems.append(f"scope {body.get('scope')!r}, {scope!r} was asked for")
+    if problems:
+        raise AssertionError(
+            "a token answer with other values than ProcessMaker's: " + "; ".join(problems)
+        )
     return None

@@ -6,6 +6,10 @@ import re
 from urllib.parse import parse_qsl
 from urllib.parse import urlsplit
 
+from hypothesis import given
+
+from conformance import adversarial
+from conformance.adversarial import NAMED_STATES
 from conformance.context import CheckContext
 from conformance.context import parse_forms
 from conformance.failures import RedirectMismatch
@@ -124,9 +128,25 @@ def consent_page_names_the_client_and_offers_accept_and_deny(ctx: CheckContext) 
     requires=("login",),
 )
 def accept_redirects_with_a_code_and_the_state(ctx: CheckContext) -> None:
-    """Accept redirects to the callback with a 40-hex code and the state echoed."""
+    """Accept redirects with a 40-hex code and the exact state, reserved and non-ASCII ones too.
+
+    The state comes back decoded once to exactly what was sent: named and generated values with
+    reserved and non-ASCII characters, so an encoding too many or too few shows."""
+    _accept_echoes_the_state(ctx, "xyz-123")
+    for state in NAMED_STATES:
+        _accept_echoes_the_state(ctx, state)
+
+    @adversarial.examples(ctx.target.controllable, mock=15, live=3)
+    @given(adversarial.states())
+    def generated(state: str) -> None:
+        _accept_echoes_the_state(ctx, state)
+
+    generated()
+
+
+def _accept_echoes_the_state(ctx: CheckContext, state: str) -> None:
     callback = ctx.callback
-    answer = ctx.consent(ctx.authorize_params("code", state="xyz-123"))
+    answer = ctx.consent(ctx.authorize_params("code", state=state))
     _expect_redirect(ctx, answer, "Accept")
     base, query, _ = ctx.location_parts(answer)
     ctx.expect(
@@ -140,9 +160,13 @@ def accept_redirects_with_a_code_and_the_state(ctx: CheckContext) -> None:
         f"code {query.get('code')!r} is not 40 hex",
         expectation="field:code",
     )
+    states = [
+        v for k, v in parse_qsl(urlsplit(answer.header("Location") or "").query) if k == "state"
+    ]
     ctx.expect(
-        query.get("state") == "xyz-123",
-        f"state not echoed: {query.get('state')!r}",
+        states == [state],
+        f"state not echoed: sent {state!r}, the callback gets {states[0] if len(states) == 1 else states!r} "
+        f"({ctx.describe(answer)})",
         expectation="field:state",
     )
 
@@ -328,8 +352,37 @@ def consent_post_without_session_is_refused(ctx: CheckContext) -> None:
     requires=("login",),
 )
 def unregistered_redirect_uri_is_refused(ctx: CheckContext) -> None:
-    """A redirect_uri other than the registered callback: 400 redirect_uri_mismatch, no redirect."""
-    answer = ctx.consent(ctx.authorize_params("code", redirect_uri="http://evil.example/steal"))
+    """A redirect_uri other than the registered one, even one step off: 400, no redirect.
+
+    redirect_uri_mismatch far from the callback, one step from it (a slash, a letter's case, a
+    query, userinfo, an encoding: bshaffer compares with strcmp) and one generated edit from it;
+    invalid_uri with a fragment."""
+    callback = ctx.callback
+    _refused_redirect_uri(ctx, "http://evil.example/steal", "another site")
+    for what, uri in adversarial.near_miss_uris(callback):
+        _refused_redirect_uri(ctx, uri, what)
+    answer = ctx.consent(ctx.authorize_params("code", redirect_uri=callback + "#x"))
+    ctx.expect_oauth_error(
+        answer, "invalid_uri", "The redirect URI must not contain a fragment", status=400
+    )
+
+    @adversarial.examples(ctx.target.controllable, mock=25, live=5)
+    @given(adversarial.one_edit(callback))
+    def generated(uri: str) -> None:
+        _refused_redirect_uri(ctx, uri, "one edit away")
+
+    generated()
+
+
+def _refused_redirect_uri(ctx: CheckContext, uri: str, what: str) -> None:
+    answer = ctx.consent(ctx.authorize_params("code", redirect_uri=uri))
+    if 300 <= answer.status < 400:
+        ctx.fail(
+            f"redirect_uri {uri!r} ({what}, registered {ctx.callback!r}) should be refused, got "
+            f"{ctx.describe(answer)}",
+            RedirectMismatch,
+            expectation="redirect",
+        )
     ctx.expect_oauth_error(
         answer,
         "redirect_uri_mismatch",

@@ -73,10 +73,21 @@ def bearer_header_opens_the_api(ctx: CheckContext) -> None:
     tags=("rest",),
 )
 def access_token_query_parameter_works(ctx: CheckContext) -> None:
-    """The token in ?access_token= is accepted too."""
-    _expect_users(
-        ctx, ctx.api("users", ctx.tokens()["access_token"], via="query"), "?access_token="
-    )
+    """The token in ?access_token= is accepted, and refused once it is expired or deleted.
+
+    The same URL is asked again after POST .../expire and after DELETE, as a cache keyed on URLs
+    would answer it from memory."""
+    for action, method, suffix in (("expired", "POST", "/expire"), ("deleted", "DELETE", "")):
+        token = ctx.tokens()["access_token"]
+        _expect_users(ctx, ctx.api("users", token, via="query"), "?access_token=")
+        done = ctx.request(method, f"/{ctx.workspace}/oauth2/{token}{suffix}", cookies=False)
+        ctx.expect_status(done, 200, f"{method} /{{ws}}/oauth2/{{token}}{suffix}")
+        expect_unauthorized(
+            ctx,
+            ctx.api("users", token, via="query"),
+            f"?access_token= of a token {action} a moment ago",
+            expectation="refused",
+        )
 
 
 @check(

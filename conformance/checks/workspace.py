@@ -28,6 +28,13 @@ def unknown_workspace_answer(ctx: CheckContext) -> None:
     """An unknown workspace gets the profile's answer (documented: 503 with an empty body)."""
     response = ctx.token(ctx.password_params(), workspace="pm3nosuchworkspace")
     _expect_unknown_workspace(ctx, response, "unknown workspace")
+    # the REST API's front door too, with a token of the real workspace: never served
+    token = ctx.tokens()["access_token"]
+    for via in ("header", "query"):
+        answer = ctx.api("users", token, via=via, workspace="pm3nosuchworkspace")
+        _expect_unknown_workspace(
+            ctx, answer, f"/api/1.0/pm3nosuchworkspace/users (token in the {via})"
+        )
 
 
 def _expect_unknown_workspace(ctx: CheckContext, response: HttpResponse, what: str) -> None:
@@ -100,13 +107,26 @@ def options_answers_cors_preflight(ctx: CheckContext) -> None:
     tags=("cors",),
 )
 def dispatched_answers_allow_any_origin(ctx: CheckContext) -> None:
-    """Token and API answers carry Access-Control-Allow-Origin: *."""
+    """Token and API answers carry Access-Control-Allow-Origin: *, the API's 401 included."""
     tokens = ctx.password_grant()
     ctx.expect_header(tokens, "Access-Control-Allow-Origin", "*")
-    body = tokens.json() or {}
+    if shape_of(tokens) != "token":  # a browser's client could not read it: no token to use
+        ctx.fail(f"expected a token, got {ctx.describe(tokens)}", expectation="token")
     ctx.expect_header(
-        ctx.api("users", body.get("access_token")), "Access-Control-Allow-Origin", "*"
+        ctx.api("users", tokens.json()["access_token"]), "Access-Control-Allow-Origin", "*"
     )
+    # the JavaScript refresh flow reads the API's 401 to know it must refresh: without the
+    # header the browser hides that answer from it
+    for what, token in (("no token", None), ("an unknown token", "0" * 40)):
+        unauthorized = ctx.api("users", token)
+        ctx.expect_status(unauthorized, 401, f"/api/1.0/{{ws}}/users with {what}")
+        if unauthorized.header("Access-Control-Allow-Origin") != "*":
+            ctx.fail(
+                f"header Access-Control-Allow-Origin: expected '*' on the API's 401 ({what}), "
+                f"got {unauthorized.header('Access-Control-Allow-Origin')!r}",
+                HeaderMismatch,
+                expectation="header:Access-Control-Allow-Origin",
+            )
 
 
 @check(

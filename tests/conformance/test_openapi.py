@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -158,3 +159,82 @@ def test_the_hooks_know_processmakers_routes_and_its_business_refusals() -> None
     assert not _business_refusal("/api/1.0/workflow/cases", validator)
     assert not _business_refusal("/workflow/oauth2/token", unknown)
     assert not _business_refusal("/api/1.0/workflow/users", answer("Unauthorized", 401))
+
+
+def _refreshes(pm: MockServer) -> tuple[list[str], list[str], list[str]]:
+    """From the mock's journal: the refresh tokens a refresh succeeded with, those the very next
+    token request sent again and was refused (pm3_refresh_single_use's replay), and the issued
+    (40-hex) ones refused as invalid_client (a link sent with generated client credentials)."""
+    token_requests = [
+        e
+        for e in pm.journal
+        if e.request.endpoint == "token" and e.request.get("grant_type") == "refresh_token"
+    ]
+    spent: list[str] = []
+    replayed: list[str] = []
+    wrong_client: list[str] = []
+    for i, exchange in enumerate(token_requests):
+        token = exchange.request.get("refresh_token") or ""
+        body = exchange.json()
+        if isinstance(body, dict) and "access_token" in body:
+            spent.append(token)
+            after = token_requests[i + 1] if i + 1 < len(token_requests) else None
+            if after is not None and after.request.get("refresh_token") == token:
+                again = after.json()
+                if isinstance(again, dict) and again.get("error") == "invalid_grant":
+                    replayed.append(token)
+        elif (
+            isinstance(body, dict)
+            and body.get("error") == "invalid_client"
+            and re.fullmatch(r"[0-9a-f]{40}", token)
+        ):
+            wrong_client.append(token)
+    return spent, replayed, wrong_client
+
+
+@pytest.mark.slow
+def test_the_stateful_phase_really_refreshes_and_the_single_use_check_replays_it() -> None:
+    """The link from a token answer to a refresh carries the run's own client credentials, so
+    the refresh succeeds through HTTP and pm3_refresh_single_use sees it refused the second time
+    (before, the generated client credentials were kept: no refresh ever succeeded)."""
+    with MockServer(journal_capacity=100_000) as pm:
+        result = _st(pm.url, "--phases", "stateful")
+        spent, replayed, wrong_client = _refreshes(pm)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert wrong_client == [], "linked refreshes sent with generated client credentials"
+    assert len(spent) >= 3, "refresh_token grants that succeeded in the stateful phase"
+    assert replayed == spent, "every successful refresh is replayed once, and refused"
+
+
+@pytest.mark.slow
+def test_schemathesis_catches_a_refresh_token_that_works_twice_through_http() -> None:
+    """End to end: the stateful phase refreshes with a linked token and the run's credentials,
+    and pm3_refresh_single_use replays it (before, no refresh through HTTP ever succeeded)."""
+    with MockServer() as pm:
+        pm.set_profile(pm.profile.derive("broken", refresh_token_single_use=False))
+        result = _st(pm.url, "--phases", "stateful")
+    assert result.returncode != 0
+    assert "a spent refresh token was accepted a second time" in result.stdout
+
+
+@pytest.mark.slow
+def test_schemathesis_exercises_the_unknown_workspace_and_holds_it_to_the_profile() -> None:
+    """Fuzzing sends the unknown workspace on purpose (it used to drop those cases), and
+    pm3_unknown_workspace holds every unknown workspace's answer to the profile's."""
+    with MockServer(journal_capacity=100_000) as pm:  # documented: 503, no body; this says 404
+        pm.set_profile(pm.profile.derive("broken", unknown_workspace="plain-404"))
+        result = _st(pm.url, "--phases", "coverage,fuzzing")
+        on_purpose = [e for e in pm.journal if e.request.workspace == "pm3nosuchworkspace"]
+    assert result.returncode != 0
+    assert "Custom check failed: `pm3_unknown_workspace`" in result.stdout
+    assert re.search(r"the unknown workspace '\w+' got HTTP 404", result.stdout)
+    assert len(on_purpose) >= 10, "the fuzzing phase's unknown-workspace cases"
+
+
+@pytest.mark.slow
+def test_schemathesis_catches_value_drift_in_a_token_answer() -> None:
+    with MockServer() as pm:  # the right shape, another lifetime: only a pinned value shows it
+        pm.override("token", times=None).alter(set={"expires_in": 3600})
+        result = _st(pm.url, "--phases", "examples")
+    assert result.returncode != 0
+    assert "expires_in 3600, not 86400" in result.stdout
