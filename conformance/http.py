@@ -298,7 +298,7 @@ class _BudgetedSocket:
 
 
 class _BudgetedHTTPConnection(http.client.HTTPConnection):
-    """A connection whose socket, once connected, reads within :attr:`budget`."""
+    """A connection whose socket, once connected, reads within ``budget``."""
 
     budget: _Budget
 

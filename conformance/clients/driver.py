@@ -290,7 +290,7 @@ class Driver:
             return None
 
     def stop(self) -> None:
-        """Close the driver's input, give it :attr:`stop_grace` seconds to exit, then kill its
+        """Close the driver's input, give it ``stop_grace`` seconds to exit, then kill its
         whole process group (what it started too). Never blocks for long: a pipe still held by a
         process that left the group is abandoned to a daemon thread, not waited for."""
         proc = self._proc

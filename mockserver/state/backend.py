@@ -13,7 +13,7 @@ What a backend supplies:
   (a :class:`Tx` whose ``execute`` answers a cursor), :meth:`Backend.close`;
 - the dialect: :meth:`Backend.nocase` and :meth:`Backend.exact` (case-insensitive and exact
   comparison of a column), :meth:`Backend.upsert` and :meth:`Backend.insert_ignore` (the two
-  ``INSERT`` variants the store uses), :attr:`Backend.users_from` (where the logical user row
+  ``INSERT`` variants the store uses), ``Backend.users_from`` (where the logical user row
   comes from), :meth:`Backend.table_names`, :meth:`Backend.ensure_schema` (an area's DDL);
 - single use: both backends run ``DELETE ... RETURNING`` (SQLite >= 3.35, MariaDB >= 10.5), so
   claiming a refresh token or a code is one atomic statement on either.
@@ -84,7 +84,7 @@ class Backend(ABC):
     """The ``FROM`` clause of the logical user row (alias ``U``): its ten columns are
     :data:`USER_COLUMNS`, the last (``USR_ROLE``) the mock's own."""
     role_column: str
-    """The expression of the user's role code in :attr:`users_from`."""
+    """The expression of the user's role code in ``users_from``."""
     role_table: str | None = None
     """Where the role is kept when ``RBAC_USERS`` has no column for it (``USR_UID, ROL_CODE``)."""
 
