@@ -202,7 +202,7 @@ def test_the_stateful_phase_really_refreshes_and_the_single_use_check_replays_it
         spent, replayed, wrong_client = _refreshes(pm)
     assert result.returncode == 0, result.stdout[-3000:]
     assert wrong_client == [], "linked refreshes sent with generated client credentials"
-    assert len(spent) >= 3, "refresh_token grants that succeeded in the stateful phase"
+    assert spent, "no refresh_token grant succeeded in the stateful phase"
     assert replayed == spent, "every successful refresh is replayed once, and refused"
 
 
