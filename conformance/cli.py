@@ -125,8 +125,13 @@ def _add_connection_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def plain_text(doc: str) -> str:
+    """A docstring as ``--help`` shows it: without reStructuredText's literals and roles."""
+    return re.sub(r"(?::[a-z]+:)?`{1,2}~?([^`]+)`{1,2}", r"\1", doc)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="pm3-conformance", description=__doc__.splitlines()[0] if __doc__ else "")
+    parser = _Parser(prog="pm3-conformance", description=plain_text(__doc__ or "").split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ls = sub.add_parser("list", help="the check catalogue")
@@ -639,8 +644,28 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+HYPOTHESIS_STORAGE = "HYPOTHESIS_STORAGE_DIRECTORY"
+
+
+def keep_hypothesis_in_cache(environ: dict[str, str] | None = None) -> Path:
+    """Where hypothesis keeps its files (the property checks' constants cache): the user's cache
+    directory (``$XDG_CACHE_HOME`` or ``~/.cache``, then ``pm3-conformance/hypothesis``), not a
+    ``.hypothesis/`` in the working directory. A ``HYPOTHESIS_STORAGE_DIRECTORY`` the user set
+    wins. Sets it in ``environ`` (default ``os.environ``, read when hypothesis first writes)."""
+    env: dict[str, str] | os._Environ[str] = os.environ if environ is None else environ
+    given = env.get(HYPOTHESIS_STORAGE)
+    if given:
+        return Path(given)
+    cache = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    where = Path(cache) / "pm3-conformance" / "hypothesis"
+    env[HYPOTHESIS_STORAGE] = str(where)
+    return where
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command in ("run", "clients"):
+        keep_hypothesis_in_cache()
     secrets = SecretSet()  # what this command knows; every line it prints is redacted with it
 
     def show_warning(

@@ -563,3 +563,22 @@ def test_profile_auto_is_for_live_targets(capsys: pytest.CaptureFixture[str]) ->
     code, _, err = _run(["run", "--profile", "auto"], capsys)
     assert code == 2 and "--profile auto fingerprints a live server" in err
     assert err.count("\n") == 1
+
+
+def test_run_keeps_hypothesis_files_out_of_the_working_directory(tmp_path: Path) -> None:
+    work, cache = tmp_path / "work", tmp_path / "cache"
+    work.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "conformance", "run", "--quiet", "--select", "PM3-PROP-*"],
+        cwd=work,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("HYPOTHESIS")},
+            "XDG_CACHE_HOME": str(cache),
+        },
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(p.name for p in work.iterdir()) == ["pm3-reports"]
+    assert any((cache / "pm3-conformance" / "hypothesis").iterdir())
