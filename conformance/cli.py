@@ -54,7 +54,7 @@ from .target import https_redirect_status
 from .target import load_credentials
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-PROFILE_CHOICES = ("all",)
+PROFILE_CHOICES = ("all", "auto")
 """What ``--profile`` takes besides a profile's name."""
 MARKS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "skipped": "SKIP"}
 
@@ -125,8 +125,13 @@ def _add_connection_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def plain_text(doc: str) -> str:
+    """A docstring as ``--help`` shows it: without reStructuredText's literals and roles."""
+    return re.sub(r"(?::[a-z]+:)?`{1,2}~?([^`]+)`{1,2}", r"\1", doc)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="pm3-conformance", description=__doc__.splitlines()[0] if __doc__ else "")
+    parser = _Parser(prog="pm3-conformance", description=plain_text(__doc__ or "").split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ls = sub.add_parser("list", help="the check catalogue")
@@ -136,7 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     rn = sub.add_parser("run", help="run the checks against a target")
     _add_target_options(rn)
     rn.add_argument(
-        "--profile", default="documented", help="expected profile, or 'all' (default documented)"
+        "--profile",
+        default=None,
+        help="expected profile, 'all', or 'auto': fingerprint the server and expect its best "
+        "match (default: auto for a URL target, documented for the mock)",
     )
     rn.add_argument(
         "--profile-file",
@@ -337,6 +345,15 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
     profiles: dict[str, Profile] = dict(PROFILES)
+    live = args.target.startswith(("http://", "https://"))
+    if args.profile is None:
+        args.profile = "auto" if live and args.profile_file is None else "documented"
+    auto = args.profile == "auto"
+    if auto and not live:
+        raise UsageError(
+            "--profile auto fingerprints a live server: give --target URL (the embedded mock "
+            "runs the profile you name, documented by default)"
+        )
     _did_you_mean(args)
     if args.profile_file is not None:
         try:
@@ -345,7 +362,11 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
             raise UsageError(str(exc)) from None
         profiles[from_file.name] = from_file
         args.profile = from_file.name
-    expected_names = list(PROFILES) if args.profile == "all" else [args.profile]
+    if auto and args.profile_file is not None:
+        auto = False  # the file names the expected profile
+    expected_names = (
+        list(PROFILES) if args.profile == "all" else ["documented" if auto else args.profile]
+    )
     mock_names: list[str | None] = [None]
     if args.mock_profile == "all":
         if args.target not in ("mock", "mock-http"):
@@ -371,6 +392,10 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
     if mock_names[0] is not None:
         args.mock_profile = mock_names[0]
     left_valid = check_login(_target(args, profiles[expected_names[0]]), credentials, secrets)
+    choice: dict[str, object] | None = None
+    if auto:
+        expected_names[0], choice, fingerprint_left = _choose_profile(args, credentials, secrets)
+        left_valid += fingerprint_left
     runs: list[RunResult] = []
     labels: list[str] = []
     for name in expected_names:
@@ -401,10 +426,58 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
     if args.target.startswith(("http://", "https://")):
         say_(f"transport: {https_redirect_status(args.target, args.workspace)}")
     _warn_left_valid(left_valid, args.target, secrets)
-    report = reporting.build_report(runs, deviations, names=labels)
+    report = reporting.build_report(runs, deviations, names=labels, profile_choice=choice)
     written = reporting.write_all(report, args.report_dir)
     say("reports: " + ", ".join(str(p) for p in written))  # the user's own paths, as given
     return reporting.exit_code(report, args.fail_on)
+
+
+def _choose_profile(
+    args: argparse.Namespace, credentials: Credentials, secrets: SecretSet
+) -> tuple[str, dict[str, object], list[str]]:
+    """``--profile auto``: fingerprint the live target and expect its best match.
+
+    Prints the choice as the run's first line: the profile and how well it matches (every
+    observation agrees), or, when it does not, which profile fields differ and how to record
+    the server's own profile. Returns the profile's name, the report's ``profile_choice`` and
+    the tokens the probe could not expire.
+    """
+    target = _target(args, "documented")
+    with target.session() as session:
+        found = probe(LearningTransport(session.transport, secrets), session.workspace, credentials)
+    best, total = found.best, len(found.observations)
+    differ = found.differences(best)
+    choice: dict[str, object] = {
+        "how": "auto",
+        "best_match": best,
+        "score": found.scores[best],
+        "total": total,
+        "differ": [
+            {
+                "field": o.field or o.name,
+                "observation": o.name,
+                "server": o.observed,
+                "profile": o.predictions[best],
+            }
+            for o in differ
+        ],
+    }
+    if not differ:
+        say(
+            f"profile: {best} (--profile auto: the fingerprint's best match, all {total} "
+            "observations agree)",
+            secrets,
+        )
+    else:
+        say(
+            f"profile: {best} (--profile auto: the fingerprint's best match, but only "
+            f"{found.scores[best]} of {total} observations agree; no shipped profile matches "
+            f"this server) differs in: {found.differences_text(best)}. Expect failures there; "
+            f"record the server's own profile with `pm3-conformance record {target.base_url} "
+            "--out FILE` and run with --profile-file FILE",
+            secrets,
+        )
+    return best, choice, list(found.tokens_left_valid)
 
 
 PROFILE_FILE_SUFFIXES = (".json", ".yaml", ".yml")
@@ -571,8 +644,28 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+HYPOTHESIS_STORAGE = "HYPOTHESIS_STORAGE_DIRECTORY"
+
+
+def keep_hypothesis_in_cache(environ: dict[str, str] | None = None) -> Path:
+    """Where hypothesis keeps its files (the property checks' constants cache): the user's cache
+    directory (``$XDG_CACHE_HOME`` or ``~/.cache``, then ``pm3-conformance/hypothesis``), not a
+    ``.hypothesis/`` in the working directory. A ``HYPOTHESIS_STORAGE_DIRECTORY`` the user set
+    wins. Sets it in ``environ`` (default ``os.environ``, read when hypothesis first writes)."""
+    env: dict[str, str] | os._Environ[str] = os.environ if environ is None else environ
+    given = env.get(HYPOTHESIS_STORAGE)
+    if given:
+        return Path(given)
+    cache = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    where = Path(cache) / "pm3-conformance" / "hypothesis"
+    env[HYPOTHESIS_STORAGE] = str(where)
+    return where
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command in ("run", "clients"):
+        keep_hypothesis_in_cache()
     secrets = SecretSet()  # what this command knows; every line it prints is redacted with it
 
     def show_warning(

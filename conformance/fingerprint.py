@@ -36,6 +36,8 @@ class Observation:
     name: str
     observed: str
     predictions: dict[str, str]
+    field: str = ""
+    """The profile field whose value the predictions come from."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,17 @@ class Fingerprint:
     def best(self) -> str:
         return max(self.scores, key=lambda name: (self.scores[name], name == "documented"))
 
+    def differences(self, name: str) -> list[Observation]:
+        """The observations the profile ``name`` predicted wrongly (none: it matches well)."""
+        return [o for o in self.observations if o.predictions.get(name) != o.observed]
+
+    def differences_text(self, name: str) -> str:
+        """Which profile fields differ from what the server showed, one clause each."""
+        return "; ".join(
+            f"{o.field or o.name} ({o.name}): server {o.observed}, {name} {o.predictions[name]}"
+            for o in self.differences(name)
+        )
+
     def to_dict(self) -> dict[str, object]:
         """The fingerprint as JSON: every observation with each profile's prediction."""
         return {
@@ -59,6 +72,7 @@ class Fingerprint:
             "observations": [
                 {
                     "name": o.name,
+                    "field": o.field,
                     "observed": o.observed,
                     "predictions": dict(o.predictions),
                     "matches": sorted(n for n, p in o.predictions.items() if p == o.observed),
@@ -194,34 +208,50 @@ def _spent_refresh(p: _Probe) -> str:
     return "refused" if "access_token" not in p.json(p.refresh_form) else "accepted"
 
 
-PROBES: tuple[tuple[str, Callable[[_Probe], str], Callable[[Profile], str]], ...] = (
-    # (observation, how the server is probed, what each profile predicts), in the order sent:
-    # the login of "expires_in" provides the refresh token the last two spend.
-    ("unknown workspace", _unknown_workspace, _unknown_workspace_prediction),
+PROBES: tuple[tuple[str, str, Callable[[_Probe], str], Callable[[Profile], str]], ...] = (
+    # (observation, the profile field it tells, how the server is probed, what each profile
+    # predicts), in the order sent: the login of "expires_in" provides the refresh token the
+    # last two spend.
+    (
+        "unknown workspace",
+        "unknown_workspace",
+        _unknown_workspace,
+        _unknown_workspace_prediction,
+    ),
     (
         "token error status",
+        "token_error_status",
         _no_grant_type,
         lambda p: str(p.token_error_status if p.token_error_status is not None else 400),
     ),
-    ("expires_in", _expires_in, lambda p: str(p.access_lifetime)),
+    ("expires_in", "access_lifetime", _expires_in, lambda p: str(p.access_lifetime)),
     (
         "Basic-only password grant",
+        "password_requires_body_client_credentials",
         _basic_only,
         lambda p: "refused" if p.password_requires_body_client_credentials else "token",
     ),
     (
         "scope view_process",
+        "supported_scopes",
         _singular_scope,
         lambda p: "token" if "view_process" in p.supported_scopes else "refused",
     ),
-    ("scope when none asked", _scope_when_none, lambda p: p.scope_when_none),
+    (
+        "scope when none asked",
+        "scope_when_none",
+        _scope_when_none,
+        lambda p: p.scope_when_none,
+    ),
     (
         "refresh rotates",
+        "always_issue_new_refresh_token",
         _refresh_rotates,
         lambda p: "yes" if p.always_issue_new_refresh_token else "no",
     ),
     (
         "spent refresh token",
+        "refresh_token_single_use",
         _spent_refresh,
         lambda p: "refused" if p.refresh_token_single_use else "accepted",
     ),
@@ -242,6 +272,7 @@ def _rest_door(session: _Probe, observations: list[Observation]) -> list[str]:
                 f"GET {path.path} without token",
                 observed[path.path],
                 {n: path.predictions[p.rest_release] for n, p in PROFILES.items()},
+                "rest_release",
             )
         )
     token_status = next(o.observed for o in observations if o.name == "token error status")
@@ -260,6 +291,7 @@ def _rest_door(session: _Probe, observations: list[Observation]) -> list[str]:
             "permission refusal",
             found.value,
             {n: p.permission_refusal for n, p in PROFILES.items()},
+            "permission_refusal",
         )
     )
     return [*notes, f"permission refusal: {found.value}, {found.reason}"]
@@ -274,9 +306,9 @@ def probe(transport: Transport, workspace: str, credentials: Credentials) -> Fin
     observations: list[Observation] = []
     notes: list[str] = []
     try:
-        for name, observe, predict in PROBES:
+        for name, field, observe, predict in PROBES:
             predictions = {n: predict(p) for n, p in PROFILES.items()}
-            observations.append(Observation(name, observe(session), predictions))
+            observations.append(Observation(name, observe(session), predictions, field))
         notes = _rest_door(session, observations)
     finally:
         left = session.keeper.expire_all(workspace)

@@ -18,6 +18,7 @@ import base64
 import datetime
 import json
 import secrets as pysecrets
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
@@ -41,6 +42,9 @@ from .http import HttpRequest
 from .http import HttpResponse
 from .http import Transport
 from .target import Credentials
+
+TABLE_WIDTH = 100
+"""The widest line of :meth:`Recording.table` (a terminal's 100 columns)."""
 
 
 @dataclass
@@ -93,21 +97,37 @@ class Recording:
         }
 
     def table(self) -> str:
-        rows = [("field", "value", "source", "evidence")]
+        """Each field on one line with its value, and under it where the value comes from (the
+        probe that measured it, or the profile it was inherited from, and why), wrapped to
+        :data:`TABLE_WIDTH` columns."""
+        rows: list[tuple[str, str, str]] = []
         base = PROFILES[self.closest]
         for fname in BEHAVIOUR_FIELDS:
             m = self.measured.get(fname)
             if m is not None:
                 shown = json.dumps(list(m.value) if isinstance(m.value, tuple) else m.value)
                 note = f" ({self.notes[fname]})" if fname in self.notes else ""
-                rows.append((fname, shown, "measured", f"probe {m.probe}{note}"))
+                rows.append((fname, shown, f"measured: probe {m.probe}{note}"))
             else:
                 value = getattr(base, fname)
                 shown = json.dumps(list(value) if isinstance(value, tuple) else value)
                 why = self.notes.get(fname, "")
-                rows.append((fname, shown, f"inherited ({self.closest})", why))
-        widths = [max(len(r[i]) for r in rows) for i in range(4)]
-        lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in rows]
+                rows.append(
+                    (fname, shown, f"inherited ({self.closest})" + (f": {why}" if why else ""))
+                )
+        width = max(len(r[0]) for r in rows) + 2
+        lines = [f"{'field':<{width}}value", "    source: the probe that measured it, or inherited"]
+        for fname, shown, source in rows:
+            values = textwrap.wrap(shown, TABLE_WIDTH - width, break_on_hyphens=False) or [""]
+            lines.append(f"{fname:<{width}}{values[0]}")
+            lines += [" " * width + v for v in values[1:]]
+            lines += textwrap.wrap(
+                source,
+                TABLE_WIDTH,
+                initial_indent="    ",
+                subsequent_indent="      ",
+                break_on_hyphens=False,
+            )
         lines.append("")
         lines.append(
             f"{len(self.measured)} measured, {len(self.inherited)} inherited from {self.closest}"

@@ -70,7 +70,13 @@ def to_outcome(result: CheckResult, secrets: SecretSet | None = None) -> reports
     )
 
 
-def to_run(result: RunResult, *, name: str | None = None, kind: str = "server") -> reports.Run:
+def to_run(
+    result: RunResult,
+    *,
+    name: str | None = None,
+    kind: str = "server",
+    profile_choice: dict[str, Any] | None = None,
+) -> reports.Run:
     secrets = result.secrets
     return reports.Run(
         name=secrets.redact(name or result.profile.name),
@@ -81,6 +87,7 @@ def to_run(result: RunResult, *, name: str | None = None, kind: str = "server") 
         outcomes=tuple(to_outcome(r, secrets) for r in result.results),
         started_at=_iso(result.started_at),
         duration_s=round(result.duration_s, 3),
+        profile_choice=secrets.redact_data(profile_choice) if profile_choice else None,
     )
 
 
@@ -90,12 +97,19 @@ def build_report(
     *,
     kind: str = "server",
     names: list[str] | None = None,
+    profile_choice: dict[str, Any] | None = None,
 ) -> reports.Report:
     report = reports.Report(
         version=tool_version(),
         generated_at=_iso(datetime.now(UTC).timestamp()),
         runs=tuple(
-            to_run(r, name=(names[i] if names else None), kind=kind) for i, r in enumerate(runs)
+            to_run(
+                r,
+                name=(names[i] if names else None),
+                kind=kind,
+                profile_choice=profile_choice,
+            )
+            for i, r in enumerate(runs)
         ),
     )
     if deviations is not None:

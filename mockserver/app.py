@@ -58,6 +58,10 @@ from mockserver.state.backend import StoreUnsupported
 from mockserver.state.world import MockState
 
 CONTROL_PREFIX = "/_pm3/"
+CONTROL_OFF = (
+    "the mock's control API (/_pm3/) is off; start it with pm3-mockserver --control "
+    "(or MockServer(control=True))"
+)
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse
     from _typeshed.wsgi import WSGIEnvironment
@@ -200,6 +204,8 @@ class MockApp:
             return self._oauth_mode(ctx, where)
         if where.mode == "classic":
             return self._classic(request, where)
+        if where.mode == "control":  # the control API is off (it answers before dispatch)
+            return render.restler_error(RestlerError(404, CONTROL_OFF), profile, cors=False)
         return render.restler_error(RestlerError(404), profile, cors=False)
 
     def _context(self, request: Request, workspace: str) -> RequestContext | Response:

@@ -19,11 +19,15 @@ Fixtures:
   and one-shot ones included. ``pm_httpserver_mock`` is the mock behind it (extra
   ``httpserver``).
 
+A fixture whose extra is not installed skips, naming the extra and its install; in CI (the
+``CI`` environment variable set) it is an error instead (:func:`missing_extra`).
+
 Listen address: ``PM3_MOCKSERVER_HOST`` (default 127.0.0.1) and ``PM3_MOCKSERVER_PORT`` (default 0).
 """
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import re
@@ -31,6 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import NoReturn
 
 import pytest
 
@@ -118,10 +123,34 @@ def pm_client() -> ClientCredentials:
     return ClientCredentials(DOC_CLIENT_ID, DOC_CLIENT_SECRET)
 
 
+EXTRA_PACKAGES = {"httpx": "httpx", "requests": "requests", "httpserver": "pytest-httpserver"}
+"""What each extra a fixture needs installs (``pyproject.toml``, optional dependencies)."""
+
+
+def missing_extra(fixture: str, extra: str) -> NoReturn:
+    """The one rule for a fixture whose extra is not installed: a skip that names the extra,
+    except in CI (``CI`` set, as GitHub Actions and GitLab CI set it), where it is an error, so
+    a gate cannot go green having run nothing."""
+    text = (
+        f"{fixture} needs the {extra} extra, which is not installed: pip install "
+        f"{EXTRA_PACKAGES[extra]} (or install pm3-oauth-conformance with [{extra}])"
+    )
+    if os.environ.get("CI"):
+        pytest.fail(f"{text}; CI is set, so a missing extra is an error, not a skip", False)
+    pytest.skip(text)
+
+
+def _import_extra(module: str, fixture: str, extra: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        missing_extra(fixture, extra)
+
+
 @pytest.fixture
 def pm_httpx(pm_mock: MockServer) -> Iterator[httpx.Client]:
     """An ``httpx.Client`` on ``pm_mock`` in process (``base_url`` set; no port involved)."""
-    httpx = pytest.importorskip("httpx", reason="pm_httpx needs the httpx extra")
+    httpx = _import_extra("httpx", "pm_httpx", "httpx")
     with httpx.Client(transport=pm_mock.httpx_transport(), base_url=pm_mock.inprocess_url) as c:
         yield c
 
@@ -129,7 +158,7 @@ def pm_httpx(pm_mock: MockServer) -> Iterator[httpx.Client]:
 @pytest.fixture
 def pm_requests(pm_mock: MockServer) -> Iterator[requests.Session]:
     """A ``requests.Session`` that reaches ``pm_mock`` in process at ``pm_mock.inprocess_url``."""
-    requests = pytest.importorskip("requests", reason="pm_requests needs the requests extra")
+    requests = _import_extra("requests", "pm_requests", "requests")
     with requests.Session() as session:
         session.mount(pm_mock.inprocess_url, pm_mock.requests_adapter())
         yield session
@@ -158,9 +187,7 @@ def pm_httpserver(
     try:
         server: HTTPServer = request.getfixturevalue("httpserver")
     except pytest.FixtureLookupError:
-        raise pytest.UsageError(
-            "pm_httpserver needs pytest-httpserver: pip install 'pm3-oauth-conformance[httpserver]'"
-        ) from None
+        missing_extra("pm_httpserver", "httpserver")
     app = pm_httpserver_mock.app
     original = server.dispatch
 

@@ -166,7 +166,7 @@ def render(report: Report) -> str:
     )
     runs_table = "".join(
         f"<tr><td>{escape(r.name)}</td><td>{escape(r.kind)}</td>"
-        f"<td>{escape(json.dumps(r.target, ensure_ascii=False))}</td><td>{escape(r.profile)}</td>"
+        f"<td>{escape(json.dumps(r.target, ensure_ascii=False))}</td><td>{escape(r.profile_label)}</td>"
         f"<td>{escape(r.started_at)}</td><td>{r.duration_s:.2f}s</td>"
         + "".join(f"<td>{r.counts()[o]}</td>" for o in OUTCOMES)
         + "</tr>"

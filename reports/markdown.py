@@ -39,6 +39,10 @@ def render(report: Report) -> str:
         row = " | ".join(str(counts[o]) for o in OUTCOMES)
         lines.append(f"| {_cell(run.name)} | {_cell(str(target))} | {row} | {run.duration_s:.2f} |")
     lines.append("")
+    for run in sorted(report.runs, key=lambda r: r.name):
+        if run.profile_choice is not None:
+            lines.append(f"Profile of {md_code(run.name)}: {md_text(run.profile_label)}")
+            lines.append("")
     bad = [
         (run.name, o)
         for run in sorted(report.runs, key=lambda r: r.name)

@@ -142,9 +142,12 @@ class Run:
     outcomes: tuple[Outcome, ...]
     started_at: str
     duration_s: float
+    profile_choice: dict[str, Any] | None = None
+    """How ``--profile auto`` chose the profile: the fingerprint's best match, its agreement
+    (``score`` of ``total`` observations) and the fields that differ; None when given."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "kind": self.kind,
             "target": self.target,
@@ -154,6 +157,21 @@ class Run:
             "duration_s": self.duration_s,
             "outcomes": [o.to_json() for o in sorted(self.outcomes, key=lambda o: o.id)],
         }
+        if self.profile_choice is not None:
+            out["profile_choice"] = self.profile_choice
+        return out
+
+    @property
+    def profile_label(self) -> str:
+        """The profile's name, with how the fingerprint chose it when it did."""
+        choice = self.profile_choice
+        if choice is None:
+            return self.profile
+        label = f"{self.profile} (auto: fingerprint {choice['score']}/{choice['total']})"
+        differ = choice.get("differ") or []
+        if differ:
+            label += "; differs in " + ", ".join(str(d["field"]) for d in differ)
+        return label
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Run:
@@ -166,6 +184,7 @@ class Run:
             outcomes=tuple(Outcome.from_json(o) for o in data["outcomes"]),
             started_at=data["started_at"],
             duration_s=float(data["duration_s"]),
+            profile_choice=data.get("profile_choice"),
         )
 
     def counts(self) -> dict[str, int]:

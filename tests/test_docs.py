@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,16 @@ def test_every_flag_has_help() -> None:
         conformance_parser(), "pm3-conformance"
     )
     assert not missing, missing
+
+
+def test_no_help_shows_restructuredtext_markup() -> None:
+    """``--help`` is for a terminal: no ``literal``, :role:`target` or *emphasis* markup."""
+    markup = re.compile(r"``|:[a-z]+:`|`[^`]+`_")
+    for name, parser in (
+        ("pm3-conformance", conformance_parser()),
+        ("pm3-mockserver", mockserver_parser()),
+    ):
+        for line in _walk(parser, name):
+            if line.startswith("```"):
+                continue
+            assert not markup.search(line), f"{name}: {line}"

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from mockserver import MockServer
 from tests.conformance.clients.drivers.test_js import KIT as JS_KIT_DIR
@@ -244,6 +245,80 @@ def run_fingerprint_against_recording(tmp: Path) -> None:
     assert "matches acme.json" in out
 
 
+GIT_URL = "https://git.example.com/you/pm3-oauth-conformance.git"
+"""The README's stand-in for wherever a user got this repository."""
+
+
+def _checkout(where: Path) -> Path:
+    """A checked-out copy of this repository as it stands (tracked and new files, committed in a
+    fresh git repository, so both a path and a ``git+file`` URL can install it)."""
+    root = README.parent
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=root,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = root / name
+        if source.is_file():
+            (where / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, where / name)
+    git = ["git", "-c", "user.name=pm3", "-c", "user.email=pm3@example.invalid"]
+    for step in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "checkout"]):
+        subprocess.run([*git, *step], cwd=where, check=True, capture_output=True)
+    return where
+
+
+def _fresh_venv(tmp: Path) -> dict[str, str]:
+    """A new virtual environment (nothing of this one installed); the environment to run in it."""
+    venv = tmp / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    path = f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
+    return {**os.environ, "PATH": path, "VIRTUAL_ENV": str(venv)}
+
+
+def _shell(command: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """One line as a CI runner's shell runs it (bash -e: variables expanded, quotes honoured)."""
+    return subprocess.run(
+        ["bash", "-e", "-c", command],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def _assert_installed(tmp: Path, env: dict[str, str], extras: tuple[str, ...]) -> None:
+    """The fresh venv runs the suite from its own copy, with the extras importable."""
+    check = _shell(
+        "python3 -c 'import conformance, mockserver; print(conformance.__file__)'", tmp, env
+    )
+    assert check.returncode == 0 and env["VIRTUAL_ENV"] in check.stdout, check.stderr
+    for module in extras:
+        assert _shell(f"python3 -c 'import {module}'", tmp, env).returncode == 0, module
+    run = _shell("pm3-conformance run --quiet --select 'PM3-WS-*' --report-dir r", tmp, env)
+    assert run.returncode == 0 and "0 failed" in run.stdout, run.stdout + run.stderr
+
+
+def run_install_from_path(tmp: Path) -> None:
+    env = _fresh_venv(tmp)
+    _checkout(tmp / "pm3-oauth-conformance")
+    done = _shell("python3 -m pip install './pm3-oauth-conformance[httpx,requests]'", tmp, env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    _assert_installed(tmp, env, ("httpx", "requests"))
+
+
+def run_install_from_git(tmp: Path) -> None:
+    env = _fresh_venv(tmp)
+    url = f"file://localhost{_checkout(tmp / 'checkout')}"
+    command = f"python3 -m pip install 'pm3-oauth-conformance[httpx,requests] @ git+{url}'"
+    done = _shell(command, tmp, env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    _assert_installed(tmp, env, ("httpx", "requests"))
+
+
 def _mariadb(tmp: Path) -> dict[str, str]:
     """Run the README's first --store command: a private MariaDB in ``tmp/db``; its exports."""
     require(shutil.which("mariadb-install-db"), "MariaDB", ".ci/run installs mariadb-server")
@@ -310,6 +385,10 @@ COMMANDS: dict[str, Callable[[Path], None]] = {
     'eval "$(bash .ci/mariadb start /tmp/pm3-mariadb)"': run_mariadb_start,
     'pm3-mockserver --store "$PM3_STORE" --port 8001 & '
     'pm3-mockserver --store "$PM3_STORE" --port 8002': run_two_store_hosts,
+    "python3 -m pip install './pm3-oauth-conformance[httpx,requests]'": run_install_from_path,
+    f"python3 -m pip install 'pm3-oauth-conformance[httpx,requests] @ git+{GIT_URL}'": (
+        run_install_from_git
+    ),
     "pm3-conformance record https://pm.example.com --workspace workflow "
     "--credentials oauthCredentials.json --out acme.json": run_record,
     "pm3-mockserver --profile-file acme.json": run_serve_recording,
@@ -359,3 +438,60 @@ def test_every_readme_command_is_covered() -> None:
 @pytest.mark.parametrize("command", sorted(set(COMMANDS)))
 def test_readme_command_runs(command: str, tmp_path: Path) -> None:
     COMMANDS[command](tmp_path)
+
+
+def ci_snippets() -> dict[str, list[tuple[str, bool]]]:
+    """The README's CI snippets (the yaml blocks that run ``pm3-conformance clients``): each
+    step's shell line, and whether it runs after a failed step (GitHub's ``if: always()``)."""
+    found: dict[str, list[tuple[str, bool]]] = {}
+    for block in re.findall(r"```yaml\n(.*?)```", README.read_text(), flags=re.S):
+        if "pm3-conformance clients" not in block:
+            continue
+        data = yaml.safe_load(block)
+        if isinstance(data, list):  # GitHub Actions: a job's steps
+            found["github"] = [(step["run"], step.get("if") == "always()") for step in data]
+        else:  # GitLab CI: one job with a script
+            (job,) = data.values()
+            found["gitlab"] = [(line, False) for line in job["script"]]
+    return found
+
+
+USER_DRIVER = """\
+# The client author's own driver; the naive reference driver (standard library only) stands in.
+import runpy
+
+runpy.run_module("conformance.clients.drivers.naive", run_name="__main__")
+"""
+
+
+@pytest.mark.slow
+def test_the_ci_snippets_run_as_written(tmp_path: Path) -> None:
+    """Each CI snippet, line by line, in a fresh venv, as its runner would: the install from the
+    git URL in ``PM3_CONFORMANCE_GIT``, the client's conformance run, the report steps."""
+    snippets = ci_snippets()
+    assert sorted(snippets) == ["github", "gitlab"]
+    url = f"git+file://localhost{_checkout(tmp_path / 'checkout')}"
+    env = {**_fresh_venv(tmp_path), "CI": "true", "PM3_CONFORMANCE_GIT": url}
+    for name, steps in snippets.items():
+        work = tmp_path / name
+        (work / "tests").mkdir(parents=True)
+        (work / "tests" / "pm3_driver.py").write_text(USER_DRIVER)
+        summary = work / "step-summary.md"
+        env["GITHUB_STEP_SUMMARY"] = str(summary)
+        failed = False
+        for line, always in steps:
+            if failed and not always:
+                continue
+            done = _shell(line, work, env)
+            if "pip install" in line:
+                assert done.returncode == 0, f"{name}: {line}\n{done.stderr[-2000:]}"
+            elif line.startswith("pm3-conformance clients"):
+                # the naive client fails scenarios (exit 1); a usage or harness error is 2
+                assert done.returncode in (0, 1), f"{name}: {line}\n{done.stderr[-2000:]}"
+            else:
+                assert done.returncode == 0, f"{name}: {line}\n{done.stderr[-2000:]}"
+            failed = failed or done.returncode != 0
+        report = work / "pm3-reports"
+        assert (report / "junit.xml").is_file() and (report / "summary.md").is_file(), name
+        if name == "github":
+            assert "naive" in summary.read_text()

@@ -55,6 +55,15 @@ def is_loopback(address: str | None) -> bool:
     return ip.is_loopback
 
 
+def _has_body(request: Request) -> bool:
+    """Whether the request sends a body (a length above 0, or chunks that are not empty)."""
+    if request.content_length:
+        return True
+    if "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        return bool(request.get_data(cache=True))
+    return False
+
+
 def host_name(authority: str) -> str:
     """The host of a ``Host`` value or an origin's authority, without port or brackets."""
     authority = authority.strip().lower()
@@ -106,7 +115,9 @@ class Control:
         a foreign ``Host`` that resolves to 127.0.0.1. So, unless the request carries the control
         token (a custom header no page can add without a CORS preflight, which is never granted):
         the peer must be loopback, the ``Host`` a loopback name (or the configured host), any
-        ``Origin`` local too, and every write must be ``application/json``."""
+        ``Origin`` local too, and every write (a request with a body) must be ``application/json``.
+        A body-less POST (``curl -X POST …/_pm3/reset``) carries nothing a page could forge
+        once the Host and Origin checks have passed, so it needs no content type."""
         if self.has_token(request):
             return None
         if not is_loopback(request.remote_addr):
@@ -123,9 +134,7 @@ class Control:
             authority = origin.partition("://")[2]  # "" for an origin without one ("null")
             if not is_local_name(host_name(authority), configured):
                 return f"the control API refuses requests from Origin {origin!r}", 403
-        is_write = request.method in ("POST", "PUT", "PATCH") or (
-            request.method == "DELETE" and bool(request.get_data(cache=True))
-        )
+        is_write = request.method in ("POST", "PUT", "PATCH", "DELETE") and _has_body(request)
         if is_write and request.mimetype != "application/json":
             return "control API writes must be sent as Content-Type: application/json", 415
         return None

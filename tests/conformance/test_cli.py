@@ -490,3 +490,95 @@ def test_profile_and_profile_file_swapped_say_did_you_mean(
     ):
         code, _, err = _run(argv, capsys)
         assert code == 2 and hint in err and err.count("\n") == 1, err
+
+
+def _user_runs(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``pm3-conformance ARGV`` as a user types it: a separate process, the user's directory."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PM3_")}
+    return subprocess.run(
+        [sys.executable, "-m", "conformance", *argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_a_live_run_fingerprints_first_and_expects_the_best_match(tmp_path: Path) -> None:
+    pm = MockServer("pm-3.4.11").start()
+    try:
+        done = _user_runs(["run", "--target", pm.url, "--quiet"], tmp_path)
+    finally:
+        pm.close()
+    assert done.returncode == 0, done.stdout + done.stderr
+    first = done.stdout.splitlines()[0]
+    assert first.startswith("profile: pm-3.4.11 (--profile auto"), done.stdout
+    assert "observations agree" in first and "differs" not in first
+    assert "pm-3.4.11: " in done.stdout and " 0 failed, 0 errors" in done.stdout
+    run = json.loads((tmp_path / "pm3-reports" / "report.json").read_text())["runs"][0]
+    assert run["profile"] == "pm-3.4.11"
+    choice = run["profile_choice"]
+    assert choice["best_match"] == "pm-3.4.11" and choice["differ"] == []
+    assert choice["score"] == choice["total"] > 0
+    html = (tmp_path / "pm3-reports" / "report.html").read_text()
+    assert f"pm-3.4.11 (auto: fingerprint {choice['score']}/{choice['total']})" in html
+
+
+def test_a_live_run_that_no_profile_matches_names_the_fields_that_differ(
+    tmp_path: Path,
+) -> None:
+    from mockserver.state.profile_files import load_profile_file
+
+    path = tmp_path / "acme.json"
+    path.write_text(
+        json.dumps(
+            {
+                "name": "acme",
+                "extends": "pm-3.4.11",
+                "fields": {
+                    "access_lifetime": {
+                        "value": 7200,
+                        "provenance": {"kind": "decision", "ref": "an install's own setting"},
+                    }
+                },
+            }
+        )
+    )
+    pm = MockServer(load_profile_file(path)).start()
+    try:
+        done = _user_runs(["run", "--target", pm.url, "--quiet"], tmp_path)
+    finally:
+        pm.close()
+    first = done.stdout.splitlines()[0]
+    assert first.startswith("profile: pm-3.4.11 (--profile auto"), done.stdout
+    assert "differs in: access_lifetime (expires_in): server 7200, pm-3.4.11 " in first, first
+    assert "--profile-file FILE" in first
+    run = json.loads((tmp_path / "pm3-reports" / "report.json").read_text())["runs"][0]
+    assert [d["field"] for d in run["profile_choice"]["differ"]] == ["access_lifetime"]
+    assert done.returncode == 1  # the checks of the lifetime fail, as the line said they would
+
+
+def test_profile_auto_is_for_live_targets(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(["run", "--profile", "auto"], capsys)
+    assert code == 2 and "--profile auto fingerprints a live server" in err
+    assert err.count("\n") == 1
+
+
+def test_run_keeps_hypothesis_files_out_of_the_working_directory(tmp_path: Path) -> None:
+    work, cache = tmp_path / "work", tmp_path / "cache"
+    work.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "conformance", "run", "--quiet", "--select", "PM3-PROP-*"],
+        cwd=work,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("HYPOTHESIS")},
+            "XDG_CACHE_HOME": str(cache),
+        },
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(p.name for p in work.iterdir()) == ["pm3-reports"]
+    assert any((cache / "pm3-conformance" / "hypothesis").iterdir())

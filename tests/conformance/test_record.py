@@ -149,3 +149,17 @@ def test_each_field_names_the_probe_that_measured_it() -> None:
         "rest_release": "routes-without-token",
         "permission_refusal": "permission-route-with-token",
     }
+
+
+def test_the_record_table_fits_100_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with MockServer(profile="pm-3.4.11") as pm:
+        assert cli_main(["record", pm.url, "--out", str(tmp_path / "p.json")]) == 0
+    out = capsys.readouterr().out
+    table = out[out.index("field ") :]
+    assert max(len(line) for line in table.splitlines()) <= 100, table
+    # nothing lost to the width: the long notes and values are wrapped, not cut
+    flat = " ".join(table.split())
+    assert "rest_release" in flat and "the token-error status decided" in flat
+    assert '"view_processes", "edit_processes"' in flat

@@ -174,3 +174,50 @@ def test_pm_httpserver_serves_pm3_next_to_the_users_expectations(
         """,
     )
     result.assert_outcomes(passed=3)
+
+
+MISSING_EXTRAS = """
+import sys
+
+sys.modules["httpx"] = None  # as if the extra were not installed
+sys.modules["requests"] = None
+"""
+
+USES_EVERY_EXTRA = """
+def test_httpx(pm_httpx):
+    assert False, "never reached"
+
+def test_requests(pm_requests):
+    assert False, "never reached"
+
+def test_httpserver(pm_httpserver):
+    assert False, "never reached"
+"""
+
+
+def test_a_missing_extra_skips_naming_it(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    pytester.makeconftest(MISSING_EXTRAS)
+    result = _run(pytester, USES_EVERY_EXTRA, "-rs", "-p", "no:pytest_httpserver")
+    result.assert_outcomes(skipped=3)
+    for fixture, extra, package in (
+        ("pm_httpx", "httpx", "httpx"),
+        ("pm_requests", "requests", "requests"),
+        ("pm_httpserver", "httpserver", "pytest-httpserver"),
+    ):
+        result.stdout.fnmatch_lines(
+            [f"*{fixture} needs the {extra} extra, which is not installed: pip install {package}*"]
+        )
+
+
+def test_a_missing_extra_is_an_error_in_ci(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    pytester.makeconftest(MISSING_EXTRAS)
+    result = _run(pytester, USES_EVERY_EXTRA, "-p", "no:pytest_httpserver")
+    result.assert_outcomes(errors=3)
+    result.stdout.fnmatch_lines(["*pm_httpx needs the httpx extra*CI is set*not a skip*"])
+    assert result.ret != 0

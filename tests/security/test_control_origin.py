@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import socket
+
 import pytest
 import requests
 from werkzeug.test import Client
@@ -60,8 +63,30 @@ def test_writes_must_be_json(controlled: MockServer) -> None:
             timeout=10,
         )
         assert answer.status_code == 415
-    assert requests.post(f"{controlled.url}/_pm3/reset", timeout=10).status_code == 415
     assert _users(controlled) == before
+
+
+def _curl_post(pm: MockServer, path: str, *headers: str) -> tuple[int, bytes]:
+    """``curl -X POST URL`` on the wire: no body, no Content-Type, no Content-Length."""
+    with socket.create_connection(("127.0.0.1", pm.port), timeout=10) as sock:
+        lines = [f"POST {path} HTTP/1.1", f"Host: 127.0.0.1:{pm.port}", "User-Agent: curl/8.5.0"]
+        lines += [*headers, "Accept: */*", "Connection: close", "", ""]
+        sock.sendall("\r\n".join(lines).encode())
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+def test_a_body_less_post_is_accepted_once_host_and_origin_pass(controlled: MockServer) -> None:
+    requests.post(f"{controlled.url}/_pm3/users", json=USER, timeout=10).raise_for_status()
+    status, body = _curl_post(controlled, "/_pm3/reset")
+    assert (status, json.loads(body)) == (200, {"status": "reset"})
+    assert "mallory" not in str(controlled.workspace().query("SELECT USR_USERNAME FROM RBAC_USERS"))
+    # the Host and Origin checks still stand before it
+    origin = _curl_post(controlled, "/_pm3/reset", "Origin: http://attacker.example")
+    assert origin[0] == 403 and b"Origin" in origin[1]
 
 
 def test_local_clients_keep_working(controlled: MockServer) -> None:

@@ -862,3 +862,30 @@ def test_a_profile_name_that_is_not_a_string_is_refused_not_a_500(
         400,
         {"error": "profile.name: one of documented, pm-3.0-rc, pm-3.4.10, pm-3.4.11, rfc6749"},
     )
+
+
+def test_the_control_api_off_hints_at_control() -> None:
+    """``pm3-mockserver`` without ``--control``, then ``curl -X POST …/_pm3/reset``: a 404 that
+    says how to turn the control API on, not a bare Not Found."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stdout is not None
+    try:
+        url = proc.stdout.readline().rsplit(" ", 1)[1].strip()
+        for answer in (
+            requests.post(f"{url}/_pm3/reset", timeout=10),
+            requests.post(f"{url}/_pm3/faults", json={"fault": "truncate"}, timeout=10),
+        ):
+            assert answer.status_code == 404
+            assert "--control" in answer.json()["error"]["message"], answer.text
+        # ProcessMaker's own paths keep their plain 404
+        assert "--control" not in requests.get(f"{url}/api/1.0", timeout=10).text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()
