@@ -52,6 +52,7 @@ from mockserver.protocol.rest import handler_key
 from mockserver.protocol.rest import users as _users  # noqa: F401  (registers handlers)
 from mockserver.protocol.restler import ParamSpec
 from mockserver.state.store import TokenRow
+from mockserver.state.store import UserRow
 
 _BEARER = re.compile(r"Bearer\s(\S+)")  # case-sensitive, as bshaffer's regex
 OAUTH_SERVER = "ProcessMaker\\Services\\OAuth2\\Server"
@@ -293,8 +294,10 @@ def _serve(
         token = checked
         user = ctx.store.get_user(token.user_id) if token.user_id else None
         _check_permission(ctx, route, token, user)
+    # $_GET: a name given twice keeps its last value, as PHP reads a query string
+    query = {name: values[-1] for name, values in ctx.request.args.lists()}
     try:
-        args = validate(route, path_args, ctx.request.args, members, request_data)
+        args = validate(route, path_args, query, members, request_data)
     except RestlerError as err:
         raise _Refused(render.restler_error(err, ctx.profile)) from None
     if ctx.profile.permission_refusal == "constructor-400":
@@ -314,7 +317,7 @@ def _serve(
 
 
 def _check_permission(
-    ctx: RequestContext, route: restler_routes.Route, token: TokenRow, user: object
+    ctx: RequestContext, route: restler_routes.Route, token: TokenRow, user: UserRow | None
 ) -> None:
     """``AccessControl::__isAllowed`` (3.2+): a user holding none of the route's permissions is
     refused with Restler's 401; a token without a user, or a route without permissions, passes."""
@@ -322,8 +325,7 @@ def _check_permission(
         return
     if token.user_id is None or route.access_tag != "protected":
         return  # AccessControl reads the method's own ``@access`` tag (AccessControl.php:48)
-    row = ctx.store.get_user(token.user_id)
-    if row is None or not any(ctx.user_can(row, code) for code in route.permissions):
+    if user is None or not any(ctx.user_can(user, code) for code in route.permissions):
         raise _Refused(render.restler_error(RestlerError(401), ctx.profile))
 
 

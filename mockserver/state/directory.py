@@ -247,6 +247,10 @@ def sync_users(store: WorkspaceStore, now: str) -> None:
     ``User::create`` does, l.773). Status follows login: an enabled login is ``ACTIVE``; a disabled
     one keeps ``INACTIVE``/``VACATION``/``CLOSED`` (or becomes ``INACTIVE`` from ``ACTIVE``)."""
     ensure(store)
+    # One read first: most calls find both tables in step and write nothing (a REST call must
+    # cost no more than a token grant; the write transaction below would take the write lock).
+    if store.fetch_one(_OUT_OF_STEP) is None:
+        return
     with store.transaction() as db:
         db.execute(
             "INSERT INTO USERS (USR_UID, USR_USERNAME, USR_PASSWORD, USR_FIRSTNAME, USR_LASTNAME,"
@@ -273,6 +277,17 @@ def sync_users(store: WorkspaceStore, now: str) -> None:
             " OR USERS.USR_DUE_DATE IS NOT R.USR_DUE_DATE OR USERS.USR_ROLE IS NOT R.USR_ROLE"
             " OR (R.USR_STATUS = 1) <> (USERS.USR_STATUS = 'ACTIVE'))"
         )
+
+
+_OUT_OF_STEP = (
+    "SELECT 1 FROM RBAC_USERS R LEFT JOIN USERS U ON U.USR_UID = R.USR_UID"
+    " WHERE U.USR_UID IS NULL OR U.USR_ID = 0"
+    " OR U.USR_USERNAME IS NOT R.USR_USERNAME OR U.USR_FIRSTNAME IS NOT R.USR_FIRSTNAME"
+    " OR U.USR_LASTNAME IS NOT R.USR_LASTNAME OR U.USR_EMAIL IS NOT R.USR_EMAIL"
+    " OR U.USR_DUE_DATE IS NOT R.USR_DUE_DATE OR U.USR_ROLE IS NOT R.USR_ROLE"
+    " OR (R.USR_STATUS = 1) <> (U.USR_STATUS = 'ACTIVE') LIMIT 1"
+)
+"""A row of ``RBAC_USERS`` whose ``USERS`` record is missing or differs in a column both hold."""
 
 
 def _user_rows(store: WorkspaceStore, where: str, params: tuple[object, ...]) -> list[Row]:

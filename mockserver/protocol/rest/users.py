@@ -184,40 +184,50 @@ def _sync(call: RestCall) -> None:
 
 
 # --- users -----------------------------------------------------------------------------------
+_RECORD_COLUMNS = (
+    "USR_UID",
+    "USR_USERNAME",
+    "USR_FIRSTNAME",
+    "USR_LASTNAME",
+    "USR_EMAIL",
+    "USR_DUE_DATE",
+    "USR_CREATE_DATE",
+    "USR_UPDATE_DATE",
+    "USR_STATUS",
+    "USR_COUNTRY",
+    "USR_CITY",
+    "USR_LOCATION",
+    "USR_ADDRESS",
+    "USR_PHONE",
+    "USR_FAX",
+    "USR_CELLULAR",
+    "USR_ZIP_CODE",
+    "DEP_UID",
+    "USR_POSITION",
+    "USR_RESUME",
+    "USR_BIRTHDAY",
+    "USR_ROLE",
+    "USR_REPORTS_TO",
+    "USR_REPLACED_BY",
+)
+_RECORD_FIXED = (
+    ("USR_CALENDAR_UID", ""),  # the default calendar applies (l.632-634)
+    ("USR_CALENDAR_NAME", ""),
+)
+_RECORD_LOWER = tuple((c, c.lower()) for c in (*_RECORD_COLUMNS, "USR_UX"))
+
+
 def user_record(row: Row, *, upper: bool = False) -> dict[str, object]:
     """``User::getUserCustomRecordFromRecord`` (BM/User.php l.627-682), without the time zone
-    (listed only under a UTC system time zone, which is off by default)."""
-    fields: list[tuple[str, object]] = [
-        ("USR_UID", row["USR_UID"]),
-        ("USR_USERNAME", row["USR_USERNAME"]),
-        ("USR_FIRSTNAME", row["USR_FIRSTNAME"]),
-        ("USR_LASTNAME", row["USR_LASTNAME"]),
-        ("USR_EMAIL", row["USR_EMAIL"]),
-        ("USR_DUE_DATE", row["USR_DUE_DATE"]),
-        ("USR_CREATE_DATE", row["USR_CREATE_DATE"]),
-        ("USR_UPDATE_DATE", row["USR_UPDATE_DATE"]),
-        ("USR_STATUS", row["USR_STATUS"]),
-        ("USR_COUNTRY", row["USR_COUNTRY"]),
-        ("USR_CITY", row["USR_CITY"]),
-        ("USR_LOCATION", row["USR_LOCATION"]),
-        ("USR_ADDRESS", row["USR_ADDRESS"]),
-        ("USR_PHONE", row["USR_PHONE"]),
-        ("USR_FAX", row["USR_FAX"]),
-        ("USR_CELLULAR", row["USR_CELLULAR"]),
-        ("USR_ZIP_CODE", row["USR_ZIP_CODE"]),
-        ("DEP_UID", row["DEP_UID"]),
-        ("USR_POSITION", row["USR_POSITION"]),
-        ("USR_RESUME", row["USR_RESUME"]),
-        ("USR_BIRTHDAY", row["USR_BIRTHDAY"]),
-        ("USR_ROLE", row["USR_ROLE"]),
-        ("USR_REPORTS_TO", row["USR_REPORTS_TO"]),
-        ("USR_REPLACED_BY", row["USR_REPLACED_BY"]),
-        ("USR_CALENDAR_UID", ""),  # the default calendar applies (l.632-634)
-        ("USR_CALENDAR_NAME", ""),
-        ("USR_UX", row["USR_UX"]),
-        ("USR_PHOTO_PATH", PHOTO_PATH),
-    ]
-    return {(k if upper else k.lower()): v for k, v in fields}
+    (listed only under a UTC system time zone, which is off by default); keys in that order."""
+    record: dict[str, object] = {}
+    for column, lower in _RECORD_LOWER[:-1]:
+        record[column if upper else lower] = row[column]
+    for column, value in _RECORD_FIXED:
+        record[column if upper else column.lower()] = value
+    record["USR_UX" if upper else "usr_ux"] = row["USR_UX"]
+    record["USR_PHOTO_PATH" if upper else "usr_photo_path"] = PHOTO_PATH
+    return record
 
 
 @handles("User::index", "User::doGetUsers")  # 3.0.0.6 names it doGetUsers
