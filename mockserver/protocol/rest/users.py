@@ -184,32 +184,13 @@ def _sync(call: RestCall) -> None:
 
 
 # --- users -----------------------------------------------------------------------------------
-_RECORD_COLUMNS = (
-    "USR_UID",
-    "USR_USERNAME",
-    "USR_FIRSTNAME",
-    "USR_LASTNAME",
-    "USR_EMAIL",
-    "USR_DUE_DATE",
-    "USR_CREATE_DATE",
-    "USR_UPDATE_DATE",
-    "USR_STATUS",
-    "USR_COUNTRY",
-    "USR_CITY",
-    "USR_LOCATION",
-    "USR_ADDRESS",
-    "USR_PHONE",
-    "USR_FAX",
-    "USR_CELLULAR",
-    "USR_ZIP_CODE",
-    "DEP_UID",
-    "USR_POSITION",
-    "USR_RESUME",
-    "USR_BIRTHDAY",
-    "USR_ROLE",
-    "USR_REPORTS_TO",
-    "USR_REPLACED_BY",
+_RECORD_COLUMNS = tuple(
+    c
+    for c in directory.USER_COLUMNS[: directory.USER_COLUMNS.index("USR_UX")]
+    if c not in ("USR_ID", "USR_PASSWORD", "USR_STATUS_ID")
 )
+"""The stored columns ``getUserCustomRecordFromRecord`` lists, in its order (``USERS``'s order,
+without the id, the password and the status id)."""
 _RECORD_FIXED = (
     ("USR_CALENDAR_UID", ""),  # the default calendar applies (l.632-634)
     ("USR_CALENDAR_NAME", ""),
