@@ -77,11 +77,6 @@ CONSTRUCTOR_PERMISSIONS: Mapping[str, tuple[str, int]] = {
 }
 
 
-def _no_permission(uid: str) -> str:
-    """``ID_USER_NOT_HAVE_PERMISSION`` (workflow/engine/data/mysql/insert.sql, English)."""
-    return f'The user with "{uid}" not have permissions to perform this action.'
-
-
 class _Refused(Exception):
     """A step of the front door answered; carries the answer."""
 
@@ -340,7 +335,9 @@ def _check_constructor(
     uid = token.user_id or "" if token is not None else ""
     row = ctx.store.get_user(uid) if uid else None
     if row is None or not ctx.user_can(row, needed[0]):
-        raise _Refused(render.restler_error(RestlerError(400, _no_permission(uid)), ctx.profile))
+        raise _Refused(
+            render.restler_error(RestlerError(400, RestlerError.no_permission(uid)), ctx.profile)
+        )
 
 
 def not_modelled(ctx: RequestContext, route: restler_routes.Route) -> Reply:

@@ -250,6 +250,11 @@ class RestlerError(Exception):
         return f"Error, unknown client. The client with id '{client_id}' is not registered"
 
     @staticmethod
+    def no_permission(uid: str) -> str:
+        """``ID_USER_NOT_HAVE_PERMISSION`` (workflow/engine/data/mysql/insert.sql:61376, English)."""
+        return f'The user with "{uid}" not have permissions to perform this action.'
+
+    @staticmethod
     def missing_token_row(token: str) -> str:
         return f'The row "{token}" in table OAUTH_ACCESS_TOKENS doesn\'t exist!'
 

@@ -25,12 +25,12 @@ ProcessMaker's subclass ``framework/src/Maveriks/Extension/Restler.php``):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from werkzeug.wrappers import Request
 
 from mockserver.protocol.errors import RestlerError
+from mockserver.protocol.restler_routes import PHP_NUMERIC
 
 SUPPORTED_CHARSETS = ("utf-8", "iso-8859-1")
 SUPPORTED_LANGUAGES = ("en", "en-US")
@@ -116,7 +116,6 @@ def negotiate(request: Request, path: str) -> Negotiated:
 
 
 # --- parameter validation (Restler ``Data/Validator.php`` ``validate``, l.359-627) -------------
-_PHP_NUMERIC = re.compile(r"[ \t\n\r\v\f]*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?[ \t\n\r\v\f]*")
 
 
 def _php_numeric(value: object) -> float | None:
@@ -125,7 +124,7 @@ def _php_numeric(value: object) -> float | None:
         return None
     if isinstance(value, int | float):
         return float(value)
-    if isinstance(value, str) and _PHP_NUMERIC.fullmatch(value):
+    if isinstance(value, str) and PHP_NUMERIC.match(value):
         try:
             return float(value)
         except ValueError:  # pragma: no cover - the pattern admits only floats

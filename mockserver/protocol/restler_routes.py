@@ -42,7 +42,10 @@ _DATA_DIR = "data"
 _NAME = re.compile(r"rest-routes-(?P<release>[0-9][0-9.]*)\.json\Z")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 # PHP 7's is_numeric() of a string: leading (not trailing) white space, no hex
-_NUMERIC = re.compile(r"[ \t\n\r\v\f]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+PHP_NUMERIC = re.compile(
+    r"[ \t\n\r\v\f]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z"
+)
+"""PHP 7's ``is_numeric`` of a string: leading whitespace allowed, trailing not (PM 3 runs PHP 7)."""
 _PLAIN_KEY = re.compile(r"(?:[A-Za-z0-9_\-]|\{[A-Za-z0-9_]*\}|/)*\Z")
 _PERCENT = re.compile(rb"%([0-9A-Fa-f]{2})")
 _OVERRIDABLE = ("PUT", "DELETE", "POST", "PATCH")
@@ -346,7 +349,7 @@ def _compile(key: str) -> re.Pattern[str] | None:
 
 
 def _path_var_type(value: str) -> str:
-    if _NUMERIC.match(value):
+    if PHP_NUMERIC.match(value):
         return "n"
     if value in ("true", "false"):
         return "b"

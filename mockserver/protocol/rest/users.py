@@ -73,10 +73,6 @@ def positive_integer(field: str) -> str:
     return f'Invalid value for "{field}". Expecting positive integer value.'  # insert.sql:58562
 
 
-def not_have_permission(uid: str) -> str:
-    return f'The user with "{uid}" not have permissions to perform this action.'  # :61376
-
-
 def group_does_not_exist(field: str, uid: str) -> str:
     return f"The group with {field}: {uid} does not exist."  # insert.sql:58358
 
@@ -508,7 +504,7 @@ def _require_pm_users(call: RestCall) -> None:
     (l.23-36): the token's user must hold PM_USERS (``User::checkPermission``)."""
     user = call.user
     if user is None or not call.ctx.user_can(user, "PM_USERS"):
-        raise bad(not_have_permission(user.uid if user else ""))
+        raise bad(RestlerError.no_permission(user.uid if user else ""))
 
 
 GROUP_PAGER = {"start": "start", "limit": "limit"}  # BM/Group.php l.22-24, in lower case
