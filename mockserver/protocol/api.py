@@ -61,8 +61,9 @@ PublicHandler = Callable[[RequestContext, Mapping[str, str]], Reply]
 token-maintenance endpoints, given the route's path arguments."""
 BODY_METHODS = ("POST", "PUT", "PATCH")
 NOT_MODELLED = (
-    "The pm3 mock does not model {method} {path} ({php}, {source}); script an answer with an "
-    "override (pm_mock.respond_with(...)) or see the README's list of modelled routes."
+    "The pm3 mock does not model {method} {path} ({php}, {source}); give it a body with "
+    "MockServer.give_route({method!r}, {path!r}, body) or an override, or see "
+    "docs/rest-modelled.md for the routes it models."
 )
 # The 3.0 API classes that check a permission in their constructor (CO 8b6e24a95, 3.0.1.8:
 # Api/<Class>.php, the line of the checkPermission call); source fact §13.
