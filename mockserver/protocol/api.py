@@ -385,19 +385,32 @@ def modelled_routes(release: str) -> tuple[restler_routes.Route, ...]:
 
 
 def _negotiated(reply: Reply, negotiated: restler.Negotiated) -> Reply:
-    """Restler's negotiation headers on an answer: ``Vary: Accept`` and the language."""
+    """Restler's negotiation on an answer (``composeHeaders``): ``Vary: Accept``, the language,
+    and the charset in the JSON ``Content-Type`` (the body stays UTF-8, as JsonFormat writes it)."""
+    changed = {
+        "Content-Language": negotiated.language,
+        "Content-Type": f"application/json; charset={negotiated.charset}",
+    }
     if isinstance(reply, render.Answer):
         reply.header_list = [
-            (k, negotiated.language if k == "Content-Language" else v) for k, v in reply.header_list
+            (k, changed[k] if k in changed and _restlers(k, v) else v) for k, v in reply.header_list
         ]
-        if negotiated.vary:
-            reply.header_list.insert(-1, ("Vary", "Accept"))
+        reply.header_list.insert(-1, ("Vary", "Accept"))
         return reply
-    if "Content-Language" in reply.headers:
-        reply.headers["Content-Language"] = negotiated.language
-    if negotiated.vary and "Vary" not in reply.headers:
+    for name, value in changed.items():
+        current = reply.headers.get(name)
+        if current is not None and _restlers(name, current):
+            reply.headers[name] = value
+    if "Vary" not in reply.headers:
         reply.headers["Vary"] = "Accept"
     return reply
+
+
+def _restlers(name: str, value: str) -> bool:
+    """A header Restler's ``composeHeaders`` wrote (not bshaffer's or RFC 6750's own)."""
+    if name == "Content-Type":
+        return value.startswith("application/json; charset=")
+    return True
 
 
 def _with_status(reply: Reply, status: int) -> Reply:

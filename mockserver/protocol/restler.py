@@ -71,11 +71,11 @@ def sort_by_priority(header: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Negotiated:
-    """The outcome of Restler's negotiation: headers it adds to the answer."""
+    """The outcome of Restler's negotiation: a format was found (so the answer carries
+    ``Vary: Accept``), and its charset and language."""
 
     charset: str = "utf-8"
     language: str = "en"
-    vary: bool = True
 
 
 def negotiate(request: Request, path: str) -> Negotiated:

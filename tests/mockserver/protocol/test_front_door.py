@@ -170,6 +170,9 @@ def test_negotiation_406_vary_and_content_language(client: Client) -> None:
     assert answer.headers["Vary"] == "Accept" and answer.headers["Content-Language"] == "en-US"
     default = client.get(API + "users", headers={"Accept-Language": "fr"})
     assert default.headers["Content-Language"] == "en"
+    assert default.headers["Content-Type"] == "application/json; charset=utf-8"
+    latin = client.get(API + "users", headers={"Accept-Charset": "iso-8859-1;q=1, utf-8;q=0.5"})
+    assert latin.headers["Content-Type"] == "application/json; charset=iso-8859-1"
 
 
 def test_head_is_get_and_the_method_can_be_overridden(client: Client) -> None:
