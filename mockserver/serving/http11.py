@@ -16,11 +16,14 @@ How it serves:
   of the accept), so a client that sends a byte now and then holds only its own descriptor, and
   not for long;
 - **a bounded pool of threads** (at most :data:`MAX_WORKERS`, started as needed) runs the app for
-  requests whose head and body are in. Requests **take turns** around the app call only: a request
-  waits for the previous one at most :data:`TURN_WAIT` seconds, then runs anyway (threads running
-  Python at once fight over the GIL; the bounded wait keeps a ``delay`` fault from stopping
-  others). A body is read before the turn; one over :data:`PREBUFFER_LIMIT` is read by the app
-  from the socket (so a 413 needs none of it);
+  requests whose head and body are in. Requests **take turns**: one pool thread serves them one
+  after another, and another thread is woken only when every thread on a request has been on it
+  for :data:`TURN_WAIT` seconds (a ``delay`` fault, a client that reads its answer slowly). Threads
+  running Python at once only fight over the GIL, and a request that goes to a cold thread costs a
+  third more than one that stays on a warm thread (measured: README, "Performance"). When no other
+  request waits, the thread reads the connection's next request itself if it comes within
+  :data:`INLINE_WAIT`, with no handoff to the I/O thread. A body is read before the app runs; one
+  over :data:`PREBUFFER_LIMIT` is read by the app from the socket (so a 413 needs none of it);
 - **a connection cap** (:func:`connection_cap`, below the descriptor limit): at the cap, the
   connection that has waited longest for its request is closed to let the new one in; when every
   connection is busy in the app, the newcomer gets a 503 and a close. Bodies the loop holds are
@@ -94,7 +97,8 @@ BUFFER_BUDGET = 32 * 1024 * 1024
 """Bytes of request bodies the I/O thread holds in all; past it, it reads no more bodies until
 some are released."""
 TURN_WAIT = 0.05
-"""Seconds a request waits for its turn before it runs anyway (see the module docstring)."""
+"""Seconds the threads on requests may all stay on them before a waiting request gets a thread of
+its own (see the module docstring)."""
 DRAIN_LIMIT = 64 * 1024
 """An unread request body up to this size is read and dropped to keep the connection; larger,
 the connection is closed instead."""
@@ -106,6 +110,9 @@ MAX_WORKERS = 32
 """Threads that run the app at most, when requests stay in the app (sleeping faults)."""
 MAX_CONNECTIONS = 4096
 """Open connections at most; :func:`connection_cap` lowers it to fit the descriptor limit."""
+INLINE_WAIT = 0.0005
+"""Seconds a pool thread, with no other request waiting, waits for its connection's next request
+before it hands the connection back to the I/O thread."""
 STOP_DRAIN = 5.0
 """Seconds :meth:`EmbeddedServer.stop` lets requests in flight finish."""
 
@@ -517,14 +524,13 @@ class EmbeddedServer:
         self._pipe_lock = threading.Lock()
         self._pipe_open = True
         self._thread = threading.Thread(target=self._serve, name="pm3-mockserver", daemon=True)
-        self.turn = threading.Lock()
-        """Held by the request in the app (see the module docstring); taken nowhere else."""
         self._conns: dict[int, _Conn] = {}  # by descriptor; the I/O thread's own
         self._returned: queue.SimpleQueue[_Conn] = queue.SimpleQueue()  # from the pool
-        self._jobs: queue.SimpleQueue[_Conn | None] = queue.SimpleQueue()
+        self._jobs: collections.deque[_Conn | None] = collections.deque()  # under _pool_lock
         self._pool_lock = threading.Lock()
         self._workers = 0
-        self._idle_workers = 0
+        self._idle: list[threading.Lock] = []  # idle pool threads' wake-ups, the latest last
+        self._active = 0  # pool threads not idle (on a request, or about to take the next)
         self._busy_since: dict[int, float] = {}  # pool thread -> when its request began
         self._buffered = 0
         self._paused: set[_Conn] = set()  # over the budget, not read for now
@@ -546,13 +552,19 @@ class EmbeddedServer:
         if self._thread.is_alive():
             self._thread.join(timeout=STOP_DRAIN + 5)
         for _ in range(self._workers):
-            self._jobs.put(None)
+            self._submit(None)
         with contextlib.suppress(OSError):
             self._listener.close()
         with self._pipe_lock:
             self._pipe_open = False
             os.close(self._wake_r)
             os.close(self._wake_w)
+
+    @property
+    def in_app(self) -> int:
+        """Pool threads on a request now (in the app, or sending its answer)."""
+        with self._pool_lock:
+            return len(self._busy_since)
 
     def _wake(self) -> None:
         """Wake the I/O thread (one byte in the pipe until it reads it: no write per request)."""
@@ -576,7 +588,7 @@ class EmbeddedServer:
         next_sweep = time.monotonic() + 0.25
         try:
             while not self._stopping.is_set():
-                waiting = self._jobs.qsize()
+                waiting = len(self._jobs)
                 for key, events in selector.select(timeout=TURN_WAIT if waiting else 0.25):
                     conn = key.data
                     if conn is not None:
@@ -831,50 +843,122 @@ class EmbeddedServer:
         conn.sock.close()
 
     # --- the pool -------------------------------------------------------------------------------
-    def _submit(self, conn: _Conn) -> None:
-        self._jobs.put(conn)
-        self._grow()
-
-    def _grow(self) -> None:
-        """Start a pool thread when requests wait and no thread is free: up to
-        :data:`CORE_WORKERS` at once; past that, only while a request has been in a thread for over
-        :data:`GROW_AFTER` (a sleeping fault, a client that reads slowly). Quick requests take
-        turns anyway, so a flood of them does not multiply threads (nor glibc's arenas)."""
+    def _submit(self, conn: _Conn | None) -> None:
+        """Queue a connection for the pool (``None``: a thread's signal to stop). A thread that is
+        active takes it next; with none active, the thread that went idle last is woken (its
+        caches are warm), or one is started."""
         with self._pool_lock:
-            if self._idle_workers >= self._jobs.qsize() or self._workers >= MAX_WORKERS:
+            self._jobs.append(conn)
+            if conn is None:  # stopping: every thread
+                woken, self._idle = self._idle, []
+            elif self._active:
+                return  # a thread is on a request: it takes this one next, or _grow() wakes one
+            else:
+                woken = self._idle[-1:]
+                del self._idle[-1:]
+            self._active += len(woken)
+        for wake in woken:
+            wake.release()
+        if conn is not None and not woken:
+            self._grow(at_once=True)
+
+    def _grow(self, *, at_once: bool = False) -> None:
+        """Give waiting requests another thread, when every thread on a request has been on it for
+        :data:`TURN_WAIT` (or, ``at_once``, when no thread is active): an idle one, else a new one,
+        up to :data:`CORE_WORKERS`; past that, only while a request has been in a thread for over
+        :data:`GROW_AFTER` (a sleeping fault, a client that reads slowly). Quick requests take
+        turns on one thread, so a flood of them does not multiply threads (nor glibc's arenas)."""
+        with self._pool_lock:
+            if not self._jobs:
+                return
+            now = time.monotonic()
+            if not at_once:
+                if len(self._busy_since) < self._active:
+                    return  # a thread is between requests: it takes the next one
+                if now - max(self._busy_since.values(), default=0.0) < TURN_WAIT:
+                    return
+            if self._idle:
+                self._active += 1
+                self._idle.pop().release()
+                return
+            if self._workers >= MAX_WORKERS:
                 return
             if self._workers >= CORE_WORKERS:
-                oldest = min(self._busy_since.values(), default=time.monotonic())
-                if time.monotonic() - oldest < GROW_AFTER:
+                oldest = min(self._busy_since.values(), default=now)
+                if now - oldest < GROW_AFTER:
                     return
             self._workers += 1
+            self._active += 1
         threading.Thread(target=self._work, name="pm3-mockserver-worker", daemon=True).start()
+
+    def _take(self, wake: threading.Lock) -> _Conn | None:
+        """The next connection to serve (``None``: stop), waiting idle for one."""
+        while True:
+            with self._pool_lock:
+                if self._jobs:
+                    conn = self._jobs.popleft()
+                    if conn is not None:
+                        self._busy_since[threading.get_ident()] = time.monotonic()
+                    return conn
+                self._active -= 1
+                self._idle.append(wake)
+            wake.acquire()  # released by whoever took it off the idle list (and counted it)
 
     def _work(self) -> None:
         me = threading.get_ident()
+        wake = threading.Lock()
+        wake.acquire()
         while True:
-            with self._pool_lock:
-                self._idle_workers += 1
-            conn = self._jobs.get()
-            with self._pool_lock:
-                self._idle_workers -= 1
-                if conn is not None:
-                    self._busy_since[me] = time.monotonic()
+            conn = self._take(wake)
             if conn is None:
                 return
             keep = False
             try:
                 keep = self._serve_conn(conn)
+                self._off_request(me)
+                while keep and self._next_inline(conn):
+                    with self._pool_lock:
+                        self._busy_since[me] = time.monotonic()
+                    keep = self._serve_conn(conn)
+                    self._off_request(me)
             except Exception as exc:  # a defect of the engine: report it, drop the connection
                 self._report(exc)
-            with self._pool_lock:
-                del self._busy_since[me]
+                self._off_request(me)
             conn.done = not keep
             self._returned.put(conn)  # the I/O thread closes it or reads it again
             if self._exited.is_set():  # no I/O thread any more (stop() gave up waiting)
                 self._close_returned()
             else:
                 self._wake()
+
+    def _off_request(self, me: int) -> None:
+        with self._pool_lock:
+            self._busy_since.pop(me, None)
+
+    def _next_inline(self, conn: _Conn) -> bool:
+        """Read the connection's next request in this pool thread, when no other request waits
+        and it comes within :data:`INLINE_WAIT`; whether it is ready to serve."""
+        if conn.ended or conn.current is not None or self._stopping.is_set() or self._jobs:
+            return False
+        try:
+            data = conn.sock.recv(65536)
+        except _WOULD_BLOCK:
+            poller = select.poll()
+            poller.register(conn.fd, select.POLLIN)
+            if not poller.poll(INLINE_WAIT * 1000) or self._jobs:
+                return False
+            try:
+                data = conn.sock.recv(65536)
+            except (*_WOULD_BLOCK, OSError):
+                return False
+        except OSError:
+            return False
+        if not data:
+            conn.ended = True
+            return False
+        conn.deadline = time.monotonic() + HEAD_TIMEOUT
+        conn.feed(data)
+        return bool(conn.ready)
 
     def _close_returned(self) -> None:
         while True:
@@ -983,7 +1067,6 @@ class EmbeddedServer:
         sent = False
         result: Iterable[bytes] | None = None
         iterator: Iterable[bytes] = ()
-        mine = self.turn.acquire(timeout=TURN_WAIT)
         try:
             result = self.app(environ, start_response)
             chunks = list(written)
@@ -1004,15 +1087,9 @@ class EmbeddedServer:
             if problem is not None:
                 raise ValueError(f"cannot send the answer: {problem}")
         except Exception as exc:  # nothing sent yet: a 500, and the error for check()
-            if mine:
-                self.turn.release()
-                mine = False
             self._close_result(result)
             self._fail(conn, exc)
             return False
-        finally:
-            if mine:
-                self.turn.release()
         try:
             if environ.get(CLOSE_CONNECTION) or not self._finish_body(conn, request):
                 close = True
