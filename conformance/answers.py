@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from typing import assert_never
 
 from mockserver.redaction import SecretSet
+from mockserver.state.profiles import UnknownWorkspaceStyle
 
 from . import strictjson
 from .http import HttpResponse
@@ -31,6 +33,9 @@ SCHEMA_SHAPES = {
     "token-response": "token",
 }
 """The schemas that stand for one shape each."""
+
+UNAVAILABLE_WORKSPACE = "Bad Request: You have specified an unavailable workspace."
+"""Restler's message for a workspace the server does not have (3.0 GA on, source facts)."""
 
 _TITLE = re.compile(r"<title>\s*([^<]*?)\s*</title>", re.IGNORECASE)
 
@@ -103,3 +108,39 @@ def describe(response: HttpResponse, secrets: SecretSet | None = None) -> str:
         where = f" to {vault.redact(location)!r}"
         return f"HTTP {response.status}{where}" + ("" if shape == "empty" else f" with {what}")
     return vault.redact(f"HTTP {response.status} with {what}")
+
+
+def unknown_workspace_style(response: HttpResponse) -> UnknownWorkspaceStyle | None:
+    """Which of ProcessMaker's answers for a workspace it does not have ``response`` is, if any:
+    the one classifier the checks, ``fingerprint``, ``record`` and the login's diagnosis share.
+
+    ``empty-503``: HTTP 503 and no body (the documentation); ``html-503``: 503 with an HTML page
+    (3.0 betas); ``restler-400``: Restler's 400 :data:`UNAVAILABLE_WORKSPACE`; ``plain-404``:
+    Restler's 404, with no message of its own (so a 404 alone does not prove the workspace
+    unknown; callers that diagnose say so). ``None``: none of these (a token, another error).
+    """
+    if response.status == 503:
+        if not response.body.strip():
+            return "empty-503"
+        ctype = (response.header("Content-Type") or "").lower()
+        return "html-503" if ctype.startswith("text/html") else None
+    shape = shape_of(response)
+    if response.status == 400 and shape == "restler-error":
+        message = response.json()["error"].get("message")
+        return "restler-400" if message == UNAVAILABLE_WORKSPACE else None
+    if response.status == 404 and shape in ("restler-error", "empty"):
+        return "plain-404"
+    return None
+
+
+def unknown_workspace_phrase(style: UnknownWorkspaceStyle) -> str:
+    """How a report names each unknown-workspace answer."""
+    if style == "empty-503":
+        return "HTTP 503 with an empty body"
+    if style == "html-503":
+        return "HTTP 503 with an HTML page"
+    if style == "restler-400":
+        return f"Restler's 400 {UNAVAILABLE_WORKSPACE!r}"
+    if style == "plain-404":
+        return "Restler's 404"
+    assert_never(style)

@@ -3,8 +3,9 @@
 ProcessMaker answers ``POST /{ws}/oauth2/{token}/expire`` for its own tokens; a server that does
 not (another OAuth server, a proxy that blocks the path, a network gone) leaves them valid until
 their lifetime ends. That is never silent: :func:`expire_tokens` says why for each token that
-stays valid, and every command that obtained tokens tells the user (:func:`warning`). Probes of a
-live server send through a :class:`TokenKeeper`, which remembers what to expire.
+stays valid, and every command that obtained tokens tells the user (:func:`warning`). Whatever
+talks to a live server sends through a :class:`~conformance.targetclient.TargetClient`, which
+remembers what to expire.
 """
 
 from __future__ import annotations
@@ -13,12 +14,9 @@ from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from .failures import HarnessError
-from .http import AnswerError
 from .http import HttpRequest
 from .http import HttpResponse
 from .http import Transport
-from .http import cannot_reach
 
 
 def expire_tokens(
@@ -100,29 +98,3 @@ def form_post(
     """A form-encoded POST, the way the documentation's clients send token requests."""
     fields = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
     return HttpRequest("POST", path, tuple(fields.items()), urlencode(data).encode())
-
-
-class TokenKeeper:
-    """A transport for probes of a live server (fingerprint, record): it remembers every access
-    token an answer hands out, so they can all be expired at the end, and an unreachable server
-    is a :class:`HarnessError`."""
-
-    def __init__(self, transport: Transport) -> None:
-        self.transport = transport
-        self.issued: list[str] = []
-
-    def send(self, request: HttpRequest) -> HttpResponse:
-        try:
-            response = self.transport.send(request)
-        except AnswerError as exc:  # the message names the request and what was wrong
-            raise HarnessError(str(exc)) from None
-        except OSError as exc:
-            raise HarnessError(cannot_reach(self.transport.base_url, exc)) from None
-        body = response.json()
-        if isinstance(body, dict) and isinstance(body.get("access_token"), str):
-            self.issued.append(body["access_token"])
-        return response
-
-    def expire_all(self, workspace: str) -> list[str]:
-        """Expire what was handed out; why each token that stays valid does (:func:`expire_tokens`)."""
-        return expire_tokens(self.transport, workspace, self.issued)

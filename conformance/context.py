@@ -32,7 +32,6 @@ from .answers import SHAPES
 from .answers import describe
 from .answers import shape_of
 from .answers import shape_of_value
-from .cleanup import removed_token
 from .failures import ErrorMismatch
 from .failures import Failure
 from .failures import HarnessError
@@ -48,11 +47,11 @@ from .http import CookieJar
 from .http import Exchange
 from .http import HttpRequest
 from .http import HttpResponse
-from .http import is_connection_error
 from .registry import CheckSpec
 from .target import Credentials
 from .target import Session
 from .target import Target
+from .targetclient import TargetClient
 
 UNSET: Any = object()
 EVIDENCE_DEPTH = 3
@@ -120,15 +119,16 @@ class CheckContext:
         self.credentials = credentials
         self.target = target
         self.workspace = session.workspace
-        self.exchanges: list[Exchange] = []
-        self.cookies = CookieJar()
-        self.issued_access_tokens: list[str] = []
-        """Every access token an answer handed out (a token body, an implicit redirect)."""
-        self.removed_access_tokens: set[str] = set()
-        """Tokens this check deleted or expired itself: nothing to expire, none left valid."""
         self.secrets = (
             secrets if secrets is not None else SecretSet(credentials=credentials.secrets())
         )
+        self.client = TargetClient(session.transport, self.workspace, self.secrets)
+        self.cookies = CookieJar()
+        self.exchanges: list[Exchange] = self.client.exchanges
+        self.issued_access_tokens: list[str] = self.client.issued
+        """Every access token an answer handed out (a token body, an implicit redirect)."""
+        self.removed_access_tokens: set[str] = self.client.removed
+        """Tokens this check deleted or expired itself: nothing to expire, none left valid."""
 
     # --- plumbing ------------------------------------------------------------------------------
     @property
@@ -165,40 +165,14 @@ class CheckContext:
         self.mock.clock.advance(seconds)
 
     def send(self, request: HttpRequest) -> HttpResponse:
-        self.secrets.learn_request(request.path, request.headers, request.body)
+        """Send through the check's :class:`~conformance.targetclient.TargetClient`; an answer
+        too large to read is the server's failure."""
         try:
-            response = self.session.transport.send(request)
+            return self.client.send(request)
         except AnswerTooLarge as exc:  # the server's failure: the suite stopped reading
-            exchange = Exchange(request, exc.response, self.session.transport.base_url, str(exc))
-            self.exchanges.append(exchange)
-            raise OversizedAnswer(str(exc), expectation="body", evidence=(exchange,)) from None
-        except Exception as exc:
-            if is_connection_error(exc):
-                self.exchanges.append(
-                    Exchange(request, None, self.session.transport.base_url, str(exc))
-                )
-                raise HarnessError(f"{request.method} {request.path}: {exc}") from None
-            raise
-        self.secrets.learn_response(response.headers, response.body)
-        self.exchanges.append(Exchange(request, response, self.session.transport.base_url))
-        self._follow_tokens(request, response)
-        return response
-
-    def _follow_tokens(self, request: HttpRequest, response: HttpResponse) -> None:
-        """Which access tokens this exchange handed out (a token body, whatever the path that
-        answered it; an implicit grant's redirect) or removed (the maintenance endpoints), so
-        cleanup expires exactly what may be valid."""
-        body = response.json() if response.body.lstrip()[:1] == b"{" else None
-        if isinstance(body, dict) and isinstance(body.get("access_token"), str):
-            self.issued_access_tokens.append(body["access_token"])
-        removed = removed_token(request, response, self.workspace)
-        if removed is not None:
-            self.removed_access_tokens.add(removed)
-        location = response.header("Location")
-        if location and "#" in location:
-            fragment = dict(parse_qsl(urlsplit(location).fragment, keep_blank_values=True))
-            if fragment.get("access_token"):
-                self.issued_access_tokens.append(fragment["access_token"])
+            raise OversizedAnswer(
+                str(exc), expectation="body", evidence=(self.exchanges[-1],)
+            ) from None
 
     def request(
         self,

@@ -20,15 +20,16 @@ from typing import Any
 
 from mockserver import PROFILES
 from mockserver import Profile
+from mockserver.redaction import SecretSet
 from reports.text import terminal
 
 from . import restprobe
-from .cleanup import TokenKeeper
-from .cleanup import form_post
+from .answers import unknown_workspace_style
 from .failures import HarnessError
 from .http import HttpResponse
 from .http import Transport
 from .target import Credentials
+from .targetclient import TargetClient
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,31 +110,15 @@ class Fingerprint:
         return "\n".join(lines)
 
 
-def _status_class(response: HttpResponse) -> str:
-    if response.status == 503 and not response.body:
-        return "503-empty"
-    ctype = response.header("Content-Type") or ""
-    if response.status == 503 and ctype.startswith("text/html"):
-        return "503-html"
-    return str(response.status)
-
-
-def _unknown_workspace_prediction(p: Profile) -> str:
-    return {
-        "empty-503": "503-empty",
-        "html-503": "503-html",
-        "restler-400": "400",
-        "plain-404": "404",
-    }[p.unknown_workspace]
-
-
 class _Probe:
     """The probe's connection to the server: sends form posts, remembers what they obtained."""
 
     def __init__(self, transport: Transport, workspace: str, credentials: Credentials) -> None:
-        self.keeper = TokenKeeper(transport)
+        self.client = TargetClient(
+            transport, workspace, SecretSet(credentials=credentials.secrets())
+        )
         self.workspace = workspace
-        self.token_path = f"/{workspace}/oauth2/token"
+        self.token_path = self.client.token_path
         self.credentials = credentials
         self.login = credentials.password_form()
         self.first: dict[str, Any] = {}  # the first successful login's answer
@@ -142,7 +127,7 @@ class _Probe:
     def post(
         self, form: dict[str, str], headers: dict[str, str] | None = None, path: str = ""
     ) -> HttpResponse:
-        return self.keeper.send(form_post(path or self.token_path, form, headers))
+        return self.client.form(path or self.token_path, form, headers)
 
     def json(self, form: dict[str, str], headers: dict[str, str] | None = None) -> dict[str, Any]:
         body = self.post(form, headers).json()
@@ -157,7 +142,8 @@ def _token_or_refused(body: dict[str, Any]) -> str:
 
 
 def _unknown_workspace(p: _Probe) -> str:
-    return _status_class(p.post(p.login, path=f"/pm3probe{secrets.token_hex(4)}/oauth2/token"))
+    answer = p.post(p.login, path=f"/pm3probe{secrets.token_hex(4)}/oauth2/token")
+    return unknown_workspace_style(answer) or f"other (HTTP {answer.status})"
 
 
 def _no_grant_type(p: _Probe) -> str:
@@ -216,7 +202,7 @@ PROBES: tuple[tuple[str, str, Callable[[_Probe], str], Callable[[Profile], str]]
         "unknown workspace",
         "unknown_workspace",
         _unknown_workspace,
-        _unknown_workspace_prediction,
+        lambda p: p.unknown_workspace,
     ),
     (
         "token error status",
@@ -263,7 +249,7 @@ def _rest_door(session: _Probe, observations: list[Observation]) -> list[str]:
     observed: dict[str, str] = {}
     powered_by = "?"
     for path in restprobe.release_paths():
-        response = session.keeper.send(restprobe.get(session.workspace, path.path))
+        response = session.client.probe(restprobe.get(session.workspace, path.path))
         observed[path.path] = str(response.status)
         if powered_by == "?":
             powered_by = restprobe.powered_by_version(response)
@@ -283,7 +269,7 @@ def _rest_door(session: _Probe, observations: list[Observation]) -> list[str]:
     token = login.get("access_token") if isinstance(login, dict) else None
     if not isinstance(token, str):
         return [*notes, "permission refusal not observed: no token to probe with"]
-    found = restprobe.probe_refusal(session.keeper.send, session.workspace, token, release)
+    found = restprobe.probe_refusal(session.client.probe, session.workspace, token, release)
     if found.value is None:
         return [*notes, f"permission refusal not observed: {found.reason}"]
     observations.append(
@@ -311,7 +297,7 @@ def probe(transport: Transport, workspace: str, credentials: Credentials) -> Fin
             observations.append(Observation(name, observe(session), predictions, field))
         notes = _rest_door(session, observations)
     finally:
-        left = session.keeper.expire_all(workspace)
+        left = session.client.expire_left()
     scores = {
         name: sum(o.predictions[name] == o.observed for o in observations) for name in PROFILES
     }

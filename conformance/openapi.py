@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import re
 from typing import Any
+from typing import assert_never
 
 import schemas
 from mockserver import Profile
@@ -72,10 +73,12 @@ def unknown_workspace(profile: Profile) -> tuple[str, dict[str, Any]]:
         }
     if style == "plain-404":
         return "404", _json(_RESTLER, "An unknown workspace: Restler's 404.")
-    return "400", _json(
-        _RESTLER,
-        "An unknown workspace: Restler's 400 'You have specified an unavailable workspace.'",
-    )
+    if style == "restler-400":
+        return "400", _json(
+            _RESTLER,
+            "An unknown workspace: Restler's 400 'You have specified an unavailable workspace.'",
+        )
+    assert_never(style)
 
 
 def _merge(responses: dict[str, Any], status: str, response: dict[str, Any]) -> None:
@@ -412,16 +415,19 @@ def build(
         for method, op in ops.items()
         if path.startswith("/api/") and method != "parameters" and op.get("security")
     ]
+    style = prof.resource_errors
     for op in protected:
-        if prof.resource_errors == "rfc6750":
+        if style == "rfc6750":
             op["responses"]["401"] = {
                 "description": "RFC 6750: WWW-Authenticate: Bearer, with the error when a token "
                 "was sent.",
                 "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
                 "content": {"application/json": {"schema": _OAUTH}},
             }
-        else:
+        elif style == "restler-401":
             op["responses"]["401"] = {"$ref": "#/components/responses/unauthorized"}
+        else:
+            assert_never(style)
 
     for ops in paths.values():
         for method, op in ops.items():

@@ -35,13 +35,15 @@ from mockserver.state.profiles import BOTH_SCOPE_SPELLINGS
 from mockserver.state.profiles import PLURAL_SCOPES
 
 from . import restprobe
-from .cleanup import TokenKeeper
+from .answers import describe
+from .answers import unknown_workspace_style
 from .cleanup import form_post
 from .failures import HarnessError
 from .http import HttpRequest
 from .http import HttpResponse
 from .http import Transport
 from .target import Credentials
+from .targetclient import TargetClient
 
 TABLE_WIDTH = 100
 """The widest line of :meth:`Recording.table` (a terminal's 100 columns)."""
@@ -172,22 +174,16 @@ class _Recorder:
         vault: SecretSet,
         rec: Recording,
     ) -> None:
-        self.keeper = TokenKeeper(transport)
+        self.client = TargetClient(transport, workspace, vault)
         self.workspace = workspace
         self.c = credentials
         self.vault = vault
         self.recording = rec
-        self.token_path = f"/{workspace}/oauth2/token"
+        self.token_path = self.client.token_path
         self.login = credentials.password_form()
 
     def send(self, request: HttpRequest) -> HttpResponse:
-        response = self.keeper.send(request)
-        body = response.json()
-        if isinstance(body, dict):
-            self.vault.update(
-                v for k in ("access_token", "refresh_token") if isinstance(v := body.get(k), str)
-            )
-        return response
+        return self.client.probe(request)
 
     form = staticmethod(form_post)
 
@@ -208,21 +204,20 @@ def _token_of(response: HttpResponse) -> dict[str, Any]:
 
 def _server_and_error_shapes(rec: _Recorder) -> None:
     # -- the server and its error shapes -------------------------------------------------------
-    def workspace_style(r: HttpResponse) -> str:
-        if r.status == 503:
-            return (
-                "html-503"
-                if (r.header("Content-Type") or "").startswith("text/html")
-                else "empty-503"
-            )
-        return "plain-404" if r.status == 404 else "restler-400"
-
-    rec.measure(
-        "unknown_workspace",
-        "unknown-workspace",
-        rec.form(f"/pm3probe{pysecrets.token_hex(4)}/oauth2/token", {"grant_type": "password"}),
-        workspace_style,
+    unknown = rec.form(
+        f"/pm3probe{pysecrets.token_hex(4)}/oauth2/token", {"grant_type": "password"}
     )
+    answer = rec.send(unknown)
+    style = unknown_workspace_style(answer)
+    if style is None:
+        rec.recording.notes["unknown_workspace"] = (
+            f"not measured: an unknown workspace got {describe(answer, rec.vault)}, none of "
+            "ProcessMaker's answers for one"
+        )
+    else:
+        rec.recording.measured["unknown_workspace"] = Measurement(
+            "unknown_workspace", style, "unknown-workspace", [_evidence(unknown, answer, rec.vault)]
+        )
     rec.measure(
         "restler_version",
         "malformed-json",
@@ -454,7 +449,7 @@ def record(
             probes(recorder)
     finally:
         # nothing the probes obtained stays valid (or the user is told)
-        rec.tokens_left_valid = recorder.keeper.expire_all(workspace)
+        rec.tokens_left_valid = recorder.client.expire_left()
 
     def agreement(profile: Profile) -> int:
         return sum(getattr(profile, f) == m.value for f, m in rec.measured.items())

@@ -28,6 +28,8 @@ from urllib.parse import urlencode
 from mockserver import Profile
 from mockserver.redaction import SecretSet
 
+from .answers import unknown_workspace_phrase
+from .answers import unknown_workspace_style
 from .cleanup import expire_tokens
 from .context import CheckContext
 from .failures import CredentialsRejected
@@ -85,12 +87,7 @@ def _cleanup(ctx: CheckContext) -> list[str]:
     """On live targets, expire the tokens this check obtained; why each one left valid is."""
     if ctx.target.controllable:
         return []
-    return expire_tokens(
-        ctx.session.transport,
-        ctx.workspace,
-        ctx.issued_access_tokens,
-        removed=ctx.removed_access_tokens,
-    )
+    return ctx.client.expire_left()
 
 
 def redact_result(result: CheckResult, secrets: SecretSet, *, evidence: bool = True) -> CheckResult:
@@ -216,12 +213,9 @@ def _describe_refusal(response: HttpResponse) -> str:
 
 
 def is_unknown_workspace(response: HttpResponse) -> bool:
-    """ProcessMaker's answers for a workspace it does not have (whatever the version): HTTP 503
-    with an empty body (the documentation), 503 with the "unavailable workspace" page (3.0
-    betas), or Restler's 400 "You have specified an unavailable workspace." (3.0 GA on)."""
-    if response.status == 503 and not response.body.strip():
-        return True
-    return response.status in (400, 503) and b"unavailable workspace" in response.body
+    """An answer that can only mean a workspace the server does not have, whatever the version
+    (:func:`~conformance.answers.unknown_workspace_style`; a bare 404 does not prove it)."""
+    return unknown_workspace_style(response) in ("empty-503", "html-503", "restler-400")
 
 
 def check_login(target: Target, credentials: Credentials, secrets: SecretSet) -> list[str]:
@@ -266,13 +260,13 @@ def check_login(target: Target, credentials: Credentials, secrets: SecretSet) ->
                 return []
             # leave nothing usable behind on a live server
             return expire_tokens(session.transport, session.workspace, [body["access_token"]])
-        if is_unknown_workspace(response):
+        style = unknown_workspace_style(response)
+        if style is not None and is_unknown_workspace(response):
             raise HarnessError(
                 f"workspace {session.workspace!r} is unknown at {session.transport.base_url} "
-                f"(check --workspace): its token endpoint answered HTTP {response.status} "
-                f"{'with an empty body' if not response.body.strip() else 'unavailable workspace'}"
-                ", ProcessMaker's answer for a workspace it does not have; the credentials were "
-                "not judged"
+                f"(check --workspace): its token endpoint answered "
+                f"{unknown_workspace_phrase(style)}, ProcessMaker's answer for a workspace it "
+                "does not have; the credentials were not judged"
             )
         raise CredentialsRejected(
             secrets.redact(

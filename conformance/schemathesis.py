@@ -31,6 +31,7 @@ from __future__ import annotations
 import os
 import re
 from typing import Any
+from typing import assert_never
 from urllib.parse import urlsplit
 
 import requests
@@ -41,6 +42,9 @@ from mockserver import get_profile
 from mockserver.protocol import restler_routes
 
 from . import strictjson
+from .answers import unknown_workspace_phrase
+from .answers import unknown_workspace_style
+from .http import HttpResponse
 from .target import load_credentials
 
 PROFILE = get_profile(os.environ.get("PM3_PROFILE", "documented"))
@@ -172,6 +176,12 @@ def _routed_elsewhere(method: str, path: str) -> bool:
     return isinstance(found, restler_routes.Found)
 
 
+def _answer(response: Any) -> HttpResponse:
+    """A schemathesis response as the suite's own answer, for the shared classifiers."""
+    headers = tuple((k, v) for k, values in response.headers.items() for v in values)
+    return HttpResponse(int(response.status_code), headers, bytes(response.content or b""))
+
+
 def _json(response: Any) -> Any:
     """The body as PHP's json_decode reads it (:mod:`conformance.strictjson`), else ``None``."""
     try:
@@ -198,9 +208,8 @@ def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool
     if "accepted" in title and response.status_code == 302 and "error=" in location[0]:
         return False  # an OAuth error delivered by redirect (RFC 6749 §4.1.2.1): a refusal
     if (
-        response.status_code == 503
-        and PROFILE.unknown_workspace in ("empty-503", "html-503")
-        and _workspace_of(path) != WORKSPACE
+        _workspace_of(path) != WORKSPACE
+        and unknown_workspace_style(_answer(response)) == PROFILE.unknown_workspace
     ):
         return False  # the profile's documented answer for an unknown workspace
     if "schema-valid request rejected" in title and _business_refusal(path, response):
@@ -301,43 +310,31 @@ def pm3_unknown_workspace(ctx: Any, response: Any, case: Any) -> bool | None:
     if workspace is None or workspace == WORKSPACE:
         return None
     style = PROFILE.unknown_workspace
-    body = _json(response)
-    status = response.status_code
-    ctype = response.headers.get("content-type") or [""]
-    if style == "empty-503":
-        ok = status == 503 and not response.content
-    elif style == "html-503":
-        ok = status == 503 and ctype[0].startswith("text/html")
-    elif style == "restler-400":
-        ok = (
-            status == 400
-            and isinstance(body, dict)
-            and isinstance(body.get("error"), dict)
-            and body["error"].get("message")
-            == "Bad Request: You have specified an unavailable workspace."
-        )
-    else:
-        ok = status == 404
-    if not ok:
+    answer = _answer(response)
+    if unknown_workspace_style(answer) != style:
         raise AssertionError(
-            f"the unknown workspace {workspace!r} got HTTP {status} "
-            f"({len(response.content)} bytes); the {PROFILE.name} profile answers {style}"
+            f"the unknown workspace {workspace!r} got HTTP {answer.status} "
+            f"({len(answer.body)} bytes); the {PROFILE.name} profile answers "
+            f"{unknown_workspace_phrase(style)}"
         )
     return None
 
 
 def _token_headers() -> dict[str, str]:
-    if PROFILE.token_headers == "bshaffer":
+    style = PROFILE.token_headers
+    if style == "bshaffer":
         return {
             "cache-control": "no-store",
             "content-type": "application/json",
             "pragma": "no-cache",
         }
-    return {
-        "cache-control": "no-cache, must-revalidate",
-        "content-type": "application/json; charset=utf-8",
-        "pragma": "no-cache",
-    }
+    if style == "restler":
+        return {
+            "cache-control": "no-cache, must-revalidate",
+            "content-type": "application/json; charset=utf-8",
+            "pragma": "no-cache",
+        }
+    assert_never(style)
 
 
 @schemathesis.check

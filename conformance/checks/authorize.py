@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import assert_never
 from urllib.parse import parse_qsl
 from urllib.parse import urlsplit
 
@@ -53,20 +54,23 @@ def unauthenticated_authorize_redirects_to_login(ctx: CheckContext) -> None:
     )
     u = dict(parse_qsl(split.query)).get("u", "")
     target = f"/{ctx.workspace}/oauth2/authorize?"
-    if ctx.profile.login_redirect == "absolute":
+    style = ctx.profile.login_redirect
+    if style == "absolute":
         ctx.expect(
             u.startswith(("http://", "https://")) and target in u,
             f"u should be absolute: {u!r}",
             RedirectMismatch,
             expectation="field:u",
         )
-    else:
+    elif style == "relative":
         ctx.expect(
             u.startswith(target),
             f"u should be relative: {u!r}",
             RedirectMismatch,
             expectation="field:u",
         )
+    else:
+        assert_never(style)
     inner = dict(parse_qsl(urlsplit(u).query))
     ctx.expect(
         inner.get("client_id") == ctx.credentials.client_id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from conformance.context import CheckContext
 from conformance.failures import HeaderMismatch
 from conformance.http import HttpResponse
@@ -18,7 +20,8 @@ def expect_unauthorized(
     the request was served)."""
     ctx.expect_status(response, 401, what, expectation=expectation)
     challenge = response.header("WWW-Authenticate")
-    if ctx.profile.resource_errors == "restler-401":
+    style = ctx.profile.resource_errors
+    if style == "restler-401":
         ctx.expect(
             response.json() == UNAUTHORIZED,
             f"{what}: expected Restler's 401 {{'error': {{'code': 401, 'message': 'Unauthorized'}}}}, "
@@ -31,7 +34,7 @@ def expect_unauthorized(
             HeaderMismatch,
             expectation="header:WWW-Authenticate",
         )
-    else:
+    elif style == "rfc6750":
         ctx.expect(
             (challenge or "").startswith("Bearer"),
             f"{what}: expected a Bearer challenge, got WWW-Authenticate {challenge!r} "
@@ -39,6 +42,8 @@ def expect_unauthorized(
             HeaderMismatch,
             expectation="header:WWW-Authenticate",
         )
+    else:
+        assert_never(style)
 
 
 def _expect_users(ctx: CheckContext, response: HttpResponse, what: str) -> None:

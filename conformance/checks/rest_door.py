@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from typing import assert_never
 
 from conformance.checks.resources import expect_unauthorized
 from conformance.context import CheckContext
@@ -114,9 +115,12 @@ def a_user_without_the_permission_is_refused_on_get_users(ctx: CheckContext) -> 
             f"{ctx.describe(response)}",
             expectation="refused",
         )
-    if ctx.profile.permission_refusal == "access-control-401":
+    refusal = ctx.profile.permission_refusal
+    if refusal == "access-control-401":
         ctx.expect_restler_error(response, 401, "Unauthorized")
         return
+    if refusal != "constructor-400":
+        assert_never(refusal)
     ctx.expect_status(response, 400, what)
     body: Any = ctx.expect_json(response)
     message = body.get("error", {}).get("message") if isinstance(body, dict) else None

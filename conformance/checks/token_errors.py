@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from conformance.answers import shape_of
 from conformance.context import CheckContext
 from conformance.registry import Severity
@@ -124,12 +126,15 @@ def token_responses_are_not_cached(ctx: CheckContext) -> None:
     """Token answers carry the profile's Cache-Control, Pragma and Content-Type headers."""
     response = ctx.password_grant()
     ctx.expect_status(response, 200)
-    if ctx.profile.token_headers == "bshaffer":
+    style = ctx.profile.token_headers
+    if style == "bshaffer":
         ctx.expect_header(response, "Cache-Control", "no-store")
         ctx.expect_header(response, "Content-Type", "application/json")
-    else:
+    elif style == "restler":
         ctx.expect_header(response, "Cache-Control", "no-cache, must-revalidate")
         ctx.expect_header(response, "Content-Type", "application/json; charset=utf-8")
+    else:
+        assert_never(style)
     ctx.expect_header(response, "Pragma", "no-cache")
 
 
@@ -169,15 +174,18 @@ def basic_secret_with_colon_is_read_as_php_reads_it(ctx: CheckContext) -> None:
         },
         basic=(c.client_id, "a:b"),
     )
-    if ctx.profile.basic_split == "first-colon":
+    split = ctx.profile.basic_split
+    if split == "first-colon":
         ctx.expect_oauth_error(
             response,
             "invalid_client",
             "The client credentials are invalid",
             status=ctx.profile.invalid_client_status_with_basic,
         )
-    else:
+    elif split == "single-colon":
         ctx.expect_token_response(response, refresh=False, scope=None)
+    else:
+        assert_never(split)
 
 
 @check(

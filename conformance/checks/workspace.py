@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import assert_never
+
+from conformance.answers import UNAVAILABLE_WORKSPACE
 from conformance.answers import shape_of
+from conformance.answers import unknown_workspace_phrase
+from conformance.answers import unknown_workspace_style
 from conformance.context import CheckContext
 from conformance.failures import HeaderMismatch
 from conformance.http import HttpResponse
@@ -62,11 +67,17 @@ def _expect_unknown_workspace(ctx: CheckContext, response: HttpResponse, what: s
             expectation="header:Content-Type",
         )
     elif style == "restler-400":
-        ctx.expect_restler_error(
-            response, 400, "Bad Request: You have specified an unavailable workspace."
-        )
-    else:
+        ctx.expect_restler_error(response, 400, UNAVAILABLE_WORKSPACE)
+    elif style == "plain-404":
         ctx.expect_status(response, 404, what)
+    else:
+        assert_never(style)
+    # What each part above looked at, the shared classifier must agree with as a whole.
+    ctx.expect(
+        unknown_workspace_style(response) == style,
+        f"{what}: expected {unknown_workspace_phrase(style)}, got {ctx.describe(response)}",
+        expectation="refused",
+    )
 
 
 @check(

@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
+from typing import assert_never
 from urllib.parse import quote_plus
 
 from werkzeug.datastructures import Headers
@@ -118,15 +119,18 @@ def restler_headers(profile: Profile) -> list[tuple[str, str]]:
 
 def token_headers(profile: Profile) -> list[tuple[str, str]]:
     """Headers of a token-endpoint answer (success or error) in this profile."""
-    if profile.token_headers == "restler":
+    style = profile.token_headers
+    if style == "restler":
         # bshaffer's Pragma survives Restler's rewrite (§3.2 row 3).
         return [*restler_headers(profile), ("Pragma", "no-cache"), CORS_ALLOW_ORIGIN]
-    return [
-        ("Content-Type", "application/json"),
-        ("Cache-Control", "no-store"),
-        ("Pragma", "no-cache"),
-        CORS_ALLOW_ORIGIN,
-    ]
+    if style == "bshaffer":
+        return [
+            ("Content-Type", "application/json"),
+            ("Cache-Control", "no-store"),
+            ("Pragma", "no-cache"),
+            CORS_ALLOW_ORIGIN,
+        ]
+    assert_never(style)
 
 
 def token_success(body: dict[str, object], profile: Profile) -> Answer:
@@ -184,7 +188,8 @@ def restler_error(err: RestlerError, profile: Profile, *, cors: bool = True) -> 
 
 def rest_unauthorized(profile: Profile, err: OAuthError | None) -> Response:
     """The answer of ``/api/1.0`` to a missing, invalid or expired token."""
-    if profile.resource_errors == "rfc6750":
+    style = profile.resource_errors
+    if style == "rfc6750":
         challenge = 'Bearer realm="Service"'
         if err is not None:
             challenge += f', error="{err.error}", error_description="{err.description}"'
@@ -201,7 +206,9 @@ def rest_unauthorized(profile: Profile, err: OAuthError | None) -> Response:
                 CORS_ALLOW_ORIGIN,
             ],
         )
-    return restler_error(RestlerError(401), profile)
+    if style == "restler-401":
+        return restler_error(RestlerError(401), profile)
+    assert_never(style)
 
 
 def rest_json(data: object, profile: Profile, status: int = 200) -> Answer:
@@ -228,9 +235,11 @@ def unknown_workspace(profile: Profile) -> Response:
         return Response(page, status=503, content_type="text/html; charset=utf-8")
     if style == "plain-404":
         return restler_error(RestlerError(404), profile, cors=False)
-    return restler_error(
-        RestlerError(400, RestlerError.UNKNOWN_WORKSPACE, debug=True), profile, cors=False
-    )
+    if style == "restler-400":
+        return restler_error(
+            RestlerError(400, RestlerError.UNKNOWN_WORKSPACE, debug=True), profile, cors=False
+        )
+    assert_never(style)
 
 
 def html(page: str, status: int = 200, headers: list[tuple[str, str]] | None = None) -> Response:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
+from conformance.answers import UNAVAILABLE_WORKSPACE
 from conformance.answers import describe
 from conformance.answers import shape_of
+from conformance.answers import unknown_workspace_style
 from conformance.http import HttpResponse
 from mockserver.redaction import SecretSet
 
@@ -55,3 +58,68 @@ def test_redirects_say_where_to_and_hide_secrets() -> None:
     text = describe(response, SecretSet([code]))
     assert text.startswith("HTTP 302 to 'http://localhost/callback?code=")
     assert code not in text
+
+
+@pytest.mark.parametrize(
+    ("response", "style"),
+    [
+        (HttpResponse(503, (), b""), "empty-503"),
+        (
+            HttpResponse(503, (("Content-Type", "text/html; charset=utf-8"),), b"<html/>"),
+            "html-503",
+        ),
+        (
+            HttpResponse(
+                400,
+                (("Content-Type", "application/json"),),
+                json.dumps({"error": {"code": 400, "message": UNAVAILABLE_WORKSPACE}}).encode(),
+            ),
+            "restler-400",
+        ),
+        (
+            HttpResponse(
+                404, (), json.dumps({"error": {"code": 404, "message": "Not Found"}}).encode()
+            ),
+            "plain-404",
+        ),
+        # none of ProcessMaker's answers for a workspace it does not have
+        (HttpResponse(503, (("Content-Type", "text/plain"),), b"down for maintenance"), None),
+        (
+            HttpResponse(
+                400, (), json.dumps({"error": {"code": 400, "message": "Bad Request"}}).encode()
+            ),
+            None,
+        ),
+        (HttpResponse(200, (), json.dumps({"access_token": "a" * 40}).encode()), None),
+        (HttpResponse(404, (), b"<html>nginx</html>"), None),
+    ],
+)
+def test_one_classifier_names_each_unknown_workspace_answer(
+    response: HttpResponse, style: str | None
+) -> None:
+    assert unknown_workspace_style(response) == style
+
+
+def test_fingerprint_and_record_read_the_unknown_workspace_with_the_one_classifier() -> None:
+    from conformance.fingerprint import probe
+    from conformance.http import HttpTransport
+    from conformance.record import record
+    from conformance.target import load_credentials
+    from mockserver import MockServer
+    from tests.conformance.proxy_kit import behind_proxy
+
+    def ok_for_unknown(environ: Any, status: int, headers: Any, body: bytes) -> Any:
+        if str(environ.get("PATH_INFO", "")).startswith("/pm3probe"):
+            return 200, [("Content-Type", "application/json")], b'{"ok": 1}'
+        return status, headers, body
+
+    credentials = load_credentials(env={})
+    pm = MockServer()
+    behind_proxy(ok_for_unknown)(pm)  # a proxy that answers 200 for any unknown workspace
+    with pm:
+        seen = probe(HttpTransport(pm.url), "workflow", credentials)
+        recording = record(HttpTransport(pm.url), "workflow", credentials, url=pm.url)
+    (observed,) = [o for o in seen.observations if o.field == "unknown_workspace"]
+    assert observed.observed == "other (HTTP 200)"  # never mistaken for one of the four
+    assert "unknown_workspace" not in recording.measured  # inherited, not guessed
+    assert "none of ProcessMaker's answers" in recording.notes["unknown_workspace"]

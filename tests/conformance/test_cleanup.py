@@ -98,27 +98,6 @@ def test_no_warning_when_the_server_expires_them(
     assert "could not be expired" not in capsys.readouterr().err
 
 
-def test_the_token_keeper_remembers_issued_tokens_and_names_an_unreachable_server() -> None:
-    import json
-
-    from conformance.cleanup import TokenKeeper
-    from conformance.cleanup import form_post
-    from conformance.failures import HarnessError
-
-    class _Tokens(_Answers):
-        def send(self, request: HttpRequest) -> HttpResponse:
-            super().send(request)
-            return HttpResponse(200, (), json.dumps({"access_token": "t" * 40}).encode())
-
-    keeper = TokenKeeper(_Tokens(200, 200))  # type: ignore[arg-type]
-    keeper.send(form_post("/workflow/oauth2/token", {"grant_type": "password"}))
-    assert keeper.issued == ["t" * 40]
-    assert keeper.transport.sent[0].body == b"grant_type=password"  # type: ignore[attr-defined]
-    gone = TokenKeeper(_Answers(ConnectionRefusedError("refused")))  # type: ignore[arg-type]
-    with pytest.raises(HarnessError, match=r"cannot reach http://pm\.example"):
-        gone.send(form_post("/x", {}))
-
-
 LIVE_TOKENS = (
     "SELECT COUNT(*) FROM OAUTH_ACCESS_TOKENS WHERE EXPIRES > ? AND ACCESS_TOKEN NOT IN "
     "(SELECT ACCESS_TOKEN FROM PMOAUTH_USER_ACCESS_TOKENS)"

@@ -271,6 +271,7 @@ def test_lists_without_a_user_are_refused_up_to_3_2_2(call_rest: CallRest, key: 
 
 
 def test_list_row_shape(mock: MockServer, call_rest: CallRest) -> None:
+    mock.state.clock.freeze()  # the case's dates and the stamp below fall in one second
     app_uid = start_case(call_rest)
     john = uid_of(mock, "johndoe")
     now = mock.state.clock.stamp()
