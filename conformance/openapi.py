@@ -301,14 +301,20 @@ def build(
     doc["info"]["x-pm3-profile"] = prof.name
     doc["components"]["parameters"]["workspace"]["schema"] = {"type": "string", "enum": [workspace]}
     doc["components"]["responses"]["unknown-workspace"] = unknown_workspace(prof)[1]
-    ws_status = unknown_workspace(prof)[0]
     paths = doc["paths"]
+    _token_requests(doc["components"]["schemas"], paths[TOKEN]["post"], prof)
+    _token_responses(paths[TOKEN]["post"]["responses"], prof)
+    _authorize_pages(paths[AUTHORIZE], client_id, redirect_uri)
+    _rest_door(paths)
+    _resource_errors(paths, prof)
+    _unknown_workspace_everywhere(paths, prof)
+    return dict(doc)
 
-    token = paths[TOKEN]["post"]
-    # What a server takes is wider than what a conforming client sends: ProcessMaker ignores
-    # parameters it does not know. The request schemas stay strict for clients; the server's
-    # description uses lenient copies.
-    components = doc["components"]["schemas"]
+
+def _token_requests(components: dict[str, Any], token: dict[str, Any], prof: Profile) -> None:
+    """What a server takes is wider than what a conforming client sends: ProcessMaker ignores
+    parameters it does not know. The request schemas stay strict for clients; the server's
+    description uses lenient copies, with the profile's scopes."""
     words = "|".join(re.escape(scope) for scope in prof.supported_scopes)
     # JSON null and false read as "no scope" (PHP casts them to ""), as if it were left out.
     scope = {
@@ -327,7 +333,11 @@ def build(
         if param.get("name") == "scope" and param.get("in") == "query":
             # Read when the body has none; the server judges the scope (invalid_scope or a grant).
             param["schema"] = {"type": "string"}
-    responses = token["responses"]
+
+
+def _token_responses(responses: dict[str, Any], prof: Profile) -> None:
+    """The token answer's statuses per profile (an OAuth error with HTTP 200, or bshaffer's),
+    and the links the stateful phase follows from a token."""
     for status in list(responses):
         if status not in ("200", "403"):
             del responses[status]
@@ -368,6 +378,10 @@ def build(
         },
     }
 
+
+def _authorize_pages(authorize: dict[str, Any], client_id: str, redirect_uri: str) -> None:
+    """The authorize page (GET) and its consent form (POST): the registered client and callback,
+    the web session's cookie, and what PHP reads of each parameter."""
     cookie = {
         "name": "PHPSESSID",
         "in": "cookie",
@@ -376,14 +390,14 @@ def build(
         "without one, the authorize page redirects to the login page.",
         "schema": {"type": "string", "pattern": "^[0-9A-Za-z,-]{22,256}$"},
     }
-    query = [p for p in paths[AUTHORIZE]["get"]["parameters"] if p.get("in") == "query"]
+    query = [p for p in authorize["get"]["parameters"] if p.get("in") == "query"]
     for param in query:
         if param.get("name") == "client_id":
             param["schema"] = {"type": "string", "enum": [client_id]}
     # The consent form posts back to the authorize URL: the same query parameters.
-    paths[AUTHORIZE]["get"]["parameters"] = [*query, cookie]
-    paths[AUTHORIZE]["post"]["parameters"] = [*copy.deepcopy(query), cookie]
-    for param in [*paths[AUTHORIZE]["get"]["parameters"], *paths[AUTHORIZE]["post"]["parameters"]]:
+    authorize["get"]["parameters"] = [*query, cookie]
+    authorize["post"]["parameters"] = [*copy.deepcopy(query), cookie]
+    for param in [*authorize["get"]["parameters"], *authorize["post"]["parameters"]]:
         if param.get("name") == "redirect_uri":
             param["schema"] = {"type": "string", "enum": [redirect_uri, ""]}
         elif param.get("name") == "scope":
@@ -394,21 +408,23 @@ def build(
             schema = param["schema"]
             if not (isinstance(schema.get("anyOf"), list) and {"const": ""} in schema["anyOf"]):
                 param["schema"] = {"anyOf": [schema, {"const": ""}]}
-    for param in paths[AUTHORIZE]["get"]["parameters"]:
+    for param in authorize["get"]["parameters"]:
         if param.get("name") == "redirect_uri":
             param["schema"] = {"type": "string"}  # the page is shown; the POST checks it
         if param.get("name") == "response_type":
             # The consent page is shown whatever it says (the POST that follows checks it), but
             # an empty value counts as missing, as PHP reads it.
             param["schema"] = {"type": "string", "minLength": 1}
-    for param in paths[AUTHORIZE]["post"]["parameters"]:
+    for param in authorize["post"]["parameters"]:
         if param.get("name") == "response_type":
             param["schema"] = {"type": "string", "enum": ["code", "token"]}
-    paths[AUTHORIZE]["post"]["responses"]["400"] = _json(
+    authorize["post"]["responses"]["400"] = _json(
         {"oneOf": [_RESTLER, _OAUTH]}, "Restler: no web session; or an OAuth error as JSON."
     )
 
-    _rest_door(paths)
+
+def _resource_errors(paths: dict[str, Any], prof: Profile) -> None:
+    """Every protected REST operation's 401, in the profile's style."""
     protected = [
         op
         for path, ops in paths.items()
@@ -429,18 +445,21 @@ def build(
         else:
             assert_never(style)
 
+
+def _unknown_workspace_everywhere(paths: dict[str, Any], prof: Profile) -> None:
+    """Every operation lists the profile's answer for a workspace the server does not have."""
+    ws_status, ws_response = unknown_workspace(prof)
     for ops in paths.values():
         for method, op in ops.items():
             if method == "parameters":
                 continue
             op["responses"].pop("503", None)
             if ws_status in op["responses"] and ws_status != "503":
-                _merge(op["responses"], ws_status, unknown_workspace(prof)[1])
+                _merge(op["responses"], ws_status, copy.deepcopy(ws_response))
             else:
                 op["responses"].setdefault(
                     ws_status, {"$ref": "#/components/responses/unknown-workspace"}
                 )
-    return dict(doc)
 
 
 def render(profile: str | Profile = "documented", workspace: str = "workflow") -> str:
