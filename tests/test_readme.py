@@ -21,14 +21,13 @@ import pytest
 import yaml
 
 from mockserver import MockServer
-from tests.conformance.clients.drivers.test_js import KIT as JS_KIT_DIR
-from tests.conformance.clients.drivers.test_js import MISSING as JS_MISSING
-from tests.conformance.clients.drivers.test_php import MISSING as PHP_MISSING
+from tests.conformance.clients.drivers.kits import JS
+from tests.conformance.clients.drivers.kits import PHP
 from tests.tools import require
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 BIN = Path(sys.executable).parent
-JS_KIT = JS_KIT_DIR.relative_to(README.parent)
+JS_KIT = Path("conformance/clients/drivers/js")
 
 
 def readme_commands() -> list[str]:
@@ -151,7 +150,7 @@ def run_npm_ci(tmp: Path) -> None:
     assert "npm ci --prefix conformance/clients/drivers/js" in tox
     lock = json.loads((README.parent / JS_KIT / "package-lock.json").read_text())
     assert set(lock["packages"][""]["dependencies"]) == {"simple-oauth2", "oauth4webapi"}
-    if JS_MISSING is None:
+    if JS.missing is None:
         installed = README.parent / JS_KIT / "node_modules" / ".package-lock.json"
         assert json.loads(installed.read_text())["name"] == lock["name"]
 
@@ -172,14 +171,14 @@ def run_php_clients(tmp: Path) -> None:
     command = next(
         c for c in COMMANDS if c.startswith('pm3-conformance clients --driver "php conformance/')
     )
-    _kit_clients(command, tmp, PHP_MISSING, ("PHP ", "Guzzle "))
+    _kit_clients(command, tmp, PHP.missing, ("PHP ", "Guzzle "))
 
 
 def run_js_clients(tmp: Path) -> None:
     command = next(
         c for c in COMMANDS if c.startswith('pm3-conformance clients --driver "node conformance/')
     )
-    _kit_clients(command, tmp, JS_MISSING, ("simple-oauth2 ", "oauth4webapi "))
+    _kit_clients(command, tmp, JS.missing, ("simple-oauth2 ", "oauth4webapi "))
 
 
 def run_schemathesis(tmp: Path) -> None:

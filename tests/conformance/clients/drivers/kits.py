@@ -1,4 +1,5 @@
-"""What the PHP and JavaScript kit tests share: where the drivers are, the verdicts committed in
+"""The PHP and JavaScript kits as the tests see them (:class:`Kit`: the runtime, its reference
+drivers, a flawed variant of each and the scenario that catches it), the verdicts committed in
 ``reports/clients/report.json``, and the rule that a missing runtime skips locally but never in CI.
 """
 
@@ -7,6 +8,9 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
+import subprocess
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -71,3 +75,79 @@ def assert_flaw_caught(program: str, script: str, scenario_id: str) -> None:
     result, name = run_scenario(SCENARIOS[scenario_id], command, get_profile("documented"))
     assert result.outcome == "failed", f"{scenario_id} did not catch {name}"
     assert "flaw" in name and result.failures[0].message
+
+
+@dataclass(frozen=True)
+class Kit:
+    """A driver kit: its runtime, its reference drivers (commands as the README writes them)
+    and, for each flawed variant beside these tests, the scenario that must catch it."""
+
+    name: str
+    program: str
+    drivers: tuple[str, ...]
+    flawed: dict[str, str]
+    missing: str | None
+    """What is not installed here (``None``: the kit can run)."""
+
+
+def _js_missing() -> str | None:
+    if shutil.which("node") is None:
+        return "node is not installed (Debian: nodejs npm)"
+    kit = ROOT / "conformance" / "clients" / "drivers" / "js"
+    for package in ("simple-oauth2", "oauth4webapi"):
+        if not (kit / "node_modules" / package / "package.json").is_file():
+            return f"{package} is not installed (npm ci --prefix conformance/clients/drivers/js; tox does it)"
+    return None
+
+
+GUZZLE = Path("/usr/share/php/GuzzleHttp/autoload.php")
+
+
+def _php_missing() -> str | None:
+    php = shutil.which("php")
+    if php is None:
+        return "php is not installed (Debian: php-cli php-curl php-guzzlehttp-guzzle)"
+    curl = subprocess.run(
+        [php, "-r", "exit(function_exists('curl_init') ? 0 : 1);"], capture_output=True, timeout=30
+    )
+    if curl.returncode != 0:
+        return "PHP's cURL extension is not installed (Debian: php-curl)"
+    if not GUZZLE.is_file():
+        return f"Guzzle is not installed ({GUZZLE}; Debian: php-guzzlehttp-guzzle)"
+    return None
+
+
+JS = Kit(
+    "js",
+    "node",
+    (
+        "node conformance/clients/drivers/js/simple-oauth2.mjs",
+        "node conformance/clients/drivers/js/oauth4webapi.mjs",
+    ),
+    {
+        "flawed_simple_oauth2.mjs": "PM3-CLIENT-FAULT-003",
+        "flawed_oauth4webapi.mjs": "PM3-CLIENT-REFRESH-001",
+        "flawed_oauth4webapi_lookup.mjs": "PM3-CLIENT-REST-001",
+    },
+    _js_missing(),
+)
+PHP = Kit(
+    "php",
+    "php",
+    (
+        "php conformance/clients/drivers/php/docs_curl.php",
+        "php conformance/clients/drivers/php/guzzle.php",
+    ),
+    {
+        "flawed_docs_curl.php": "PM3-CLIENT-ERR-001",
+        "flawed_guzzle.php": "PM3-CLIENT-SEC-001",
+        "flawed_docs_curl_login.php": "PM3-CLIENT-ERR-006",
+    },
+    _php_missing(),
+)
+KITS = (JS, PHP)
+
+
+def runnable(kit: Kit) -> None:
+    """In a test that did not skip: the kit's runtime must be there (in CI it always must)."""
+    assert kit.missing is None, f"{kit.missing}: required in CI"
