@@ -16,8 +16,9 @@ Fixtures:
 - ``pm_httpserver``: pytest-httpserver's ``httpserver`` with ProcessMaker mounted on the OAuth
   (``/{ws}/oauth2/…``), classic (``/sys{ws}/…``), REST (``/api/…``) and control (``/_pm3/``)
   paths; the user's own ``expect_request(...)`` keep working for every other path, ordered
-  and one-shot ones included. ``pm_httpserver_mock`` is the mock behind it (extra
-  ``httpserver``).
+  and one-shot ones included (extra ``httpserver``). The mock behind it is ``pm_mock``: one
+  mock per test, so what a test scripts on ``pm_mock`` answers the traffic sent to either
+  address, and either journal is the same. ``pm_httpserver_mock`` is another name for it.
 
 A fixture whose extra is not installed skips, naming the extra and its install; in CI (the
 ``CI`` environment variable set) it is an error instead (:func:`missing_extra`).
@@ -169,26 +170,20 @@ PM_PATHS = re.compile(r"^/(?:api/|sys[^/]+/|_pm3/|[^/]+/oauth2(?:/|$))")
 
 
 @pytest.fixture
-def pm_httpserver_mock(pm_profile: str) -> Iterator[MockServer]:
-    """The mock behind ``pm_httpserver`` (not listening itself: the httpserver's socket serves)."""
-    server = MockServer(pm_profile)
-    yield server
-    try:
-        server.check()
-    finally:
-        server.close()
+def pm_httpserver_mock(pm_mock: MockServer) -> MockServer:
+    """The mock behind ``pm_httpserver``: ``pm_mock`` itself (one mock per test, so scripting
+    either name scripts what both addresses answer)."""
+    return pm_mock
 
 
 @pytest.fixture
-def pm_httpserver(
-    request: pytest.FixtureRequest, pm_httpserver_mock: MockServer
-) -> Iterator[HTTPServer]:
-    """pytest-httpserver's ``httpserver``, with ProcessMaker answering its paths."""
+def pm_httpserver(request: pytest.FixtureRequest, pm_mock: MockServer) -> Iterator[HTTPServer]:
+    """pytest-httpserver's ``httpserver``, with ``pm_mock`` answering ProcessMaker's paths."""
     try:
         server: HTTPServer = request.getfixturevalue("httpserver")
     except pytest.FixtureLookupError:
         missing_extra("pm_httpserver", "httpserver")
-    app = pm_httpserver_mock.app
+    app = pm_mock.app
     original = server.dispatch
 
     def dispatch(req: WerkzeugRequest) -> WerkzeugResponse:

@@ -7,6 +7,7 @@ A README command that is not in the table fails ``test_every_readme_command_is_c
 
 from __future__ import annotations
 
+import configparser
 import json
 import os
 import re
@@ -14,6 +15,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,8 +64,21 @@ def run_main_job(tmp: Path) -> None:
 
 
 def run_tests(tmp: Path) -> None:
-    # This test runs inside `python3 -m tox`; running tox again here would recurse.
-    assert shutil.which("tox") or os.environ.get("TOX_ENV_NAME"), "tox drives these tests"
+    # This test runs inside `python3 -m tox` (or inside a plain `pytest` in tox's environment, or
+    # any other one): running tox again here would recurse. Whether tox is on PATH says nothing
+    # of the command; what it runs does. tox runs tox.ini's env_list: each listed environment is
+    # defined, the test environment installs an extra the package declares and runs pytest,
+    # whose configuration collects this very suite.
+    tox = configparser.ConfigParser(interpolation=None)
+    tox.read(README.parent / "tox.ini", encoding="utf-8")
+    envs = [e.strip() for e in tox["tox"]["env_list"].split(",") if e.strip()]
+    assert envs and all(tox.has_section(f"testenv:{e}") for e in envs), envs
+    extra = tox["testenv"]["extras"].strip()
+    project = tomllib.loads((README.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    assert extra in project["project"]["optional-dependencies"], extra
+    assert shlex.split(tox["testenv"]["commands"])[0] == "pytest"
+    testpaths = project["tool"]["pytest"]["ini_options"]["testpaths"]
+    assert Path(__file__).resolve().parent in {README.parent / t for t in testpaths}, testpaths
 
 
 def run_control_curl(tmp: Path) -> None:

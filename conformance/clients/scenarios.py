@@ -702,6 +702,14 @@ def truncated_answer_is_a_failure(env: ScenarioEnv) -> None:
     env.expect(not outcome.ok, "the client reported success for a truncated answer")
 
 
+SLOW_ANSWER_SECONDS = 4
+"""How long the mock holds the token answer in PM3-CLIENT-FAULT-003."""
+CLIENT_TIMEOUT_SECONDS = 1
+"""The timeout (``options.timeout``) the client is asked to honour there."""
+TIMEOUT_REPORTED_WITHIN = 3.5
+"""By when the client must have reported its failure (its timeout, plus room for a slow start)."""
+
+
 @scenario(
     "PM3-CLIENT-FAULT-003",
     doc="PHP example: CURLOPT_TIMEOUT 30",
@@ -711,10 +719,23 @@ def truncated_answer_is_a_failure(env: ScenarioEnv) -> None:
 )
 def slow_token_endpoint_hits_the_clients_timeout(env: ScenarioEnv) -> None:
     """A slow token endpoint ends in the client's own timeout, reported as a failure."""
-    env.mock.fault("slow", "token", seconds=4)
-    outcome = env.do("login", scope="*", timeout=1)
-    env.expect(not outcome.ok, "the client waited out a slow answer past its own timeout")
-    env.expect(outcome.seconds < 3.5, f"the client took {outcome.seconds:.1f}s for a 1 s timeout")
+    delay, timeout, limit = SLOW_ANSWER_SECONDS, CLIENT_TIMEOUT_SECONDS, TIMEOUT_REPORTED_WITHIN
+    env.mock.fault("slow", "token", seconds=delay)
+    outcome = env.do("login", scope="*", timeout=timeout)
+    given = (
+        f"the login was given options.timeout = {timeout:g} s and the mock held its answer "
+        f"{delay:g} s"
+    )
+    env.expect(
+        not outcome.ok,
+        f"the client waited out a slow answer past its own timeout: {given}, and the client "
+        f"reported success after {outcome.seconds:.1f} s",
+    )
+    env.expect(
+        outcome.seconds < limit,
+        f"the client reported its failure after {outcome.seconds:.1f} s: {given}, so it should "
+        f"have given up within {limit:g} s ({outcome.describe()})",
+    )
 
 
 # --- security and scope ----------------------------------------------------------------------

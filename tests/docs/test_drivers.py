@@ -1,66 +1,111 @@
-"""docs/drivers.md: its two worked examples are complete drivers of under 50 lines that, copied next
-to their kit as the guide says, pass the scenarios they claim to handle."""
+"""docs/drivers.md: its worked examples are complete drivers of under 50 lines that, copied next to
+their kit as the guide says and run with the command the guide gives under each, pass every
+scenario the ``clients`` command runs that their capabilities allow (the rest are skipped)."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shlex
 import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conformance.clients.harness import run_scenario
-from conformance.clients.scenarios import SCENARIOS
-from mockserver import get_profile
+from conformance.clients.harness import select
 from tests.conformance.clients.drivers.kits import ROOT
 from tests.tools import require
 
 GUIDE = ROOT / "docs" / "drivers.md"
 KITS = ROOT / "conformance" / "clients" / "drivers"
-# (language, fence, file name the example gives itself, kit file, runtime)
-EXAMPLES = [
-    ("php", "php", "my_driver.php", KITS / "php" / "pm3_driver.php", "php"),
-    ("js", "js", "my-driver.mjs", KITS / "js" / "pm3-driver.mjs", "node"),
-]
-# a representative part of the battery: success, both error statuses, a REST 401, refresh
-# rotation, a broken answer, the client's timeout, secrets in URLs, every token error reported
-SCENARIO_IDS = [
-    "PM3-CLIENT-LOGIN-001",
-    "PM3-CLIENT-ERR-001",
-    "PM3-CLIENT-ERR-002",
-    "PM3-CLIENT-ERR-004",
-    "PM3-CLIENT-ERR-007",
-    "PM3-CLIENT-REFRESH-001",
-    "PM3-CLIENT-FAULT-001",
-    "PM3-CLIENT-FAULT-003",
-    "PM3-CLIENT-SEC-001",
-]
+BIN = Path(sys.executable).parent
+"""This environment's scripts: ``pm3-conformance``, and the ``python`` the package is in."""
 
 
-def _example(fence: str) -> str:
-    blocks = re.findall(rf"```{fence}\n(.*?)```", GUIDE.read_text(encoding="utf-8"), flags=re.S)
-    assert len(blocks) == 1, f"docs/drivers.md should have one ```{fence} block"
-    return str(blocks[0])
+@dataclass(frozen=True)
+class Example:
+    heading: str
+    """``## Worked example: <heading>, N lines``"""
+    fence: str
+    name: str
+    """The file name the example gives itself."""
+    kit: Path | None
+    """The kit file it imports, copied next to it (the Python adapter is installed instead)."""
+    runtime: str
+
+    def section(self) -> str:
+        """The guide's section for this example, from its heading to the next one."""
+        text = GUIDE.read_text(encoding="utf-8")
+        found = re.search(
+            rf"^## Worked example: {self.heading}, (\d+) lines\n(.*?)(?=^## )", text, re.M | re.S
+        )
+        assert found, f"docs/drivers.md has no '## Worked example: {self.heading}, N lines'"
+        return found.group(0)
+
+    def code(self) -> str:
+        blocks = re.findall(rf"```{self.fence}\n(.*?)```", self.section(), flags=re.S)
+        assert len(blocks) == 1, f"the {self.heading} example should be one ```{self.fence} block"
+        return str(blocks[0])
+
+    def command(self) -> str:
+        """The command the guide gives under the example."""
+        blocks = re.findall(r"```text\n(.*?)```", self.section(), flags=re.S)
+        assert len(blocks) == 1, f"the {self.heading} example should give one command"
+        return str(blocks[0]).strip()
 
 
-@pytest.mark.parametrize(("fence", "name"), [(e[1], e[2]) for e in EXAMPLES])
-def test_examples_are_under_50_lines(fence: str, name: str) -> None:
-    code = _example(fence)
-    assert name in code.splitlines()[0] + code.splitlines()[1]
-    assert len(code.splitlines()) < 50
+EXAMPLES = {
+    "php": Example("PHP", "php", "my_driver.php", KITS / "php" / "pm3_driver.php", "php"),
+    "js": Example("JavaScript", "js", "my-driver.mjs", KITS / "js" / "pm3-driver.mjs", "node"),
+    "python": Example("Python", "python", "my_driver.py", None, "python"),
+}
 
 
-@pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
-@pytest.mark.parametrize(
-    ("fence", "name", "kit", "runtime"), [e[1:] for e in EXAMPLES], ids=[e[0] for e in EXAMPLES]
-)
-def test_example_passes(
-    fence: str, name: str, kit: Path, runtime: str, scenario_id: str, tmp_path: Path
-) -> None:
-    program = require(shutil.which(runtime), runtime, ".ci/run installs it")
-    shutil.copy(kit, tmp_path / kit.name)
-    (tmp_path / name).write_text(_example(fence), encoding="utf-8")
-    result, _ = run_scenario(
-        SCENARIOS[scenario_id], f"{program} {tmp_path / name}", get_profile("documented")
+@pytest.mark.parametrize("language", list(EXAMPLES))
+def test_example_is_under_50_lines_as_its_heading_says(language: str) -> None:
+    example = EXAMPLES[language]
+    lines = example.code().splitlines()
+    assert example.name in lines[0] + lines[1], "the example names its file in its first lines"
+    assert len(lines) < 50
+    stated = re.search(r", (\d+) lines\n", example.section())
+    assert stated and int(stated.group(1)) == len(lines), f"the heading says {stated}"
+
+
+@pytest.mark.parametrize("language", list(EXAMPLES))
+def test_example_passes_every_scenario_it_claims(language: str, tmp_path: Path) -> None:
+    """What a reader does: copy the example (and its kit) into a directory, run the command the
+    guide gives there; every scenario ``clients`` runs passes, or is skipped for a capability
+    the example does not declare."""
+    example = EXAMPLES[language]
+    if example.runtime != "python":
+        require(shutil.which(example.runtime), example.runtime, ".ci/run installs it")
+    if example.kit is not None:
+        shutil.copy(example.kit, tmp_path / example.kit.name)
+    (tmp_path / example.name).write_text(example.code(), encoding="utf-8")
+    command = example.command()
+    assert f'--driver "{example.runtime} {example.name}"' in command, command
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = subprocess.run(
+        shlex.split(command), cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
     )
-    assert result.outcome == "passed", result.failures[0].message if result.failures else result
+    reports = list(tmp_path.rglob("report.json"))
+    assert len(reports) == 1, f"{command}\n{done.stdout}\n{done.stderr[-3000:]}"
+    outcomes = json.loads(reports[0].read_text(encoding="utf-8"))["runs"][0]["outcomes"]
+    assert sorted(o["id"] for o in outcomes) == sorted(s.id for s in select(None))
+    wrong = [
+        f"{o['id']} {o['outcome']}: "
+        + (o["failures"][0]["message"] if o["failures"] else o.get("skip_reason", ""))
+        for o in outcomes
+        if not (
+            o["outcome"] == "passed"
+            or (o["outcome"] == "skipped" and o["skip_reason"].startswith("the driver lacks: "))
+        )
+    ]
+    assert not wrong, "\n".join(wrong)
+    assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr[-3000:]}"
+    passed = [o["id"] for o in outcomes if o["outcome"] == "passed"]
+    assert "PM3-CLIENT-ERR-003" in passed and "PM3-CLIENT-FAULT-003" in passed, passed

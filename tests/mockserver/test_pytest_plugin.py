@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 pytest_plugins = ["pytester"]
@@ -174,6 +177,49 @@ def test_pm_httpserver_serves_pm3_next_to_the_users_expectations(
         """,
     )
     result.assert_outcomes(passed=3)
+
+
+def test_pm_httpserver_and_pm_mock_are_one_mock(pytester: pytest.Pytester) -> None:
+    """A test that scripts ``pm_mock`` and sends its client to ``pm_httpserver`` gets what it
+    scripted there, and sees that traffic in ``pm_mock``'s journal (it used to be a second,
+    unscripted mock: the override went unused and the test's premise silently false)."""
+    result = _run(
+        pytester,
+        """
+        import requests
+
+        def test_scripted_on_pm_mock_answers_on_pm_httpserver(pm_mock, pm_httpserver):
+            pm_mock.override("token", grant_type="password").respond_with_error(
+                "invalid_grant", "scripted on pm_mock")
+            base = pm_httpserver.url_for("")
+            answer = requests.post(base + "workflow/oauth2/token",
+                data={"grant_type": "password"}, timeout=10).json()
+            assert answer["error_description"] == "scripted on pm_mock"
+            pm_mock.assert_request_made("token", grant_type="password", count=1)
+
+        def test_the_two_names_are_one_mock(pm_mock, pm_httpserver_mock, pm_httpserver):
+            assert pm_httpserver_mock is pm_mock
+            pm_httpserver_mock.fault("non_json", "token")
+            requests.post(pm_mock.token_url(), data={}, timeout=10)
+            assert len(pm_httpserver_mock.journal) == 1
+        """,
+    )
+    result.assert_outcomes(passed=2)
+
+
+def test_every_fixture_is_in_the_readme_table() -> None:
+    """The README's fixture table names every fixture the plugin registers."""
+    from mockserver import pytest_plugin
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = set(re.findall(r"^\| `(\w+)` \|", readme, flags=re.M))
+    fixtures = {
+        name
+        for name, value in vars(pytest_plugin).items()
+        if type(value).__name__ == "FixtureFunctionDefinition"  # what @pytest.fixture returns
+    }
+    assert {"pm_mock", "pm_httpserver", "pm_httpserver_mock"} <= fixtures
+    assert fixtures <= table, f"not in the README's fixture table: {sorted(fixtures - table)}"
 
 
 MISSING_EXTRAS = """

@@ -9,7 +9,9 @@ import pytest
 
 from conformance.clients.harness import run_scenario
 from conformance.clients.harness import select
+from conformance.clients.scenarios import CLIENT_TIMEOUT_SECONDS
 from conformance.clients.scenarios import SCENARIOS
+from conformance.clients.scenarios import SLOW_ANSWER_SECONDS
 from mockserver import get_profile
 
 DRIVER = f"{sys.executable} -m tests.conformance.clients.flawed_driver"
@@ -71,7 +73,14 @@ FLAWS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "PM3-CLIENT-FAULT-001": (("lenient-parse", "reported success for a non-JSON answer"),),
     "PM3-CLIENT-FAULT-002": (("lenient-parse", "reported success for a truncated answer"),),
-    "PM3-CLIENT-FAULT-003": (("ignore-timeout", "waited out a slow answer past its own timeout"),),
+    "PM3-CLIENT-FAULT-003": (
+        (
+            "ignore-timeout",
+            "waited out a slow answer past its own timeout: the login was given options.timeout "
+            f"= {CLIENT_TIMEOUT_SECONDS} s and the mock held its answer {SLOW_ANSWER_SECONDS} s, "
+            "and the client reported success after",
+        ),
+    ),
     "PM3-CLIENT-SEC-001": (("secret-in-url", "carried access_token in its URL"),),
     "PM3-CLIENT-SCOPE-001": (
         ("scope-comma", "the scope was sent as 'view_processes,edit_processes'"),
