@@ -238,3 +238,34 @@ def test_schemathesis_catches_value_drift_in_a_token_answer() -> None:
         result = _st(pm.url, "--phases", "examples")
     assert result.returncode != 0
     assert "expires_in 3600, not 86400" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("answer", "caught"),
+    [({"scope": None}, False), ({}, True), ({"scope": ""}, True)],
+    ids=["null", "left-out", "echoed-empty"],
+)
+def test_an_empty_scope_is_no_scope_to_the_token_values_check(
+    monkeypatch: pytest.MonkeyPatch, answer: dict[str, object], caught: bool
+) -> None:
+    """PHP reads an empty scope as none asked: the documented profile answers ``scope: null``
+    (schemathesis once failed the mock for not echoing ``''``); a server that echoes it is caught."""
+    import json
+    from types import SimpleNamespace
+
+    pytest.importorskip("schemathesis")
+    from conformance import schemathesis as hooks
+
+    monkeypatch.setattr(hooks, "PROFILE", PROFILES["documented"])
+    body = {"access_token": "a" * 40, "expires_in": 86400, "token_type": "bearer", **answer}
+    headers = {name: [value] for name, value in hooks._token_headers().items()}
+    response = SimpleNamespace(content=json.dumps(body).encode(), headers=headers)
+    case = SimpleNamespace(
+        operation=SimpleNamespace(path="/{workspace}/oauth2/token"),
+        body={"grant_type": "client_credentials", "scope": ""},
+    )
+    if caught:
+        with pytest.raises(AssertionError, match="for an empty scope"):
+            hooks.pm3_token_values(None, response, case)
+    else:
+        assert hooks.pm3_token_values(None, response, case) is None
