@@ -215,6 +215,9 @@ class Target:
     max_requests: int | None = None
     allow_lockout_risk: bool = False
     read_only: bool = True
+    slow: bool = False
+    """A live target may be waited on in real time (``--slow``): checks that wait out a
+    lifetime of seconds run (:data:`conformance.registry.SLOW_LIMIT`)."""
     _shared: HttpTransport | None = field(default=None, repr=False)
 
     @classmethod
@@ -249,6 +252,7 @@ class Target:
         allow_lockout_risk: bool = False,
         max_answer_bytes: int = MAX_ANSWER_BYTES,
         answer_deadline: float = ANSWER_DEADLINE,
+        slow: bool = False,
     ) -> Target:
         try:
             transport = HttpTransport(
@@ -269,6 +273,7 @@ class Target:
             min_interval=transport.min_interval,
             max_requests=max_requests,
             allow_lockout_risk=allow_lockout_risk,
+            slow=slow,
             _shared=transport,
         )
 

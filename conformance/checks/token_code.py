@@ -56,6 +56,7 @@ def code_is_single_use(ctx: CheckContext) -> None:
     rfc="RFC 6749 §4.1.2",
     tags=("token", "code", "lifetime"),
     requires=("login", "control"),
+    mock_only="moves the clock past the code's lifetime",
 )
 def code_expires(ctx: CheckContext) -> None:
     """A code older than its lifetime: invalid_grant "The authorization code has expired"."""

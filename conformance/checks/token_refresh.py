@@ -94,6 +94,7 @@ def failed_refresh_does_not_spend_the_token(ctx: CheckContext) -> None:
     rfc="RFC 6749 §6",
     tags=("token", "refresh", "client-auth"),
     requires=("control",),
+    mock_only="seeds a second client",
 )
 def refresh_token_is_bound_to_its_client(ctx: CheckContext) -> None:
     """Another client's refresh: "refresh_token doesn't exist or is invalid for the client"."""
@@ -166,6 +167,7 @@ def narrowing_scope_on_refresh(ctx: CheckContext) -> None:
     source="§4 (expires after 14 days; purged on issuance)",
     tags=("token", "refresh", "lifetime"),
     requires=("control",),
+    mock_only="moves the clock past the refresh token's lifetime",
 )
 def refresh_token_lifetime(ctx: CheckContext) -> None:
     """Refresh tokens never expire (documentation) or expire after the profile's lifetime."""
@@ -207,6 +209,7 @@ def refresh_token_lifetime(ctx: CheckContext) -> None:
     rfc="RFC 6750 §3.1",
     tags=("token", "lifetime", "rest"),
     requires=("control",),
+    mock_only="moves the clock past the access token's lifetime",
 )
 def access_token_expires_after_expires_in(ctx: CheckContext) -> None:
     """An access token works until expires_in seconds have passed, then gets 401."""

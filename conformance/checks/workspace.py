@@ -152,6 +152,7 @@ def token_endpoint_reachable_in_api_mode(ctx: CheckContext) -> None:
     source="§1.1 (HOR-4697 side effect: workspaces starting with 'api')",
     tags=("routing", "quirk"),
     requires=("control",),
+    mock_only="adds a workspace named apitest",
 )
 def workspace_starting_with_api_is_routed_to_api_mode(ctx: CheckContext) -> None:
     """A workspace named apitest cannot reach its token URL: "Invalid API version."."""
