@@ -103,6 +103,12 @@ def parse_forms(html: str) -> list[dict[str, Any]]:
     return parser.forms
 
 
+def lifetime_margin(lifetime: int) -> int:
+    """Seconds before and after a lifetime's end that a check asks at: 5, fewer for a lifetime
+    of a few seconds (a live ``--slow`` run; whole seconds, as ProcessMaker stores EXPIRES)."""
+    return max(1, min(5, lifetime // 4))
+
+
 class CheckContext:
     """One check's view of the target."""
 

@@ -39,6 +39,12 @@ DOC_CREDENTIALS = {
     "username": "johndoe",
     "password": "p4ssw0rd",
 }
+BUILTIN_CLIENTS = (
+    ("x-pm-local-client", "179ad45c6ce2cb97cf1029e212046e81"),
+    ("x-pm-mobile-client", "4426746995afa07e7485df1055471800"),
+)
+"""The OAuth clients ProcessMaker ships with fixed credentials (source facts §6): the designer's
+in every 3.x, the mobile app's from 3.3. A live run's second client, where a check needs one."""
 ENV_NAMES = {
     "client_id": "PM3_CLIENT_ID",
     "client_secret": "PM3_CLIENT_SECRET",
