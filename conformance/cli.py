@@ -42,6 +42,8 @@ from .http import LearningTransport
 from .http import cannot_reach
 from .record import record
 from .registry import CHECKS
+from .registry import SLOW_LIMIT
+from .registry import live_mode
 from .runner import CheckResult
 from .runner import RunResult
 from .runner import check_login
@@ -169,6 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
     rn.add_argument(
         "--allow-lockout-risk", action="store_true", help="live: allow wrong-password checks"
     )
+    rn.add_argument(
+        "--slow",
+        action="store_true",
+        help=f"live: run the checks that wait out a lifetime of at most {SLOW_LIMIT} s in real "
+        "time (the authorization code's 30 s); 'list' names them",
+    )
     rn.add_argument("--quiet", action="store_true", help="only the summary")
     rn.add_argument(
         "--fail-on",
@@ -249,6 +257,7 @@ def _target(args: argparse.Namespace, profile: str | Profile) -> Target:
         allow_lockout_risk=getattr(args, "allow_lockout_risk", False),
         max_answer_bytes=args.max_answer_bytes,
         answer_deadline=args.answer_deadline,
+        slow=getattr(args, "slow", False),
     )
 
 
@@ -324,16 +333,28 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "references": list(s.references),
                 "tags": list(s.tags),
                 "requires": list(s.requires),
+                "live": live_mode(s)[0],
+                "live_why": live_mode(s)[1],
+                "waits": s.waits or None,
             }
             for s in specs
         ]
         print(json.dumps(rows, indent=2))
         return EXIT_OK
+    modes: dict[str, int] = {}
     for s in specs:
+        mode, why = live_mode(s)
+        modes[mode] = modes.get(mode, 0) + 1
         print(f"{s.id:<26} {s.severity.value:<8} {s.title}")
         print(f"{'':<26} {'; '.join(s.references)}")
-    print(f"{len(specs)} checks")
+        print(f"{'':<26} live: {mode}{f' ({why})' if why else ''}")
+    counts = ", ".join(f"{n} {m}" for m, n in sorted(modes.items(), key=lambda kv: _MODES[kv[0]]))
+    print(f"{len(specs)} checks; on a live install: {counts}")
     return EXIT_OK
+
+
+_MODES = {"live": 0, "--allow-lockout-risk": 1, "--slow": 2, "mock-only": 3}
+"""The order ``list`` counts the live modes in."""
 
 
 def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:

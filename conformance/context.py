@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import Mapping
 from html.parser import HTMLParser
 from typing import Any
@@ -101,6 +102,12 @@ def parse_forms(html: str) -> list[dict[str, Any]]:
     return parser.forms
 
 
+def lifetime_margin(lifetime: int) -> int:
+    """Seconds before and after a lifetime's end that a check asks at: 5, fewer for a lifetime
+    of a few seconds (a live ``--slow`` run; whole seconds, as ProcessMaker stores EXPIRES)."""
+    return max(1, min(5, lifetime // 4))
+
+
 class CheckContext:
     """One check's view of the target."""
 
@@ -163,6 +170,19 @@ class CheckContext:
     def advance(self, seconds: float) -> None:
         """Move the target's clock (mock targets only)."""
         self.mock.clock.advance(seconds)
+
+    def wait(self, seconds: float) -> None:
+        """Let ``seconds`` pass on the target: the mock's clock moves; a live target is waited
+        on in real time, only when the run allows it (``--slow``; the runner skips a check whose
+        ``waits`` lifetime is too long before it starts).
+
+        :raises SkipCheck: on a live target without ``--slow``."""
+        if self.session.mock is not None:
+            self.mock.clock.advance(seconds)
+            return
+        if not self.target.slow:
+            raise SkipCheck(f"waits {seconds:g} s in real time: pass --slow")
+        time.sleep(max(0.0, seconds))
 
     def send(self, request: HttpRequest) -> HttpResponse:
         """Send through the check's :class:`~conformance.targetclient.TargetClient`; an answer

@@ -5,6 +5,11 @@ Ids are never reused; reports, diffs and expected-deviation files key on them. `
 what a target must offer (``control``: the clock and token store can be driven, as on the mock;
 ``login``: the HTML login form can be used; ``lockout-risk``: sends wrong passwords, which a live
 install may count against the account).
+
+How a check runs on a live install (:func:`live_mode`, shown by ``pm3-conformance list``): a check
+that requires ``control`` is mock-only and says why (``mock_only``); one that ``waits`` a
+profile's lifetime moves the mock's clock, and on a live install waits in real time, only with
+``--slow`` and only for a lifetime of at most :data:`SLOW_LIMIT` seconds.
 """
 
 from __future__ import annotations
@@ -14,14 +19,23 @@ from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import fields
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from mockserver import Profile
 
 if TYPE_CHECKING:
     from .context import CheckContext
 
 CHECK_ID = re.compile(r"^PM3-[A-Z0-9]+(-[A-Z0-9]+)*-\d{3}$")
 REQUIREMENTS = frozenset({"control", "login", "lockout-risk", "write"})
+SLOW_LIMIT = 120
+"""The longest lifetime (seconds) a ``--slow`` run waits out in real time, per check."""
+WAITABLE = frozenset(
+    f.name for f in fields(Profile) if f.name.endswith("_lifetime") and "int" in str(f.type)
+)
+"""Profile fields a check may wait out (lifetimes in seconds)."""
 
 
 class Severity(StrEnum):
@@ -48,10 +62,32 @@ class CheckSpec:
     rfc: str = ""
     tags: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
+    waits: str = ""
+    """A profile field (a lifetime in seconds) the check waits out: the mock's clock moves; a
+    live install is waited in real time, with ``--slow`` only (:data:`SLOW_LIMIT`)."""
+    mock_only: str = ""
+    """Why the check cannot run on a live install; given exactly when it requires ``control``."""
 
     @property
     def references(self) -> tuple[str, ...]:
         return references(self.doc, self.source, self.rfc)
+
+
+def live_mode(spec: CheckSpec) -> tuple[str, str]:
+    """How ``spec`` runs on a live install, and why: ``live``, ``--slow``,
+    ``--allow-lockout-risk`` or ``mock-only`` (the why is empty for ``live``)."""
+    if "control" in spec.requires:
+        return "mock-only", spec.mock_only
+    if "write" in spec.requires:
+        return "mock-only", "changes data on the target; a live target is read-only"
+    if spec.waits:
+        return "--slow", (
+            f"waits out the profile's {spec.waits} in real time (skipped when it is longer "
+            f"than {SLOW_LIMIT} s or unlimited)"
+        )
+    if "lockout-risk" in spec.requires:
+        return "--allow-lockout-risk", "sends wrong passwords, which may lock the account"
+    return "live", ""
 
 
 def references(doc: str, source: str, rfc: str) -> tuple[str, ...]:
@@ -84,6 +120,12 @@ class Registry:
             raise ValueError(f"{spec.id}: a check must cite the doc, a source fact or an RFC")
         if not spec.title:
             raise ValueError(f"{spec.id}: the docstring's first line is the title; it is empty")
+        if ("control" in spec.requires) != bool(spec.mock_only):
+            raise ValueError(f"{spec.id}: a check requires control exactly when it says mock_only")
+        if spec.waits and spec.waits not in WAITABLE:
+            raise ValueError(
+                f"{spec.id}: waits={spec.waits!r} is not a profile lifetime ({sorted(WAITABLE)})"
+            )
         self._checks[spec.id] = spec
         return spec
 
@@ -139,13 +181,15 @@ def check(
     rfc: str = "",
     tags: tuple[str, ...] = (),
     requires: tuple[str, ...] = (),
+    waits: str = "",
+    mock_only: str = "",
     registry: Registry | None = None,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check; its docstring's first line is its title."""
 
     def decorate(function: CheckFunction) -> CheckFunction:
         title = (function.__doc__ or "").strip().splitlines()[0] if function.__doc__ else ""
-        (registry or CHECKS).register(
+        (registry if registry is not None else CHECKS).register(
             CheckSpec(
                 id=check_id,
                 title=title,
@@ -156,6 +200,8 @@ def check(
                 rfc=rfc,
                 tags=tags,
                 requires=requires,
+                waits=waits,
+                mock_only=mock_only,
             )
         )
         return function

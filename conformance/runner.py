@@ -42,6 +42,7 @@ from .http import HttpResponse
 from .http import LearningTransport
 from .http import is_connection_error
 from .registry import CHECKS
+from .registry import SLOW_LIMIT
 from .registry import CheckSpec
 from .target import Credentials
 from .target import Target
@@ -73,9 +74,23 @@ class CheckResult:
     """Why each access token this check obtained on a live server could not be expired."""
 
 
-def _skip_reason(spec: CheckSpec, target: Target) -> str:
+def _skip_reason(spec: CheckSpec, target: Target, profile: Profile) -> str:
     if "control" in spec.requires and not target.controllable:
-        return "needs a controllable target (clock and token store): runs against the mock"
+        return f"mock-only: {spec.mock_only}"
+    if spec.waits and not target.controllable:
+        lifetime = getattr(profile, spec.waits)
+        if lifetime is None:
+            return (
+                f"the profile's {spec.waits} is unlimited: no wait shows it on a live install "
+                "(it runs against the mock)"
+            )
+        if lifetime > SLOW_LIMIT:
+            return (
+                f"the profile's {spec.waits} is {lifetime} s, longer than --slow waits "
+                f"({SLOW_LIMIT} s): it runs against the mock"
+            )
+        if not target.slow:
+            return f"waits out the profile's {spec.waits} ({lifetime} s) in real time: pass --slow"
     if "lockout-risk" in spec.requires and not target.allow_lockout_risk:
         return "sends wrong passwords, which may lock the account: pass --allow-lockout-risk"
     if "write" in spec.requires and target.read_only:
@@ -148,7 +163,7 @@ def run_check(
     def last_exchanges() -> tuple[dict[str, Any], ...]:
         return tuple(e.to_evidence(vault) for e in (ctx.exchanges[-3:] if ctx else []))
 
-    reason = _skip_reason(spec, target)
+    reason = _skip_reason(spec, target, profile)
     if reason:
         return result("skipped", reason=reason)
     ctx: CheckContext | None = None

@@ -39,6 +39,12 @@ DOC_CREDENTIALS = {
     "username": "johndoe",
     "password": "p4ssw0rd",
 }
+BUILTIN_CLIENTS = (
+    ("x-pm-local-client", "179ad45c6ce2cb97cf1029e212046e81"),
+    ("x-pm-mobile-client", "4426746995afa07e7485df1055471800"),
+)
+"""The OAuth clients ProcessMaker ships with fixed credentials (source facts §6): the designer's
+in every 3.x, the mobile app's from 3.3. A live run's second client, where a check needs one."""
 ENV_NAMES = {
     "client_id": "PM3_CLIENT_ID",
     "client_secret": "PM3_CLIENT_SECRET",
@@ -215,6 +221,9 @@ class Target:
     max_requests: int | None = None
     allow_lockout_risk: bool = False
     read_only: bool = True
+    slow: bool = False
+    """A live target may be waited on in real time (``--slow``): checks that wait out a
+    lifetime of seconds run (:data:`conformance.registry.SLOW_LIMIT`)."""
     _shared: HttpTransport | None = field(default=None, repr=False)
 
     @classmethod
@@ -249,6 +258,7 @@ class Target:
         allow_lockout_risk: bool = False,
         max_answer_bytes: int = MAX_ANSWER_BYTES,
         answer_deadline: float = ANSWER_DEADLINE,
+        slow: bool = False,
     ) -> Target:
         try:
             transport = HttpTransport(
@@ -269,6 +279,7 @@ class Target:
             min_interval=transport.min_interval,
             max_requests=max_requests,
             allow_lockout_risk=allow_lockout_risk,
+            slow=slow,
             _shared=transport,
         )
 

@@ -403,6 +403,8 @@ def _refused_redirect_uri(ctx: CheckContext, uri: str, what: str) -> None:
     source="§8.4",
     tags=("authorize", "redirect", "errors"),
     requires=("login", "control"),
+    mock_only="needs a client registered without a callback URL; the suite registers no "
+    "application on a live install (a lasting write: clients cannot be managed over REST, §12)",
 )
 def client_without_callback_and_no_redirect_uri(ctx: CheckContext) -> None:
     """A client with no callback and no redirect_uri: 400 invalid_uri with the profile's wording."""

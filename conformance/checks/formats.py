@@ -67,6 +67,8 @@ def token_type_is_lowercase_bearer_and_expires_in_an_integer(ctx: CheckContext) 
     source="§6, §12",
     tags=("format", "registration"),
     requires=("login", "control"),
+    mock_only="registers a new application through the applications page as admin with the "
+    "default password: a lasting write the suite does not make on a live install",
 )
 def registered_application_credentials_have_pm_formats(ctx: CheckContext) -> None:
     """A registered application gets a 32 A-Z client id and a PM-format secret that work."""

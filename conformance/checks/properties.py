@@ -328,6 +328,8 @@ class _Lifecycle(RuleBasedStateMachine):
     rfc="RFC 6749 §6",
     tags=("token", "refresh", "property", "lifecycle"),
     requires=("control", "login"),
+    mock_only="compares the server's token store with the model after each step and moves the "
+    "clock by up to days; only the mock shows its store and clock",
 )
 def token_lifecycle_agrees_with_the_model(ctx: CheckContext) -> None:
     """A stateful model of issue, refresh, reuse, code exchange, use and expiry agrees with the target."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import assert_never
 
 from conformance.context import CheckContext
+from conformance.context import lifetime_margin
 from conformance.failures import HeaderMismatch
 from conformance.http import HttpResponse
 from conformance.registry import Severity
@@ -44,6 +45,22 @@ def expect_unauthorized(
         )
     else:
         assert_never(style)
+
+
+def expect_query_refused_as_header(ctx: CheckContext, token: str, what: str) -> None:
+    """The token in ``?access_token=`` is refused (the profile's 401), and the same way as in
+    the Authorization header: the same status and body (bshaffer reads both into one token,
+    source fact §9), so a query token is never re-used where a header token is not."""
+    by_query = ctx.api("users", token, via="query")
+    expect_unauthorized(ctx, by_query, f"?access_token= of {what}", expectation="refused")
+    by_header = ctx.api("users", token)
+    ctx.expect(
+        (by_query.status, by_query.body) == (by_header.status, by_header.body),
+        f"?access_token= of {what} got {ctx.describe(by_query)}, the same token in the "
+        f"Authorization header {ctx.describe(by_header)}: a refusal should not depend on where "
+        "the token is",
+        expectation="refused",
+    )
 
 
 def _expect_users(ctx: CheckContext, response: HttpResponse, what: str) -> None:
@@ -87,12 +104,7 @@ def access_token_query_parameter_works(ctx: CheckContext) -> None:
         _expect_users(ctx, ctx.api("users", token, via="query"), "?access_token=")
         done = ctx.request(method, f"/{ctx.workspace}/oauth2/{token}{suffix}", cookies=False)
         ctx.expect_status(done, 200, f"{method} /{{ws}}/oauth2/{{token}}{suffix}")
-        expect_unauthorized(
-            ctx,
-            ctx.api("users", token, via="query"),
-            f"?access_token= of a token {action} a moment ago",
-            expectation="refused",
-        )
+        expect_query_refused_as_header(ctx, token, f"a token {action} a moment ago")
 
 
 @check(
@@ -225,3 +237,25 @@ def project_and_projects_are_routes_and_processes_is_not(ctx: CheckContext) -> N
     ctx.expect_restler_error(ctx.api("processes"), 404, "Not Found")
     token = ctx.tokens()["access_token"]
     ctx.expect_restler_error(ctx.api("processes", token), 404, "Not Found")
+
+
+@check(
+    "PM3-REST-012",
+    severity=Severity.HIGH,
+    source="§5, §9 (token_param_name access_token; an expired token is refused)",
+    rfc="RFC 6750 §2.3, §3.1",
+    tags=("rest", "lifetime"),
+    waits="access_lifetime",
+)
+def access_token_query_parameter_expires(ctx: CheckContext) -> None:
+    """The token in ?access_token= is refused once its lifetime has passed, as in the header.
+
+    The same URL is asked before and after, as a cache keyed on URLs would answer it from
+    memory; on a live install (``--slow``) the lifetime passes in real time."""
+    token = ctx.tokens()["access_token"]
+    _expect_users(ctx, ctx.api("users", token, via="query"), "?access_token= of a fresh token")
+    lifetime = ctx.profile.access_lifetime
+    ctx.wait(lifetime + lifetime_margin(lifetime))
+    expect_query_refused_as_header(
+        ctx, token, f"a token past its lifetime ({lifetime} s, the profile's access_lifetime)"
+    )

@@ -6,9 +6,12 @@ from typing import Any
 
 from conformance.answers import shape_of
 from conformance.context import CheckContext
+from conformance.context import lifetime_margin
+from conformance.failures import SkipCheck
 from conformance.failures import TokenReuseAccepted
 from conformance.registry import Severity
 from conformance.registry import check
+from conformance.target import BUILTIN_CLIENTS
 
 DOC = "Get a New Access Token Using the Refresh Token"
 INVALID = "Invalid refresh token"
@@ -90,33 +93,42 @@ def failed_refresh_does_not_spend_the_token(ctx: CheckContext) -> None:
 @check(
     "PM3-TOKEN-REFRESH-004",
     severity=Severity.HIGH,
-    source="§2.4 step 6",
+    source="§2.4 step 6, §6 (the built-in clients)",
     rfc="RFC 6749 §6",
     tags=("token", "refresh", "client-auth"),
-    requires=("control",),
 )
 def refresh_token_is_bound_to_its_client(ctx: CheckContext) -> None:
-    """Another client's refresh: "refresh_token doesn't exist or is invalid for the client"."""
-    ctx.mock.apply_scenario(
-        {
-            "seed": {
-                "clients": [
-                    {
-                        "client_id": "PM3OTHERCLIENTAAAAAAAAAAAAAAAAAA",
-                        "client_secret": "other-secret",
-                    }
-                ]
-            }
-        }
-    )
+    """Another client's refresh: "refresh_token doesn't exist or is invalid for the client".
+
+    The other client is one ProcessMaker ships (``x-pm-local-client``, or from 3.3
+    ``x-pm-mobile-client``), so a live install has it too; one the install does not know
+    (invalid_client: its credentials are checked first) leaves nothing to test."""
     first = ctx.tokens()
-    response = ctx.refresh(
-        first["refresh_token"],
-        client_id="PM3OTHERCLIENTAAAAAAAAAAAAAAAAAA",
-        client_secret="other-secret",
-    )
-    ctx.expect_oauth_error(
-        response, "invalid_grant", "refresh_token doesn't exist or is invalid for the client"
+    unknown = []
+    for client_id, client_secret in BUILTIN_CLIENTS:
+        if client_id == ctx.credentials.client_id:
+            continue
+        ctx.secrets.update((client_secret,))
+        response = ctx.refresh(
+            first["refresh_token"], client_id=client_id, client_secret=client_secret
+        )
+        body: Any = response.json()
+        if isinstance(body, dict) and body.get("error") == "invalid_client":
+            unknown.append(client_id)
+            continue
+        ctx.expect(
+            shape_of(response) != "token",
+            f"{client_id} refreshed a refresh token issued to {ctx.credentials.client_id}: "
+            f"{ctx.describe(response)}",
+            expectation="refused",
+        )
+        ctx.expect_oauth_error(
+            response, "invalid_grant", "refresh_token doesn't exist or is invalid for the client"
+        )
+        return
+    raise SkipCheck(
+        f"needs a second client: the built-in {' and '.join(unknown)} (source facts §6) "
+        "answered invalid_client, so this install does not have them with their shipped secrets"
     )
 
 
@@ -165,14 +177,14 @@ def narrowing_scope_on_refresh(ctx: CheckContext) -> None:
     doc=f"{DOC}: the refresh_token does not expire",
     source="§4 (expires after 14 days; purged on issuance)",
     tags=("token", "refresh", "lifetime"),
-    requires=("control",),
+    waits="refresh_token_lifetime",
 )
 def refresh_token_lifetime(ctx: CheckContext) -> None:
     """Refresh tokens never expire (documentation) or expire after the profile's lifetime."""
     first = ctx.tokens()
     lifetime = ctx.profile.refresh_token_lifetime
     if lifetime is None:
-        ctx.advance(10 * 365 * 86400)
+        ctx.wait(10 * 365 * 86400)  # the mock's clock: a live run skips an unlimited lifetime
         response = ctx.refresh(first["refresh_token"])
         ctx.expect(
             shape_of(response) == "token",
@@ -182,7 +194,7 @@ def refresh_token_lifetime(ctx: CheckContext) -> None:
         )
         ctx.expect_token_response(response, refresh=ctx.profile.always_issue_new_refresh_token)
         return
-    ctx.advance(lifetime + 1)
+    ctx.wait(lifetime + 1)
     if ctx.profile.purge_expired_on_issue:
         ctx.tokens()  # any issuance purges expired rows first
     response = ctx.refresh(first["refresh_token"])
@@ -206,22 +218,24 @@ def refresh_token_lifetime(ctx: CheckContext) -> None:
     source="§5",
     rfc="RFC 6750 §3.1",
     tags=("token", "lifetime", "rest"),
-    requires=("control",),
+    waits="access_lifetime",
 )
 def access_token_expires_after_expires_in(ctx: CheckContext) -> None:
     """An access token works until expires_in seconds have passed, then gets 401."""
     token = ctx.tokens()["access_token"]
-    ctx.advance(ctx.profile.access_lifetime - 5)
+    lifetime = ctx.profile.access_lifetime
+    margin = lifetime_margin(lifetime)
+    ctx.wait(lifetime - margin)
     ctx.expect_status(
         ctx.api("users", token),
         200,
-        f"{ctx.profile.access_lifetime - 5} s after issue (before expiry)",
+        f"{lifetime - margin} s after issue (before expiry)",
         expectation="lifetime",
     )
-    ctx.advance(10)
+    ctx.wait(2 * margin)
     ctx.expect_status(
         ctx.api("users", token),
         401,
-        f"{ctx.profile.access_lifetime + 5} s after issue (after expiry)",
+        f"{lifetime + margin} s after issue (after expiry)",
         expectation="lifetime",
     )

@@ -116,6 +116,18 @@ def _url_cache() -> Any:
     return prepare
 
 
+def _gateway_refusal_for_query_tokens(
+    environ: dict[str, Any], status: int, headers: Headers, body: bytes
+) -> tuple[int, Headers, bytes]:
+    # a gateway in front of an RFC 6750 server that checks query tokens itself: the same 401
+    # and challenge, its own body (the header token's refusal is the server's)
+    query = str(environ.get("QUERY_STRING", ""))
+    challenged = any(k.lower() == "www-authenticate" for k, _ in headers)
+    if status == 401 and challenged and "access_token=" in query:
+        return status, headers, b'{"message":"Unauthorized"}'
+    return status, headers, body
+
+
 def _no_cors_on_errors(
     environ: dict[str, Any], status: int, headers: Headers, body: bytes
 ) -> tuple[int, Headers, bytes]:
@@ -165,6 +177,21 @@ ADVERSARIAL_CONTROLS: dict[str, list[Control]] = {
             note="a proxy caching GET /api answers by URL, ?access_token= included",
             breaks="refused",
             reason=r"(expired|deleted)",
+        ),
+        Control(
+            expected="rfc6749",
+            prepare=behind_proxy(_gateway_refusal_for_query_tokens),
+            note="a gateway refusing ?access_token= with its own 401 body, not the server's",
+            breaks="refused",
+            reason="Authorization header",
+        ),
+    ],
+    "PM3-REST-012": [
+        Control(
+            prepare=_url_cache(),
+            note="a proxy caching GET /api answers by URL, ?access_token= included",
+            breaks="refused",
+            reason=r"past its lifetime",
         ),
     ],
     "PM3-WS-004": [

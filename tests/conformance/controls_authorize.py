@@ -181,6 +181,12 @@ CONTROLS: dict[str, Control] = {
         note="processes answered as a route",
         breaks="schema:restler-error",
     ),
+    "PM3-REST-012": Control(
+        prepare=_api(200, "[]", params={"access_token": "*"}),
+        note="a query token is served whatever its age",
+        breaks="refused",
+        reason=r"past its lifetime",
+    ),
     # workspace
     "PM3-WS-001": Control(
         prepare=_profile(unknown_workspace="restler-400"),

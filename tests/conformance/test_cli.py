@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,10 +28,34 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 def test_list(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(["list"], capsys)
     assert code == 0
-    assert "PM3-TOKEN-PASSWORD-001" in out and out.strip().endswith("checks")
+    assert "PM3-TOKEN-PASSWORD-001" in out
+    assert re.search(
+        r"^\d+ checks; on a live install: \d+ live, .*\d+ mock-only$", out.strip(), re.M
+    )
     code, out, _ = _run(["list", "--json", "--select", "refresh"], capsys)
     rows = json.loads(out)
     assert rows and all("refresh" in r["tags"] for r in rows)
+
+
+def test_list_says_how_each_check_runs_on_a_live_install(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Live, with --slow, with --allow-lockout-risk, or mock-only; every mode but live says why."""
+    code, out, _ = _run(["list", "--json"], capsys)
+    assert code == 0
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert {r["live"] for r in rows.values()} <= {
+        "live",
+        "--slow",
+        "--allow-lockout-risk",
+        "mock-only",
+    }
+    assert all(r["live_why"] for r in rows.values() if r["live"] != "live")
+    assert rows["PM3-TOKEN-PASSWORD-005"]["live"] == "--allow-lockout-risk"
+    assert rows["PM3-PROP-002"]["live"] == "mock-only"
+    assert "store" in rows["PM3-PROP-002"]["live_why"]
+    code, text, _ = _run(["list", "--select", "PM3-PROP-002"], capsys)
+    assert f"live: mock-only ({rows['PM3-PROP-002']['live_why']})" in text
 
 
 def test_run_all_pass_writes_valid_reports(
