@@ -14,6 +14,8 @@ import pytest
 import requests
 
 from mockserver.cli import main
+from mockserver.state.casework import DEMO_PRO_UID
+from mockserver.state.casework import DEMO_START_TAS_UID
 from mockserver.state.mysql import parse_store_url
 from mockserver.state.seed import ADMIN_UID
 from mockserver.state.seed import DOC_CLIENT_ID
@@ -76,24 +78,64 @@ def test_a_token_issued_by_one_host_is_valid_on_the_other(hosts: tuple[str, list
     issued = requests.post(f"{a}/{workspace}/oauth2/token", data=password_params(), timeout=30)
     assert issued.status_code == 200, issued.text
     body = issued.json()
+    lists = []
     for url in (a, b):
-        # The bearer check passes on both (the REST users area itself is SQLite-only: 501).
         answer = requests.get(
             f"{url}/api/1.0/{workspace}/users",
             headers={"Authorization": f"Bearer {body['access_token']}"},
             timeout=30,
         )
-        assert answer.status_code == 501, answer.text
-        assert "SQLite store only" in answer.text
+        assert answer.status_code == 200, answer.text
+        lists.append(answer.json())
         bogus = requests.get(
             f"{url}/api/1.0/{workspace}/users",
             headers={"Authorization": "Bearer " + "0" * 40},
             timeout=30,
         )
         assert bogus.status_code == 401
+    assert lists[0] == lists[1] and {u["usr_username"] for u in lists[0]} == {"admin", "johndoe"}
     refreshed = _refresh(b, workspace, body["refresh_token"])
     assert "access_token" in refreshed.json(), refreshed.text
     assert _refresh(a, workspace, body["refresh_token"]).json()["error"] == "invalid_grant"
+
+
+def test_a_user_and_a_case_made_on_one_host_are_there_on_the_other(
+    hosts: tuple[str, list[str]],
+) -> None:
+    """The REST resources keep their rows in ProcessMaker's tables on the shared server."""
+    workspace, (a, b) = hosts
+    token = requests.post(
+        f"{a}/{workspace}/oauth2/token", data=password_params(), timeout=30
+    ).json()["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    made = requests.post(
+        f"{a}/api/1.0/{workspace}/user",
+        json={
+            "usr_username": "mmajor",
+            "usr_firstname": "Mary",
+            "usr_lastname": "Major",
+            "usr_email": "mary@example.com",
+            "usr_due_date": "2030-12-31",
+            "usr_status": "ACTIVE",
+            "usr_role": "PROCESSMAKER_OPERATOR",
+            "usr_new_pass": "s3cret",
+        },
+        headers=auth,
+        timeout=30,
+    )
+    assert made.status_code == 201, made.text
+    uid = made.json()["USR_UID"]  # create() answers upper-case keys
+    seen = requests.get(f"{b}/api/1.0/{workspace}/user/{uid}", headers=auth, timeout=30)
+    assert seen.status_code == 200 and seen.json()["usr_username"] == "mmajor", seen.text
+    started = requests.post(
+        f"{b}/api/1.0/{workspace}/cases",
+        json={"pro_uid": DEMO_PRO_UID, "tas_uid": DEMO_START_TAS_UID},
+        headers=auth,
+        timeout=30,
+    )
+    assert started.status_code == 200, started.text
+    drafts = requests.get(f"{a}/api/1.0/{workspace}/cases/draft", headers=auth, timeout=30)
+    assert [c["app_uid"] for c in drafts.json()] == [started.json()["app_uid"]], drafts.text
 
 
 def test_concurrent_refreshes_across_two_hosts_have_exactly_one_winner(
