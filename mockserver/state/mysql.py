@@ -508,6 +508,20 @@ AREAS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+AREAS["control"] = {
+    # The mock's own (mockserver.state.shared): the scripting the hosts on this store share.
+    "PM3MOCK_CONTROL": (
+        "mock: the shared clock and the change counter of the shared scripting",
+        "NAME VARCHAR(16) NOT NULL, VERSION INTEGER NOT NULL, "
+        "CLOCK_OFFSET DOUBLE default 0 NOT NULL, CLOCK_FROZEN DOUBLE, PRIMARY KEY (NAME)",
+    ),
+    "PM3MOCK_OVERRIDES": (
+        "mock: the shared overrides and faults, as data, with their uses",
+        "ID INTEGER NOT NULL, SPEC MEDIUMTEXT NOT NULL, TIMES INTEGER, "
+        "HITS INTEGER default 0 NOT NULL, PRIMARY KEY (ID)",
+    ),
+}
+
 APP_CACHE_VIEW = (
     f"{_WF}:1292-1337",
     # ProcessMaker keeps APP_CACHE_VIEW as a table filled by triggers on APP_DELEGATION
