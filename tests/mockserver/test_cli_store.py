@@ -27,9 +27,7 @@ ROUNDS = 5
 RACERS = 20
 
 
-def _host(
-    server: Server, workspace: str, *extra: str
-) -> tuple[subprocess.Popen[str], str]:
+def _host(server: Server, workspace: str, *extra: str) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
         [
             *(sys.executable, "-m", "mockserver", "--port", "0"),
@@ -246,7 +244,10 @@ def test_the_control_api_of_one_host_scripts_every_host(hosts: tuple[str, list[s
     assert all("access_token" in r.json() for r in again), [r.text for r in again]
     # A fault added on B answers on A until cleared on A.
     faulted = _control(
-        b, "POST", "faults", {"match": {"endpoint": "token"}, "fault": "html_500", "times": "always"}
+        b,
+        "POST",
+        "faults",
+        {"match": {"endpoint": "token"}, "fault": "html_500", "times": "always"},
     )
     assert faulted.status_code == 200, faulted.text
     for _ in range(2):
