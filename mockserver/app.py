@@ -100,17 +100,26 @@ class MockApp:
         request.max_form_memory_size = self.state.max_body  # one limit, the one the 413 names
         if request.path.startswith(CONTROL_PREFIX) and self.control is not None:
             return self.control.handle(request)(environ, start_response)
+        unavailable: StoreUnavailable | None = None
         try:
             info = describe_request(request)
             override = self.scripting.select(info)
+        except StoreUnavailable as exc:  # shared scripting unreadable: the store's 503
+            override, unavailable = None, exc
         except Exception as exc:  # a defect of the mock: answer, record, never crash
             self.record_error(exc)
             return self.handle(request)(environ, start_response)
-        try:
-            response, fault = answer(self.handle, self.state.profile, request, info, override)
-        except Exception as exc:  # a scripted answer that cannot be built: a 500, for check()
-            self.record_error(exc)
-            response, fault = render.restler_error(RestlerError(500), self.state.profile), ""
+        if unavailable is not None:
+            response: render.Reply | None = render.restler_error(
+                RestlerError(503, str(unavailable)), self.state.profile
+            )
+            fault = ""
+        else:
+            try:
+                response, fault = answer(self.handle, self.state.profile, request, info, override)
+            except Exception as exc:  # a scripted answer that cannot be built: a 500, for check()
+                self.record_error(exc)
+                response, fault = render.restler_error(RestlerError(500), self.state.profile), ""
         try:
             self._journal(info, response, fault, override, started)
         except Exception as exc:  # a defect of the journal must not cost the client its answer

@@ -346,12 +346,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(
             "--control needs a single process: overrides, faults and the clock live in one"
         )
-    if args.store is not None and args.control:
-        return _fail(
-            "--control with --store: overrides, faults and the clock live in this process, "
-            "not in the store, so the other hosts on it would not follow them; give every host "
-            "the same --scenario instead"
-        )
     if (args.control_token is not None or args.control_token_file is not None) and not args.control:
         return _fail("--control-token and --control-token-file need --control")
     if not 0 <= args.port <= 65535:

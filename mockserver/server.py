@@ -28,6 +28,7 @@ from mockserver.scripting.overrides import Override
 from mockserver.scripting.overrides import RespondError
 from mockserver.scripting.overrides import RespondRaw
 from mockserver.scripting.overrides import Scripting
+from mockserver.scripting.shared import SharedScripting
 from mockserver.serving.http11 import EmbeddedServer
 from mockserver.serving.inprocess import INPROCESS_URL
 from mockserver.serving.inprocess import httpx_transport
@@ -41,6 +42,8 @@ from mockserver.state.profiles import get_profile
 from mockserver.state.seed import Seed
 from mockserver.state.seed import default_seed
 from mockserver.state.seed import seed_from_data
+from mockserver.state.shared import SharedClock
+from mockserver.state.shared import SharedControl
 from mockserver.state.store import WorkspaceStore
 from mockserver.state.world import DEFAULT_MAX_BODY
 from mockserver.state.world import DEFAULT_WORKSPACE
@@ -149,6 +152,11 @@ class MockServer:
         control_token: str | None = None,
     ) -> None:
         prof = get_profile(profile) if isinstance(profile, str) else profile
+        # On a shared store the clock and the overrides are the store's (SharedScripting), unless
+        # the caller brings a clock of its own (then they stay in this process).
+        sharing = store is not None and clock is None
+        if sharing:
+            clock = SharedClock()
         self.state = MockState(
             profile=prof,
             seed=seed if seed is not None else default_seed(),
@@ -159,7 +167,14 @@ class MockServer:
             token_factory=token_factory,
             max_body=max_body if max_body is not None else DEFAULT_MAX_BODY,
         )
-        self.app = MockApp(self.state, journal=Journal(journal_capacity))
+        scripting: Scripting | None = None
+        if sharing and isinstance(clock, SharedClock):
+            first = self.state.store(workspaces[0])
+            assert first is not None and store is not None
+            scripting = SharedScripting(
+                SharedControl(first), clock, f"{store.url} ({store.database(workspaces[0])})"
+            )
+        self.app = MockApp(self.state, journal=Journal(journal_capacity), scripting=scripting)
         self._initial_profile = prof
         self._initial_seed = self.state.seed
         self.host = host

@@ -16,9 +16,13 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+
+from mockserver.state.mysql import MysqlTarget
+from mockserver.state.mysql import parse_store_url
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / ".ci" / "mariadb"
@@ -38,6 +42,27 @@ class Server:
 
     def env(self) -> dict[str, str]:
         return {**os.environ, "PM3_STORE_PASSWORD": self.password}
+
+    def private_target(self) -> MysqlTarget:
+        """The server with databases of a prefix of their own (``wf_<random>_<workspace>``): a
+        test's mock serves its usual workspace names without meeting another test's."""
+        target = parse_store_url(self.url, self.password)
+        return replace(target, prefix=f"wf_{uuid.uuid4().hex[:10]}_")
+
+    def drop(self, target: MysqlTarget) -> None:
+        """Drop every database of ``target``'s prefix."""
+        import pymysql
+
+        conn = pymysql.connect(
+            host=target.host, port=target.port, user=target.user, password=target.password
+        )
+        try:
+            cur = conn.cursor()
+            cur.execute("SHOW DATABASES LIKE %s", (target.prefix.replace("_", "\\_") + "%",))
+            for (name,) in cur.fetchall():
+                cur.execute(f"DROP DATABASE `{name}`")
+        finally:
+            conn.close()
 
 
 def _missing() -> str | None:

@@ -21,6 +21,7 @@ from mockserver.scripting.overrides import override_from_data
 from mockserver.scripting.scenario import ScenarioError
 from mockserver.scripting.scenario import apply_scenario
 from mockserver.scripting.scenario import parse_instant
+from mockserver.state.backend import StoreUnavailable
 from mockserver.state.profiles import PROFILES
 from mockserver.state.seed import SeedError
 from mockserver.state.seed import seed_from_data
@@ -155,7 +156,10 @@ class Control:
                 {"error": f"unknown control endpoint {name!r}", "known": known}, 404
             )
         try:
+            self.server.scripting.refresh()  # what other hosts on a shared store changed
             return _json_response(route(request))
+        except StoreUnavailable as exc:  # the shared store is down: try again later
+            return _json_response({"error": str(exc)}, 503)
         except ControlError as exc:
             return _json_response({"error": str(exc)}, exc.status)
         except (ValueError, OverflowError) as exc:  # a value the mock cannot hold; nothing changed
@@ -303,7 +307,18 @@ class Control:
         self.server.state.given_secrets.add(seed.users[0].password)
         return {"username": seed.users[0].username, "workspace": workspace}
 
+    def _per_host(self, what: str) -> None:
+        """Refuse a change that other hosts on a shared store would not follow."""
+        where = self.server.scripting.shared_by
+        if where is not None:
+            raise ControlError(
+                f"{what} is each host's own, not shared through {where}: start every host "
+                "with the same --profile (and lifetimes in its --scenario)",
+                409,
+            )
+
     def profile(self, request: Request) -> object:
+        self._per_host("the profile")
         data = self._object(request)
         name = data.get("name")
         if not isinstance(name, str) or name not in PROFILES:
@@ -331,6 +346,9 @@ class Control:
 
     def scenario(self, request: Request) -> object:
         data = self._object(request)
+        for key in ("profile", "lifetimes"):
+            if key in data:
+                self._per_host(f"a scenario's {key}")
         try:
             added = apply_scenario(self.server, data, "POST /_pm3/scenario")
         except ScenarioError as exc:

@@ -132,6 +132,9 @@ class Override:
     hits: int = 0
     id: int = 0
     """Set by :meth:`Scripting.add`: 1, 2, 3… per mock, from 1 again after :meth:`Scripting.clear`."""
+    spec: Mapping[str, Any] | None = None
+    """The data it was built from (:func:`override_from_data`), ``None`` when built in Python:
+    what a shared store keeps (:class:`mockserver.scripting.shared.SharedScripting`)."""
 
     @property
     def exhausted(self) -> bool:
@@ -160,7 +163,7 @@ class _Unknown(Exception):
 
 
 class Scripting:
-    """The set of active overrides, thread-safe.
+    """The set of active overrides, thread-safe, of this process.
 
     Matching runs without the lock. A request's matchers are evaluated on a snapshot of the
     overrides, outside the lock (a matcher only reads the request, and RE2 keeps each evaluation
@@ -170,6 +173,9 @@ class Scripting:
     evaluated first, outside the lock again). So the decision is the one ``select`` would take
     if it ran atomically at the moment of the claim.
     """
+
+    shared_by: str | None = None
+    """Where overrides and the clock are shared with other hosts (``None``: this process only)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -191,6 +197,9 @@ class Scripting:
                 self._next_id += 1
             (self._ordered if override.ordered else self._others).append(override)
         return override
+
+    def refresh(self) -> None:
+        """Take the changes other hosts made (nothing to take here: see ``SharedScripting``)."""
 
     def select(self, info: RequestInfo) -> Override | None:
         """The override that answers this request (consuming one use), or ``None``."""
@@ -350,4 +359,5 @@ def override_from_data(data: Mapping[str, Any]) -> Override:
         action=action_from_data(action_data),
         times=times,
         ordered=bool(data.get("ordered")),
+        spec=data,
     )

@@ -13,8 +13,11 @@ What a backend supplies:
   (a :class:`Tx` whose ``execute`` answers a cursor), :meth:`Backend.close`;
 - the dialect: :meth:`Backend.nocase` and :meth:`Backend.exact` (case-insensitive and exact
   comparison of a column), :meth:`Backend.upsert` and :meth:`Backend.insert_ignore` (the two
-  ``INSERT`` variants the store uses), ``Backend.users_from`` (where the logical user row
-  comes from), :meth:`Backend.table_names`, :meth:`Backend.ensure_schema` (an area's DDL);
+  ``INSERT`` variants the store uses), :meth:`Backend.differs` (null-safe, exact inequality),
+  :meth:`Backend.row_order` (the order a table scan gives), :meth:`Backend.fill_ids`
+  (ProcessMaker's ``AUTO_INCREMENT`` ids), ``Backend.users_from`` (where the logical user row
+  comes from), :meth:`Backend.table_names`, :meth:`Backend.column_names`,
+  :meth:`Backend.ensure_schema` (an area's tables);
 - single use: both backends run ``DELETE ... RETURNING`` (SQLite >= 3.35, MariaDB >= 10.5), so
   claiming a refresh token or a code is one atomic statement on either.
 """
@@ -37,6 +40,9 @@ from typing import Protocol
 
 Params = tuple[object, ...]
 Row = tuple[object, ...]
+
+NO_LIMIT = 9223372036854775807
+"""A ``LIMIT`` that reads to the end (an ``OFFSET`` needs one; both dialects take this value)."""
 
 
 class StoreError(Exception):
@@ -81,8 +87,8 @@ class Backend(ABC):
 
     name: str
     users_from: str
-    """The ``FROM`` clause of the logical user row (alias ``U``): its ten columns are
-    :data:`USER_COLUMNS`, the last (``USR_ROLE``) the mock's own."""
+    """The ``FROM`` clause of the logical user row (alias ``U``, and ``UR`` taken): its ten
+    columns are :data:`USER_COLUMNS`, the last (``USR_ROLE``) the mock's own."""
     role_column: str
     """The expression of the user's role code in ``users_from``."""
     role_table: str | None = None
@@ -121,17 +127,47 @@ class Backend(ABC):
     def upsert(self, table: str, columns: Sequence[str]) -> str:
         """``INSERT`` of ``columns`` that replaces a row with the same key."""
 
-    @abstractmethod
     def insert_ignore(self, table: str, columns: Sequence[str]) -> str:
         """``INSERT`` of ``columns`` that keeps a row with the same key."""
+        return f"{self.insert_ignore_into(table)} {values_list(columns)}"
+
+    @abstractmethod
+    def insert_ignore_into(self, table: str) -> str:
+        """The head of an ``INSERT`` that keeps rows with the same key (``... SELECT`` follows)."""
+
+    locking_read: str = ""
+    """What makes a ``SELECT`` in a transaction lock what it read until the commit (a number
+    taken as ``MAX(...) + 1``): nothing on SQLite, whose write transaction excludes other
+    writers; ``FOR UPDATE`` on InnoDB, where transactions of many hosts run side by side."""
+
+    @abstractmethod
+    def differs(self, left: str, right: str) -> str:
+        """``left`` and ``right`` differ, byte for byte, a NULL differing from any value."""
+
+    @abstractmethod
+    def row_order(self, alias: str, key: str) -> str:
+        """The order a scan of a table (``alias``, primary key ``key``) gives its rows: the order
+        they were written in on SQLite (rowid), the key's on InnoDB (its clustered index)."""
+
+    @abstractmethod
+    def fill_ids(self, table: str, column: str) -> str | None:
+        """A statement numbering the rows just inserted with ``column`` 0, as ProcessMaker's
+        ``AUTO_INCREMENT`` does, or ``None`` when the database numbers them itself."""
 
     @abstractmethod
     def table_names(self) -> list[str]:
         """The tables of this workspace's database."""
 
     @abstractmethod
+    def column_names(self, table: str) -> list[str]:
+        """The columns of one table (none when it does not exist)."""
+
+    @abstractmethod
     def ensure_schema(self, key: str, ddl: str) -> None:
-        """Create an area's tables (``CREATE TABLE IF NOT EXISTS``)."""
+        """Create an area's tables (``CREATE TABLE IF NOT EXISTS``).
+
+        :param ddl: the area's SQLite DDL; a backend with DDL of its own for the area
+            (:mod:`mockserver.state.mysql`: ProcessMaker's) uses that instead."""
 
 
 USER_COLUMNS = (
@@ -215,8 +251,17 @@ class SqliteBackend(Backend):
     def upsert(self, table: str, columns: Sequence[str]) -> str:
         return f"INSERT OR REPLACE INTO {table} {values_list(columns)}"
 
-    def insert_ignore(self, table: str, columns: Sequence[str]) -> str:
-        return f"INSERT OR IGNORE INTO {table} {values_list(columns)}"
+    def insert_ignore_into(self, table: str) -> str:
+        return f"INSERT OR IGNORE INTO {table}"
+
+    def differs(self, left: str, right: str) -> str:
+        return f"{left} IS NOT {right}"
+
+    def row_order(self, alias: str, key: str) -> str:
+        return f"{alias}.rowid"
+
+    def fill_ids(self, table: str, column: str) -> str | None:
+        return f"UPDATE {table} SET {column} = rowid WHERE {column} = 0"
 
     def table_names(self) -> list[str]:
         return [
@@ -225,6 +270,9 @@ class SqliteBackend(Backend):
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             )
         ]
+
+    def column_names(self, table: str) -> list[str]:
+        return [str(row[1]) for row in self.fetch_all(f"PRAGMA table_info({table})")]
 
     def ensure_schema(self, key: str, ddl: str) -> None:
         if key in self._schemas:

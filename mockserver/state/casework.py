@@ -17,6 +17,10 @@ The tables are ProcessMaker's, with the columns the mock reads or answers, named
                               here a SQL view over the tables above, with the same columns.
 ============================  ==============================================================
 
+On MariaDB (``--store``) the tables are ProcessMaker's own DDL, every column and key, and
+``APP_CACHE_VIEW`` the same view (:data:`mockserver.state.mysql.AREAS`); the SQL below runs on
+either through the store's :class:`~mockserver.state.backend.Backend`.
+
 ``APP_DATA`` is PHP-serialized in ProcessMaker; here it is JSON text. Users are ``RBAC_USERS``
 (ProcessMaker copies them to ``USERS``; the columns read here are the same).
 
@@ -34,6 +38,8 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from mockserver.state.backend import NO_LIMIT
+from mockserver.state.backend import Tx
 from mockserver.state.formats import new_unique_id
 from mockserver.state.store import WorkspaceStore
 
@@ -248,6 +254,7 @@ def seed_demo_process(
         (so that a case can always be routed).
     """
     ensure(store)
+    b = store.backend
     reviewers = list(reviewers)
     with store.transaction() as db:
         if not reviewers:
@@ -255,45 +262,86 @@ def seed_demo_process(
                 "SELECT 1 FROM TASK_USER WHERE TAS_UID = ? LIMIT 1", (DEMO_REVIEW_TAS_UID,)
             ).fetchone()
             reviewers = [] if row else list(fallback_reviewers)
+        admin = "00000000000000000000000000000001"
         db.execute(
-            "INSERT OR REPLACE INTO PROCESS (PRO_UID, PRO_ID, PRO_TITLE, PRO_DESCRIPTION, "
-            "PRO_STATUS, PRO_CATEGORY, PRO_UPDATE_DATE, PRO_CREATE_DATE, PRO_CREATE_USER) "
-            "VALUES (?, 1, ?, ?, 'ACTIVE', '', ?, ?, '00000000000000000000000000000001')",
-            (DEMO_PRO_UID, DEMO_TITLE, DEMO_DESCRIPTION, DEMO_CREATED, DEMO_CREATED),
+            b.upsert("PROCESS", _PROCESS_ROW),
+            (
+                *(DEMO_PRO_UID, 1, DEMO_TITLE, DEMO_DESCRIPTION, "ACTIVE", ""),
+                *(DEMO_CREATED, DEMO_CREATED, admin),
+            ),
         )
         db.execute(
-            "INSERT OR REPLACE INTO BPMN_PROJECT (PRJ_UID, PRJ_NAME, PRJ_DESCRIPTION, "
-            "PRJ_TARGET_NAMESPACE, PRJ_EXPRESION_LANGUAGE, PRJ_TYPE_LANGUAGE, PRJ_EXPORTER, "
-            "PRJ_EXPORTER_VERSION, PRJ_CREATE_DATE, PRJ_UPDATE_DATE, PRJ_AUTHOR, "
-            "PRJ_AUTHOR_VERSION, PRJ_ORIGINAL_SOURCE) VALUES (?, ?, ?, '', '', '', "
-            "'ProcessMaker - Process Designer', '3.4.11', ?, ?, "
-            "'00000000000000000000000000000001', '', '')",
-            (DEMO_PRO_UID, DEMO_TITLE, DEMO_DESCRIPTION, DEMO_CREATED, DEMO_CREATED),
+            b.upsert("BPMN_PROJECT", _PROJECT_COLUMNS),
+            (
+                *(DEMO_PRO_UID, DEMO_TITLE, DEMO_DESCRIPTION, "", "", ""),
+                *("ProcessMaker - Process Designer", "3.4.11", DEMO_CREATED, DEMO_CREATED),
+                *(admin, "", ""),
+            ),
         )
         for tas_uid, title, tas_id in DEMO_TASKS:
-            db.execute(
-                "INSERT INTO TASK (PRO_UID, TAS_UID, TAS_ID, TAS_TITLE, TAS_START) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (TAS_UID) DO UPDATE SET "
-                "TAS_TITLE = excluded.TAS_TITLE, TAS_START = excluded.TAS_START",
-                (DEMO_PRO_UID, tas_uid, tas_id, title, "TRUE" if tas_id == 1 else "FALSE"),
-            )
+            start = "TRUE" if tas_id == 1 else "FALSE"
+            # The title and start flag are the demo's; the rest (the last assignee) is kept.
+            if (
+                db.execute(
+                    "UPDATE TASK SET TAS_TITLE = ?, TAS_START = ? WHERE TAS_UID = ?",
+                    (title, start, tas_uid),
+                ).rowcount
+                == 0
+                and db.execute("SELECT 1 FROM TASK WHERE TAS_UID = ?", (tas_uid,)).fetchone()
+                is None
+            ):
+                db.execute(
+                    b.insert_ignore(
+                        "TASK", ("PRO_UID", "TAS_UID", "TAS_ID", "TAS_TITLE", "TAS_START")
+                    ),
+                    (DEMO_PRO_UID, tas_uid, tas_id, title, start),
+                )
         routes = (
             ("7314127105297727ad5e327056302425", DEMO_START_TAS_UID, DEMO_REVIEW_TAS_UID),
             ("8820147655297727b3e5f82075412306", DEMO_REVIEW_TAS_UID, END_OF_PROCESS),
         )
         for rou_uid, tas_uid, next_task in routes:
             db.execute(
-                "INSERT OR REPLACE INTO ROUTE (ROU_UID, PRO_UID, TAS_UID, ROU_NEXT_TASK, "
-                "ROU_CASE, ROU_TYPE) VALUES (?, ?, ?, ?, 1, 'SEQUENTIAL')",
-                (rou_uid, DEMO_PRO_UID, tas_uid, next_task),
+                b.upsert(
+                    "ROUTE",
+                    ("ROU_UID", "PRO_UID", "TAS_UID", "ROU_NEXT_TASK", "ROU_CASE", "ROU_TYPE"),
+                ),
+                (rou_uid, DEMO_PRO_UID, tas_uid, next_task, 1, "SEQUENTIAL"),
             )
         # TU_TYPE 1: assigned (2 would be ad hoc); TU_RELATION 1: a user (2: a group)
         for tas_uid, uids in ((DEMO_START_TAS_UID, starters), (DEMO_REVIEW_TAS_UID, reviewers)):
             db.executemany(
-                "INSERT OR IGNORE INTO TASK_USER (TAS_UID, USR_UID, TU_TYPE, TU_RELATION) "
-                "VALUES (?, ?, 1, 1)",
-                [(tas_uid, uid) for uid in uids],
+                b.insert_ignore("TASK_USER", ("TAS_UID", "USR_UID", "TU_TYPE", "TU_RELATION")),
+                [(tas_uid, uid, 1, 1) for uid in uids],
             )
+
+
+_PROCESS_ROW = (
+    "PRO_UID",
+    "PRO_ID",
+    "PRO_TITLE",
+    "PRO_DESCRIPTION",
+    "PRO_STATUS",
+    "PRO_CATEGORY",
+    "PRO_UPDATE_DATE",
+    "PRO_CREATE_DATE",
+    "PRO_CREATE_USER",
+)
+_PROJECT_COLUMNS = (
+    "PRJ_UID",
+    "PRJ_NAME",
+    "PRJ_DESCRIPTION",
+    "PRJ_TARGET_NAMESPACE",
+    "PRJ_EXPRESION_LANGUAGE",
+    "PRJ_TYPE_LANGUAGE",
+    "PRJ_EXPORTER",
+    "PRJ_EXPORTER_VERSION",
+    "PRJ_CREATE_DATE",
+    "PRJ_UPDATE_DATE",
+    "PRJ_AUTHOR",
+    "PRJ_AUTHOR_VERSION",
+    "PRJ_ORIGINAL_SOURCE",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,25 +369,12 @@ def list_projects(store: WorkspaceStore) -> list[Project]:
 def project_struct(store: WorkspaceStore, prj_uid: str) -> dict[str, object] | None:
     """The BPMN_PROJECT row (lower-case keys) of a project, ``None`` when there is none."""
     ensure(store)
-    row = store.fetch_one("SELECT * FROM BPMN_PROJECT WHERE PRJ_UID = ?", (prj_uid,))
+    row = store.fetch_one(
+        f"SELECT {', '.join(_PROJECT_COLUMNS)} FROM BPMN_PROJECT WHERE PRJ_UID = ?", (prj_uid,)
+    )
     if row is None:
         return None
-    columns = [
-        "prj_uid",
-        "prj_name",
-        "prj_description",
-        "prj_target_namespace",
-        "prj_expresion_language",
-        "prj_type_language",
-        "prj_exporter",
-        "prj_exporter_version",
-        "prj_create_date",
-        "prj_update_date",
-        "prj_author",
-        "prj_author_version",
-        "prj_original_source",
-    ]
-    return dict(zip(columns, row, strict=True))
+    return dict(zip((c.lower() for c in _PROJECT_COLUMNS), row, strict=True))
 
 
 def project_tasks(store: WorkspaceStore, pro_uid: str) -> list[tuple[str, str, str]]:
@@ -429,7 +464,9 @@ def create_case(
     app_uid = new_unique_id()
     pin = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(4))
     with store.transaction() as db:
-        row = db.execute("SELECT COALESCE(MAX(APP_NUMBER), 0) + 1 FROM APPLICATION").fetchone()
+        row = db.execute(
+            "SELECT COALESCE(MAX(APP_NUMBER), 0) + 1 FROM APPLICATION" + store.backend.locking_read
+        ).fetchone()
         number = int(row[0])
         data: dict[str, object] = {
             "SYS_LANG": "en",
@@ -463,12 +500,13 @@ def create_case(
                 pin,
             ),
         )
-        _delegate(db, app_uid, number, 1, 0, pro_uid, tas_uid, usr_uid, now, due, risk)
+        _delegate(store, db, app_uid, number, 1, 0, pro_uid, tas_uid, usr_uid, now, due, risk)
     return NewCase(app_uid, number, 1)
 
 
 def _delegate(
-    db: object,
+    store: WorkspaceStore,
+    db: Tx,
     app_uid: str,
     number: int,
     index: int,
@@ -480,11 +518,15 @@ def _delegate(
     due: str,
     risk: str,
 ) -> None:
-    db.execute(  # type: ignore[attr-defined]
+    # ProcessMaker's DEL_DATA is NOT NULL without a default (schema.sql:92): where the table has
+    # it (MariaDB), it is written empty, as a delegation without data is.
+    extra = ", DEL_DATA" if "DEL_DATA" in store.columns("APP_DELEGATION") else ""
+    db.execute(
         "INSERT INTO APP_DELEGATION (APP_UID, DEL_INDEX, APP_NUMBER, DEL_PREVIOUS, DEL_LAST_INDEX, "
         "PRO_UID, TAS_UID, USR_UID, DEL_THREAD, DEL_DELEGATE_DATE, DEL_TASK_DUE_DATE, "
-        "DEL_RISK_DATE) VALUES (?, ?, ?, ?, 1, ?, ?, ?, 1, ?, ?, ?)",
-        (app_uid, index, number, previous, pro_uid, tas_uid, usr_uid, now, due, risk),
+        f"DEL_RISK_DATE{extra}) VALUES (?, ?, ?, ?, 1, ?, ?, ?, 1, ?, ?, ?{', ?' if extra else ''})",
+        (app_uid, index, number, previous, pro_uid, tas_uid, usr_uid, now, due, risk)
+        + (("",) if extra else ()),
     )
 
 
@@ -698,11 +740,13 @@ def route(
             )
             return None
         row = db.execute(
-            "SELECT MAX(DEL_INDEX) + 1 FROM APP_DELEGATION WHERE APP_UID = ?",
+            "SELECT MAX(DEL_INDEX) + 1 FROM APP_DELEGATION WHERE APP_UID = ?"
+            + store.backend.locking_read,
             (delegation.app_uid,),
         ).fetchone()
         new_index = int(row[0])
         _delegate(
+            store,
             db,
             delegation.app_uid,
             delegation.app_number,
@@ -927,7 +971,7 @@ def list_cases(store: WorkspaceStore, q: ListQuery) -> tuple[list[dict[str, obje
     )
     if grouped and not where:
         group = "WHERE V.DEL_INDEX = (SELECT MIN(DEL_INDEX) FROM APP_DELEGATION V2 WHERE V2.APP_UID = V.APP_UID) "
-    limit = f"LIMIT {q.limit} OFFSET {q.start}" if q.limit > 0 else f"LIMIT -1 OFFSET {q.start}"
+    limit = f"LIMIT {q.limit if q.limit > 0 else NO_LIMIT} OFFSET {q.start}"
     rows = store.fetch_all(
         f"SELECT {', '.join(columns)} FROM APP_CACHE_VIEW V {joins}{clause} {group}"
         f"ORDER BY {order} {direction}, V.APP_UID, V.DEL_INDEX {limit}",

@@ -2,7 +2,11 @@
 
 Tables and columns are ProcessMaker 3.4.11's (CO 1429451be; ``schema.sql`` is
 ``workflow/engine/data/mysql/schema.sql``, ``rbac schema.sql`` is
-``rbac/engine/data/mysql/schema.sql``), with their MySQL type names, which SQLite accepts.
+``rbac/engine/data/mysql/schema.sql``), with their MySQL type names, which SQLite accepts. On
+MariaDB (``--store``) the tables are ProcessMaker's own DDL, every column and key
+(:data:`mockserver.state.mysql.AREAS`); the SQL below runs on either through the store's
+:class:`~mockserver.state.backend.Backend` (its dialect bits: case-insensitive comparison,
+null-safe difference, insert-or-ignore, the order of a table scan, ``AUTO_INCREMENT`` ids).
 
 Login lives in ``RBAC_USERS`` (:mod:`mockserver.state.store`); ProcessMaker keeps a second record of
 each user in ``USERS`` (``BusinessModel/User.php`` ``create`` writes both, l.778-784). Here the
@@ -10,8 +14,9 @@ REST writes go to both tables in one transaction, and :func:`sync_users` brings 
 with ``RBAC_USERS`` for the columns both hold, so a user that arrived by another door (a seed file,
 the control API, ``MockServer.add_user``) has its full record too.
 
-The role of a user is ``RBAC_USERS.USR_ROLE`` (the store's column; ProcessMaker keeps it in
-``RBAC_USERS_ROLES``), so ``ROL_TOTAL_USERS`` counts that column.
+The role of a user is the store's logical user row's (``RBAC_USERS.USR_ROLE`` on SQLite,
+``PM3MOCK_USER_ROLES`` beside ProcessMaker's ``RBAC_USERS`` on MariaDB; ProcessMaker keeps it in
+``RBAC_USERS_ROLES``), so ``ROL_TOTAL_USERS`` counts that.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Literal
 
+from mockserver.state.backend import NO_LIMIT
 from mockserver.state.store import WorkspaceStore
 
 GUEST_UID = "00000000000000000000000000000002"  # RBAC::GUEST_USER_UID; insert.sql:3
@@ -115,7 +121,8 @@ CREATE TABLE IF NOT EXISTS RBAC_ROLES (
 """
 # Sources of the DDL: USERS schema.sql:803-845; GROUPWF schema.sql:285-296; GROUP_USER
 # schema.sql:304-313; DEPARTMENT schema.sql:240-253; CONTENT schema.sql:221-232; RBAC_ROLES
-# rbac schema.sql:31-41. AUTO_INCREMENT ids (USR_ID, GRP_ID) are given the row's rowid.
+# rbac schema.sql:31-41. AUTO_INCREMENT ids (USR_ID, GRP_ID) are given the row's rowid
+# (Backend.fill_ids; MariaDB's AUTO_INCREMENT numbers them itself).
 
 USER_COLUMNS: tuple[str, ...] = (
     "USR_UID",
@@ -236,7 +243,7 @@ def _page(start: int | None, limit: int | None) -> tuple[str, tuple[object, ...]
     """Propel's ``setOffset``/``setLimit`` (an offset alone reads to the end)."""
     if start is None and limit is None:
         return "", ()
-    return " LIMIT ? OFFSET ?", (-1 if limit is None else limit, start or 0)
+    return " LIMIT ? OFFSET ?", (NO_LIMIT if limit is None else limit, start or 0)
 
 
 # --- users -----------------------------------------------------------------------------------
@@ -247,47 +254,66 @@ def sync_users(store: WorkspaceStore, now: str) -> None:
     ``User::create`` does, l.773). Status follows login: an enabled login is ``ACTIVE``; a disabled
     one keeps ``INACTIVE``/``VACATION``/``CLOSED`` (or becomes ``INACTIVE`` from ``ACTIVE``)."""
     ensure(store)
+    b = store.backend
     # One read first: most calls find both tables in step and write nothing (a REST call must
     # cost no more than a token grant; the write transaction below would take the write lock).
-    if store.fetch_one(_OUT_OF_STEP) is None:
+    if store.fetch_one(_out_of_step(store)) is None:
         return
     with store.transaction() as db:
-        db.execute(
-            "INSERT INTO USERS (USR_UID, USR_USERNAME, USR_PASSWORD, USR_FIRSTNAME, USR_LASTNAME,"
-            " USR_EMAIL, USR_DUE_DATE, USR_CREATE_DATE, USR_UPDATE_DATE, USR_STATUS,"
+        db.execute(  # ignore: another host may be making the same records
+            f"{b.insert_ignore_into('USERS')} (USR_UID, USR_ID, USR_USERNAME, USR_PASSWORD, USR_FIRSTNAME,"
+            " USR_LASTNAME, USR_EMAIL, USR_DUE_DATE, USR_CREATE_DATE, USR_UPDATE_DATE, USR_STATUS,"
             " USR_STATUS_ID, USR_BIRTHDAY, USR_ROLE)"
-            " SELECT R.USR_UID, R.USR_USERNAME, R.USR_PASSWORD, R.USR_FIRSTNAME, R.USR_LASTNAME,"
-            " R.USR_EMAIL, R.USR_DUE_DATE, ?, ?,"
-            " CASE WHEN R.USR_STATUS = 1 THEN 'ACTIVE' ELSE 'INACTIVE' END,"
-            " CASE WHEN R.USR_STATUS = 1 THEN 1 ELSE 0 END, ?, R.USR_ROLE"
-            " FROM RBAC_USERS R WHERE NOT EXISTS (SELECT 1 FROM USERS U WHERE U.USR_UID = R.USR_UID)"
-            " ORDER BY R.rowid",
+            " SELECT U.USR_UID, 0, U.USR_USERNAME, U.USR_PASSWORD, U.USR_FIRSTNAME, U.USR_LASTNAME,"
+            " U.USR_EMAIL, U.USR_DUE_DATE, ?, ?,"
+            " CASE WHEN U.USR_STATUS = 1 THEN 'ACTIVE' ELSE 'INACTIVE' END,"
+            f" CASE WHEN U.USR_STATUS = 1 THEN 1 ELSE 0 END, ?, {b.role_column}"
+            f" FROM {b.users_from}"
+            " WHERE NOT EXISTS (SELECT 1 FROM USERS W WHERE W.USR_UID = U.USR_UID)"
+            f" ORDER BY {b.row_order('U', 'USR_UID')}",
             (now, now, now[:10]),
         )
-        db.execute("UPDATE USERS SET USR_ID = rowid WHERE USR_ID = 0")
-        db.execute(
-            "UPDATE USERS SET USR_USERNAME = R.USR_USERNAME, USR_FIRSTNAME = R.USR_FIRSTNAME,"
-            " USR_LASTNAME = R.USR_LASTNAME, USR_EMAIL = R.USR_EMAIL,"
-            " USR_DUE_DATE = R.USR_DUE_DATE, USR_ROLE = R.USR_ROLE,"
-            " USR_STATUS = CASE WHEN R.USR_STATUS = 1 THEN 'ACTIVE'"
-            " WHEN USERS.USR_STATUS = 'ACTIVE' THEN 'INACTIVE' ELSE USERS.USR_STATUS END"
-            " FROM RBAC_USERS R WHERE R.USR_UID = USERS.USR_UID AND ("
-            " USERS.USR_USERNAME IS NOT R.USR_USERNAME OR USERS.USR_FIRSTNAME IS NOT R.USR_FIRSTNAME"
-            " OR USERS.USR_LASTNAME IS NOT R.USR_LASTNAME OR USERS.USR_EMAIL IS NOT R.USR_EMAIL"
-            " OR USERS.USR_DUE_DATE IS NOT R.USR_DUE_DATE OR USERS.USR_ROLE IS NOT R.USR_ROLE"
-            " OR (R.USR_STATUS = 1) <> (USERS.USR_STATUS = 'ACTIVE'))"
-        )
+        fill = b.fill_ids("USERS", "USR_ID")
+        if fill is not None:
+            db.execute(fill)
+        changed = db.execute(
+            "SELECT U.USR_UID, U.USR_USERNAME, U.USR_FIRSTNAME, U.USR_LASTNAME, U.USR_EMAIL,"
+            f" U.USR_DUE_DATE, {b.role_column}, U.USR_STATUS, W.USR_STATUS"
+            f" FROM {b.users_from} JOIN USERS W ON W.USR_UID = U.USR_UID WHERE "
+            + _differences(store)
+        ).fetchall()
+        for uid, username, first, last, email, due, role, login, status in changed:
+            if login == 1:
+                status = "ACTIVE"
+            elif status == "ACTIVE":
+                status = "INACTIVE"
+            db.execute(
+                "UPDATE USERS SET USR_USERNAME = ?, USR_FIRSTNAME = ?, USR_LASTNAME = ?,"
+                " USR_EMAIL = ?, USR_DUE_DATE = ?, USR_ROLE = ?, USR_STATUS = ? WHERE USR_UID = ?",
+                (username, first, last, email, due, role, status, uid),
+            )
 
 
-_OUT_OF_STEP = (
-    "SELECT 1 FROM RBAC_USERS R LEFT JOIN USERS U ON U.USR_UID = R.USR_UID"
-    " WHERE U.USR_UID IS NULL OR U.USR_ID = 0"
-    " OR U.USR_USERNAME IS NOT R.USR_USERNAME OR U.USR_FIRSTNAME IS NOT R.USR_FIRSTNAME"
-    " OR U.USR_LASTNAME IS NOT R.USR_LASTNAME OR U.USR_EMAIL IS NOT R.USR_EMAIL"
-    " OR U.USR_DUE_DATE IS NOT R.USR_DUE_DATE OR U.USR_ROLE IS NOT R.USR_ROLE"
-    " OR (R.USR_STATUS = 1) <> (U.USR_STATUS = 'ACTIVE') LIMIT 1"
-)
-"""A row of ``RBAC_USERS`` whose ``USERS`` record is missing or differs in a column both hold."""
+_SHARED = ("USR_USERNAME", "USR_FIRSTNAME", "USR_LASTNAME", "USR_EMAIL", "USR_DUE_DATE")
+
+
+def _differences(store: WorkspaceStore) -> str:
+    """``W`` (the ``USERS`` record) differs from ``U`` (the login) in a column both hold."""
+    b = store.backend
+    return (
+        " OR ".join(b.differs(f"W.{c}", f"U.{c}") for c in _SHARED)
+        + f" OR {b.differs('W.USR_ROLE', b.role_column)}"
+        + " OR (U.USR_STATUS = 1) <> (W.USR_STATUS = 'ACTIVE')"
+    )
+
+
+def _out_of_step(store: WorkspaceStore) -> str:
+    """A login whose ``USERS`` record is missing or differs in a column both hold."""
+    b = store.backend
+    return (
+        f"SELECT 1 FROM {b.users_from} LEFT JOIN USERS W ON W.USR_UID = U.USR_UID"
+        f" WHERE W.USR_UID IS NULL OR W.USR_ID = 0 OR {_differences(store)} LIMIT 1"
+    )
 
 
 def _user_rows(store: WorkspaceStore, where: str, params: tuple[object, ...]) -> list[Row]:
@@ -317,7 +343,8 @@ def list_users(
         clauses.append("(USR_USERNAME LIKE ? OR USR_FIRSTNAME LIKE ? OR USR_LASTNAME LIKE ?)")
         params += [pattern, pattern, pattern]
     page, page_params = _page(start, limit)
-    where = "WHERE " + " AND ".join(clauses) + " ORDER BY USR_LASTNAME COLLATE NOCASE, USR_ID"
+    order = f" ORDER BY {store.backend.nocase('USR_LASTNAME')}, USR_ID"
+    where = "WHERE " + " AND ".join(clauses) + order
     return _user_rows(store, where + page, (*params, *page_params))
 
 
@@ -330,7 +357,7 @@ def get_user(store: WorkspaceStore, uid: str) -> Row | None:
 def username_taken(store: WorkspaceStore, username: str, exclude_uid: str = "") -> bool:
     """``User::existsName`` (l.358-377), compared as MySQL's ``utf8_general_ci`` does."""
     row = store.fetch_one(
-        "SELECT 1 FROM USERS WHERE USR_USERNAME = ? COLLATE NOCASE AND USR_UID <> ?",
+        f"SELECT 1 FROM USERS WHERE {store.backend.nocase('USR_USERNAME')} = ? AND USR_UID <> ?",
         (username, exclude_uid),
     )
     return row is not None
@@ -339,7 +366,7 @@ def username_taken(store: WorkspaceStore, username: str, exclude_uid: str = "") 
 def role_code(store: WorkspaceStore, code: str, known: Sequence[str]) -> str | None:
     """The role's code as seeded, found case-insensitively (MySQL collation), among ``known``."""
     for (found,) in store.fetch_all(
-        "SELECT ROL_CODE FROM RBAC_ROLES WHERE ROL_CODE = ? COLLATE NOCASE", (code,)
+        f"SELECT ROL_CODE FROM RBAC_ROLES WHERE {store.backend.nocase('ROL_CODE')} = ?", (code,)
     ):
         if found in known:
             return str(found)
@@ -357,8 +384,8 @@ def create_user(store: WorkspaceStore, record: Mapping[str, object], login_statu
     with store.transaction() as db:
         db.execute(
             "INSERT INTO RBAC_USERS (USR_UID, USR_USERNAME, USR_PASSWORD, USR_FIRSTNAME,"
-            " USR_LASTNAME, USR_EMAIL, USR_DUE_DATE, USR_STATUS, USR_AUTH_TYPE, USR_ROLE)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'mysql', ?)",
+            " USR_LASTNAME, USR_EMAIL, USR_DUE_DATE, USR_STATUS, USR_AUTH_TYPE)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'mysql')",
             (
                 uid,
                 data["USR_USERNAME"],
@@ -368,13 +395,17 @@ def create_user(store: WorkspaceStore, record: Mapping[str, object], login_statu
                 data["USR_EMAIL"],
                 data["USR_DUE_DATE"],
                 login_status,
-                data["USR_ROLE"],
             ),
         )
-        cols = ["USR_UID", *data]
+        store.put_role(db, uid, str(data["USR_ROLE"]))
+        cols = ["USR_UID", "USR_ID", *data]
         marks = ", ".join("?" for _ in cols)
-        db.execute(f"INSERT INTO USERS ({', '.join(cols)}) VALUES ({marks})", (uid, *data.values()))
-        db.execute("UPDATE USERS SET USR_ID = rowid WHERE USR_UID = ?", (uid,))
+        db.execute(
+            f"INSERT INTO USERS ({', '.join(cols)}) VALUES ({marks})", (uid, 0, *data.values())
+        )
+        fill = store.backend.fill_ids("USERS", "USR_ID")
+        if fill is not None:
+            db.execute(fill)
 
 
 _RBAC_SHARED = ("USR_USERNAME", "USR_FIRSTNAME", "USR_LASTNAME", "USR_EMAIL", "USR_DUE_DATE")
@@ -398,12 +429,13 @@ def update_user(
     if login_status is not None:
         rbac["USR_STATUS"] = login_status
     if role is not None:
-        rbac["USR_ROLE"] = role
         data["USR_ROLE"] = role
     with store.transaction() as db:
         if rbac:
             sets = ", ".join(f"{k} = ?" for k in rbac)
             db.execute(f"UPDATE RBAC_USERS SET {sets} WHERE USR_UID = ?", (*rbac.values(), uid))
+        if role is not None:
+            store.put_role(db, uid, role)
         if data:
             sets = ", ".join(f"{k} = ?" for k in data)
             db.execute(f"UPDATE USERS SET {sets} WHERE USR_UID = ?", (*data.values(), uid))
@@ -419,8 +451,7 @@ def open_cases(store: WorkspaceStore, uid: str) -> int:
     needed = {"APP_DELEGATION": {"APP_UID", "USR_UID", "DEL_THREAD_STATUS"}}
     needed["APPLICATION"] = {"APP_UID", "APP_STATUS"}
     for table, columns in needed.items():
-        have = {str(r[1]) for r in store.fetch_all(f"PRAGMA table_info({table})")}
-        if not columns <= have:
+        if not columns <= set(store.backend.column_names(table)):
             return 0
     row = store.fetch_one(
         "SELECT COUNT(DISTINCT D.APP_UID) FROM APP_DELEGATION D JOIN APPLICATION A"
@@ -473,10 +504,8 @@ def list_groups(
     if search is not None and search.strip() != "":
         where, params = " WHERE G.GRP_TITLE LIKE ?", [_like(search, mode)]
     page, page_params = _page(start, limit)
-    rows = store.fetch_all(
-        _GROUP_SELECT + where + " ORDER BY G.GRP_TITLE COLLATE NOCASE, G.GRP_ID" + page,
-        (*params, *page_params),
-    )
+    order = f" ORDER BY {store.backend.nocase('G.GRP_TITLE')}, G.GRP_ID"
+    rows = store.fetch_all(_GROUP_SELECT + where + order + page, (*params, *page_params))
     return [dict(zip(GROUP_COLUMNS, r, strict=True)) for r in rows]
 
 
@@ -509,7 +538,7 @@ def group_members(
     rows = store.fetch_all(
         f"SELECT {cols} FROM GROUP_USER GU JOIN USERS U ON U.USR_UID = GU.USR_UID WHERE "
         + " AND ".join(clauses)
-        + " ORDER BY U.USR_USERNAME COLLATE NOCASE, U.USR_ID"
+        + f" ORDER BY {store.backend.nocase('U.USR_USERNAME')}, U.USR_ID"
         + page,
         (*params, *page_params),
     )
@@ -527,14 +556,18 @@ ROLE_COLUMNS = (
     "ROL_UPDATE_DATE",
     "ROL_TOTAL_USERS",
 )
-_ROLE_SELECT = (
-    "SELECT R.ROL_UID, R.ROL_CODE, COALESCE(C.CON_VALUE, R.ROL_CODE), R.ROL_STATUS,"
-    " R.ROL_SYSTEM, R.ROL_CREATE_DATE, R.ROL_UPDATE_DATE,"
-    " (SELECT COUNT(*) FROM RBAC_USERS U WHERE U.USR_ROLE = R.ROL_CODE)"
-    " FROM RBAC_ROLES R LEFT JOIN CONTENT C ON C.CON_CATEGORY = 'ROL_NAME'"
-    " AND C.CON_PARENT = '' AND C.CON_ID = R.ROL_UID AND C.CON_LANG = 'en'"
-    " WHERE R.ROL_SYSTEM = ?"
-)
+
+
+def _role_select(store: WorkspaceStore) -> str:
+    b = store.backend
+    return (
+        "SELECT R.ROL_UID, R.ROL_CODE, COALESCE(C.CON_VALUE, R.ROL_CODE), R.ROL_STATUS,"
+        " R.ROL_SYSTEM, R.ROL_CREATE_DATE, R.ROL_UPDATE_DATE,"
+        f" (SELECT COUNT(*) FROM {b.users_from} WHERE {b.role_column} = R.ROL_CODE)"
+        " FROM RBAC_ROLES R LEFT JOIN CONTENT C ON C.CON_CATEGORY = 'ROL_NAME'"
+        " AND C.CON_PARENT = '' AND C.CON_ID = R.ROL_UID AND C.CON_LANG = 'en'"
+        " WHERE R.ROL_SYSTEM = ?"
+    )
 
 
 def list_roles(
@@ -554,7 +587,7 @@ def list_roles(
         params.append(f"%{search}%")
     page, page_params = _page(start, limit)
     rows = store.fetch_all(
-        _ROLE_SELECT + where + " ORDER BY R.ROL_CODE" + page, (*params, *page_params)
+        _role_select(store) + where + " ORDER BY R.ROL_CODE" + page, (*params, *page_params)
     )
     return [dict(zip(ROLE_COLUMNS, r, strict=True)) for r in rows]
 
@@ -587,18 +620,21 @@ def role_members(
 ) -> list[Row]:
     """``BusinessModel/Role/User.php`` ``getUsers`` (l.259-403): logins with a name holding the
     role (or, ``available``, any other role but the guest), by last name."""
+    b = store.backend
+    role = b.role_column
     clauses = [
-        "USR_USERNAME <> ''",
-        "USR_ROLE <> ? AND USR_UID <> ?" if available else "USR_ROLE = ?",
+        "U.USR_USERNAME <> ''",
+        f"{role} <> ? AND U.USR_UID <> ?" if available else f"{role} = ?",
     ]
     params: list[object] = [code, GUEST_UID] if available else [code]
     if search is not None and search.strip() != "":
-        clauses.append("(USR_USERNAME LIKE ? OR USR_FIRSTNAME LIKE ? OR USR_LASTNAME LIKE ?)")
+        clauses.append("(U.USR_USERNAME LIKE ? OR U.USR_FIRSTNAME LIKE ? OR U.USR_LASTNAME LIKE ?)")
         params += [f"%{search}%"] * 3
     page, page_params = _page(start, limit)
+    order = f"{b.nocase('U.USR_LASTNAME')}, {b.row_order('U', 'USR_UID')}"
     rows = store.fetch_all(
-        "SELECT USR_UID, USR_USERNAME, USR_FIRSTNAME, USR_LASTNAME, USR_STATUS FROM RBAC_USERS"
-        " WHERE " + " AND ".join(clauses) + " ORDER BY USR_LASTNAME COLLATE NOCASE, rowid" + page,
+        "SELECT U.USR_UID, U.USR_USERNAME, U.USR_FIRSTNAME, U.USR_LASTNAME, U.USR_STATUS"
+        f" FROM {b.users_from} WHERE " + " AND ".join(clauses) + f" ORDER BY {order}" + page,
         (*params, *page_params),
     )
     return [dict(zip(ROLE_MEMBER_COLUMNS, r, strict=True)) for r in rows]
@@ -647,7 +683,7 @@ def department_members(store: WorkspaceStore, uid: str) -> list[Row]:
     rows = store.fetch_all(
         "SELECT USR_UID, USR_USERNAME, USR_FIRSTNAME, USR_LASTNAME, USR_STATUS FROM USERS"
         " WHERE DEP_UID = ? AND USR_STATUS <> 'CLOSED'"
-        " ORDER BY USR_LASTNAME COLLATE NOCASE, USR_ID",
+        f" ORDER BY {store.backend.nocase('USR_LASTNAME')}, USR_ID",
         (uid,),
     )
     keys = ("USR_UID", "USR_USERNAME", "USR_FIRSTNAME", "USR_LASTNAME", "USR_STATUS")
@@ -662,41 +698,69 @@ def seed_directory(store: WorkspaceStore) -> None:
     Idempotent: rows already there are kept, and the samples are written only while the store
     has no role yet (a store emptied by ``clear()`` gets them again)."""
     ensure(store)
+    b = store.backend
     fresh = store.fetch_one("SELECT 1 FROM RBAC_ROLES LIMIT 1") is None
     with store.transaction() as db:
         db.executemany(
-            "INSERT OR IGNORE INTO RBAC_ROLES VALUES (?, '', ?, ?, ?, ?, 1)",
-            [(uid, system, code, made, changed) for uid, system, code, made, changed in ROLES],
+            b.insert_ignore("RBAC_ROLES", _ROLE_ROW),
+            [
+                (uid, "", system, code, made, changed, 1)
+                for uid, system, code, made, changed in ROLES
+            ],
         )
         db.executemany(
-            "INSERT OR IGNORE INTO CONTENT VALUES ('ROL_NAME', '', ?, 'en', ?)",
-            list(ROLE_NAMES.items()),
+            b.insert_ignore(
+                "CONTENT", ("CON_CATEGORY", "CON_PARENT", "CON_ID", "CON_LANG", "CON_VALUE")
+            ),
+            [("ROL_NAME", "", uid, "en", name) for uid, name in ROLE_NAMES.items()],
         )
     sync_users(store, SEED_STAMP)
     if not fresh:
         return
     with store.transaction() as db:
+        ids = {
+            str(name): (str(uid), int(number))
+            for uid, name, number in db.execute(
+                "SELECT USR_UID, USR_USERNAME, USR_ID FROM USERS"
+            ).fetchall()
+        }
         for index, (uid, title, status) in enumerate(GROUPS, start=1):
             db.execute(
-                "INSERT OR IGNORE INTO GROUPWF (GRP_UID, GRP_ID, GRP_TITLE, GRP_STATUS,"
-                " GRP_STATUS_ID) VALUES (?, ?, ?, ?, ?)",
+                b.insert_ignore(
+                    "GROUPWF", ("GRP_UID", "GRP_ID", "GRP_TITLE", "GRP_STATUS", "GRP_STATUS_ID")
+                ),
                 (uid, index, title, status, 1 if status == "ACTIVE" else 0),
             )
-        for group, username in GROUP_MEMBERS:
-            db.execute(
-                "INSERT OR IGNORE INTO GROUP_USER SELECT G.GRP_UID, G.GRP_ID, U.USR_UID, U.USR_ID"
-                " FROM GROUPWF G, USERS U WHERE G.GRP_UID = ? AND U.USR_USERNAME = ?",
-                (group, username),
-            )
+        group_ids = {uid: index for index, (uid, _, _) in enumerate(GROUPS, start=1)}
+        db.executemany(
+            b.insert_ignore("GROUP_USER", ("GRP_UID", "GRP_ID", "USR_UID", "USR_ID")),
+            [
+                (group, group_ids[group], *ids[username])
+                for group, username in GROUP_MEMBERS
+                if username in ids
+            ],
+        )
         for uid, title, parent, manager in DEPARTMENTS:
+            manager_uid = ids[manager][0] if manager in ids else ""
             db.execute(
-                "INSERT OR IGNORE INTO DEPARTMENT (DEP_UID, DEP_TITLE, DEP_PARENT, DEP_MANAGER)"
-                " VALUES (?, ?, ?, COALESCE((SELECT USR_UID FROM USERS WHERE USR_USERNAME = ?),"
-                " ''))",
-                (uid, title, parent, manager),
+                b.insert_ignore(
+                    "DEPARTMENT", ("DEP_UID", "DEP_TITLE", "DEP_PARENT", "DEP_MANAGER")
+                ),
+                (uid, title, parent, manager_uid),
             )
-            if manager:
+            if manager_uid:
                 db.execute(
-                    "UPDATE USERS SET DEP_UID = ? WHERE USR_USERNAME = ? AND DEP_UID = ''",
-                    (uid, manager),
+                    "UPDATE USERS SET DEP_UID = ? WHERE USR_UID = ? AND DEP_UID = ''",
+                    (uid, manager_uid),
                 )
+
+
+_ROLE_ROW = (
+    "ROL_UID",
+    "ROL_PARENT",
+    "ROL_SYSTEM",
+    "ROL_CODE",
+    "ROL_CREATE_DATE",
+    "ROL_UPDATE_DATE",
+    "ROL_STATUS",
+)

@@ -14,7 +14,6 @@ from typing import Literal
 
 from mockserver.state import casework
 from mockserver.state import directory
-from mockserver.state.backend import StoreUnsupported
 from mockserver.state.formats import new_unique_id
 from mockserver.state.header_values import header_value_problem
 from mockserver.state.rbac import ADMIN_ROLE
@@ -173,13 +172,10 @@ class Seed:
         # user of the seed when no administrator was ever seeded).
         admins = [uids[u.username.lower()] for u in self.users if u.role == ADMIN_ROLE]
         everyone = list(uids.values())
-        try:
-            directory.seed_directory(store)
-            casework.seed_demo_process(
-                store, starters=everyone, reviewers=admins, fallback_reviewers=everyone
-            )
-        except StoreUnsupported:
-            pass  # a backend without the REST areas' tables: they answer 501 when asked
+        directory.seed_directory(store)
+        casework.seed_demo_process(
+            store, starters=everyone, reviewers=admins, fallback_reviewers=everyone
+        )
 
     @staticmethod
     def client_row(

@@ -180,6 +180,7 @@ class WorkspaceStore:
         self.case_insensitive = case_insensitive
         self._b = backend if backend is not None else SqliteBackend(path, SCHEMA)
         self._purged_at: str | None = None
+        self._columns: dict[str, frozenset[str]] = {}
         self._users = (
             f"SELECT {', '.join('U.' + c for c in USER_COLUMNS)}, {self._b.role_column} "
             f"FROM {self._b.users_from}"
@@ -196,6 +197,13 @@ class WorkspaceStore:
         :mod:`mockserver.state.casework`) keep their SQL in their own modules of ``state/`` and
         create their tables on first use, so a store that never serves them never has them."""
         self._b.ensure_schema(key, ddl)
+
+    def columns(self, table: str) -> frozenset[str]:
+        """The columns one of the areas' tables has (read once: tables are made, never altered)."""
+        found = self._columns.get(table)
+        if found is None:
+            found = self._columns[table] = frozenset(self._b.column_names(table))
+        return found
 
     def fetch_one(self, sql: str, params: tuple[object, ...] = ()) -> tuple[object, ...] | None:
         """The first row of a statement (for the areas' SQL modules in ``state/``)."""
@@ -293,17 +301,22 @@ class WorkspaceStore:
                 db.execute(
                     self._b.upsert("RBAC_USERS", (*USER_COLUMNS, "USR_ROLE")), (*values, user.role)
                 )
-            else:  # ProcessMaker's RBAC_USERS has no role: the mock keeps it beside
+            else:
                 db.execute(self._b.upsert("RBAC_USERS", USER_COLUMNS), values)
-                db.execute(
-                    self._b.upsert(self._b.role_table, ("USR_UID", "ROL_CODE")),
-                    (user.uid, user.role),
-                )
+                self.put_role(db, user.uid, user.role)
             db.execute("DELETE FROM PM3MOCK_USER_PERMISSIONS WHERE USR_UID = ?", (user.uid,))
             db.executemany(
                 "INSERT INTO PM3MOCK_USER_PERMISSIONS (USR_UID, PER_CODE) VALUES (?, ?)",
                 [(user.uid, p) for p in permissions],
             )
+
+    def put_role(self, db: Tx, uid: str, role: str) -> None:
+        """Give a login its role, inside a transaction (``RBAC_USERS.USR_ROLE`` on SQLite;
+        ProcessMaker's ``RBAC_USERS`` has no role, so the mock keeps it beside on MariaDB)."""
+        if self._b.role_table is None:
+            db.execute("UPDATE RBAC_USERS SET USR_ROLE = ? WHERE USR_UID = ?", (role, uid))
+        else:
+            db.execute(self._b.upsert(self._b.role_table, ("USR_UID", "ROL_CODE")), (uid, role))
 
     def find_user(self, username: str) -> UserRow | None:
         """Case-insensitive username lookup (``RbacUsers::verifyLogin``). Used by: PasswordGrant."""

@@ -9,16 +9,11 @@ from mockserver.state.seed import Seed
 from mockserver.state.seed import SeedUser
 from mockserver.state.seed import default_seed
 from mockserver.state.store import WorkspaceStore
+from tests.mockserver.state.conftest import Seeded
 
 NOW = "2024-01-02 03:04:05"
 DUE = "2024-01-03 03:04:05"
 RISK = "2024-01-02 22:16:05"
-
-
-def seeded(seed: Seed | None = None) -> WorkspaceStore:
-    store = WorkspaceStore()
-    (seed or default_seed()).apply(store, workspace="workflow")
-    return store
 
 
 def assignees(store: WorkspaceStore, tas_uid: str) -> list[str]:
@@ -55,14 +50,16 @@ def route_current(store: WorkspaceStore, app_uid: str) -> int | None:
     return casework.route(store, delegation, target=target, now=NOW, due=DUE, risk=RISK)
 
 
-def test_default_seed_assigns_the_start_task_to_everyone_and_review_to_admins() -> None:
+def test_default_seed_assigns_the_start_task_to_everyone_and_review_to_admins(
+    seeded: Seeded,
+) -> None:
     store = seeded()
     assert assignees(store, casework.DEMO_START_TAS_UID) == ["admin", "johndoe"]
     assert assignees(store, casework.DEMO_REVIEW_TAS_UID) == ["admin"]
     assert [p.prj_uid for p in casework.list_projects(store)] == [casework.DEMO_PRO_UID]
 
 
-def test_seeding_twice_is_idempotent_and_keeps_cases() -> None:
+def test_seeding_twice_is_idempotent_and_keeps_cases(seeded: Seeded) -> None:
     store = seeded()
     start(store, "johndoe")
     before = casework.snapshot(store)
@@ -71,7 +68,7 @@ def test_seeding_twice_is_idempotent_and_keeps_cases() -> None:
     assert casework.count_rows(store, "TASK") == 2
 
 
-def test_clear_then_seed_empties_the_cases() -> None:
+def test_clear_then_seed_empties_the_cases(seeded: Seeded) -> None:
     store = seeded()
     start(store, "johndoe")
     store.clear()
@@ -80,19 +77,19 @@ def test_clear_then_seed_empties_the_cases() -> None:
     assert assignees(store, casework.DEMO_START_TAS_UID) == ["admin", "johndoe"]
 
 
-def test_a_seed_without_administrator_makes_everyone_a_reviewer() -> None:
+def test_a_seed_without_administrator_makes_everyone_a_reviewer(seeded: Seeded) -> None:
     store = seeded(Seed((SeedUser("ann", "pw"), SeedUser("bob", "pw")), replace=True))
     assert assignees(store, casework.DEMO_REVIEW_TAS_UID) == ["ann", "bob"]
 
 
-def test_a_user_seeded_later_may_start_but_does_not_review() -> None:
+def test_a_user_seeded_later_may_start_but_does_not_review(seeded: Seeded) -> None:
     store = seeded()
     Seed((SeedUser("carol", "pw"),)).apply(store, workspace="workflow")
     assert assignees(store, casework.DEMO_START_TAS_UID) == ["admin", "carol", "johndoe"]
     assert assignees(store, casework.DEMO_REVIEW_TAS_UID) == ["admin"]
 
 
-def test_start_tasks_of_a_user() -> None:
+def test_start_tasks_of_a_user(seeded: Seeded) -> None:
     store = seeded()
     john = store.find_user("johndoe")
     assert john is not None
@@ -105,7 +102,7 @@ def test_start_tasks_of_a_user() -> None:
     assert casework.start_tasks(store, "nobody") == []
 
 
-def test_cases_are_numbered_and_hold_their_data() -> None:
+def test_cases_are_numbered_and_hold_their_data(seeded: Seeded) -> None:
     store = seeded()
     first, second = start(store, "johndoe"), start(store, "admin")
     assert (first.app_number, second.app_number, first.del_index) == (1, 2, 1)
@@ -119,7 +116,7 @@ def test_cases_are_numbered_and_hold_their_data() -> None:
     )
 
 
-def test_routing_goes_to_review_then_completes() -> None:
+def test_routing_goes_to_review_then_completes(seeded: Seeded) -> None:
     store = seeded()
     case = start(store, "johndoe")
     assert route_current(store, case.app_uid) == 2
@@ -132,7 +129,7 @@ def test_routing_goes_to_review_then_completes() -> None:
     assert casework.open_indexes(store, case.app_uid) == []
 
 
-def test_review_is_balanced_between_administrators() -> None:
+def test_review_is_balanced_between_administrators(seeded: Seeded) -> None:
     seed = Seed(
         (
             SeedUser("boss1", "pw", role=ADMIN_ROLE),
@@ -155,7 +152,7 @@ def test_review_is_balanced_between_administrators() -> None:
     assert reviewers == ["boss1", "boss2", "boss1"]
 
 
-def test_set_variables_merges() -> None:
+def test_set_variables_merges(seeded: Seeded) -> None:
     store = seeded()
     case = start(store, "johndoe")
     app = casework.get_application(store, case.app_uid)
@@ -170,7 +167,7 @@ def test_set_variables_merges() -> None:
     )
 
 
-def test_participated_list_has_one_row_per_case() -> None:
+def test_participated_list_has_one_row_per_case(seeded: Seeded) -> None:
     store = seeded()
     john = store.find_user("johndoe")
     assert john is not None
@@ -183,7 +180,7 @@ def test_participated_list_has_one_row_per_case() -> None:
     assert (todo_total, [r["DEL_INDEX"] for r in todo]) == (1, ["2"])
 
 
-def test_lists_sort_by_a_selected_column_only() -> None:
+def test_lists_sort_by_a_selected_column_only(seeded: Seeded) -> None:
     store = seeded()
     john = store.find_user("johndoe")
     assert john is not None
@@ -200,7 +197,7 @@ def test_lists_sort_by_a_selected_column_only() -> None:
     assert [r["APP_NUMBER"] for r in unknown] == ["2", "1"]
 
 
-def test_list_of_everyone_with_a_date_filter() -> None:
+def test_list_of_everyone_with_a_date_filter(seeded: Seeded) -> None:
     store = seeded()
     start(store, "johndoe")
     start(store, "admin")

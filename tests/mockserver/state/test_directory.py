@@ -10,12 +10,7 @@ from mockserver.state.seed import Seed
 from mockserver.state.seed import SeedUser
 from mockserver.state.seed import default_seed
 from mockserver.state.store import WorkspaceStore
-
-
-def seeded(seed: Seed | None = None) -> WorkspaceStore:
-    store = WorkspaceStore()
-    (seed or default_seed()).apply(store, workspace="workflow")
-    return store
+from tests.mockserver.state.conftest import Seeded
 
 
 def counts(store: WorkspaceStore) -> dict[str, object]:
@@ -23,7 +18,7 @@ def counts(store: WorkspaceStore) -> dict[str, object]:
     return {t: store.query(f"SELECT COUNT(*) FROM {t}")[0][0] for t in tables}
 
 
-def test_default_seed_writes_the_directory() -> None:
+def test_default_seed_writes_the_directory(seeded: Seeded) -> None:
     store = seeded()
     assert counts(store) == {
         "USERS": 2,
@@ -44,14 +39,14 @@ def test_default_seed_writes_the_directory() -> None:
     assert admin["DEP_UID"] == directory.DEPARTMENTS[0][0]
 
 
-def test_seeding_again_is_idempotent() -> None:
+def test_seeding_again_is_idempotent(seeded: Seeded) -> None:
     store = seeded()
     before = counts(store)
     default_seed().apply(store, workspace="workflow")
     assert counts(store) == before
 
 
-def test_a_replacing_seed_still_gets_the_roles() -> None:
+def test_a_replacing_seed_still_gets_the_roles(seeded: Seeded) -> None:
     seed = Seed(users=(SeedUser("solo", "solo-pass"),), replace=True)
     store = seeded(seed)
     roles = [r["ROL_CODE"] for r in directory.list_roles(store, ["PROCESSMAKER_OPERATOR"])]
@@ -62,7 +57,7 @@ def test_a_replacing_seed_still_gets_the_roles() -> None:
     assert counts(store)["GROUP_USER"] == 0
 
 
-def test_samples_are_not_rewritten_once_the_store_has_roles() -> None:
+def test_samples_are_not_rewritten_once_the_store_has_roles(seeded: Seeded) -> None:
     store = seeded()
     store.execute("DELETE FROM GROUPWF WHERE GRP_TITLE = 'Contractors'")
     Seed(users=(SeedUser("late", "late-pass"),)).apply(store, workspace="workflow")
@@ -71,7 +66,7 @@ def test_samples_are_not_rewritten_once_the_store_has_roles() -> None:
     assert len(late) == 1
 
 
-def test_clear_then_seed_gives_the_samples_back() -> None:
+def test_clear_then_seed_gives_the_samples_back(seeded: Seeded) -> None:
     store = seeded()
     before = counts(store)
     store.clear()
@@ -79,7 +74,7 @@ def test_clear_then_seed_gives_the_samples_back() -> None:
     assert counts(store) == before
 
 
-def test_sync_follows_login_changes() -> None:
+def test_sync_follows_login_changes(seeded: Seeded) -> None:
     store = seeded()
     store.set_user_status(ADMIN_UID, 0)
     directory.sync_users(store, "2020-01-01 00:00:00")
@@ -91,7 +86,7 @@ def test_sync_follows_login_changes() -> None:
     assert admin is not None and admin["USR_STATUS"] == "ACTIVE"
 
 
-def test_filters_are_like_patterns_on_three_name_fields() -> None:
+def test_filters_are_like_patterns_on_three_name_fields(seeded: Seeded) -> None:
     store = seeded()
 
     def names(**kw: Any) -> list[object]:
@@ -104,7 +99,7 @@ def test_filters_are_like_patterns_on_three_name_fields() -> None:
     assert names(limit=1) == ["admin"]
 
 
-def test_username_taken_ignores_case_and_the_excluded_uid() -> None:
+def test_username_taken_ignores_case_and_the_excluded_uid(seeded: Seeded) -> None:
     store = seeded()
     assert directory.username_taken(store, "ADMIN")
     assert not directory.username_taken(store, "ADMIN", ADMIN_UID)

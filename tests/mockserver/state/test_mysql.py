@@ -10,7 +10,9 @@ import pytest
 from mockserver.state.backend import StoreConfigError
 from mockserver.state.backend import StoreUnavailable
 from mockserver.state.backend import StoreUnsupported
+from mockserver.state.mysql import AREAS
 from mockserver.state.mysql import TABLES
+from mockserver.state.mysql import VIEWS
 from mockserver.state.mysql import MysqlBackend
 from mockserver.state.mysql import MysqlTarget
 from mockserver.state.mysql import _placeholders
@@ -123,7 +125,9 @@ def test_tables_have_processmakers_columns_types_and_keys(
     mariadb: Server, store: WorkspaceStore, ws: str
 ) -> None:
     tables = _tables(mariadb, f"wf_{ws}")
-    assert set(tables) == set(TABLES)
+    rest = (AREAS["directory"], AREAS["casework"], *VIEWS.values())
+    areas = {name for area in rest for name in area}
+    assert set(tables) == set(TABLES) | areas  # the seed used both REST areas
     assert tables["OAUTH_ACCESS_TOKENS"] == [
         ("ACCESS_TOKEN", "varchar(40)", "PRI"),
         ("CLIENT_ID", "varchar(80)", ""),
@@ -149,6 +153,20 @@ def test_tables_have_processmakers_columns_types_and_keys(
     ]
     assert ("USR_DUE_DATE", "date", "") in tables["RBAC_USERS"]
     assert [k for _, _, k in tables["OAUTH_SCOPES"]] == ["", "", ""]  # PM gives it no key
+    # The REST areas' tables are ProcessMaker's whole tables, AUTO_INCREMENT ids included.
+    # schema.sql:670-743 declares 67 columns of TASK, :13-44 23 of APPLICATION.
+    assert len(tables["TASK"]) == 67 and len(tables["APPLICATION"]) == 23
+    assert ("USR_ID", "int(11)", "UNI") in tables["USERS"]
+    assert ("DEL_DATA", "mediumtext", "") in tables["APP_DELEGATION"]
+
+
+def test_every_area_table_cites_its_source() -> None:
+    for area in (*AREAS.values(), *VIEWS.values()):
+        for name, (source, _) in area.items():
+            if name.startswith("PM3MOCK_"):
+                assert source.startswith("mock:")
+            else:
+                assert "schema.sql:" in source and "@1429451be:" in source
 
 
 def test_the_store_reads_and_writes_as_on_sqlite(store: WorkspaceStore) -> None:
@@ -194,9 +212,29 @@ def test_sessions_messages_and_clear(store: WorkspaceStore) -> None:
     assert store.count("RBAC_USERS") == 0 and store.count("PM3MOCK_SESSIONS") == 0
 
 
-def test_rest_areas_are_refused_by_name(store: WorkspaceStore) -> None:
-    with pytest.raises(StoreUnsupported, match="'directory'"):
-        store.ensure_schema("directory", "CREATE TABLE X (A INT)")
+def test_an_area_without_processmakers_tables_is_refused_by_name(store: WorkspaceStore) -> None:
+    with pytest.raises(StoreUnsupported, match="'reports'"):
+        store.ensure_schema("reports", "CREATE TABLE X (A INT)")
+    assert "X" not in store.backend.table_names()
+
+
+def test_a_database_of_an_earlier_mock_gets_the_tables_it_lacks(mariadb: Server, ws: str) -> None:
+    """A database the mock made before its REST areas ran on MariaDB (the OAuth tables only)
+    is the mock's: it is opened, and the areas' tables are added on first use."""
+    first = WorkspaceStore(backend=MysqlBackend(_target(mariadb), ws))
+    first.close()
+    conn = _admin(mariadb)
+    try:
+        conn.cursor().execute(f"DROP TABLE `wf_{ws}`.PM3MOCK_SESSION_MESSAGES")
+    finally:
+        conn.close()
+    store = WorkspaceStore(backend=MysqlBackend(_target(mariadb), ws))
+    try:
+        assert "PM3MOCK_SESSION_MESSAGES" in store.backend.table_names()
+        default_seed().apply(store, workspace=ws, origin="http://localhost")
+        assert {"USERS", "APPLICATION"} <= set(store.backend.table_names())
+    finally:
+        store.close()
 
 
 def test_a_second_host_opens_the_same_database(

@@ -2,11 +2,15 @@
 
 The front door (routing, authentication, permission, validation) has its own tests in
 ``tests/mockserver/protocol/test_api.py``; here a handler gets what the door would give it.
+
+Every test here runs twice: on the SQLite store and on MariaDB (``--store``, ProcessMaker's own
+tables; the server of ``tests/mariadb.py``), so the resources answer the same on both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Mapping
 
 import pytest
@@ -18,9 +22,35 @@ from mockserver.protocol.context import RequestContext
 from mockserver.protocol.render import Reply
 from mockserver.protocol.rest import HANDLERS
 from mockserver.protocol.rest import RestCall
+from mockserver.state.mysql import MysqlTarget
 from mockserver.state.store import TokenRow
+from tests.mariadb import Server
 
 CallRest = Callable[..., Reply]
+
+
+@pytest.fixture(scope="session")
+def rest_store(mariadb: Server) -> Iterator[MysqlTarget]:
+    """The MariaDB databases the tests here share (made once: ProcessMaker's tables are many)."""
+    target = mariadb.private_target()
+    try:
+        yield target
+    finally:
+        mariadb.drop(target)
+
+
+@pytest.fixture(params=["sqlite", "mariadb"])
+def mock(request: pytest.FixtureRequest, profile_name: str) -> Iterator[MockServer]:
+    """A mock that is not listening, on each store: SQLite, and a MariaDB server (emptied and
+    seeded again first, as ``reset()`` does, so that each test starts from the seed)."""
+    if request.param == "sqlite":
+        server = MockServer(profile_name)
+    else:
+        server = MockServer(profile_name, store=request.getfixturevalue("rest_store"))
+        server.reset()
+    yield server
+    server.check()
+    server.close()
 
 
 @pytest.fixture
