@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sys
+import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -216,12 +217,19 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--format", choices=["html", "junit", "md"], default="html", help="(default html)"
     )
-    render.add_argument("-o", "--output", type=Path, help="file (default: stdout)")
+    render.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="file (default: stdout; html and junit refuse a terminal: give -o FILE)",
+    )
     diff = rsub.add_parser("diff", help="compare two JSON reports; exit 1 on regressions")
     diff.add_argument("old", type=Path, help="the baseline report.json")
     diff.add_argument("new", type=Path, help="the new report.json")
     diff.add_argument("--format", choices=["md", "html"], default="md", help="(default md)")
-    diff.add_argument("-o", "--output", type=Path, help="file (default: stdout)")
+    diff.add_argument(
+        "-o", "--output", type=Path, help="file (default: stdout; html refuses a terminal)"
+    )
 
     clients_cli.add_parser(sub)
     return parser
@@ -357,9 +365,81 @@ _MODES = {"live": 0, "--allow-lockout-risk": 1, "--slow": 2, "mock-only": 3}
 """The order ``list`` counts the live modes in."""
 
 
-def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
-    secrets = secrets if secrets is not None else SecretSet()
+@dataclasses.dataclass
+class _RunState:
+    """How far ``run`` got: what a report of a run that stopped says."""
 
+    started_at: float
+    label: str = ""
+    profile: Profile | None = None
+    choice: dict[str, object] | None = None
+    deviations: object = None
+    runs: list[RunResult] = dataclasses.field(default_factory=list)
+    labels: list[str] = dataclasses.field(default_factory=list)
+
+
+def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
+    """Run the checks and write the reports. When the run stops before its end (a setting
+    that cannot be read, a server that cannot be reached, credentials that do not log in) the
+    reports are written all the same, saying what failed (:func:`_write_stopped`), and the
+    error goes on to :func:`main`: one line, exit 2."""
+    secrets = secrets if secrets is not None else SecretSet()
+    state = _RunState(started_at=time.time())
+    try:
+        _run_checks(args, secrets, state)
+    except (UsageError, HarnessError, KeyError, reporting.ReportError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        _write_stopped(args, secrets, state, str(message))
+        raise
+    report = reporting.build_report(
+        state.runs,
+        state.deviations,
+        names=state.labels,
+        profile_choice=state.choice,
+    )
+    written = reporting.write_all(report, args.report_dir)
+    say("reports: " + ", ".join(str(p) for p in written))  # the user's own paths, as given
+    return reporting.exit_code(report, args.fail_on)
+
+
+def _write_stopped(
+    args: argparse.Namespace, secrets: SecretSet, state: _RunState, message: str
+) -> None:
+    """The reports of a run that stopped: the runs that ended, and one that says what failed
+    (:func:`reporting.stopped_run`). A report directory that cannot be written leaves the
+    error as it was: it is what the user is told."""
+    profile = state.profile
+    target: dict[str, object]
+    if args.target in ("mock", "mock-http"):
+        target = {"kind": args.target, "workspace": Target.mock().workspace}
+        served = args.mock_profile if args.mock_profile not in (None, "all") else None
+        if served is not None or profile is not None:
+            target["server_profile"] = served or (profile.name if profile else "")
+    else:
+        target = {"kind": "url", "url": args.target, "workspace": args.workspace}
+    name = state.label or (profile.name if profile is not None else str(args.profile or "run"))
+    stopped = reporting.stopped_run(
+        message,
+        name=name,
+        target=target,
+        profile=profile.name if profile is not None else str(args.profile or "unknown"),
+        profile_values=profile.values() if profile is not None else {},
+        started_at=state.started_at,
+        duration_s=max(0.0, time.time() - state.started_at),
+        secrets=secrets,
+    )
+    report = reporting.build_report(
+        state.runs, state.deviations, names=state.labels, profile_choice=state.choice
+    )
+    report = report.with_runs((*report.runs, stopped))
+    try:
+        written = reporting.write_all(report, args.report_dir)
+    except reporting.ReportError:
+        return
+    say("reports: " + ", ".join(str(p) for p in written))
+
+
+def _run_checks(args: argparse.Namespace, secrets: SecretSet, state: _RunState) -> None:
     def say_(text: str) -> None:
         say(text, secrets)
 
@@ -398,6 +478,8 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
     for name in expected_names:
         if name not in profiles:
             get_profile(name)  # one line naming the known ones
+    if not auto:
+        state.profile = profiles[expected_names[0]]
     specs = CHECKS.select(args.select)
     if args.target.startswith(("http://", "https://")):
         _preflight(_target(args, profiles[expected_names[0]]))
@@ -407,23 +489,24 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
             credentials, redirect_uri=check_redirect_uri(args.redirect_uri, "--redirect-uri")
         )
     secrets.update(credentials.secrets(), always=True)
-    deviations = reporting.load_deviations(args.deviations) if args.deviations else None
+    if args.deviations:
+        state.deviations = reporting.load_deviations(args.deviations)
     # One login with the credentials given; wrong ones stop here (exit 2), before any check
     # sends them again and again (an account lockout on a live server).
     if mock_names[0] is not None:
         args.mock_profile = mock_names[0]
     left_valid = check_login(_target(args, profiles[expected_names[0]]), credentials, secrets)
-    choice: dict[str, object] | None = None
     if auto:
-        expected_names[0], choice, fingerprint_left = _choose_profile(args, credentials, secrets)
+        expected_names[0], state.choice, fingerprint_left = _choose_profile(
+            args, credentials, secrets
+        )
         left_valid += fingerprint_left
-    runs: list[RunResult] = []
-    labels: list[str] = []
     for name in expected_names:
         for mock_name in mock_names:
             if mock_name is not None:
                 args.mock_profile = mock_name
             label = f"{name} vs mock {mock_name}" if mock_name is not None else name
+            state.label, state.profile = label, profiles[name]
             target = _target(args, profiles[name])
             progress = Progress(len(specs), label, sys.stderr, quiet=args.quiet, secrets=secrets)
             result = run(
@@ -437,8 +520,9 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
             progress.finish()
             secrets.merge(result.secrets)
             left_valid += result.tokens_left_valid()
-            runs.append(result)
-            labels.append(label)
+            state.runs.append(result)
+            state.labels.append(label)
+            state.label = ""
             counts = result.counts()
             say_(
                 f"{label}: {counts['passed']} passed, {counts['failed']} failed, "
@@ -447,10 +531,6 @@ def cmd_run(args: argparse.Namespace, secrets: SecretSet | None = None) -> int:
     if args.target.startswith(("http://", "https://")):
         say_(f"transport: {https_redirect_status(args.target, args.workspace)}")
     _warn_left_valid(left_valid, args.target, secrets)
-    report = reporting.build_report(runs, deviations, names=labels, profile_choice=choice)
-    written = reporting.write_all(report, args.report_dir)
-    say("reports: " + ", ".join(str(p) for p in written))  # the user's own paths, as given
-    return reporting.exit_code(report, args.fail_on)
 
 
 def _choose_profile(

@@ -345,13 +345,15 @@ def _token_responses(responses: dict[str, Any], prof: Profile) -> None:
     success_schema = success["content"]["application/json"]["schema"]
     if prof.token_error_status == 200:
         success_schema["oneOf"] = [{"$ref": "#/components/schemas/token-response"}, _OAUTH]
-        _merge(responses, "400", _json(_RESTLER, "Restler: a malformed JSON body."))
+        if prof.accept_json_token_request:  # else a JSON body is an empty form, never parsed
+            _merge(responses, "400", _json(_RESTLER, "Restler: a malformed JSON body."))
     else:
         success_schema.pop("oneOf", None)
         success_schema["$ref"] = "#/components/schemas/token-response"
         status = str(prof.token_error_status or 400)
         _merge(responses, status, _json(_OAUTH, "An OAuth error (flat, bshaffer's shape)."))
-        _merge(responses, "400", _json(_RESTLER, "Restler: a malformed JSON body."))
+        if prof.accept_json_token_request:
+            _merge(responses, "400", _json(_RESTLER, "Restler: a malformed JSON body."))
         if prof.invalid_client_status_with_basic:
             _merge(
                 responses,

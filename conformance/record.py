@@ -218,12 +218,18 @@ def _server_and_error_shapes(rec: _Recorder) -> None:
         rec.recording.measured["unknown_workspace"] = Measurement(
             "unknown_workspace", style, "unknown-workspace", [_evidence(unknown, answer, rec.vault)]
         )
-    rec.measure(
-        "restler_version",
-        "malformed-json",
-        HttpRequest("POST", rec.token_path, (("Content-Type", "application/json"),), b"{"),
-        lambda r: (r.header("X-Powered-By") or "v?").rsplit("v", 1)[-1],
-    )
+    # Restler's parse error names its version; a server that reads no JSON bodies answers as
+    # for an empty form (maybe without Restler's headers): then the REST door's answers tell it
+    malformed = HttpRequest("POST", rec.token_path, (("Content-Type", "application/json"),), b"{")
+    answer = rec.send(malformed)
+    version = restprobe.powered_by_version(answer)
+    if version != "?":
+        rec.recording.measured["restler_version"] = Measurement(
+            "restler_version",
+            version,
+            "malformed-json",
+            [_evidence(malformed, answer, rec.vault)],
+        )
     rec.measure(
         "resource_errors",
         "api-without-token",
@@ -400,6 +406,22 @@ def _rest_door(rec: _Recorder) -> None:
         observed[probe_path.path] = str(response.status)
         if powered_by == "?":
             powered_by = restprobe.powered_by_version(response)
+    if "restler_version" not in rec.recording.measured:
+        carried = [
+            e
+            for e in evidence
+            if any(
+                k.lower() == "x-powered-by" and "Restler v" in v for k, v in e["headers"].items()
+            )
+        ]
+        if powered_by != "?" and carried:
+            rec.recording.measured["restler_version"] = Measurement(
+                "restler_version", powered_by, "routes-without-token", carried[:1]
+            )
+        else:
+            rec.recording.notes["restler_version"] = (
+                "not measured: no answer carried Restler's X-Powered-By"
+            )
     token_status = rec.recording.measured.get("token_error_status")
     votes = restprobe.release_votes(observed, powered_by)
     release = restprobe.pick_release(

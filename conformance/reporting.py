@@ -117,6 +117,47 @@ def build_report(
     return report
 
 
+HARNESS_CHECK_ID = "PM3-HARNESS-001"
+"""The outcome of a run that stopped before its checks: it is an *error*, never a check's verdict."""
+HARNESS_CHECK_TITLE = (
+    "The suite could start its checks: settings read, server reached, credentials log in"
+)
+
+
+def stopped_run(
+    message: str,
+    *,
+    name: str,
+    target: dict[str, Any],
+    profile: str,
+    profile_values: dict[str, Any],
+    started_at: float,
+    duration_s: float,
+    secrets: SecretSet,
+) -> reports.Run:
+    """A run that stopped before its checks (the first probe or the login failed, a setting
+    could not be read): one *error* outcome, :data:`HARNESS_CHECK_ID`, saying what failed, so
+    every report format (and a CI job that uploads them) has it. Redacted with ``secrets``."""
+    outcome = reports.Outcome(
+        id=HARNESS_CHECK_ID,
+        title=HARNESS_CHECK_TITLE,
+        severity="critical",
+        outcome="error",
+        duration_s=round(duration_s, 3),
+        failures=(reports.Failure(message=secrets.redact(message), kind="harness_error"),),
+    )
+    return reports.Run(
+        name=secrets.redact(name),
+        kind="server",
+        target=secrets.redact_data(target),
+        profile=profile,
+        profile_values=profile_values,
+        outcomes=(outcome,),
+        started_at=_iso(started_at),
+        duration_s=round(duration_s, 3),
+    )
+
+
 def load_deviations(path: Path) -> Any:
     return deviations_mod.load_deviations(path)
 
@@ -126,6 +167,8 @@ def report_ok(report: reports.Report) -> bool:
 
 
 SEVERITY_ORDER = ("info", "low", "medium", "high", "critical")
+EXIT_HARNESS = 2
+"""The exit status of a run that a harness error stopped (or that has only harness errors)."""
 
 
 def exit_code(report: reports.Report, fail_on: str = "info") -> int:
@@ -144,7 +187,7 @@ def exit_code(report: reports.Report, fail_on: str = "info") -> int:
     if any(o in ("failed", "unexpected_pass") for o in counted):
         return 1
     if "error" in counted:
-        return 2
+        return EXIT_HARNESS
     return 0
 
 
@@ -177,8 +220,19 @@ def write_all(report: reports.Report, directory: Path) -> list[Path]:
     return written
 
 
-def _emit(text: str, output: Path | None) -> None:
+FILE_NAMES = {"html": "report.html", "junit": "junit.xml"}
+"""Formats a terminal cannot show (a whole HTML page, XML), and the file each usually goes to."""
+
+
+def _emit(text: str, output: Path | None, fmt: str = "md", example: str = "") -> None:
+    """``text`` to ``output``; without one, to stdout, unless stdout is a terminal and the
+    format is one a terminal cannot show (HTML, JUnit XML): then one line naming ``-o``."""
     if output is None:
+        if fmt in FILE_NAMES and sys.stdout.isatty():
+            raise ReportError(
+                f"--format {fmt} writes a file, not text for a terminal: give -o FILE "
+                f"(e.g. -o {example or FILE_NAMES[fmt]}), or redirect stdout"
+            )
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     try:
@@ -193,10 +247,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         render = {"html": html_mod.render, "junit": junit_mod.render, "md": markdown_mod.render}[
             args.format
         ]
-        _emit(render(report), args.output)
+        _emit(render(report), args.output, args.format)
         return 0
     old, new = reports.read_json(args.old), reports.read_json(args.new)
     result = diff_mod.compare(old, new)
     text = diff_mod.render_markdown(result) if args.format == "md" else diff_mod.render_html(result)
-    _emit(text, args.output)
+    _emit(text, args.output, args.format, "diff.html")
     return 1 if result.regressed else 0

@@ -1,5 +1,7 @@
 """One self-contained HTML page: summary, filters, per-check evidence, and a coloured matrix.
 
+The header names what was tested (the server's URL and workspace, the mock, or the client
+driver) and the verdict; the checks that failed, broke or passed unexpectedly come first, open.
 Everything is escaped (control characters and lone surrogates made visible first,
 :func:`reports.text.visible`); the page needs no network. Filters (outcome buttons and a tag select) are a
 few lines of inline script driven by the URL fragment (``#outcome=failed&tag=refresh``), so the
@@ -11,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 
+from .model import BAD_OUTCOMES
 from .model import OUTCOMES
 from .model import Outcome
 from .model import Report
@@ -101,9 +104,10 @@ def _evidence(outcome: Outcome) -> str:
 def _check(run: Run, outcome: Outcome) -> str:
     refs = "; ".join(outcome.references)
     tags = " ".join(outcome.tags)
+    opened = " open" if outcome.outcome in BAD_OUTCOMES else ""
     return (
         f'<details class="check" id="{escape(run.name)}--{escape(outcome.id)}" '
-        f'data-outcome="{escape(outcome.outcome)}" data-tags="{escape(tags)}">'
+        f'data-outcome="{escape(outcome.outcome)}" data-tags="{escape(tags)}"{opened}>'
         f"<summary>{_badge(outcome.outcome)}<code>{escape(outcome.id)}</code> {escape(outcome.title)}"
         f' <span class="meta">[{escape(run.name)} · {escape(outcome.severity)}]</span></summary>'
         f'<p class="meta">{escape(refs)}{" · tags: " + escape(tags) if tags else ""} · '
@@ -149,6 +153,13 @@ def _matrix(report: Report) -> str:
     )
 
 
+def servers(report: Report) -> str:
+    """What the report's runs tested, for its header: each target once, the first few named."""
+    named, more = report.named_targets()
+    text = "; ".join(named) or "no runs"
+    return f"{text} and {more} more" if more else text
+
+
 def render(report: Report) -> str:
     summary = report.summary()
     cards = "".join(
@@ -166,18 +177,22 @@ def render(report: Report) -> str:
     )
     runs_table = "".join(
         f"<tr><td>{escape(r.name)}</td><td>{escape(r.kind)}</td>"
-        f"<td>{escape(json.dumps(r.target, ensure_ascii=False))}</td><td>{escape(r.profile_label)}</td>"
+        f"<td>{escape(r.target_label)}</td><td>{escape(r.profile_label)}</td>"
         f"<td>{escape(r.started_at)}</td><td>{r.duration_s:.2f}s</td>"
         + "".join(f"<td>{r.counts()[o]}</td>" for o in OUTCOMES)
         + "</tr>"
         for r in sorted(report.runs, key=lambda r: r.name)
     )
-    checks = "".join(
-        _check(run, o)
+    ordered = [
+        (run, o)
         for run in sorted(report.runs, key=lambda r: r.name)
         for o in sorted(run.outcomes, key=lambda o: o.id)
-    )
+    ]
+    # what needs the reader's attention first (a stable sort: run, then id, within each part)
+    ordered.sort(key=lambda pair: pair[1].outcome not in BAD_OUTCOMES)
+    checks = "".join(_check(run, o) for run, o in ordered)
     matrix = _matrix(report) if len(report.runs) > 1 else ""
+    server = servers(report)
     verdict = (
         '<span class="verdict ok">passed</span>'
         if report.ok
@@ -188,12 +203,12 @@ def render(report: Report) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(report.tool)} report</title>
+<title>{escape(server)}: {"passed" if report.ok else "failed"} — {escape(report.tool)} report</title>
 <style>{CSS}</style>
 </head>
 <body>
-<header><h1>{escape(report.tool)} {escape(report.version)} — {verdict}</h1>
-<div class="meta" style="color:#dbe7f3">generated {escape(report.generated_at)}</div></header>
+<header><h1 id="server">{escape(server)} — {verdict}</h1>
+<div class="meta" style="color:#dbe7f3">{escape(report.tool)} {escape(report.version)} · generated {escape(report.generated_at)}</div></header>
 <main>
 <div class="cards" id="summary">{cards}</div>
 <h2>Runs</h2>

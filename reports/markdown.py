@@ -29,15 +29,19 @@ def _cell(text: str) -> str:
 def render(report: Report) -> str:
     lines = [f"## {md_text(report.tool)} {md_text(report.version)}", ""]
     verdict = "all passed" if report.ok else "FAILED"
-    lines.append(f"**{verdict}** — generated {md_text(report.generated_at)}")
+    named, more = report.named_targets()
+    tested = "; ".join(md_code(label) for label in named) or "no runs"
+    tested += f" and {more} more" if more else ""
+    lines.append(f"**{verdict}**: {tested} — generated {md_text(report.generated_at)}")
     lines.append("")
     lines.append("| run | target | " + " | ".join(OUTCOMES) + " | seconds |")
     lines.append("|---|---|" + "---|" * len(OUTCOMES) + "---|")
     for run in sorted(report.runs, key=lambda r: r.name):
         counts = run.counts()
-        target = run.target.get("url") or run.target.get("kind", "")
         row = " | ".join(str(counts[o]) for o in OUTCOMES)
-        lines.append(f"| {_cell(run.name)} | {_cell(str(target))} | {row} | {run.duration_s:.2f} |")
+        lines.append(
+            f"| {_cell(run.name)} | {_cell(run.target_label)} | {row} | {run.duration_s:.2f} |"
+        )
     lines.append("")
     for run in sorted(report.runs, key=lambda r: r.name):
         if run.profile_choice is not None:

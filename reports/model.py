@@ -25,6 +25,8 @@ from .text import unicode_data
 OUTCOMES = ("passed", "failed", "error", "skipped", "expected_deviation", "unexpected_pass")
 BAD_OUTCOMES = frozenset({"failed", "error", "unexpected_pass"})
 SEVERITIES = ("critical", "high", "medium", "low", "info")
+MOST_TARGETS_NAMED = 3
+"""A headline names at most this many targets (a matrix of five mock profiles names three)."""
 
 
 class ReportError(ValueError):
@@ -132,6 +134,27 @@ class Outcome:
         return self.deviation_reason or self.skip_reason
 
 
+def target_label(target: dict[str, Any]) -> str:
+    """A run's ``target`` as a reader names it (a report's header, the Runs table):
+    ``https://pm.example.com, workspace workflow``; ``embedded mock (pm-3.4.11), workspace
+    workflow``; ``driver: node test/pm3-driver.js``. Any value of the schema gives a line."""
+    kind = str(target.get("kind", ""))
+    url = str(target.get("url", ""))
+    if kind == "driver":
+        return f"driver: {url}" if url else "driver"
+    if kind == "mock":
+        where = "embedded mock"
+    elif kind == "mock-http":
+        where = f"mock over HTTP {url}".rstrip()
+    else:
+        where = url or kind or "unknown target"
+    if "server_profile" in target:
+        where += f" ({target['server_profile']})"
+    if "workspace" in target:
+        where += f", workspace {target['workspace']}"
+    return where
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Run:
     name: str
@@ -160,6 +183,12 @@ class Run:
         if self.profile_choice is not None:
             out["profile_choice"] = self.profile_choice
         return out
+
+    @property
+    def target_label(self) -> str:
+        """What was tested, in words: the server's URL and workspace, the embedded mock and the
+        profile it ran, or the client driver's command."""
+        return target_label(self.target)
 
     @property
     def profile_label(self) -> str:
@@ -229,6 +258,17 @@ class Report:
     @property
     def ok(self) -> bool:
         return not any(o.outcome in BAD_OUTCOMES for r in self.runs for o in r.outcomes)
+
+    def target_labels(self) -> list[str]:
+        """What the runs tested, each named once (:func:`target_label`), in run-name order."""
+        labels = [r.target_label for r in sorted(self.runs, key=lambda r: r.name)]
+        return list(dict.fromkeys(labels))
+
+    def named_targets(self) -> tuple[list[str], int]:
+        """The targets a report's headline names (at most :data:`MOST_TARGETS_NAMED`), and how
+        many more there are."""
+        labels = self.target_labels()
+        return labels[:MOST_TARGETS_NAMED], max(0, len(labels) - MOST_TARGETS_NAMED)
 
     def outcome_ids(self) -> list[str]:
         return sorted({o.id for r in self.runs for o in r.outcomes})

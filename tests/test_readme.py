@@ -104,6 +104,73 @@ def run_all_profiles(tmp: Path) -> None:
 def run_differences(tmp: Path) -> None:
     out = _ok("pm3-conformance run --profile pm-3.4.10 --mock-profile documented --quiet", tmp, 1)
     assert "failed" in out
+    # the page a user opens: the header names what was tested, failures come first and open,
+    # the Runs table's target is words, not a JSON object
+    page = (tmp / "pm3-reports" / "report.html").read_text(encoding="utf-8")
+    header = page.split("<header>")[1].split("</header>")[0]
+    assert "embedded mock (documented), workspace workflow" in header and "failed" in header
+    first = page.split('<div id="checks">')[1].split("<details")[1].split(">")[0]
+    assert 'data-outcome="failed"' in first and " open" in first, first
+    runs = page.split('<table id="runs">')[1].split("</table>")[0]
+    assert "<td>embedded mock (documented), workspace workflow</td>" in runs
+    assert "{&quot;" not in runs
+
+
+def _on_a_terminal(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``command`` with its stdout on a pseudo-terminal, as typed at a shell prompt."""
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    try:
+        done = subprocess.run(
+            shlex.split(command),
+            cwd=cwd,
+            env=env,
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    return subprocess.CompletedProcess(done.args, done.returncode, "", done.stderr)
+
+
+def run_report_render(tmp: Path) -> None:
+    _ok("pm3-conformance run --quiet --select PM3-WS-*", tmp)
+    command = "pm3-conformance report render pm3-reports/report.json --format html -o report.html"
+    assert _ok(command, tmp) == ""
+    assert "embedded mock (documented)" in (tmp / "report.html").read_text(encoding="utf-8")
+    # the same command without -o, typed at a terminal: one line naming -o, not a page of HTML
+    for fmt in ("html", "junit"):
+        typed = _on_a_terminal(
+            f"pm3-conformance report render pm3-reports/report.json --format {fmt}", tmp
+        )
+        assert typed.returncode == 2 and "give -o FILE" in typed.stderr, typed.stderr
+        assert typed.stderr.count("\n") == 1
+    # Markdown is text: it shows on the terminal; any format goes to a pipe as before
+    assert (
+        _on_a_terminal(
+            "pm3-conformance report render pm3-reports/report.json --format md", tmp
+        ).returncode
+        == 0
+    )
+    assert _ok("pm3-conformance report render pm3-reports/report.json", tmp).startswith("<!DOCTYPE")
+
+
+def run_report_diff(tmp: Path) -> None:
+    _ok("pm3-conformance run --quiet --select PM3-WS-* --report-dir baseline", tmp)
+    _ok("pm3-conformance run --quiet --select PM3-WS-*", tmp)
+    command = "pm3-conformance report diff baseline/report.json pm3-reports/report.json -o diff.md"
+    assert _ok(command, tmp) == ""
+    assert (tmp / "diff.md").read_text(encoding="utf-8").strip()
+    typed = _on_a_terminal(
+        "pm3-conformance report diff baseline/report.json pm3-reports/report.json --format html",
+        tmp,
+    )
+    assert typed.returncode == 2 and "-o diff.html" in typed.stderr, typed.stderr
 
 
 def _credentials_file(tmp: Path) -> None:
@@ -152,7 +219,7 @@ def run_clients(tmp: Path) -> None:
     out = _ok(
         "pm3-conformance clients --driver "
         f"'{sys.executable} -m conformance.clients.drivers.authlib_driver' "
-        "--report-dir pm3-reports --quiet",
+        "--report-dir pm3-client-reports --quiet",
         tmp,
     )
     assert "0 failed" in out
@@ -174,11 +241,13 @@ def _kit_clients(command: str, tmp: Path, missing: str | None, names: tuple[str,
     if missing is not None and not os.environ.get("CI"):
         pytest.skip(f"{missing} (in CI this never skips)")
     # from the clone's root, as the README says; the reports go to the test's own folder
-    command = command.replace("--report-dir pm3-reports", f"--report-dir {tmp / 'pm3-reports'}")
+    command = command.replace(
+        "--report-dir pm3-client-reports", f"--report-dir {tmp / 'pm3-client-reports'}"
+    )
     out = _ok(command, README.parent, code=1)  # every client here fails some scenario
     for name in names:
         assert re.search(rf"^{re.escape(name)}.*: \d+ passed, \d+ failed", out, flags=re.M), out
-    report = json.loads((tmp / "pm3-reports" / "report.json").read_text())
+    report = json.loads((tmp / "pm3-client-reports" / "report.json").read_text())
     assert len(report["runs"]) == 2
 
 
@@ -422,22 +491,28 @@ COMMANDS: dict[str, Callable[[Path], None]] = {
     "pm3-conformance run --profile pm-3.4.10 --mock-profile documented": run_differences,
     "pm3-conformance run --target https://pm.example.com --workspace workflow "
     "--credentials oauthCredentials.json": run_live,
+    "pm3-conformance report render pm3-reports/report.json --format html -o report.html": (
+        run_report_render
+    ),
+    "pm3-conformance report diff baseline/report.json pm3-reports/report.json -o diff.md": (
+        run_report_diff
+    ),
     "pm3-conformance fingerprint --target https://pm.example.com --workspace workflow": (
         run_fingerprint
     ),
     "pytest --pyargs conformance.suite --pm3-target mock --pm3-profile pm-3.4.11": (
         run_pytest_suite
     ),
-    'pm3-conformance clients --driver "node test/pm3-driver.js" --report-dir pm3-reports': (
+    'pm3-conformance clients --driver "node test/pm3-driver.js" --report-dir pm3-client-reports': (
         run_clients
     ),
     "python3 -m pip install . && npm ci --prefix conformance/clients/drivers/js": run_npm_ci,
     'pm3-conformance clients --driver "php conformance/clients/drivers/php/docs_curl.php" '
-    '--driver "php conformance/clients/drivers/php/guzzle.php" --report-dir pm3-reports': (
+    '--driver "php conformance/clients/drivers/php/guzzle.php" --report-dir pm3-client-reports': (
         run_php_clients
     ),
     'pm3-conformance clients --driver "node conformance/clients/drivers/js/simple-oauth2.mjs" '
-    '--driver "node conformance/clients/drivers/js/oauth4webapi.mjs" --report-dir pm3-reports': (
+    '--driver "node conformance/clients/drivers/js/oauth4webapi.mjs" --report-dir pm3-client-reports': (
         run_js_clients
     ),
 }
@@ -505,7 +580,111 @@ def test_the_ci_snippets_run_as_written(tmp_path: Path) -> None:
             else:
                 assert done.returncode == 0, f"{name}: {line}\n{done.stderr[-2000:]}"
             failed = failed or done.returncode != 0
-        report = work / "pm3-reports"
+        report = work / "pm3-client-reports"
         assert (report / "junit.xml").is_file() and (report / "summary.md").is_file(), name
         if name == "github":
             assert "naive" in summary.read_text()
+
+
+BROKEN_DRIVER = """\
+# A driver that breaks the protocol: its first line is no hello.
+print("Traceback (most recent call last): this is not the protocol", flush=True)
+"""
+
+
+def test_the_ci_snippets_find_the_reports_when_the_driver_breaks(tmp_path: Path) -> None:
+    """A harness error (the client author's driver breaks the protocol) still writes the
+    reports the CI snippets' later steps read: the GitHub summary step and GitLab's JUnit
+    artifact find them, the JUnit file shows an error, and the job fails (exit 2, one line)."""
+    env = {**os.environ, "CI": "true", "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    for name, steps in ci_snippets().items():
+        work = tmp_path / name
+        (work / "tests").mkdir(parents=True)
+        (work / "tests" / "pm3_driver.py").write_text(BROKEN_DRIVER)
+        summary = work / "step-summary.md"
+        env["GITHUB_STEP_SUMMARY"] = str(summary)
+        failed = False
+        for line, always in steps:
+            if "pip install" in line:
+                continue  # this environment has it installed
+            if failed and not always:
+                continue
+            done = _shell(line, work, env)
+            if line.startswith("pm3-conformance clients"):
+                assert done.returncode == 2, f"{name}: {done.stdout}\n{done.stderr}"
+                errors = [e for e in done.stderr.splitlines() if "error:" in e]
+                assert len(errors) == 1 and "driver line 1" in errors[0], done.stderr
+                failed = True
+            else:
+                assert done.returncode == 0, f"{name}: {line}\n{done.stderr[-2000:]}"
+        reports = work / "pm3-client-reports"
+        junit = (reports / "junit.xml").read_text(encoding="utf-8")
+        assert 'errors="1"' in junit and 'type="harness_error"' in junit, junit
+        assert "driver line 1" in junit
+        report = json.loads((reports / "report.json").read_text(encoding="utf-8"))
+        (outcome,) = report["runs"][0]["outcomes"]
+        assert (
+            outcome["outcome"] == "error" and "driver line 1" in outcome["failures"][0]["message"]
+        )
+        if name == "github":
+            assert "driver line 1" in summary.read_text(encoding="utf-8")
+
+
+LIVE_RUN = (
+    "pm3-conformance run --target https://pm.example.com --workspace workflow "
+    "--credentials oauthCredentials.json"
+)
+
+
+@pytest.mark.parametrize("why", ["wrong password", "no server"])
+def test_a_live_run_that_stops_still_writes_its_reports(why: str, tmp_path: Path) -> None:
+    """The README's live run, when the very first request finds no server or the credentials
+    do not log in: one line and exit 2 as before, and the four reports, saying what failed."""
+    import xml.etree.ElementTree as ET
+
+    import schemas
+    from mockserver.serving.workers import free_port
+
+    assert LIVE_RUN in COMMANDS
+    wrong = "n0t-the-p4ssw0rd"
+    tmp = tmp_path
+    path = tmp / "oauthCredentials.json"
+    path.write_text(
+        json.dumps(
+            {
+                "client_id": "HWAYUEGWRMWNVLSTKPXAJDZGUQKAXKSF",
+                "client_secret": "28060566356f0b9db4f0429090515303",
+                "username": "johndoe",
+                "password": wrong if why == "wrong password" else "p4ssw0rd",
+            }
+        )
+    )
+    path.chmod(0o400)
+    with MockServer() as pm:
+        url = pm.url if why == "wrong password" else f"http://127.0.0.1:{free_port('127.0.0.1')}"
+        done = _run(LIVE_RUN.replace("https://pm.example.com", url), tmp)
+    assert done.returncode == 2, done.stdout + done.stderr
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("pm3-conformance: error: ")
+    said = line.removeprefix("pm3-conformance: error: ")
+    assert ("cannot log in" if why == "wrong password" else "cannot reach") in said
+    reports = tmp / "pm3-reports"
+    assert "reports: pm3-reports/report.json" in done.stdout
+    data = json.loads((reports / "report.json").read_text(encoding="utf-8"))
+    assert schemas.errors("report", data) == []
+    (run,) = data["runs"]
+    assert run["target"] == {"kind": "url", "url": url, "workspace": "workflow"}
+    (outcome,) = run["outcomes"]
+    assert (outcome["id"], outcome["outcome"]) == ("PM3-HARNESS-001", "error")
+    assert outcome["failures"][0]["message"] == said
+    case = ET.fromstring((reports / "junit.xml").read_text(encoding="utf-8")).find(
+        "testsuite/testcase"
+    )
+    assert case is not None and case.get("name") == "PM3-HARNESS-001"
+    error = case.find("error")
+    assert error is not None and error.get("message") == said
+    page = (reports / "report.html").read_text(encoding="utf-8")
+    assert f"{url}, workspace workflow" in page.split("</header>")[0]
+    assert said.split(":")[0] in (reports / "summary.md").read_text(encoding="utf-8")
+    for written in reports.iterdir():
+        assert wrong not in written.read_text(encoding="utf-8"), written.name

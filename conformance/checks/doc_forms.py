@@ -29,7 +29,7 @@ standard library also adds ``Accept-Encoding: identity``, which PHP's cURL does 
 Profiles: multipart and form bodies are accepted by every shipped profile (no profile field
 refuses them; ``rfc6749`` is strict about JSON only), so those checks expect a token everywhere.
 The JSON example follows ``accept_json_token_request``: where it is false the expected answer is
-the refusal (``invalid_request``), as for PM3-TOKEN-PASSWORD-002.
+an empty form's (``invalid_request``, no grant type), as for PM3-TOKEN-PASSWORD-002.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import assert_never
 
 from conformance.answers import shape_of
+from conformance.checks.token_password import JSON_REFUSED
 from conformance.context import CheckContext
 from conformance.registry import Severity
 from conformance.registry import check
@@ -91,11 +92,19 @@ def token_error_status_follows_the_profile(ctx: CheckContext) -> None:
     tags=("token", "errors", "encoding"),
 )
 def malformed_json_is_a_restler_400(ctx: CheckContext) -> None:
-    """A malformed JSON body gets Restler's 400 "Error parsing JSON, malformed JSON"."""
+    """A malformed JSON body gets Restler's 400 "Error parsing JSON, malformed JSON".
+
+    A server that reads no JSON bodies (``accept_json_token_request`` off) answers it as an empty
+    form: no grant type.
+    """
     response = ctx.request(
         "POST", ctx.token_path, body=b'{"grant_type": ', content_type="application/json"
     )
-    # Restler decodes the body before the OAuth server sees it, whatever that server accepts
+    if not ctx.profile.accept_json_token_request:
+        # nothing decodes the body: it is no parameters, whatever it holds
+        ctx.expect_oauth_error(response, "invalid_request", JSON_REFUSED)
+        return
+    # Restler decodes the body before the OAuth server sees it
     ctx.expect_restler_error(response, 400, "Bad Request: Error parsing JSON, malformed JSON")
 
 

@@ -11,8 +11,9 @@ INVALID_CLIENT = "The client credentials are invalid"
 PASSWORD_BODY_CREDENTIALS = (
     "Invalid REST API credentials, please send a valid client_id and client_secret."
 )
-JSON_REFUSED = "The request body must be application/x-www-form-urlencoded"
-"""What a server that reads only form bodies (``accept_json_token_request`` off) answers."""
+JSON_REFUSED = "The grant type was not specified in the request"
+"""What a server that reads only form bodies (``accept_json_token_request`` off) answers a JSON
+body, well-formed or not: it sees no parameters, as in an empty form, so no grant type."""
 
 
 @check(

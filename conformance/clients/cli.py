@@ -1,7 +1,9 @@
 """``pm3-conformance clients --driver "CMD" [--driver "CMD2" ...]``: the client battery.
 
 Same exit codes and reports as ``run``: 0 every scenario passed (or was skipped for a missing
-capability), 1 a scenario failed, 2 a usage or harness error (the driver broke the protocol).
+capability), 1 a scenario failed, 2 a usage or harness error (the driver broke the protocol: one
+line on stderr, and the reports are written all the same, the scenario it broke on an *error*).
+Reports go to ``pm3-client-reports/`` unless ``--report-dir`` says otherwise.
 Several drivers run side by side (``--jobs``); each scenario has its own mock and driver process,
 so they share nothing.
 """
@@ -26,6 +28,8 @@ from .harness import run_clients
 from .harness import select
 
 DEFAULT_JOBS = 4
+DEFAULT_REPORT_DIR = "pm3-client-reports"
+"""Not ``run``'s ``pm3-reports``: a job that runs both keeps both reports."""
 
 MARKS = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "skipped": "SKIP"}
 
@@ -53,7 +57,12 @@ def add_parser(sub: Any) -> None:
         "--profile", default="documented", help="profile of the mock (default documented)"
     )
     p.add_argument("--select", nargs="*", metavar="ID_OR_TAG", help="scenario ids (globs) or tags")
-    p.add_argument("--report-dir", type=Path, default=Path("pm3-reports"), help="where reports go")
+    p.add_argument(
+        "--report-dir",
+        type=Path,
+        default=Path(DEFAULT_REPORT_DIR),
+        help=f"where reports go (default {DEFAULT_REPORT_DIR}/: run's pm3-reports/ is left alone)",
+    )
     p.add_argument(
         "--jobs",
         type=_positive,
@@ -75,7 +84,7 @@ def run_clients_command(args: argparse.Namespace) -> int:
             return
         # a driver's (or the server's) words: no control character reaches the terminal raw
         line = f"{MARKS[result.outcome]:<5} {result.id:<24} {terminal(result.title)}"
-        if result.outcome == "failed":
+        if result.outcome in ("failed", "error") and result.failures:
             line += f"\n      {terminal(result.failures[0].message)}"
         elif result.outcome == "skipped":
             line += f" ({terminal(result.skip_reason)})"
@@ -111,4 +120,12 @@ def run_clients_command(args: argparse.Namespace) -> int:
     report = reporting.build_report(runs, kind="client", names=names)
     written = reporting.write_all(report, args.report_dir)
     print(terminal("reports: " + ", ".join(str(p) for p in written)))
-    return reporting.exit_code(report)
+    broken = [(i, run) for i, run in enumerate(finished) if run.driver_error]
+    for index, run in broken:
+        # the harness error's one line, as before the reports were written for it: exit 2
+        where = f"[{index + 1}] " if several else ""
+        print(
+            terminal(f"pm3-conformance: error: {where}{run.driver_error}", lines=False),
+            file=sys.stderr,
+        )
+    return reporting.EXIT_HARNESS if broken else reporting.exit_code(report)

@@ -1,7 +1,8 @@
 """Run the client battery against one driver command, scenario by scenario.
 
 Every scenario gets a fresh mock (its own port) and a fresh driver process, so no state leaks
-between scenarios. A protocol violation by the driver stops the run as a harness error. Verdicts,
+between scenarios. A protocol violation by the driver stops the run: the scenario it broke on is
+an *error* saying how (:attr:`ClientRun.driver_error`), and the reports are still written. Verdicts,
 evidence and driver errors are redacted with every secret the scenario saw.
 """
 
@@ -40,6 +41,9 @@ class ClientRun:
     duration_s: float
     secrets: SecretSet = field(default_factory=SecretSet)
     """Every secret the scenarios saw: reports redact with it once more."""
+    driver_error: str = ""
+    """How the driver broke the protocol (redacted), which stopped its battery; empty when it
+    did not. The scenario it broke on is an *error* outcome with this message."""
 
 
 def select(selectors: list[str] | None) -> list[Scenario]:
@@ -130,14 +134,33 @@ def run_clients(
     results: list[CheckResult] = []
     name = command
     vault = SecretSet(credentials=(DOC_CREDENTIALS["client_secret"], DOC_CREDENTIALS["password"]))
+    broke = ""
     for scenario in scenarios:
-        res, name = run_scenario(scenario, command, profile, secrets=vault)
+        scenario_started = time.perf_counter()
+        try:
+            res, name = run_scenario(scenario, command, profile, secrets=vault)
+        except DriverError as exc:
+            # the driver broke the protocol: this scenario is an error saying how, and the
+            # battery stops for this driver (a driver that broke once cannot be judged)
+            broke = vault.redact(str(exc))
+            res = CheckResult(
+                id=scenario.id,
+                title=scenario.title,
+                severity=scenario.severity.value,
+                outcome="error",
+                duration_s=round(time.perf_counter() - scenario_started, 4),
+                references=scenario.references,
+                tags=scenario.tags,
+                failures=(FailureRecord(broke, "harness_error"),),
+            )
         results.append(res)
         if on_result:
             on_result(redact_result(res, vault, evidence=False))
+        if broke:
+            break
     results = [redact_result(r, vault) for r in results]
     duration = time.perf_counter() - started
-    return ClientRun(command, name, profile, results, started_at, duration, vault)
+    return ClientRun(command, name, profile, results, started_at, duration, vault, broke)
 
 
 __all__ = ["ClientRun", "DriverError", "run_clients", "run_scenario", "select"]

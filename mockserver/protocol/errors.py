@@ -65,7 +65,6 @@ class InvalidRequestError(OAuthError):
     MISSING_CODE = 'Missing parameter: "code" is required'
     MISSING_REFRESH_TOKEN = 'Missing parameter: "refresh_token" is required'
     BAD_RESPONSE_TYPE = "Invalid or missing response type"
-    FORM_BODY_REQUIRED = "The request body must be application/x-www-form-urlencoded"
 
 
 class InvalidClientError(OAuthError):

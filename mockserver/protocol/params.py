@@ -2,7 +2,8 @@
 
 Source: source fact §2.2. Form-encoded, multipart and JSON bodies are accepted; a POST with
 no Content-Type is decoded as JSON (Restler's default format); malformed JSON is a Restler 400 and
-any other content type a Restler 403, both before PM code runs. Values are coerced the way PHP would
+any other content type a Restler 403, both before PM code runs. A server that reads no JSON bodies
+(:func:`read_form_body`) sees a JSON body, malformed or not, as no parameters. Values are coerced the way PHP would
 see them (``true`` → ``"1"``, arrays → ``"Array"``), and a repeated form field keeps its last value,
 as ``$_POST`` does.
 """
@@ -100,6 +101,23 @@ def read_body(request: Request) -> BodyParams:
         raise
     request.environ[_CACHE_KEY] = parsed
     return parsed
+
+
+def read_form_body(request: Request) -> BodyParams:
+    """A POST body as a server that reads no JSON bodies sees it (``accept_json_token_request``
+    off): a body Restler would decode as JSON (``application/json``, or no Content-Type), well
+    formed or not, gives no parameters, as an empty form does, so malformed JSON is no parse
+    error there; any other body as :func:`read_body` reads it. The body is still read (its size
+    limit holds, a client that went away is noticed), then dropped.
+
+    :raises RestlerError: 403 for an unsupported content type.
+    :raises werkzeug.exceptions.RequestEntityTooLarge: over the app's size limit.
+    """
+    mtype = media_type(request)
+    if mtype == "" or mtype.startswith(JSON_TYPE):
+        _raw(request)
+        return BodyParams({}, "none")
+    return read_body(request)
 
 
 class ClientGone(Exception):

@@ -48,7 +48,9 @@ MEANINGS: dict[str, str] = {
         "Whether ids and tokens are looked up case-insensitively and ignoring trailing spaces, as "
         "MySQL's default collation compares them."
     ),
-    "accept_json_token_request": "Whether the token endpoint accepts a JSON request body.",
+    "accept_json_token_request": "Whether the token endpoint reads a JSON request body; where it "
+    "does not, a JSON body (or one without Content-Type), malformed or not, is an empty form: no "
+    "grant type, never Restler's parse error.",
     "verify_user_status": (
         "Whether the password grant refuses inactive users and users past their due date."
     ),

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck
@@ -17,6 +19,8 @@ from conformance import Target
 from conformance import load_credentials
 from conformance import run
 from conformance.cli import main as cli_main
+from conformance.http import HttpRequest
+from conformance.http import WsgiTransport
 from conformance.record import record
 from mockserver import PROFILES
 from mockserver import MockServer
@@ -27,6 +31,7 @@ from mockserver.state.profiles import BEHAVIOUR_FIELDS
 from mockserver.state.profiles import BOTH_SCOPE_SPELLINGS
 from mockserver.state.profiles import PLURAL_SCOPES
 from mockserver.state.seed import DOC_PASSWORD
+from tests.conformance.proxy_kit import AnswerRewriter
 
 CREDENTIALS = load_credentials(env={})
 
@@ -163,3 +168,44 @@ def test_the_record_table_fits_100_columns(
     flat = " ".join(table.split())
     assert "rest_release" in flat and "the token-error status decided" in flat
     assert '"view_processes", "edit_processes"' in flat
+
+
+def _drop_json_bodies(environ: dict[str, Any]) -> None:
+    """A server whose token endpoint reads no JSON bodies (PHP's ``$_POST`` only): a body
+    Restler would decode as JSON never reaches it; it sees an empty form."""
+    kind = environ.get("CONTENT_TYPE", "")
+    if environ["PATH_INFO"].endswith("/oauth2/token") and (
+        not kind or kind.startswith("application/json")
+    ):
+        environ["wsgi.input"] = io.BytesIO(b"")
+        environ["CONTENT_LENGTH"] = "0"
+        environ["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+
+
+@pytest.mark.parametrize("base", ["pm-3.4.11", "rfc6749"])
+def test_a_recorded_server_that_reads_no_json_replays_json_bodies_as_it_answered_them(
+    base: str,
+) -> None:
+    """Recorded from a server that reads no JSON bodies, the replay answers a JSON body, well
+    formed or malformed, as that server did (an empty form's answer), not with Restler's
+    parse error; and the Restler version it names is the server's, even where the token
+    endpoint's answers carry no X-Powered-By (rfc6749's bshaffer headers)."""
+    pm = MockServer(base)
+    server = WsgiTransport(AnswerRewriter(pm.app, lambda _e, *answer: answer, _drop_json_bodies))
+    recording = record(server, "workflow", CREDENTIALS, url="http://pm.example.com")
+    assert recording.measured["accept_json_token_request"].value is False
+    assert recording.measured["restler_version"].value == PROFILES[base].restler_version
+    replay = MockServer(profile_from_data(recording.profile_file("no-json")))
+    replayed = WsgiTransport(replay.app)
+    for body in (b'{"grant_type": ', b"{", json.dumps({"grant_type": "password"}).encode()):
+        for content_type in ("application/json", None):
+            headers = (("Content-Type", content_type),) if content_type else ()
+            request = HttpRequest("POST", "/workflow/oauth2/token", headers, body)
+            want, got = server.send(request), replayed.send(request)
+            assert (got.status, got.json()) == (want.status, want.json()), (body, content_type)
+            assert got.header("X-Powered-By") == want.header("X-Powered-By")
+    # Restler's own answers (an unknown REST route's 404) name the server's version
+    api = HttpRequest("GET", "/api/1.0/workflow/nosuchroute")
+    assert replayed.send(api).header("X-Powered-By") == server.send(api).header("X-Powered-By")
+    pm.close()
+    replay.close()

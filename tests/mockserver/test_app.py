@@ -196,10 +196,34 @@ def test_token_responses_carry_cors_and_no_cache(client: Client) -> None:
 
 
 @pytest.mark.parametrize("profile_name", ["rfc6749"])
-def test_rfc_profile_refuses_json_bodies(client: Client) -> None:
-    response = client.post(TOKEN, json=password_params())
-    assert response.status_code == 400
-    assert error_of(response) == ("invalid_request", InvalidRequestError.FORM_BODY_REQUIRED)
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/json", json.dumps(password_params()).encode()),
+        ("application/json", b'{"grant_type": '),
+        ("application/json; charset=utf-8", b"\xff{"),
+        (None, b"{"),
+    ],
+)
+def test_a_server_that_reads_no_json_answers_any_json_body_as_an_empty_form(
+    client: Client, content_type: str | None, body: bytes
+) -> None:
+    """Well-formed or malformed, a JSON body (or one without Content-Type, which Restler reads
+    as JSON) is no parameters there: the answer is an empty form's, never Restler's parse
+    error."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = client.post(TOKEN, data=body, headers=headers)
+    empty = client.post(TOKEN, data=b"", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == empty.status_code == 400
+    assert (
+        error_of(response)
+        == error_of(empty)
+        == (
+            "invalid_request",
+            InvalidRequestError.NO_GRANT_TYPE,
+        )
+    )
+    assert response.headers.get("X-Powered-By") == empty.headers.get("X-Powered-By")
 
 
 def test_a_defect_is_recorded_and_answered_with_500(mock: MockServer, client: Client) -> None:

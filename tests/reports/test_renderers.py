@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,50 @@ def test_markdown_lists_failures_and_the_matrix() -> None:
     assert "**FAILED**" in text
     assert "PM3-TOKEN-PASSWORD-005" in text.split("### Failures")[1]
     assert "### Matrix" in text
+
+
+@pytest.mark.parametrize(
+    ("target", "label"),
+    [
+        ({"kind": "url", "url": "https://pm.example.com", "workspace": "workflow"},
+         "https://pm.example.com, workspace workflow"),
+        ({"kind": "mock", "workspace": "workflow", "server_profile": "pm-3.4.11"},
+         "embedded mock (pm-3.4.11), workspace workflow"),
+        ({"kind": "mock-http", "url": "http://127.0.0.1:4000", "server_profile": "documented"},
+         "mock over HTTP http://127.0.0.1:4000 (documented)"),
+        ({"kind": "driver", "url": "node test/pm3-driver.js"}, "driver: node test/pm3-driver.js"),
+        ({"kind": "driver"}, "driver"),
+        ({"kind": "url"}, "url"),
+        ({"kind": ""}, "unknown target"),
+    ],
+)  # fmt: skip
+def test_a_target_reads_as_words(target: dict[str, str], label: str) -> None:
+    run = replace(sample().runs[0], target=target)
+    assert run.target_label == label
+    page = html.render(replace(sample(), runs=(run,)))
+    assert f"<td>{html.escape(label)}</td>" in page.split('<table id="runs">')[1]
+    assert html.escape(label) in page.split("</header>")[0]
+    assert f"` {label} `" in markdown.render(replace(sample(), runs=(run,)))
+
+
+def test_html_shows_what_went_wrong_first_and_open() -> None:
+    page = html.render(sample())
+    checks = page.split('<div id="checks">')[1].split("<details")[1:]
+    outcomes = [c.split('data-outcome="')[1].split('"')[0] for c in checks]
+    bad = {"failed", "error", "unexpected_pass"}
+    first_good = next(i for i, o in enumerate(outcomes) if o not in bad)
+    assert outcomes[:first_good] and set(outcomes[:first_good]) <= bad
+    assert not bad & set(outcomes[first_good:])
+    assert all(
+        (" open" in c.split(">")[0]) == (o in bad) for c, o in zip(checks, outcomes, strict=True)
+    )
+
+
+def test_a_header_names_three_targets_at_most() -> None:
+    runs = tuple(
+        replace(sample().runs[0], name=f"r{i}", target={"kind": "url", "url": f"https://pm{i}"})
+        for i in range(5)
+    )
+    page = html.render(replace(sample(), runs=runs))
+    header = page.split("</header>")[0]
+    assert "https://pm2" in header and "https://pm3" not in header and "and 2 more" in header

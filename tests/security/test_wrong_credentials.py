@@ -78,8 +78,19 @@ def test_a_wrong_password_against_a_live_server_is_tried_once_then_exit_2(
     )
     assert 'invalid_grant "Invalid username and password combination"' in lines[0]
     assert lines[0].endswith("; no checks were run")
-    assert "Traceback" not in err and out == ""
-    assert not (tmp_path / "reports").exists()
+    assert "Traceback" not in err and out.startswith("reports: ")
+    # the reports say what failed (a CI job uploads them), and never the password
+    reports = tmp_path / "reports"
+    assert sorted(p.name for p in reports.iterdir()) == [
+        "junit.xml",
+        "report.html",
+        "report.json",
+        "summary.md",
+    ]
+    message = lines[0].removeprefix("pm3-conformance: error: ")
+    (outcome,) = json.loads((reports / "report.json").read_text())["runs"][0]["outcomes"]
+    assert outcome["outcome"] == "error" and outcome["failures"][0]["message"] == message
+    assert all(WRONG_PASSWORD not in p.read_text() for p in reports.iterdir())
     assert elapsed < 5
 
 
@@ -102,8 +113,10 @@ def test_a_wrong_client_secret_on_mock_http_is_exit_2(
     assert code == 2
     assert err.count("\n") == 1 and "cannot log in to http://127.0.0.1:" in err
     assert 'invalid_client "The client credentials are invalid"' in err
-    assert "no checks were run" in err and out == ""
+    assert "no checks were run" in err and out.startswith("reports: ")
     assert "0123456789abcdef0123456789abcdef" not in err
+    for written in (tmp_path / "reports").iterdir():
+        assert "0123456789abcdef0123456789abcdef" not in written.read_text(), written.name
 
 
 def test_the_refusal_line_is_redacted_when_the_server_echoes_the_credentials(
@@ -132,6 +145,10 @@ def test_the_refusal_line_is_redacted_when_the_server_echoes_the_credentials(
     assert err.count("\n") == 1, err  # the description's newline is not a second line
     assert WRONG_PASSWORD not in err and DOC_CLIENT_SECRET not in err
     assert "password <redacted> (secret <redacted>) is unknown" in err
+    for name in ("report.json", "junit.xml", "report.html", "summary.md"):
+        written = (tmp_path / name).read_text()
+        assert WRONG_PASSWORD not in written and DOC_CLIENT_SECRET not in written, name
+        assert "password &lt;redacted&gt;" in written or "password <redacted>" in written, name
 
 
 def test_a_non_token_answer_is_exit_2_too(
