@@ -1,4 +1,6 @@
-"""The check registry: every check has a stable id, a title, a severity, references and tags.
+"""The registry of checks and of client scenarios: one shape for both (:class:`Spec`), each with
+a stable id, a title, a severity, references and tags, run by one runner
+(:func:`conformance.runner.judge`).
 
 Checks register at import (``conformance/checks/__init__.py`` imports every module explicitly).
 Ids are never reused; reports, diffs and expected-deviation files key on them. ``requires`` names
@@ -22,6 +24,9 @@ from dataclasses import dataclass
 from dataclasses import fields
 from enum import StrEnum
 from typing import TYPE_CHECKING
+from typing import Generic
+from typing import Protocol
+from typing import TypeVar
 
 from mockserver import Profile
 
@@ -47,6 +52,24 @@ class Severity(StrEnum):
 
 
 CheckFunction = Callable[["CheckContext"], None]
+
+
+class Spec(Protocol):
+    """What the runner and the reports read of a check or a client scenario."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def references(self) -> tuple[str, ...]: ...
+
+
+S = TypeVar("S", bound=Spec)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,74 +125,98 @@ def references(doc: str, source: str, rfc: str) -> tuple[str, ...]:
     return tuple(refs)
 
 
-class Registry:
-    """Checks by id, in registration order, with snapshot/restore for tests."""
+class Registry(Generic[S]):
+    """Specs by id, in registration order, with snapshot/restore for tests.
 
-    def __init__(self) -> None:
-        self._checks: dict[str, CheckSpec] = {}
+    :param kind: what the specs are (``check``, ``scenario``), as messages name them.
+    :param rules: what else a spec must satisfy to be registered (raises ``ValueError``).
+    """
 
-    def register(self, spec: CheckSpec) -> CheckSpec:
+    def __init__(self, kind: str, rules: Callable[[S], None] | None = None) -> None:
+        self.kind = kind
+        self._rules = rules
+        self._specs: dict[str, S] = {}
+
+    def register(self, spec: S) -> S:
         if not CHECK_ID.match(spec.id):
-            raise ValueError(f"check id {spec.id!r} does not look like PM3-AREA-TOPIC-001")
-        if spec.id in self._checks:
-            raise ValueError(f"check id {spec.id} is registered twice")
-        unknown = set(spec.requires) - REQUIREMENTS
-        if unknown:
-            raise ValueError(f"{spec.id}: unknown requirement(s) {sorted(unknown)}")
-        if not (spec.doc or spec.source or spec.rfc):
-            raise ValueError(f"{spec.id}: a check must cite the doc, a source fact or an RFC")
+            raise ValueError(f"{self.kind} id {spec.id!r} does not look like PM3-AREA-TOPIC-001")
+        if spec.id in self._specs:
+            raise ValueError(f"{self.kind} id {spec.id} is registered twice")
         if not spec.title:
             raise ValueError(f"{spec.id}: the docstring's first line is the title; it is empty")
-        if ("control" in spec.requires) != bool(spec.mock_only):
-            raise ValueError(f"{spec.id}: a check requires control exactly when it says mock_only")
-        if spec.waits and spec.waits not in WAITABLE:
-            raise ValueError(
-                f"{spec.id}: waits={spec.waits!r} is not a profile lifetime ({sorted(WAITABLE)})"
-            )
-        self._checks[spec.id] = spec
+        if not spec.references:
+            raise ValueError(f"{spec.id}: a {self.kind} must cite the doc, a source fact or an RFC")
+        if self._rules is not None:
+            self._rules(spec)
+        self._specs[spec.id] = spec
         return spec
 
-    def get(self, check_id: str) -> CheckSpec:
-        return self._checks[check_id]
+    def get(self, spec_id: str) -> S:
+        return self._specs[spec_id]
 
-    def all(self) -> list[CheckSpec]:
-        return list(self._checks.values())
+    __getitem__ = get
+
+    def __contains__(self, spec_id: object) -> bool:
+        return spec_id in self._specs
+
+    def all(self) -> list[S]:
+        return list(self._specs.values())
+
+    def ids(self) -> list[str]:
+        return list(self._specs)
 
     def __len__(self) -> int:
-        return len(self._checks)
+        return len(self._specs)
 
-    def __iter__(self) -> Iterator[CheckSpec]:
+    def __iter__(self) -> Iterator[S]:
         return iter(self.all())
 
-    def select(self, selectors: list[str] | None) -> list[CheckSpec]:
-        """Checks whose id or a tag matches any selector (``PM3-TOKEN-*`` globs allowed).
+    def select(self, selectors: list[str] | None) -> list[S]:
+        """Specs whose id or a tag matches any selector (``PM3-TOKEN-*`` globs allowed).
 
         :raises KeyError: a selector that matches nothing.
         """
         if not selectors:
             return self.all()
-        chosen: dict[str, CheckSpec] = {}
+        chosen: dict[str, S] = {}
         for selector in selectors:
             pattern = re.compile(
                 "^" + re.escape(selector).replace(r"\*", ".*") + "$", re.IGNORECASE
             )
-            hits = [c for c in self._checks.values() if pattern.match(c.id) or selector in c.tags]
+            hits = [c for c in self._specs.values() if pattern.match(c.id) or selector in c.tags]
             if not hits:
-                raise KeyError(f"--select {selector!r} matches no check id or tag")
+                raise KeyError(f"--select {selector!r} matches no {self.kind} id or tag")
             chosen.update((c.id, c) for c in hits)
-        return [c for c in self._checks.values() if c.id in chosen]
+        return [c for c in self._specs.values() if c.id in chosen]
 
     @contextmanager
-    def scoped(self) -> Iterator[Registry]:
-        """Changes inside the block are undone on exit (for tests that register throwaway checks)."""
-        saved = dict(self._checks)
+    def scoped(self) -> Iterator[Registry[S]]:
+        """Changes inside the block are undone on exit (for tests that register throwaway specs)."""
+        saved = dict(self._specs)
         try:
             yield self
         finally:
-            self._checks = saved
+            self._specs = saved
 
 
-CHECKS = Registry()
+def _check_rules(spec: CheckSpec) -> None:
+    unknown = set(spec.requires) - REQUIREMENTS
+    if unknown:
+        raise ValueError(f"{spec.id}: unknown requirement(s) {sorted(unknown)}")
+    if ("control" in spec.requires) != bool(spec.mock_only):
+        raise ValueError(f"{spec.id}: a check requires control exactly when it says mock_only")
+    if spec.waits and spec.waits not in WAITABLE:
+        raise ValueError(
+            f"{spec.id}: waits={spec.waits!r} is not a profile lifetime ({sorted(WAITABLE)})"
+        )
+
+
+def check_registry() -> Registry[CheckSpec]:
+    """An empty registry with the checks' rules (:data:`CHECKS` is the suite's)."""
+    return Registry("check", _check_rules)
+
+
+CHECKS = check_registry()
 
 
 def check(
@@ -183,7 +230,7 @@ def check(
     requires: tuple[str, ...] = (),
     waits: str = "",
     mock_only: str = "",
-    registry: Registry | None = None,
+    registry: Registry[CheckSpec] | None = None,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check; its docstring's first line is its title."""
 

@@ -44,6 +44,7 @@ from .http import is_connection_error
 from .registry import CHECKS
 from .registry import SLOW_LIMIT
 from .registry import CheckSpec
+from .registry import Spec
 from .target import Credentials
 from .target import Target
 
@@ -122,6 +123,79 @@ def redact_result(result: CheckResult, secrets: SecretSet, *, evidence: bool = T
     return replace(result, failures=failures, skip_reason=secrets.redact(result.skip_reason))
 
 
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What running one check or client scenario came to."""
+
+    outcome: str
+    failures: tuple[FailureRecord, ...] = ()
+    reason: str = ""
+
+
+def judge(
+    spec: Spec,
+    body: Callable[[], None],
+    vault: SecretSet,
+    evidence: Callable[[], tuple[dict[str, Any], ...]] = tuple,
+    *,
+    passthrough: tuple[type[BaseException], ...] = (),
+) -> Verdict:
+    """Run ``body`` (a check's or a client scenario's) and classify what happened, the same way
+    for both: :class:`SkipCheck` is *skipped*; a :class:`Failure` (the target, or the client,
+    broke a rule) or a bare ``AssertionError`` is *failed*; a :class:`HarnessError` (the suite
+    could not test) or any other exception (a defect of the check, the scenario or the mock,
+    never a whole run's end) is *error*. ``evidence`` gives the last exchanges (redacted) for a
+    failure that carries none; exceptions in ``passthrough`` are raised to the caller.
+    """
+    try:
+        body()
+    except passthrough:
+        raise
+    except SkipCheck as exc:
+        return Verdict("skipped", reason=str(exc))
+    except Failure as exc:
+        message, shown, curl = exc.redacted(vault)
+        return Verdict("failed", (FailureRecord(message, exc.kind, shown, curl, exc.expectation),))
+    except AssertionError as exc:
+        return Verdict(
+            "failed", (FailureRecord(str(exc) or "assertion failed", "custom", evidence()),)
+        )
+    except HarnessError as exc:
+        return Verdict("error", (FailureRecord(str(exc), "harness_error", evidence()),))
+    except Exception as exc:
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        return Verdict("error", (FailureRecord(f"{spec.id} raised {detail}", "check_error"),))
+    return Verdict("passed")
+
+
+def result_of(
+    spec: Spec,
+    verdict: Verdict,
+    duration_s: float,
+    vault: SecretSet,
+    *,
+    tokens_left_valid: tuple[str, ...] = (),
+) -> CheckResult:
+    """The report's record of one check or scenario, its messages redacted with ``vault`` (the
+    evidence was redacted when it was taken)."""
+    return redact_result(
+        CheckResult(
+            id=spec.id,
+            title=spec.title,
+            severity=spec.severity.value,
+            outcome=verdict.outcome,
+            duration_s=round(duration_s, 6),
+            references=spec.references,
+            tags=spec.tags,
+            failures=verdict.failures,
+            skip_reason=verdict.reason,
+            tokens_left_valid=tokens_left_valid,
+        ),
+        vault,
+        evidence=False,
+    )
+
+
 def run_check(
     spec: CheckSpec,
     target: Target,
@@ -130,44 +204,20 @@ def run_check(
     *,
     secrets: SecretSet | None = None,
 ) -> CheckResult:
-    """Run one check and classify what happened.
+    """Run one check and classify what happened (:func:`judge`).
 
     :param secrets: the run's secrets: what this check saw is added to them.
     """
     started = time.perf_counter()
     vault = SecretSet(credentials=credentials.secrets())
     left_valid: list[str] = []
-
-    def result(
-        outcome: str, failures: tuple[FailureRecord, ...] = (), reason: str = ""
-    ) -> CheckResult:
-        if secrets is not None:
-            secrets.merge(vault)
-        return redact_result(
-            CheckResult(
-                id=spec.id,
-                title=spec.title,
-                severity=spec.severity.value,
-                outcome=outcome,
-                duration_s=round(time.perf_counter() - started, 6),
-                references=spec.references,
-                tags=spec.tags,
-                failures=failures,
-                skip_reason=reason,
-                tokens_left_valid=tuple(left_valid),
-            ),
-            vault,
-            evidence=False,  # built redacted below
-        )
-
-    def last_exchanges() -> tuple[dict[str, Any], ...]:
-        return tuple(e.to_evidence(vault) for e in (ctx.exchanges[-3:] if ctx else []))
-
-    reason = _skip_reason(spec, target, profile)
-    if reason:
-        return result("skipped", reason=reason)
     ctx: CheckContext | None = None
-    try:
+
+    def body() -> None:
+        nonlocal ctx
+        reason = _skip_reason(spec, target, profile)
+        if reason:
+            raise SkipCheck(reason)
         with target.session() as session:
             if session.mock is not None:
                 vault.update(session.mock.known_secrets())
@@ -175,27 +225,20 @@ def run_check(
             try:
                 spec.function(ctx)
             finally:
-                left_valid += _cleanup(ctx)
+                left_valid.extend(_cleanup(ctx))
                 if session.mock is not None:
                     vault.update(session.mock.known_secrets())  # clients registered meanwhile
                     session.mock.check()
-    except SkipCheck as exc:
-        return result("skipped", reason=str(exc))
-    except Failure as exc:
-        message, evidence, curl = exc.redacted(vault)
-        return result(
-            "failed", (FailureRecord(message, exc.kind, evidence, curl, exc.expectation),)
-        )
-    except AssertionError as exc:
-        return result(
-            "failed", (FailureRecord(str(exc) or "assertion failed", "custom", last_exchanges()),)
-        )
-    except HarnessError as exc:
-        return result("error", (FailureRecord(str(exc), "harness_error", last_exchanges()),))
-    except Exception as exc:
-        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return result("error", (FailureRecord(f"{spec.id} raised {detail}", "check_error"),))
-    return result("passed")
+
+    def last_exchanges() -> tuple[dict[str, Any], ...]:
+        return tuple(e.to_evidence(vault) for e in (ctx.exchanges[-3:] if ctx else []))
+
+    verdict = judge(spec, body, vault, last_exchanges)
+    if secrets is not None:
+        secrets.merge(vault)
+    return result_of(
+        spec, verdict, time.perf_counter() - started, vault, tokens_left_valid=tuple(left_valid)
+    )
 
 
 def _whose(credentials: Credentials) -> str:

@@ -73,7 +73,7 @@ def cited_values() -> Iterator[tuple[str, str]]:
                 yield f"doc error {row.key} ({name})", placement.why.ref
     for spec in CHECKS:
         yield f"check {spec.id}", " ".join(r for r in spec.references if r.startswith("source "))
-    for scenario_id, scenario in SCENARIOS.items():
+    for scenario_id, scenario in ((s.id, s) for s in SCENARIOS):
         refs = scenario.references
         yield f"scenario {scenario_id}", " ".join(r for r in refs if r.startswith("source "))
     for section in section_index():

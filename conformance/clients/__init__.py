@@ -6,10 +6,10 @@ from .adapter import ClientAdapter as ClientAdapter
 from .adapter import ClientReportedError as ClientReportedError
 from .adapter import Request as Request
 from .adapter import serve as serve
+from .battery import SCENARIOS as SCENARIOS
 from .driver import Driver as Driver
 from .driver import DriverError as DriverError
 from .harness import run_clients as run_clients
-from .scenarios import SCENARIOS as SCENARIOS
 
 __all__ = [
     "SCENARIOS",

@@ -13,22 +13,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 
-from conformance.failures import Failure
+from conformance.failures import SkipCheck
 from conformance.runner import CheckResult
 from conformance.runner import FailureRecord
+from conformance.runner import judge
 from conformance.runner import redact_result
+from conformance.runner import result_of
 from conformance.target import DOC_CREDENTIALS
 from mockserver import MockServer
 from mockserver import Profile
 from mockserver import get_profile
 from mockserver.redaction import SecretSet
 
+from .battery import SCENARIOS
 from .driver import Driver
 from .driver import DriverError
-from .scenarios import SCENARIOS
 from .scenarios import Scenario
 from .scenarios import ScenarioEnv
-from .scenarios import ScenarioFailure
 
 
 @dataclass(slots=True)
@@ -47,76 +48,46 @@ class ClientRun:
 
 
 def select(selectors: list[str] | None) -> list[Scenario]:
-    if not selectors:
-        return list(SCENARIOS.values())
-    import re
-
-    chosen = []
-    for scenario in SCENARIOS.values():
-        for selector in selectors:
-            pattern = re.compile(
-                "^" + re.escape(selector).replace(r"\*", ".*") + "$", re.IGNORECASE
-            )
-            if pattern.match(scenario.id) or selector in scenario.tags:
-                chosen.append(scenario)
-                break
-    if not chosen:
-        raise KeyError(f"--select {' '.join(selectors)} matches no scenario")
-    return chosen
+    """Scenarios whose id or a tag matches a selector (globs allowed). :raises KeyError."""
+    return SCENARIOS.select(selectors)
 
 
 def run_scenario(
     scenario: Scenario, command: str, profile: Profile, *, secrets: SecretSet | None = None
 ) -> tuple[CheckResult, str]:
-    """Run one scenario; returns the result and the driver's name. :raises DriverError.
+    """Run one scenario through the runner the checks use (:func:`~conformance.runner.judge`);
+    returns the result and the driver's name.
+
+    A scenario's own defect, or the mock's, is this scenario's *error*; only a driver that
+    broke the protocol stops the battery (:class:`DriverError`, raised redacted).
 
     :param secrets: the run's secrets: what this scenario saw is added to them.
     """
     started = time.perf_counter()
     prof = get_profile(scenario.profile) if scenario.profile else profile
     vault = SecretSet(credentials=(DOC_CREDENTIALS["client_secret"], DOC_CREDENTIALS["password"]))
-
-    def result(
-        outcome: str, failures: tuple[FailureRecord, ...] = (), reason: str = ""
-    ) -> CheckResult:
-        env.learn_journal()
-        return redact_result(
-            CheckResult(
-                id=scenario.id,
-                title=scenario.title,
-                severity=scenario.severity.value,
-                outcome=outcome,
-                duration_s=round(time.perf_counter() - started, 4),
-                references=scenario.references,
-                tags=scenario.tags,
-                failures=failures,
-                skip_reason=reason,
-            ),
-            vault,
-        )
-
+    env: ScenarioEnv | None = None
+    name = command
     try:
         with MockServer(prof) as mock, Driver(command) as driver:
+            name = driver.name
             vault.update(mock.known_secrets())
             env = ScenarioEnv(mock, driver, dict(DOC_CREDENTIALS), secrets=vault)
-            missing = driver.capabilities.missing(scenario.needs)
-            if missing:
-                reason = f"the driver lacks: {', '.join(missing)}"
-                return result("skipped", reason=reason), driver.name
-            try:
-                scenario.function(env)
-            except ScenarioFailure as exc:
-                return result(
-                    "failed", (FailureRecord(exc.message, exc.kind, exc.rendered_evidence),)
-                ), driver.name
-            except DriverError:
-                env.learn_journal()
-                raise
-            except Failure as exc:
-                return result("failed", (FailureRecord(exc.message, exc.kind),)), driver.name
-            mock.check()
-            return result("passed"), driver.name
+            ready = env
+
+            def body() -> None:
+                missing = driver.capabilities.missing(scenario.needs)
+                if missing:
+                    raise SkipCheck(f"the driver lacks: {', '.join(missing)}")
+                scenario.function(ready)
+                mock.check()
+
+            verdict = judge(scenario, body, vault, ready.evidence, passthrough=(DriverError,))
+            ready.learn_journal()
+            return result_of(scenario, verdict, time.perf_counter() - started, vault), name
     except DriverError as exc:  # its stderr tail or a bad line may echo what it was sent
+        if env is not None:
+            env.learn_journal()
         raise DriverError(vault.redact(str(exc))) from None
     finally:
         if secrets is not None:

@@ -18,6 +18,7 @@ from conformance.registry import CheckSpec
 from conformance.registry import Registry
 from conformance.registry import Severity
 from conformance.registry import check
+from conformance.registry import check_registry
 from conformance.runner import _worker_context
 from conformance.runner import run
 from conformance.runner import run_check
@@ -55,7 +56,7 @@ def test_two_workers_give_the_results_of_one() -> None:
     assert all(r.outcome == "passed" for r in parallel.results)
 
 
-def _waiting_check(registry: Registry, ran: list[str]) -> CheckSpec:
+def _waiting_check(registry: Registry[CheckSpec], ran: list[str]) -> CheckSpec:
     @check("PM3-TEST-WAIT-001", source="§5", waits="access_lifetime", registry=registry)
     def token_expires(ctx: CheckContext) -> None:
         """A token is refused once its lifetime has passed."""
@@ -84,7 +85,7 @@ def test_a_check_that_waits_a_lifetime_skips_live_unless_slow_allows_it(
     lifetime: int, slow: bool, reason: str
 ) -> None:
     ran: list[str] = []
-    spec = _waiting_check(Registry(), ran)
+    spec = _waiting_check(check_registry(), ran)
     with MockServer(_short(lifetime)) as pm:
         target = Target.url(pm.url, "workflow", slow=slow)
         result = run_check(spec, target, _short(lifetime), CREDENTIALS)
@@ -109,7 +110,7 @@ def test_a_slow_live_run_waits_in_real_time_and_the_mock_moves_its_clock() -> No
     """The token of a one-second lifetime is refused after the wait: on a live target because
     the time passed, on the mock because its clock moved."""
     ran: list[str] = []
-    spec = _waiting_check(Registry(), ran)
+    spec = _waiting_check(check_registry(), ran)
     with MockServer(_short(1)) as pm:
         live = run_check(spec, Target.url(pm.url, "workflow", slow=True), _short(1), CREDENTIALS)
     assert live.outcome == "passed", live.failures
@@ -123,11 +124,11 @@ def test_the_registry_wants_a_reason_for_mock_only_and_a_lifetime_to_wait() -> N
         """A check."""
 
     with pytest.raises(ValueError, match="mock_only"):
-        Registry().register(
+        check_registry().register(
             CheckSpec("PM3-TEST-X-001", "t", Severity.LOW, body, source="§1", requires=("control",))
         )
     with pytest.raises(ValueError, match="not a profile lifetime"):
-        Registry().register(
+        check_registry().register(
             CheckSpec(
                 "PM3-TEST-X-002", "t", Severity.LOW, body, source="§1", waits="token_error_status"
             )

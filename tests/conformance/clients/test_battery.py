@@ -7,11 +7,11 @@ import sys
 
 import pytest
 
+from conformance.clients.battery.faults import CLIENT_TIMEOUT_SECONDS
+from conformance.clients.battery.faults import SLOW_ANSWER_SECONDS
 from conformance.clients.harness import run_scenario
 from conformance.clients.harness import select
-from conformance.clients.scenarios import CLIENT_TIMEOUT_SECONDS
 from conformance.clients.scenarios import SCENARIOS
-from conformance.clients.scenarios import SLOW_ANSWER_SECONDS
 from mockserver import get_profile
 
 DRIVER = f"{sys.executable} -m tests.conformance.clients.flawed_driver"
@@ -95,10 +95,10 @@ CASES = [(sid, flaw, why) for sid, flaws in FLAWS.items() for flaw, why in flaws
 
 
 def test_every_scenario_has_a_flaw_to_catch() -> None:
-    assert sorted(FLAWS) == sorted(SCENARIOS)
+    assert sorted(FLAWS) == sorted(SCENARIOS.ids())
 
 
-@pytest.mark.parametrize("scenario_id", list(SCENARIOS))
+@pytest.mark.parametrize("scenario_id", SCENARIOS.ids())
 def test_correct_client_passes(scenario_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PM3_FLAW", raising=False)
     result, _ = run_scenario(SCENARIOS[scenario_id], DRIVER, DOCUMENTED)

@@ -26,7 +26,7 @@ FLAWED = [
 ]
 
 
-@pytest.mark.parametrize("scenario_id", list(SCENARIOS))
+@pytest.mark.parametrize("scenario_id", SCENARIOS.ids())
 @pytest.mark.parametrize(("kit", "command"), DRIVERS)
 def test_committed_verdict_holds(kit: Kit, command: str, scenario_id: str) -> None:
     runnable(kit)
