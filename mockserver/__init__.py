@@ -14,6 +14,7 @@ from mockserver.redaction import redact_header as redact_header
 from mockserver.server import MockServer as MockServer
 from mockserver.state.clock import Clock as Clock
 from mockserver.state.formats import SequentialTokens as SequentialTokens
+from mockserver.state.mock_state import MockState as MockState
 from mockserver.state.profiles import DEFAULT_PROFILE as DEFAULT_PROFILE
 from mockserver.state.profiles import PROFILES as PROFILES
 from mockserver.state.profiles import Profile as Profile
@@ -23,7 +24,6 @@ from mockserver.state.seed import Seed as Seed
 from mockserver.state.seed import SeedClient as SeedClient
 from mockserver.state.seed import SeedUser as SeedUser
 from mockserver.state.seed import default_seed as default_seed
-from mockserver.state.world import MockState as MockState
 
 __all__ = [
     "DEFAULT_PROFILE",

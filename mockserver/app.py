@@ -55,7 +55,7 @@ from mockserver.scripting.overrides import Override
 from mockserver.scripting.overrides import Scripting
 from mockserver.state.backend import StoreUnavailable
 from mockserver.state.backend import StoreUnsupported
-from mockserver.state.world import MockState
+from mockserver.state.mock_state import MockState
 
 CONTROL_PREFIX = "/_pm3/"
 CONTROL_OFF = (
@@ -74,7 +74,7 @@ Handler = Callable[[Request], Reply]
 class MockApp:
     """The mock ProcessMaker 3 server as a WSGI callable.
 
-    :param state: the world it serves (profile, clock, workspaces).
+    :param state: the state it serves (profile, clock, workspaces).
     """
 
     def __init__(

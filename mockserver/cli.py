@@ -35,6 +35,7 @@ from mockserver.state.backend import StoreConfigError
 from mockserver.state.backend import StoreError
 from mockserver.state.explain import document
 from mockserver.state.explain import explain
+from mockserver.state.mock_state import check_workspace_name
 from mockserver.state.mysql import PASSWORD_ENV
 from mockserver.state.mysql import MysqlTarget
 from mockserver.state.mysql import parse_store_url
@@ -51,7 +52,6 @@ from mockserver.state.seed import Seed
 from mockserver.state.seed import SeedError
 from mockserver.state.seed import default_seed
 from mockserver.state.seed import load_seed_file
-from mockserver.state.world import check_workspace_name
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication

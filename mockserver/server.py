@@ -35,6 +35,9 @@ from mockserver.serving.inprocess import httpx_transport
 from mockserver.serving.inprocess import requests_adapter
 from mockserver.state.clock import Clock
 from mockserver.state.formats import TokenFactory
+from mockserver.state.mock_state import DEFAULT_MAX_BODY
+from mockserver.state.mock_state import DEFAULT_WORKSPACE
+from mockserver.state.mock_state import MockState
 from mockserver.state.mysql import MysqlTarget
 from mockserver.state.profiles import DEFAULT_PROFILE
 from mockserver.state.profiles import Profile
@@ -45,9 +48,6 @@ from mockserver.state.seed import seed_from_data
 from mockserver.state.shared import SharedClock
 from mockserver.state.shared import SharedControl
 from mockserver.state.store import WorkspaceStore
-from mockserver.state.world import DEFAULT_MAX_BODY
-from mockserver.state.world import DEFAULT_WORKSPACE
-from mockserver.state.world import MockState
 
 if TYPE_CHECKING:
     import httpx

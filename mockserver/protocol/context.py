@@ -10,10 +10,10 @@ from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response
 
 from mockserver.state import rbac
+from mockserver.state.mock_state import MockState
 from mockserver.state.profiles import Profile
 from mockserver.state.store import UserRow
 from mockserver.state.store import WorkspaceStore
-from mockserver.state.world import MockState
 
 SESSION_COOKIE = "PHPSESSID"
 _SESSION_ALPHABET = string.ascii_lowercase + string.digits

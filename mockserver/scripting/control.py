@@ -22,11 +22,11 @@ from mockserver.scripting.scenario import ScenarioError
 from mockserver.scripting.scenario import apply_scenario
 from mockserver.scripting.scenario import parse_instant
 from mockserver.state.backend import StoreUnavailable
+from mockserver.state.mock_state import DEFAULT_WORKSPACE
 from mockserver.state.profiles import PROFILES
 from mockserver.state.seed import SeedError
 from mockserver.state.seed import seed_from_data
 from mockserver.state.store import WorkspaceStore
-from mockserver.state.world import DEFAULT_WORKSPACE
 
 TOKEN_HEADER = "X-PM3-Control-Token"
 

@@ -12,10 +12,10 @@ from typing import Protocol
 from mockserver.scripting.journal import Journal
 from mockserver.scripting.overrides import Scripting
 from mockserver.state.clock import Clock
+from mockserver.state.mock_state import MockState
 from mockserver.state.profiles import Profile
 from mockserver.state.seed import Seed
 from mockserver.state.store import WorkspaceStore
-from mockserver.state.world import MockState
 
 
 class ScriptedMock(Protocol):

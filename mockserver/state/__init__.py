@@ -2,5 +2,5 @@
 
 ``profiles`` (the behaviour data, with provenance), ``clock`` and ``formats`` (injected time and
 token generation), ``store`` (the only SQL: ProcessMaker's ``OAUTH_*`` and ``RBAC_USERS`` tables),
-``seed`` (initial clients and users) and ``world`` (:class:`~mockserver.state.world.MockState`).
+``seed`` (initial clients and users) and ``mock_state`` (:class:`~mockserver.state.mock_state.MockState`).
 """

@@ -11,8 +11,8 @@ import pytest
 import requests
 
 from mockserver import MockServer
-from mockserver.state.world import WorkspaceNameError
-from mockserver.state.world import check_workspace_name
+from mockserver.state.mock_state import WorkspaceNameError
+from mockserver.state.mock_state import check_workspace_name
 
 EVIL = ["x/../../../victim", "../victim", "a/b", "", "a" * 31, "wörk", "a.b", "a-b", "a b", "/abs"]
 

@@ -49,7 +49,7 @@ def private_dir(path: Path) -> Path:
 
 
 class MockState:
-    """The mutable world behind the WSGI app.
+    """The mutable state behind the WSGI app.
 
     :param db_dir: a directory for ``wf_<workspace>.sqlite`` files; ``None`` keeps them in memory.
     :param store: a MariaDB server for ``wf_<workspace>`` databases (instead of SQLite), which

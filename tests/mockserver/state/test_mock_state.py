@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from mockserver.state.mock_state import MockState
+from mockserver.state.mock_state import WorkspaceNameError
+from mockserver.state.mock_state import private_dir
 from mockserver.state.profiles import PROFILES
 from mockserver.state.seed import DOC_CLIENT_ID
 from mockserver.state.seed import default_seed
-from mockserver.state.world import MockState
-from mockserver.state.world import WorkspaceNameError
-from mockserver.state.world import private_dir
 
 
 @pytest.mark.parametrize("profile_name", ["documented", "rfc6749"])
