@@ -3,7 +3,7 @@
 Usage: PM3_STORE_PASSWORD=... python benchmarks/bench_store_driver.py mysql://USER@HOST:PORT/
 
 Each installed driver runs the store's hot statements on one connection over loopback TCP, in
-interleaved rounds: insert an access token, read it by key, claim (``DELETE ... RETURNING``) a
+interleaved rounds: insert an access token, read it by key, spend (``DELETE ... RETURNING``) a
 refresh token. Prints the median statements per second of each; asserts nothing.
 """
 
@@ -110,7 +110,7 @@ def main(argv: list[str]) -> int:
     print(f"median of {ROUNDS} interleaved rounds, one connection, loopback TCP (statements/s)")
     for name in conns:
         print(
-            f"  {name:<8} token path (insert, insert, select, claim) {statistics.median(rates[name]):>8,.0f}"
+            f"  {name:<8} token path (insert, insert, select, spend) {statistics.median(rates[name]):>8,.0f}"
             f"   select by key {statistics.median(reads[name]):>8,.0f}"
         )
     cur.execute(f"DROP DATABASE {DATABASE}")

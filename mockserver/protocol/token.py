@@ -165,7 +165,7 @@ def grant_access_token(request: TokenRequest, base: GrantContext) -> IssuedToken
         requested = None
     check_scope(requested, validated.available_scope, profile.supported_scopes)
     scope = requested if requested is not None else validated.available_scope
-    if validated.claim is not None and not validated.claim():
+    if validated.spend is not None and not validated.spend():
         raise InvalidGrantError(validated.lost_race_description)
     return issue_tokens(base, client_id, validated.user_id, scope, validated.issue_refresh_token)
 

@@ -19,7 +19,7 @@ What a backend supplies:
   comes from), :meth:`Backend.table_names`, :meth:`Backend.column_names`,
   :meth:`Backend.ensure_schema` (an area's tables);
 - single use: both backends run ``DELETE ... RETURNING`` (SQLite >= 3.35, MariaDB >= 10.5), so
-  claiming a refresh token or a code is one atomic statement on either.
+  spending a refresh token or a code is one atomic statement on either.
 """
 
 from __future__ import annotations

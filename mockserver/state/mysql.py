@@ -8,7 +8,7 @@ below by ``file:line`` of ``colosa/processmaker`` at commit 1429451be) and the m
 role permissions). A database that exists with other tables is refused, never altered; a
 database the mock created is dropped again if its tables could not all be made.
 
-Single use across hosts: claiming a refresh token or a code is one ``DELETE ... RETURNING``
+Single use across hosts: spending a refresh token or a code is one ``DELETE ... RETURNING``
 (MariaDB 10.5 and later); InnoDB's row lock makes exactly one of any number of concurrent
 deletes find the row, whichever host sends it.
 

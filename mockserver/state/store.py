@@ -11,8 +11,8 @@ One database per workspace, as ProcessMaker has. ``OAUTH_*`` tables and
 Tables prefixed ``PM3MOCK_`` hold what PM keeps elsewhere (PHP sessions and the temporary message
 a session carries to the next page, role permissions).
 
-Single use is atomic: claiming a refresh token or a code is one ``DELETE ... RETURNING``, so of
-many concurrent claims exactly one gets the row, across threads and across processes sharing a file.
+Single use is atomic: spending a refresh token or a code is one ``DELETE ... RETURNING``, so of
+many concurrent spends exactly one gets the row, across threads and across processes sharing a file.
 """
 
 from __future__ import annotations
@@ -389,7 +389,7 @@ class WorkspaceStore:
         )
         return TokenRow(*row) if row else None  # type: ignore[arg-type]
 
-    def claim_refresh_token(self, token: str) -> bool:
+    def spend_refresh_token(self, token: str) -> bool:
         """Delete a refresh token; true for exactly one of any number of concurrent callers."""
         row = self._one(
             "DELETE FROM OAUTH_REFRESH_TOKENS WHERE REFRESH_TOKEN = ? RETURNING REFRESH_TOKEN",
@@ -397,7 +397,7 @@ class WorkspaceStore:
         )
         return row is not None
 
-    def claim_code(self, code: str) -> bool:
+    def spend_code(self, code: str) -> bool:
         """Delete an authorization code; true for exactly one of any number of concurrent callers."""
         row = self._one(
             "DELETE FROM OAUTH_AUTHORIZATION_CODES WHERE AUTHORIZATION_CODE = ? "

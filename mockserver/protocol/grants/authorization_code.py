@@ -48,6 +48,6 @@ class AuthorizationCodeGrant:
             user_id=row.user_id,
             available_scope=row.scope,
             stored_client_id=row.client_id,
-            claim=lambda: ctx.store.claim_code(row.token),
+            spend=lambda: ctx.store.spend_code(row.token),
             lost_race_description=InvalidGrantError.BAD_CODE,
         )

@@ -2,7 +2,7 @@
 
 A grant is a pure function of (request, workspace store, profile, clock): it validates what is
 specific to its ``grant_type`` and says who the token is for, what scope is available, and which
-single-use row (code or refresh token) must be claimed before tokens are issued. It renders nothing;
+single-use row (code or refresh token) must be spent before tokens are issued. It renders nothing;
 the token endpoint (:mod:`mockserver.protocol.token`) runs the common steps and the rendering.
 """
 
@@ -49,7 +49,7 @@ class Validated:
     """Scope stored with the code or refresh token; ``None`` = no limit beyond the supported list."""
     stored_client_id: str | None = None
     """Client the code or refresh token was issued to (checked against the authenticated client)."""
-    claim: Callable[[], bool] | None = None
+    spend: Callable[[], bool] | None = None
     """Atomically spend the single-use row; false when another request spent it first."""
     lost_race_description: str = ""
     issue_refresh_token: bool = True

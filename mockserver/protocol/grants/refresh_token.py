@@ -40,7 +40,7 @@ class RefreshTokenGrant:
             user_id=row.user_id,
             available_scope=row.scope,
             stored_client_id=row.client_id,
-            claim=(lambda: ctx.store.claim_refresh_token(row.token)) if single_use else None,
+            spend=(lambda: ctx.store.spend_refresh_token(row.token)) if single_use else None,
             lost_race_description=InvalidGrantError.BAD_REFRESH_TOKEN,
             issue_refresh_token=rotate,
         )

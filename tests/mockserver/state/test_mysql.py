@@ -189,16 +189,16 @@ def test_the_store_reads_and_writes_as_on_sqlite(store: WorkspaceStore) -> None:
     ) == [("a" * 40,)]
 
 
-def test_a_refresh_token_or_code_is_claimed_once(store: WorkspaceStore) -> None:
+def test_a_refresh_token_or_code_is_spent_once(store: WorkspaceStore) -> None:
     store.insert_refresh_token(TokenRow("b" * 40, DOC_CLIENT_ID, "u", "2030-01-01 00:00:00", "*"))
     store.insert_code(
         TokenRow("c" * 40, DOC_CLIENT_ID, "u", "2030-01-01 00:00:00", "*", "http://x")
     )
-    assert [store.claim_refresh_token("b" * 40), store.claim_refresh_token("b" * 40)] == [
+    assert [store.spend_refresh_token("b" * 40), store.spend_refresh_token("b" * 40)] == [
         True,
         False,
     ]
-    assert [store.claim_code("c" * 40), store.claim_code("c" * 40)] == [True, False]
+    assert [store.spend_code("c" * 40), store.spend_code("c" * 40)] == [True, False]
 
 
 def test_sessions_messages_and_clear(store: WorkspaceStore) -> None:

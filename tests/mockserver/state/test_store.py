@@ -84,7 +84,7 @@ def test_case_insensitive_lookup_ignores_trailing_spaces_only(suffix: str, found
     assert (store.get_access_token(TOKEN.upper() + suffix) is not None) is found
 
 
-def test_concurrent_claims_in_threads_have_exactly_one_winner() -> None:
+def test_concurrent_spends_in_threads_have_exactly_one_winner() -> None:
     store = WorkspaceStore()
     for round_ in range(20):
         token = f"{round_:040x}"
@@ -96,7 +96,7 @@ def test_concurrent_claims_in_threads_have_exactly_one_winner() -> None:
             token: str = token, barrier: threading.Barrier = barrier, wins: list[bool] = wins
         ) -> None:
             barrier.wait()
-            wins.append(store.claim_refresh_token(token))
+            wins.append(store.spend_refresh_token(token))
 
         threads = [threading.Thread(target=claim) for _ in range(8)]
         for t in threads:
@@ -106,13 +106,13 @@ def test_concurrent_claims_in_threads_have_exactly_one_winner() -> None:
         assert wins.count(True) == 1
 
 
-def _claim_all(path: str, tokens: list[str], results: multiprocessing.Queue[int]) -> None:
+def _spend_all(path: str, tokens: list[str], results: multiprocessing.Queue[int]) -> None:
     store = WorkspaceStore(Path(path))
-    results.put(sum(store.claim_refresh_token(t) for t in tokens))
+    results.put(sum(store.spend_refresh_token(t) for t in tokens))
     store.close()
 
 
-def test_concurrent_claims_across_processes_have_exactly_one_winner(tmp_path: Path) -> None:
+def test_concurrent_spends_across_processes_have_exactly_one_winner(tmp_path: Path) -> None:
     path = tmp_path / "wf_workflow.sqlite"
     store = WorkspaceStore(path)
     tokens = [f"{i:040x}" for i in range(200)]
@@ -120,13 +120,13 @@ def test_concurrent_claims_across_processes_have_exactly_one_winner(tmp_path: Pa
         store.insert_refresh_token(_row(token))
     ctx = multiprocessing.get_context("spawn")
     results: multiprocessing.Queue[int] = ctx.Queue()
-    procs = [ctx.Process(target=_claim_all, args=(str(path), tokens, results)) for _ in range(4)]
+    procs = [ctx.Process(target=_spend_all, args=(str(path), tokens, results)) for _ in range(4)]
     for p in procs:
         p.start()
     for p in procs:
         p.join(timeout=60)
     total = sum(results.get(timeout=5) for _ in procs)
-    assert total == len(tokens)  # every token claimed exactly once, by one of the processes
+    assert total == len(tokens)  # every token spent exactly once, by one of the processes
     assert store.count("OAUTH_REFRESH_TOKENS") == 0
 
 

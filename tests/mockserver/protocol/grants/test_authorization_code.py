@@ -101,8 +101,8 @@ def test_a_code_spent_by_a_concurrent_request_is_an_unknown_code(
     from mockserver.protocol.errors import InvalidGrantError
 
     _stored_code(mock, None)
-    # the other request's claim wins between this one's checks and its claim
-    monkeypatch.setattr(mock.workspace(), "claim_code", lambda code: False)
+    # the other request spends it between this one's checks and its own spend
+    monkeypatch.setattr(mock.workspace(), "spend_code", lambda code: False)
     answer = _exchange(client)
     assert answer.status_code == (mock.profile.token_error_status or 400)
     assert answer.json == {
