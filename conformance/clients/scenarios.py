@@ -21,6 +21,7 @@ from conformance.registry import Severity
 from conformance.registry import references
 from mockserver import MockServer
 from mockserver.redaction import SecretSet
+from mockserver.scripting.journal import Exchange
 
 from .driver import Driver
 from .driver import Outcome
@@ -76,7 +77,7 @@ class ScenarioEnv:
             self.secrets.learn_request("", entry.request.headers.items(), b"")
             self.secrets.learn_response(entry.response_headers, entry.response_body)
 
-    def token_requests(self, grant_type: str | None = None) -> list[Any]:
+    def token_requests(self, grant_type: str | None = None) -> list[Exchange]:
         return [
             e
             for e in self.mock.journal
@@ -84,7 +85,7 @@ class ScenarioEnv:
             and (grant_type is None or e.request.params.get("grant_type") == grant_type)
         ]
 
-    def api_requests(self) -> list[Any]:
+    def api_requests(self) -> list[Exchange]:
         return [e for e in self.mock.journal if e.request.endpoint == "api"]
 
     def evidence(self, last: int = 3) -> tuple[dict[str, Any], ...]:

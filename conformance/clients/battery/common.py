@@ -10,6 +10,7 @@ from typing import Any
 
 from conformance.clients.driver import Outcome
 from conformance.clients.scenarios import ScenarioEnv
+from mockserver.scripting.journal import Exchange
 
 
 def issued_values(env: ScenarioEnv, key: str) -> list[str]:
@@ -25,7 +26,7 @@ def wrong_password(env: ScenarioEnv) -> dict[str, str]:
     return {**env.credentials, "password": env.credentials["password"] + "-wrong"}
 
 
-def sent_credentials(entry: Any) -> tuple[str | None, str | None, str | None]:
+def sent_credentials(entry: Exchange) -> tuple[str | None, str | None, str | None]:
     """The client id, secret and password a token request carried (body, or a Basic header)."""
     params = entry.request.params
     client_id, secret = params.get("client_id"), params.get("client_secret")
@@ -38,13 +39,13 @@ def sent_credentials(entry: Any) -> tuple[str | None, str | None, str | None]:
     return client_id, secret, params.get("password")
 
 
-def answer_of(entry: Any) -> tuple[int, dict[str, Any] | None]:
+def answer_of(entry: Exchange) -> tuple[int, dict[str, Any] | None]:
     """What the mock answered an exchange: its status and its JSON object (None if it had none)."""
     body = entry.json()
     return entry.status, body if isinstance(body, dict) else None
 
 
-def answered_error(env: ScenarioEnv, entry: Any, status: int) -> dict[str, Any]:
+def answered_error(env: ScenarioEnv, entry: Exchange, status: int) -> dict[str, Any]:
     """The error object the mock answered with ``status``: the scenario's premise, checked."""
     got, body = answer_of(entry)
     env.expect(

@@ -85,7 +85,7 @@ def refresh_keeps_the_granted_scope(env: ScenarioEnv) -> None:
     _, answer = answer_of(refreshes[0])
     given = (answer or {}).get("scope")
     env.expect(
-        asked or given == wanted,
+        bool(asked) or given == wanted,
         f"premise: a refresh without scope was given {given!r}, not the granted {wanted!r}",
     )
     held = outcome.state.get("scope", given)
