@@ -16,6 +16,7 @@ profile's lifetime moves the mock's clock, and on a live install waits in real t
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -130,12 +131,23 @@ class Registry(Generic[S]):
 
     :param kind: what the specs are (``check``, ``scenario``), as messages name them.
     :param rules: what else a spec must satisfy to be registered (raises ``ValueError``).
+    :param battery: the module whose import registers the specs, imported on the first read
+        (so a program that needs only a light part of the package, a client driver on
+        :mod:`conformance.clients.adapter`, does not pay for importing every check).
     """
 
-    def __init__(self, kind: str, rules: Callable[[S], None] | None = None) -> None:
+    def __init__(
+        self, kind: str, rules: Callable[[S], None] | None = None, *, battery: str | None = None
+    ) -> None:
         self.kind = kind
         self._rules = rules
+        self._battery = battery
         self._specs: dict[str, S] = {}
+
+    def _load(self) -> None:
+        if self._battery is not None:
+            battery, self._battery = self._battery, None
+            importlib.import_module(battery)
 
     def register(self, spec: S) -> S:
         if not CHECK_ID.match(spec.id):
@@ -152,20 +164,25 @@ class Registry(Generic[S]):
         return spec
 
     def get(self, spec_id: str) -> S:
+        self._load()
         return self._specs[spec_id]
 
     __getitem__ = get
 
     def __contains__(self, spec_id: object) -> bool:
+        self._load()
         return spec_id in self._specs
 
     def all(self) -> list[S]:
+        self._load()
         return list(self._specs.values())
 
     def ids(self) -> list[str]:
+        self._load()
         return list(self._specs)
 
     def __len__(self) -> int:
+        self._load()
         return len(self._specs)
 
     def __iter__(self) -> Iterator[S]:
@@ -178,6 +195,7 @@ class Registry(Generic[S]):
         """
         if not selectors:
             return self.all()
+        self._load()
         chosen: dict[str, S] = {}
         for selector in selectors:
             pattern = re.compile(
@@ -192,6 +210,7 @@ class Registry(Generic[S]):
     @contextmanager
     def scoped(self) -> Iterator[Registry[S]]:
         """Changes inside the block are undone on exit (for tests that register throwaway specs)."""
+        self._load()
         saved = dict(self._specs)
         try:
             yield self
@@ -216,7 +235,8 @@ def check_registry() -> Registry[CheckSpec]:
     return Registry("check", _check_rules)
 
 
-CHECKS = check_registry()
+CHECKS: Registry[CheckSpec] = Registry("check", _check_rules, battery="conformance.checks")
+"""Every check, by id: :mod:`conformance.checks` registers them (imported on the first read)."""
 
 
 def check(

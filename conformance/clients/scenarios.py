@@ -133,7 +133,7 @@ class Scenario:
         return references(self.doc, self.source, self.rfc)
 
 
-SCENARIOS: Registry[Scenario] = Registry("scenario")
+SCENARIOS: Registry[Scenario] = Registry("scenario", battery="conformance.clients.battery")
 """Every client scenario, by id (:mod:`conformance.clients.battery` registers them)."""
 
 
