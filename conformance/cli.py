@@ -528,7 +528,9 @@ def _run_checks(args: argparse.Namespace, secrets: SecretSet, state: _RunState) 
                 f"{label}: {counts['passed']} passed, {counts['failed']} failed, "
                 f"{counts['error']} errors, {counts['skipped']} skipped in {result.duration_s:.2f}s"
             )
-    if args.target.startswith(("http://", "https://")):
+    if args.target.startswith("http://") and is_loopback_url(args.target):
+        say_("transport: plain http on this machine (loopback): nothing crosses a network")
+    elif args.target.startswith(("http://", "https://")):
         say_(f"transport: {https_redirect_status(args.target, args.workspace)}")
     _warn_left_valid(left_valid, args.target, secrets)
 

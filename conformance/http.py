@@ -137,8 +137,23 @@ def redact_header(name: str, value: str, secrets: Secrets = ()) -> str:
         # keeps the Basic client id, hides the rest
         return vault.redact(mock_redact_header(name, value))
     if lower in ("cookie", "set-cookie"):
-        return vault.redact(re.sub(r"=([^;,\s]+)", "=" + PLACEHOLDER, value))
+        return vault.redact(_COOKIE_PAIR.sub(lambda m: _cookie_pair(m, lower, value), value))
     return vault.redact(value)
+
+
+_COOKIE_PAIR = re.compile(r"([^=;,\s]+)=([^;,\s]+)")
+_COOKIE_ATTRIBUTES = frozenset({"path", "domain", "expires", "max-age", "samesite", "priority"})
+"""``Set-Cookie`` attributes (RFC 6265 §4.1): what the server says of the cookie, not its value."""
+
+
+def _cookie_pair(match: re.Match[str], header: str, value: str) -> str:
+    """A cookie's value hidden; a ``Set-Cookie`` attribute (``Path=/``, ``SameSite=Lax``) kept,
+    never the first pair, which is the cookie itself whatever its name."""
+    name = match.group(1)
+    first = not value[: match.start()].strip()
+    if header == "set-cookie" and not first and name.lower() in _COOKIE_ATTRIBUTES:
+        return match.group(0)
+    return f"{name}={PLACEHOLDER}"
 
 
 def redact_body(body: bytes, secrets: Secrets = ()) -> str:

@@ -607,3 +607,14 @@ def test_run_keeps_hypothesis_files_out_of_the_working_directory(tmp_path: Path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert sorted(p.name for p in work.iterdir()) == ["pm3-reports"]
     assert any((cache / "pm3-conformance" / "hypothesis").iterdir())
+
+
+def test_a_loopback_target_is_not_warned_about_the_network(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with MockServer() as pm:
+        argv = ["run", "--target", pm.url, "--select", "PM3-WS-001", "--report-dir", str(tmp_path)]
+        code, out, err = _run(argv, capsys)
+    assert code == 0, err
+    assert "cross the network readable" not in out + err
+    assert "transport: plain http on this machine (loopback)" in out + err

@@ -40,3 +40,13 @@ def test_an_expiry_in_another_format_deletes_too() -> None:
 
 def test_no_cookie_no_header() -> None:
     assert CookieJar().header(URL) == {}
+
+
+def test_cookie_values_are_hidden_and_set_cookie_attributes_kept() -> None:
+    from conformance.http import redact_header
+
+    shown = redact_header("Set-Cookie", "PHPSESSID=9f8e7d6c5b4a; HttpOnly; Path=/; SameSite=Lax")
+    assert shown == "PHPSESSID=<redacted>; HttpOnly; Path=/; SameSite=Lax"  # words, not secrets
+    # the first pair is the cookie whatever its name; a Cookie header holds only cookies
+    assert redact_header("Set-Cookie", "Path=9f8e7d6c5b4a; Path=/") == "Path=<redacted>; Path=/"
+    assert redact_header("Cookie", "Path=9f8e7d6c5b4a; b=1") == "Path=<redacted>; b=<redacted>"
