@@ -7,8 +7,9 @@ mock; :data:`CHECKS` imports every check the first time it is read.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from conformance._lazy import lazy_names
 
 if TYPE_CHECKING:
     from . import checks as checks
@@ -50,12 +51,4 @@ _WHERE = {
 __all__ = sorted(_WHERE, key=lambda n: (n[0].islower(), n))
 
 
-def __getattr__(name: str) -> object:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'conformance' has no attribute {name!r}")
-    if module == "":
-        return importlib.import_module(f"{__name__}.{name}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, globals(), _WHERE)

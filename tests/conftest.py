@@ -57,3 +57,4 @@ def live(profile_name: str) -> Iterator[MockServer]:
 
 
 from tests.mariadb import mariadb  # noqa: E402,F401  (the session's MariaDB server fixture)
+from tests.mariadb import mariadb_target  # noqa: E402,F401  (databases the store tests share)

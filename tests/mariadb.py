@@ -111,3 +111,14 @@ def mariadb() -> Iterator[Server]:
         if home is not None:
             subprocess.run(["bash", str(SCRIPT), "stop", str(home)], timeout=60, check=False)
             shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def mariadb_target(mariadb: Server) -> Iterator[MysqlTarget]:
+    """Databases on the test server that a session's store tests share, made once (ProcessMaker's
+    tables are many); each test empties what it uses first."""
+    target = mariadb.private_target()
+    try:
+        yield target
+    finally:
+        mariadb.drop(target)

@@ -6,8 +6,9 @@ starts without importing the harness, the battery or the mock.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from conformance._lazy import lazy_names
 
 if TYPE_CHECKING:
     from .adapter import ClientAdapter as ClientAdapter
@@ -33,10 +34,4 @@ _WHERE = {
 __all__ = sorted(_WHERE, key=lambda n: (n[0].islower(), n))
 
 
-def __getattr__(name: str) -> object:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'conformance.clients' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, globals(), _WHERE)

@@ -10,23 +10,11 @@ from collections.abc import Iterator
 import pytest
 
 from mockserver.state.mysql import MysqlBackend
-from mockserver.state.mysql import MysqlTarget
 from mockserver.state.seed import Seed
 from mockserver.state.seed import default_seed
 from mockserver.state.store import WorkspaceStore
-from tests.mariadb import Server
 
 Seeded = Callable[..., WorkspaceStore]
-
-
-@pytest.fixture(scope="session")
-def state_store(mariadb: Server) -> Iterator[MysqlTarget]:
-    """The MariaDB databases these tests share (made once: ProcessMaker's tables are many)."""
-    target = mariadb.private_target()
-    try:
-        yield target
-    finally:
-        mariadb.drop(target)
 
 
 @pytest.fixture(params=["sqlite", "mariadb"])
@@ -39,7 +27,7 @@ def seeded(request: pytest.FixtureRequest) -> Iterator[Seeded]:
         if request.param == "sqlite":
             store = WorkspaceStore()
         else:
-            target = request.getfixturevalue("state_store")
+            target = request.getfixturevalue("mariadb_target")
             store = WorkspaceStore(backend=MysqlBackend(target, "workflow"))
             store.clear()
         made.append(store)

@@ -22,21 +22,9 @@ from mockserver.protocol.context import RequestContext
 from mockserver.protocol.render import Reply
 from mockserver.protocol.rest import HANDLERS
 from mockserver.protocol.rest import RestCall
-from mockserver.state.mysql import MysqlTarget
 from mockserver.state.store import TokenRow
-from tests.mariadb import Server
 
 CallRest = Callable[..., Reply]
-
-
-@pytest.fixture(scope="session")
-def rest_store(mariadb: Server) -> Iterator[MysqlTarget]:
-    """The MariaDB databases the tests here share (made once: ProcessMaker's tables are many)."""
-    target = mariadb.private_target()
-    try:
-        yield target
-    finally:
-        mariadb.drop(target)
 
 
 @pytest.fixture(params=["sqlite", "mariadb"])
@@ -46,7 +34,7 @@ def mock(request: pytest.FixtureRequest, profile_name: str) -> Iterator[MockServ
     if request.param == "sqlite":
         server = MockServer(profile_name)
     else:
-        server = MockServer(profile_name, store=request.getfixturevalue("rest_store"))
+        server = MockServer(profile_name, store=request.getfixturevalue("mariadb_target"))
         server.reset()
     yield server
     server.check()
