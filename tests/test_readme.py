@@ -61,6 +61,12 @@ def run_main_job(tmp: Path) -> None:
     # The install half is what tox does to build this environment; the job itself runs here.
     out = _ok("pm3-conformance run", tmp)
     assert "0 failed" in out and (tmp / "pm3-reports" / "report.html").exists()
+    # the README shows what it prints: the same counts (a new check updates the README)
+    counts = r"documented: \d+ passed, \d+ failed, \d+ errors, \d+ skipped"
+    shown = re.search(counts, README.read_text(encoding="utf-8"))
+    printed = re.search(counts, out + _run("pm3-conformance run -q", tmp).stderr)
+    assert shown is not None and printed is not None
+    assert shown.group(0) == printed.group(0), (shown.group(0), printed.group(0))
 
 
 def run_tests(tmp: Path) -> None:
