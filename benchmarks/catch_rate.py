@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -111,7 +112,7 @@ def broken_servers() -> list[BrokenServer]:
     out = [
         BrokenServer(
             name=check_id,
-            breaks=control.note or control.breaks,
+            breaks=control.note or CHECKS.get(check_id).title,
             expected=control.expected,
             server_profile=control.server or control.expected,
             prepare=control.prepare,
@@ -292,28 +293,31 @@ def _clip(text: str, width: int) -> str:
 
 
 def _suite_cell(row: Row) -> str:
+    own = row.server.check_id
     if not row.suite_failed:
-        if row.own_check == "skipped":
-            return f"- ({row.server.check_id} skipped on a URL)"
-        return "-" if not row.suite_errors else f"- (errors: {', '.join(row.suite_errors)})"
-    ids = list(row.suite_failed)
-    if row.server.check_id in ids:  # the check the server was built for first
-        ids.remove(row.server.check_id)
-        ids.insert(0, row.server.check_id)
-    shown = ", ".join(ids[:2])
-    return shown + (f" +{len(ids) - 2}" if len(ids) > 2 else "")
+        cell = "-"
+    else:
+        lead = own if own in row.suite_failed else row.suite_failed[0]
+        more = len(row.suite_failed) - 1
+        cell = lead + (f" +{more}" if more else "")
+    if own and row.own_check != "failed":
+        cell += f" (own {row.own_check or 'not run'})"
+    if row.suite_errors:
+        cell += f" (errors: {', '.join(row.suite_errors)})"
+    return cell
 
 
 def _st_cell(row: Row) -> str:
-    if row.st_failed:
-        return ", ".join(row.st_failed)
-    return "-" if not row.st_errors else f"- (errors: {'; '.join(row.st_errors)})"
+    cell = ", ".join(row.st_failed) if row.st_failed else "-"
+    if row.st_errors:
+        cell += f" (errors: {'; '.join(row.st_errors)})"
+    return cell
 
 
 def format_row(row: Row) -> str:
     return (
-        f"{row.server.name:<24} {_clip(row.server.breaks, 44):<44} "
-        f"{_clip(_suite_cell(row), 50):<50} {_st_cell(row)}"
+        f"{row.server.name:<24} {_clip(row.server.breaks, 46):<46} "
+        f"{_clip(_suite_cell(row), 38):<38} {_clip(_st_cell(row), 72)}"
     )
 
 
@@ -322,13 +326,17 @@ def format_table(rows: Sequence[Row], max_examples: int, seed: int) -> str:
     suite = sum(r.suite_caught for r in rows)
     st = sum(r.st_caught for r in rows)
     both = sum(r.suite_caught and r.st_caught for r in rows)
+    neither = sum(not r.suite_caught and not r.st_caught for r in rows)
+    own = [r.own_check for r in rows if r.server.check_id]
     lines = [
-        f"{'broken server':<24} {'what it breaks':<44} {'caught by the suite (check ids)':<50} "
-        "caught by schemathesis (check)",
+        f"{'broken server':<24} {'what it breaks':<46} {'suite: failed checks':<38} "
+        "schemathesis: failures",
         *(format_row(r) for r in rows),
         "",
-        f"suite {suite}/{n}, schemathesis {st}/{n} (both {both}, neither "
-        f"{sum(not r.suite_caught and not r.st_caught for r in rows)})",
+        f"suite {suite}/{n}, schemathesis {st}/{n} (both {both}, suite only {suite - both}, "
+        f"schemathesis only {st - both}, neither {neither})",
+        f"the check each control was built for, by URL: {own.count('failed')} failed, "
+        f"{own.count('skipped')} skipped, {own.count('passed')} passed (of {len(own)})",
         f"wall time: suite {sum(r.suite_seconds for r in rows):.1f} s, schemathesis "
         f"{sum(r.st_seconds for r in rows):.1f} s "
         f"(--max-examples {max_examples} per operation, every phase, seed {seed}, 1 worker)",
@@ -361,8 +369,9 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"no broken server named {', '.join(unknown)}")
         servers = [s for s in servers if s.name in args.only]
     print(
-        f"pm3 catch rate: {len(servers)} broken servers; the suite by URL, schemathesis with "
-        f"conformance.schemathesis at --max-examples {args.max_examples}, seed {args.seed}",
+        f"pm3 catch rate on {platform.machine()} {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}: {len(servers)} broken servers; the suite by URL, "
+        f"schemathesis with conformance.schemathesis at --max-examples {args.max_examples}",
         flush=True,
     )
     started = time.perf_counter()
