@@ -12,9 +12,10 @@ Each is started on loopback twice, a fresh one per tool, and both tools see it a
 a live install, by URL only:
 
 - the suite, through its Python API, as ``pm3-conformance run --target URL --profile P
-  --allow-lockout-risk`` runs it (unpaced on loopback, 500 requests at most): caught when any
-  check fails. Checks that need to move the server's clock are skipped on a URL target, as on
-  any live install.
+  --allow-lockout-risk --credentials FILE`` runs it (unpaced on loopback, 500 requests at most;
+  the credentials name the client's registered callback and an operator user, which each server
+  has): caught when any check fails. Checks that need to move the server's clock are skipped on
+  a URL target, as on any live install.
 - schemathesis, as the README runs it (``SCHEMATHESIS_HOOKS=conformance.schemathesis st run``,
   every phase, ``schemathesis.toml`` read from the project root) on the OpenAPI description of
   the profile the control expects, with ``PM3_PROFILE`` set to it; at most ``--max-examples``
@@ -46,11 +47,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from conformance import CHECKS  # noqa: E402
+from conformance import Credentials  # noqa: E402
 from conformance import Target  # noqa: E402
 from conformance import load_credentials  # noqa: E402
 from conformance import run  # noqa: E402
 from conformance.openapi import render  # noqa: E402
 from mockserver import MockServer  # noqa: E402
+from mockserver import default_seed  # noqa: E402
 from mockserver import get_profile  # noqa: E402
 
 Prepare = Callable[[MockServer], None]
@@ -64,6 +67,21 @@ SUITE_MAX_REQUESTS = 500
 ST_TIMEOUT = 300.0
 """Seconds one schemathesis run may take before it is stopped (reported as an error)."""
 WORKSPACE = "workflow"
+OPERATOR = ("catch-rate-operator", "Catch-rate-pw1")
+"""A PROCESSMAKER_OPERATOR each server has, as a live install's administrator would add one
+for PM3-RESTDOOR-002 (``operator_username`` / ``operator_password`` in the credentials)."""
+
+
+def suite_credentials() -> Credentials:
+    """The documentation's example credentials with what a live run is given besides: the
+    seeded client's registered callback (``redirect_uri``) and the operator."""
+    client = default_seed().clients[0]
+    return replace(
+        load_credentials(env={}),
+        redirect_uri=client.redirect_uri,
+        operator_username=OPERATOR[0],
+        operator_password=OPERATOR[1],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +166,7 @@ def broken_servers() -> list[BrokenServer]:
 def serving(broken: BrokenServer) -> Iterator[str]:
     """A fresh broken server on loopback: its base URL."""
     pm = MockServer(broken.server_profile, workspaces=(WORKSPACE,))
+    pm.add_user(*OPERATOR, role="PROCESSMAKER_OPERATOR", workspace=WORKSPACE)
     if broken.prepare is not None:
         broken.prepare(pm)  # before start: a proxy control replaces the app the engine serves
     pm.start()
