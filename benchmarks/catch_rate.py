@@ -184,7 +184,7 @@ def run_suite(broken: BrokenServer) -> tuple[tuple[str, ...], tuple[str, ...], s
         target = Target.url(
             url, WORKSPACE, rate=0.0, max_requests=SUITE_MAX_REQUESTS, allow_lockout_risk=True
         )
-        result = run(CHECKS.all(), target, get_profile(broken.expected), load_credentials(env={}))
+        result = run(CHECKS.all(), target, get_profile(broken.expected), suite_credentials())
         seconds = time.perf_counter() - started
     outcomes = {r.id: r.outcome for r in result.results}
     failed = tuple(i for i, o in outcomes.items() if o == "failed")
