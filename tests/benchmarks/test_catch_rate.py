@@ -16,6 +16,7 @@ from benchmarks.catch_rate import format_table
 from benchmarks.catch_rate import healthy
 from benchmarks.catch_rate import main
 from benchmarks.catch_rate import measure
+from benchmarks.catch_rate import run_suite
 from benchmarks.catch_rate import st_command
 from conformance import CHECKS
 from tests.conformance.controls_adversarial import ADVERSARIAL_CONTROLS
@@ -60,6 +61,16 @@ def test_an_unknown_broken_server_is_a_usage_error(capsys: pytest.CaptureFixture
         main(["--only", "PM3-NO-SUCH-CHECK"])
     assert stopped.value.code == 2
     assert "no broken server named PM3-NO-SUCH-CHECK" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["PM3-AUTHZ-003", "PM3-RESTDOOR-002"])
+def test_the_suite_by_url_gets_the_callback_and_the_operator(name: str) -> None:
+    """As on a live install given both: the redirect checks and the RBAC check run by URL
+    (without them they are skipped, and their controls went unseen)."""
+    broken = next(s for s in broken_servers() if s.name == name)
+    failed, errors, own, _ = run_suite(broken)
+    assert own == "failed" and name in failed
+    assert errors == ()
 
 
 @pytest.mark.slow
