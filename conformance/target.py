@@ -119,6 +119,11 @@ def load_credentials(path: Path | None = None, env: dict[str, str] | None = None
     :raises HarnessError: unreadable or malformed file, or partial environment.
     """
     environ = os.environ if env is None else env
+    # The callback from PM3_REDIRECT_URI, whichever gives the credentials (a file's own
+    # redirect_uri wins over it; --redirect-uri, applied by the CLI, over both).
+    env_redirect = environ.get(REDIRECT_URI_ENV) or None
+    if env_redirect is not None:
+        env_redirect = check_redirect_uri(env_redirect, REDIRECT_URI_ENV)
     if path is not None:
         try:
             mode = path.stat().st_mode
@@ -153,6 +158,8 @@ def load_credentials(path: Path | None = None, env: dict[str, str] | None = None
         redirect_uri = data.get("redirect_uri")
         if redirect_uri is not None:
             redirect_uri = check_redirect_uri(redirect_uri, f"--credentials {path}: redirect_uri")
+        else:
+            redirect_uri = env_redirect
         return Credentials(
             client_id=data["client_id"],
             client_secret=data["client_secret"],
@@ -173,11 +180,8 @@ def load_credentials(path: Path | None = None, env: dict[str, str] | None = None
             raise HarnessError(
                 f"set all four PM3_* credentials variables; missing {', '.join(missing)}"
             )
-        redirect_uri = environ.get(REDIRECT_URI_ENV) or None
-        if redirect_uri is not None:
-            redirect_uri = check_redirect_uri(redirect_uri, REDIRECT_URI_ENV)
-        return Credentials(**present, **operator, origin="environment", redirect_uri=redirect_uri)
-    return Credentials(**DOC_CREDENTIALS, **operator)
+        return Credentials(**present, **operator, origin="environment", redirect_uri=env_redirect)
+    return Credentials(**DOC_CREDENTIALS, **operator, redirect_uri=env_redirect)
 
 
 def check_redirect_uri(value: object, where: str) -> str:

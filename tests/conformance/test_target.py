@@ -12,6 +12,7 @@ from conformance.failures import HarnessError
 from conformance.http import Exchange
 from conformance.http import HttpRequest
 from conformance.http import HttpResponse
+from conformance.target import DOC_CREDENTIALS
 from conformance.target import CredentialsWarning
 from conformance.target import Target
 from conformance.target import load_credentials
@@ -144,3 +145,20 @@ def test_https_redirect_probe() -> None:
         # an https URL whose plain-http twin is the mock, which does not redirect
         verdict = https_redirect_status(f"https://127.0.0.1:{port}", "workflow")
     assert "without redirecting" in verdict or "nothing listens" in verdict
+
+
+def test_pm3_redirect_uri_names_the_callback_whatever_gives_the_credentials(tmp_path: Path) -> None:
+    callback = "https://app.example.com/cb"
+    # alone, with the documentation's example credentials (it was ignored without all four PM3_*)
+    assert load_credentials(env={"PM3_REDIRECT_URI": callback}).redirect_uri == callback
+    file = tmp_path / "oauthCredentials.json"
+    file.write_text(json.dumps(DOC_CREDENTIALS))
+    file.chmod(0o400)
+    assert load_credentials(file, env={"PM3_REDIRECT_URI": callback}).redirect_uri == callback
+    own = tmp_path / "own.json"
+    own.write_text(json.dumps({**DOC_CREDENTIALS, "redirect_uri": "https://own.example.com/cb"}))
+    own.chmod(0o400)
+    chosen = load_credentials(own, env={"PM3_REDIRECT_URI": callback}).redirect_uri
+    assert chosen == "https://own.example.com/cb"  # the file's own callback wins
+    with pytest.raises(HarnessError, match="PM3_REDIRECT_URI"):
+        load_credentials(env={"PM3_REDIRECT_URI": "not a url"})
