@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
+from mockserver.state import profiles
+
 RFC_3_2 = "http://tools.ietf.org/html/rfc6749#section-3.2"
 RFC_4_1_3 = "http://tools.ietf.org/html/rfc6749#section-4.1.3"
 RFC_3_1_2 = "http://tools.ietf.org/html/rfc6749#section-3.1.2"
@@ -134,8 +136,8 @@ class InsufficientScopeError(OAuthError):
 
 class InvalidUriError(OAuthError):
     wire = "invalid_uri"
-    NO_REDIRECT_URI = "No redirect URI was supplied or stored"
-    DOC_NO_REDIRECT_URL = "No redirect URL was supplied or stored"
+    NO_REDIRECT_URI = profiles.NO_REDIRECT_URI
+    DOC_NO_REDIRECT_URL = profiles.DOC_NO_REDIRECT_URL
     FRAGMENT = "The redirect URI must not contain a fragment"
     MULTIPLE = "A redirect URI must be supplied when multiple redirect URIs are registered"
     NOT_A_HEADER_VALUE = "The redirect URI must be printable ASCII"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mockserver.state.profiles import DOC_NO_REDIRECT_URL
 from mockserver.state.profiles import PROFILES
 from mockserver.state.profiles import Source
 from mockserver.state.profiles import decision
@@ -66,7 +67,6 @@ _RESOURCE_NEVER_DOC = decision(
     "documentation is silent on what /api/1.0 answers: the latest source wins a silence (§9, "
     "Restler's 401)"
 )
-_NO_REDIRECT_URL = "No redirect URL was supplied or stored"
 
 
 def _no_redirect(name: str) -> Placement:
@@ -74,7 +74,7 @@ def _no_redirect(name: str) -> Placement:
     profile = PROFILES[name]
     why = profile.source_of("no_redirect_uri_description")
     assert why is not None
-    if profile.no_redirect_uri_description == _NO_REDIRECT_URL:
+    if profile.no_redirect_uri_description == DOC_NO_REDIRECT_URL:
         return Placement(
             "authorize, for a client with no registered callback and no redirect_uri", why
         )
@@ -89,7 +89,7 @@ ROWS: tuple[DocErrorRow, ...] = (
     DocErrorRow(
         "no_redirect",
         "invalid_uri",
-        _NO_REDIRECT_URL,
+        DOC_NO_REDIRECT_URL,
         {name: _no_redirect(name) for name in PROFILES},
     ),
     DocErrorRow(

@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Literal
 
+NO_REDIRECT_URI = "No redirect URI was supplied or stored"
+"""bshaffer's text for an authorize request with no redirect URI and none registered."""
+DOC_NO_REDIRECT_URL = "No redirect URL was supplied or stored"
+"""The documentation's spelling of it (its Error Response table): "URL" for "URI"."""
+
 SourceKind = Literal["doc", "source", "rfc", "decision", "observed"]
 
 UnknownWorkspaceStyle = Literal["empty-503", "html-503", "restler-400", "plain-404"]
@@ -166,7 +171,7 @@ _PM_3_4_10 = Profile(
     refresh_requires_login_session=False,
     invalid_client_status_with_basic=None,
     basic_split="first-colon",
-    no_redirect_uri_description="No redirect URI was supplied or stored",
+    no_redirect_uri_description=NO_REDIRECT_URI,
     unknown_workspace="restler-400",
     login_redirect="relative",
     applications_require_permission=True,
@@ -300,7 +305,7 @@ _DOCUMENTED = dataclasses.replace(
     supported_scopes=BOTH_SCOPE_SPELLINGS,
     password_requires_body_client_credentials=False,
     unknown_client_empty_secret_passes=False,
-    no_redirect_uri_description="No redirect URL was supplied or stored",
+    no_redirect_uri_description=DOC_NO_REDIRECT_URL,
     unknown_workspace="empty-503",
     login_redirect="absolute",
     provenance={

@@ -94,3 +94,28 @@ def test_an_unknown_code_without_a_description_has_an_empty_one() -> None:
 )
 def test_an_error_shows_its_class_and_description(err: OAuthError, shown: str) -> None:
     assert repr(err) == shown
+
+
+def test_every_error_text_the_mock_sends_is_in_the_source_facts_table() -> None:
+    """docs/source-facts.md §3.3 lists every error string: each text errors.py spells is there
+    (with where it comes from, or that it is the mock's own), so the table cannot fall behind."""
+    import inspect
+    import re
+    from pathlib import Path
+
+    from mockserver.protocol import errors
+
+    facts = (Path(__file__).resolve().parents[3] / "docs" / "source-facts.md").read_text()
+    section = facts[facts.index("### 3.3 Every error string") :]
+    section = " ".join(section[: section.index("\n## ", 10)].split())
+    texts = {
+        value
+        for _, cls in inspect.getmembers(errors, inspect.isclass)
+        if cls.__module__ == errors.__name__
+        for name, value in vars(cls).items()
+        if name.isupper() and isinstance(value, str) and not value.startswith("http")
+    }
+    assert len(texts) > 30, texts
+    missing = sorted(t for t in texts if " ".join(t.split()) not in section)
+    assert not missing, f"docs/source-facts.md §3.3 lacks: {missing}"
+    assert re.search(r"must be printable ASCII` \| \*\*the mock's own text", section)
