@@ -6,6 +6,7 @@ as one test (ids are the check ids), on the same runner as ``pm3-conformance run
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,11 +14,13 @@ import pytest
 
 from mockserver import get_profile
 
+from .failures import HarnessError
 from .registry import CHECKS
 from .registry import CheckSpec
 from .runner import run_check
 from .target import Credentials
 from .target import Target
+from .target import check_redirect_uri
 from .target import load_credentials
 
 
@@ -30,6 +33,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--pm3-select", action="append", default=[], help="check id (glob) or tag")
     group.addoption("--pm3-credentials", type=Path, default=None)
     group.addoption("--pm3-allow-lockout-risk", action="store_true")
+    group.addoption(
+        "--pm3-slow",
+        action="store_true",
+        help="live: wait out short lifetimes in real time (as `pm3-conformance run --slow`)",
+    )
+    group.addoption(
+        "--pm3-redirect-uri",
+        default=None,
+        help="the client's registered callback (as `pm3-conformance run --redirect-uri`)",
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -57,12 +70,21 @@ def pm3_target(pytestconfig: pytest.Config) -> Target:
         kind,
         pytestconfig.getoption("--pm3-workspace"),
         allow_lockout_risk=pytestconfig.getoption("--pm3-allow-lockout-risk"),
+        slow=pytestconfig.getoption("--pm3-slow"),
     )
 
 
 @pytest.fixture(scope="session")
 def pm3_credentials(pytestconfig: pytest.Config) -> Credentials:
-    return load_credentials(pytestconfig.getoption("--pm3-credentials"))
+    try:
+        credentials = load_credentials(pytestconfig.getoption("--pm3-credentials"))
+        callback = pytestconfig.getoption("--pm3-redirect-uri")
+        if callback is not None:
+            callback = check_redirect_uri(callback, "--pm3-redirect-uri")
+            credentials = dataclasses.replace(credentials, redirect_uri=callback)
+    except HarnessError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    return credentials
 
 
 @pytest.fixture

@@ -618,3 +618,21 @@ def test_a_loopback_target_is_not_warned_about_the_network(
     assert code == 0, err
     assert "cross the network readable" not in out + err
     assert "transport: plain http on this machine (loopback)" in out + err
+
+
+def test_the_pytest_plugin_takes_the_live_run_s_slow_and_callback(tmp_path: Path) -> None:
+    """--pm3-redirect-uri names the callback the redirect checks compare with (a wrong one fails
+    them, as on a live install with another callback); a bad one is a usage error."""
+    base = [sys.executable, "-m", "pytest", "--pyargs", "conformance.suite", "-q"]
+    base += ["-p", "no:cacheprovider", "-p", "no:benchmark", "--pm3-select", "PM3-AUTHZ-003"]
+
+    def pytest_(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*base, *extra], capture_output=True, text=True, timeout=120, cwd=tmp_path
+        )
+
+    assert pytest_().returncode == 0
+    wrong = pytest_("--pm3-redirect-uri", "https://elsewhere.example.com/cb", "--pm3-slow")
+    assert wrong.returncode == 1 and "1 failed" in wrong.stdout, wrong.stdout[-1500:]
+    bad = pytest_("--pm3-redirect-uri", "not-a-url")
+    assert bad.returncode != 0 and "--pm3-redirect-uri" in bad.stdout + bad.stderr
