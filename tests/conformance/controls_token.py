@@ -3,6 +3,11 @@ token_refresh, token_code."""
 
 from __future__ import annotations
 
+import io
+from typing import Any
+from urllib.parse import parse_qsl
+from urllib.parse import urlencode
+
 from werkzeug.test import Client
 
 from conformance import load_credentials
@@ -13,6 +18,8 @@ from tests.conformance.control_kit import error_instead
 from tests.conformance.control_kit import fixed
 from tests.conformance.control_kit import override_token
 from tests.conformance.control_kit import profile_field
+from tests.conformance.proxy_kit import Headers
+from tests.conformance.proxy_kit import behind_proxy
 
 
 def _restler_400_for_text(pm: MockServer) -> None:
@@ -20,13 +27,42 @@ def _restler_400_for_text(pm: MockServer) -> None:
 
 
 def _refresh_scope_check_spends(pm: MockServer) -> None:
-    # the first refresh (the one with the bad scope) answers invalid_scope but the next is refused too
-    pm.override(
-        "token", times=1, grant_type="refresh_token", params={"scope": "delete_everything"}
-    ).respond_with_error("invalid_scope", "An unsupported scope was requested")
-    pm.override("token", times=1, grant_type="refresh_token").respond_with_error(
-        "invalid_grant", "Invalid refresh token"
-    )
+    """A server that spends the refresh token before it checks the scope: every refresh refused
+    with invalid_scope leaves its refresh token spent (every time, as a real defect would, not
+    once: a whole run by URL meets it wherever it comes)."""
+
+    def remember(environ: dict[str, Any]) -> None:
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["pm3.control.form"] = dict(parse_qsl(body.decode("latin-1")))
+
+    def spend_after_invalid_scope(
+        environ: dict[str, Any], status: int, headers: Headers, body: bytes
+    ) -> tuple[int, Headers, bytes]:
+        form = environ.get("pm3.control.form", {})
+        if form.get("grant_type") == "refresh_token" and b'"invalid_scope"' in body:
+            pm.workspace().spend_refresh_token(form.get("refresh_token", ""))
+        return status, headers, body
+
+    behind_proxy(spend_after_invalid_scope, edit_request=remember)(pm)
+
+
+def _redirect_uri_not_checked(pm: MockServer) -> None:
+    """A server that does not check the token step's redirect_uri: a code exchange that leaves it
+    out is served as if it had repeated the one the code was issued for (every time)."""
+
+    def fill_in(environ: dict[str, Any]) -> None:
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        form = dict(parse_qsl(body.decode("latin-1"), keep_blank_values=True))
+        if form.get("grant_type") == "authorization_code" and not form.get("redirect_uri"):
+            row = pm.workspace().get_code(form.get("code", ""))
+            if row is not None and row.redirect_uri:
+                form["redirect_uri"] = row.redirect_uri
+                body = urlencode(form).encode()
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+
+    behind_proxy(edit_request=fill_in)(pm)
 
 
 def _other_basic_split(pm: MockServer) -> None:
@@ -215,8 +251,8 @@ CONTROLS: dict[str, Control] = {
         prepare=lambda pm: pm.set_lifetimes(code=3600), note="codes live an hour", breaks="lifetime"
     ),
     "PM3-TOKEN-CODE-004": Control(
-        prepare=_error_to_token("authorization_code", times=1),
-        note="no redirect_uri check",
+        prepare=_redirect_uri_not_checked,
+        note="no redirect_uri check: a code exchanged without it is served",
         breaks="refused",
     ),
     "PM3-TOKEN-CODE-005": Control(
