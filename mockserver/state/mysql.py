@@ -628,6 +628,9 @@ def parse_store_url(url: str, password: str | None) -> MysqlTarget:
 _GONE = {2003, 2006, 2013, 2055, 1053, 1927, 4031}
 """Client and server errors of a connection that is lost or a server that is not there."""
 _DENIED = {1044, 1045, 1142, 1227, 1698}
+_CONFLICT = {1205, 1213}
+"""InnoDB gave up on a lock (a wait timeout, a deadlock) and rolled the statement back: one sent
+alone (autocommit) is safe to send again; a transaction's is the store's transient refusal."""
 
 
 def _placeholders(sql: str) -> str:
@@ -857,6 +860,12 @@ class MysqlBackend(Backend):
                     return cur.fetchall() if rows else count
                 except (pymysql.err.OperationalError, pymysql.err.InterfaceError) as exc:
                     code = exc.args[0] if exc.args else 0
+                    if code in _CONFLICT:
+                        if attempt == 0:
+                            continue  # rolled back whole: send it again, once
+                        raise StoreUnavailable(
+                            f"the store's server {self.target.url} is busy: {exc}"
+                        ) from None
                     if not isinstance(exc, pymysql.err.InterfaceError) and code not in _GONE:
                         raise
                     reading = sql.lstrip()[:6].upper() == "SELECT"
@@ -885,6 +894,12 @@ class MysqlBackend(Backend):
             try:
                 yield _Tx(self, conn)
             except (pymysql.err.OperationalError, pymysql.err.InterfaceError) as exc:
+                if exc.args and exc.args[0] in _CONFLICT:  # InnoDB rolled the transaction back
+                    with suppress(Exception):
+                        conn.rollback()
+                    raise StoreUnavailable(
+                        f"the store's server {self.target.url} is busy: {exc}"
+                    ) from None
                 self._drop()
                 raise self._lost(exc) from None
             except BaseException:

@@ -303,3 +303,46 @@ def test_a_lost_connection_answers_unavailable_once_then_reconnects(
     finally:
         conn.close()
     assert store.find_user("admin") is not None  # a read is sent again on a new connection
+
+
+class _Conflicts:
+    """A connection whose next statements InnoDB rolls back (a deadlock), then the real one's."""
+
+    def __init__(self, real: object, conflicts: int) -> None:
+        self.real = real
+        self.conflicts = conflicts
+
+    def cursor(self) -> object:
+        outer = self
+
+        class Cursor:
+            def __init__(self, inner: object) -> None:
+                self.inner = inner
+
+            def execute(self, sql: str, params: object) -> object:
+                if outer.conflicts:
+                    outer.conflicts -= 1
+                    raise pymysql.err.OperationalError(
+                        1213, "Deadlock found when trying to get lock"
+                    )
+                return self.inner.execute(sql, params)  # type: ignore[attr-defined]
+
+            def fetchall(self) -> object:
+                return self.inner.fetchall()  # type: ignore[attr-defined]
+
+        return Cursor(self.real.cursor())  # type: ignore[attr-defined]
+
+
+def test_a_statement_a_deadlock_rolled_back_is_sent_again_then_the_store_is_busy(
+    store: WorkspaceStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = store.backend
+    assert isinstance(backend, MysqlBackend)
+    real = backend._live()
+    fake = _Conflicts(real, conflicts=1)
+    monkeypatch.setattr(backend, "_live", lambda: fake)
+    assert store.get_client(DOC_CLIENT_ID) is not None  # one deadlock: sent again, answered
+    fake.conflicts = 2
+    # two in a row: the store's transient refusal (a 503), never an error escaping as a 500
+    with pytest.raises(StoreUnavailable, match="busy"):
+        store.get_client(DOC_CLIENT_ID)
