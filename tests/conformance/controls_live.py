@@ -12,10 +12,7 @@ second or two so the real waits stay short.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import BytesIO
 from typing import Any
-from urllib.parse import parse_qsl
-from urllib.parse import urlencode
 
 from conformance import load_credentials
 from mockserver import MockServer
@@ -24,6 +21,7 @@ from mockserver import get_profile
 from tests.conformance.control_kit import Prepare
 from tests.conformance.controls_adversarial import ADVERSARIAL_CONTROLS
 from tests.conformance.proxy_kit import behind_proxy
+from tests.conformance.proxy_kit import request_form
 
 CREDENTIALS = load_credentials(env={})
 LOCAL_CLIENT = "x-pm-local-client"
@@ -61,15 +59,15 @@ def _refresh_not_bound_to_its_client(environ: dict[str, Any]) -> None:
     client's refresh into the owner's before the mock reads it."""
     if not str(environ.get("PATH_INFO", "")).endswith("/oauth2/token"):
         return
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    raw = environ["wsgi.input"].read(length) if length else b""
-    fields = dict(parse_qsl(raw.decode("latin-1"), keep_blank_values=True))
-    if fields.get("grant_type") == "refresh_token" and fields.get("client_id") == LOCAL_CLIENT:
+
+    def as_owner(fields: dict[str, str]) -> bool:
+        if fields.get("grant_type") != "refresh_token" or fields.get("client_id") != LOCAL_CLIENT:
+            return False
         fields["client_id"] = CREDENTIALS.client_id
         fields["client_secret"] = CREDENTIALS.client_secret
-        raw = urlencode(fields).encode()
-    environ["wsgi.input"] = BytesIO(raw)
-    environ["CONTENT_LENGTH"] = str(len(raw))
+        return True
+
+    request_form(environ, as_owner)
 
 
 def _apitest_routed_to_oauth(environ: dict[str, Any]) -> None:

@@ -3,10 +3,7 @@ token_refresh, token_code."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
-from urllib.parse import parse_qsl
-from urllib.parse import urlencode
 
 from werkzeug.test import Client
 
@@ -20,6 +17,7 @@ from tests.conformance.control_kit import override_token
 from tests.conformance.control_kit import profile_field
 from tests.conformance.proxy_kit import Headers
 from tests.conformance.proxy_kit import behind_proxy
+from tests.conformance.proxy_kit import request_form
 
 
 def _restler_400_for_text(pm: MockServer) -> None:
@@ -32,9 +30,7 @@ def _refresh_scope_check_spends(pm: MockServer) -> None:
     once: a whole run by URL meets it wherever it comes)."""
 
     def remember(environ: dict[str, Any]) -> None:
-        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-        environ["wsgi.input"] = io.BytesIO(body)
-        environ["pm3.control.form"] = dict(parse_qsl(body.decode("latin-1")))
+        environ["pm3.control.form"] = request_form(environ)
 
     def spend_after_invalid_scope(
         environ: dict[str, Any], status: int, headers: Headers, body: bytes
@@ -51,18 +47,19 @@ def _redirect_uri_not_checked(pm: MockServer) -> None:
     """A server that does not check the token step's redirect_uri: a code exchange that leaves it
     out is served as if it had repeated the one the code was issued for (every time)."""
 
-    def fill_in(environ: dict[str, Any]) -> None:
-        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-        form = dict(parse_qsl(body.decode("latin-1"), keep_blank_values=True))
-        if form.get("grant_type") == "authorization_code" and not form.get("redirect_uri"):
-            row = pm.workspace().get_code(form.get("code", ""))
-            if row is not None and row.redirect_uri:
-                form["redirect_uri"] = row.redirect_uri
-                body = urlencode(form).encode()
-        environ["wsgi.input"] = io.BytesIO(body)
-        environ["CONTENT_LENGTH"] = str(len(body))
+    def fill_in(form: dict[str, str]) -> bool:
+        if form.get("grant_type") != "authorization_code" or form.get("redirect_uri"):
+            return False
+        row = pm.workspace().get_code(form.get("code", ""))
+        if row is None or not row.redirect_uri:
+            return False
+        form["redirect_uri"] = row.redirect_uri
+        return True
 
-    behind_proxy(edit_request=fill_in)(pm)
+    def edit(environ: dict[str, Any]) -> None:
+        request_form(environ, fill_in)
+
+    behind_proxy(edit_request=edit)(pm)
 
 
 def _other_basic_split(pm: MockServer) -> None:

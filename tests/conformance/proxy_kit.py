@@ -8,11 +8,14 @@ a header on every answer of a class).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from urllib.parse import parse_qsl
+from urllib.parse import urlencode
 
 from mockserver import MockServer
 
@@ -86,6 +89,21 @@ def behind_proxy(
         pm.app = proxy  # type: ignore[assignment]
 
     return prepare
+
+
+def request_form(
+    environ: dict[str, Any], edit: Callable[[dict[str, str]], bool] | None = None
+) -> dict[str, str]:
+    """The form a request carries (URL-encoded body), read so that the mock still reads it; when
+    ``edit`` changes the form in place and says so, the mock reads the changed form instead."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length else b""
+    form = dict(parse_qsl(raw.decode("latin-1"), keep_blank_values=True))
+    if edit is not None and edit(form):
+        raw = urlencode(form).encode()
+    environ["wsgi.input"] = io.BytesIO(raw)
+    environ["CONTENT_LENGTH"] = str(len(raw))
+    return form
 
 
 def is_token_endpoint(environ: dict[str, Any]) -> bool:
