@@ -253,7 +253,16 @@ def _rest_door(paths: dict[str, Any]) -> None:
             "Set a case's variables (protected; PM_CASES)",
             "Services/Api/Cases.php doPutCaseVariables",
             ("200", dict(_EMPTY_200)),
-            body={**_RECORD, "minProperties": 1},
+            body={
+                **_RECORD,
+                "minProperties": 1,
+                # Restler reads this key of the body as the method's ``$del_index`` (an int): a
+                # whole number, null or digits; anything else is its 400 "Invalid value
+                # specified for `del_index`", however free the rest of the body is
+                "properties": {
+                    "del_index": {"type": ["integer", "null", "string"], "pattern": "^[0-9]+$"}
+                },
+            },
         ),
     }
     for name, php in (

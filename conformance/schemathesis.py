@@ -32,6 +32,7 @@ import os
 import re
 from typing import Any
 from typing import assert_never
+from urllib.parse import unquote
 from urllib.parse import urlsplit
 
 import requests
@@ -161,6 +162,14 @@ _ROUTES = [
 ]
 
 
+def _path_ended_by_restler(path: str) -> bool:
+    """A generated path parameter holding ``%3F``: Restler decodes the whole path, then cuts it at
+    the first ``?`` (``Restler::getPath``; the mock does the same, ``restler_routes``), so what
+    answers is the route of the path before it (``cases/`` for ``cases/a%3Fb/variables``), or
+    Restler's 404 when there is none: not the operation the case was generated for."""
+    return path.startswith("/api/") and "?" in unquote(path)
+
+
 def _routed_elsewhere(method: str, path: str) -> bool:
     """A method "undeclared" on one path that ProcessMaker routes to another operation, or to a
     route of its own that the description leaves out: ``DELETE /workflow/oauth2/token`` is
@@ -212,6 +221,8 @@ def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool
         and unknown_workspace_style(_answer(response)) == PROFILE.unknown_workspace
     ):
         return False  # the profile's documented answer for an unknown workspace
+    if _path_ended_by_restler(path) and ("accepted" in title or "undocumented status" in title):
+        return False  # Restler decodes the path, then ends it at a "?": another route answered
     if "schema-valid request rejected" in title and _business_refusal(path, response):
         return False  # ProcessMaker's "does not exist" and "already exists" are 400s
     if "undeclared method" in title or "unsupported method" in title:
